@@ -1,0 +1,93 @@
+"""Administration services: the calendar and team-wide settings, with audit events.
+
+A calendar change recomputes the deadlines of every open ticket (an estimated deadline
+becomes a real one once its year is imported).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk import audit, tickets
+from desk import calendar as workcal
+from desk import settings as team_settings
+from desk.db import Database
+from desk.errors import PermissionDeniedError, ValidationError
+from models import DayKind, Person, Role, Status, Ticket
+
+
+def _require_admin(session: Session, actor_id: int) -> Person:
+    actor = session.get(Person, actor_id)
+    if actor is None or Role.ADMIN not in actor.roles:
+        raise PermissionDeniedError("只有管理员可以修改此设置。", "Only an administrator may change this.")
+    return actor
+
+
+def recompute_open_deadlines(session: Session) -> int:
+    """Recompute every open ticket's deadlines; return how many changed."""
+    changed = 0
+    closed = [s for s in Status if s.is_closed]
+    for ticket in session.scalars(select(Ticket).where(Ticket.status.not_in(closed))):
+        before = (ticket.respond_due_at, ticket.restore_due_at,
+                  ticket.respond_due_estimated, ticket.restore_due_estimated)
+        tickets.apply_deadlines(session, ticket)
+        after = (ticket.respond_due_at, ticket.restore_due_at,
+                 ticket.respond_due_estimated, ticket.restore_due_estimated)
+        if after != before:
+            changed += 1
+    return changed
+
+
+def calendar_add(db: Database, actor_id: int, day_text: str, kind: DayKind | None,
+                 name: str) -> int:
+    try:
+        day = date.fromisoformat(day_text.strip())
+    except ValueError:
+        raise ValidationError({"date": (f"无法识别的日期：{day_text}（应为 2026-10-01）",
+                                        f"Not a date: {day_text} (expected 2026-10-01)")}) from None
+
+    def work(session: Session) -> int:
+        _require_admin(session, actor_id)
+        workcal.set_day(session, day, kind, name, "admin")
+        session.flush()
+        changed = recompute_open_deadlines(session)
+        audit.record(session, at=db.now(), action="calendar", ticket_id=None, actor_id=actor_id,
+                     details={"day": day.isoformat(), "kind": kind.value if kind else None,
+                              "name": name, "recomputed": changed})
+        return changed
+
+    return db.write(work)
+
+
+def calendar_import(db: Database, actor_id: int, year: int, content: str,
+                    source: str) -> tuple[int, int]:
+    rows = workcal.parse_import(content)
+
+    def work(session: Session) -> tuple[int, int]:
+        _require_admin(session, actor_id)
+        added = workcal.import_year(session, year, rows, source)
+        session.flush()
+        changed = recompute_open_deadlines(session)
+        audit.record(session, at=db.now(), action="calendar_import", ticket_id=None,
+                     actor_id=actor_id, details={"year": year, "days": added, "source": source,
+                                                 "recomputed": changed})
+        return added, changed
+
+    return db.write(work)
+
+
+def set_setting(db: Database, actor_id: int, key: str, value: Any) -> None:
+    def work(session: Session) -> None:
+        _require_admin(session, actor_id)
+        before = team_settings.put(session, key, value)
+        session.flush()
+        if key.startswith("sla.") or key == "timezone":
+            recompute_open_deadlines(session)
+        audit.record(session, at=db.now(), action="setting", ticket_id=None, actor_id=actor_id,
+                     changes={key: {"before": before, "after": value}})
+
+    db.write(work)

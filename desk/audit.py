@@ -1,0 +1,63 @@
+"""The audit trail: every change appends one event; events are never changed.
+
+The handling record and a ticket's timeline are read from these rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import Event, Ticket
+
+
+def plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value for the before/after record."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def changes_of(ticket: Ticket, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Set ``values`` on ``ticket``; return ``{field: {before, after}}`` for what changed."""
+    changed: dict[str, dict[str, Any]] = {}
+    for name, new in values.items():
+        old = getattr(ticket, name)
+        if old != new:
+            changed[name] = {"before": plain(old), "after": plain(new)}
+            setattr(ticket, name, new)
+    return changed
+
+
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    action: str,
+    ticket_id: int | None,
+    actor_id: int | None,
+    changes: dict[str, dict[str, Any]] | None = None,
+    details: dict[str, Any] | None = None,
+    reason: str = "",
+) -> Event:
+    event = Event(
+        ticket_id=ticket_id,
+        actor_id=actor_id,
+        at=at,
+        action=action,
+        changes=changes or {},
+        details=details or {},
+        reason=reason,
+    )
+    session.add(event)
+    return event
+
+
+def initial_changes(ticket: Ticket, fields: Iterable[str]) -> dict[str, dict[str, Any]]:
+    return {f: {"before": None, "after": plain(getattr(ticket, f))} for f in fields}

@@ -1,0 +1,71 @@
+"""The composition root: settings → engine → schema check → services' database.
+
+Nothing happens at import time; ``open_database`` is called once by the CLI or the
+window (and by each test with its own temporary file or PostgreSQL database).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+
+from desk import calendar as workcal
+from desk.config import Config
+from desk.db import Database, translate_db_error, utc_now
+from desk.errors import DatabaseError, DeskError, SchemaTooNewError
+from models import schema
+
+log = logging.getLogger(__name__)
+
+
+def open_database(
+    url: str, *, upgrade: bool = True, clock: Callable[[], datetime] = utc_now
+) -> Database:
+    """Connect, bring the schema up to date (or refuse a newer one), seed the calendar."""
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError as exc:
+        raise DeskError(
+            f"数据库地址无法识别：{url}", f"The database URL is not understood: {url}"
+        ) from exc
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database or "")
+        if path.is_dir():
+            raise DatabaseError(
+                f"{path} 是一个文件夹，不是数据库文件。", f"{path} is a folder, not a database file."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database.connect(url, clock=clock)
+    try:
+        if upgrade:
+            schema.upgrade(db.engine)
+            db.write(workcal.seed_from_package)
+        else:
+            schema.check_not_newer(db.engine)
+    except schema.SchemaTooNewError as exc:
+        db.dispose()
+        raise SchemaTooNewError(
+            f"此数据库由更新版本的 Desk 创建（结构版本 {exc.found}），本程序无法打开。"
+            "请升级 Desk，或选择其他数据库。",
+            f"This database was created by a newer Desk (schema {exc.found}); this Desk "
+            "cannot open it. Upgrade Desk or choose another database.",
+        ) from exc
+    except sa_exc.DBAPIError as exc:
+        db.dispose()
+        err = translate_db_error(exc)
+        if isinstance(err, DeskError):
+            raise err from exc
+        raise
+    except DeskError:
+        db.dispose()
+        raise
+    return db
+
+
+def open_from_config(config: Config, **kwargs: object) -> Database:
+    return open_database(config.db_url, **kwargs)  # type: ignore[arg-type]

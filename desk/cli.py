@@ -1,0 +1,528 @@
+"""The ``desk`` command: the window, and every step of the process for scripts.
+
+``desk`` alone opens the window. Every other command works without a screen. Errors
+go to stderr with a non-zero exit code (1 refused or invalid, 2 usage, 70 a bug) and
+never as a traceback; bugs are written with their traceback to the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from desk import calendar as workcal
+from desk import documents, people, settings, sla, tickets, workflow
+from desk.bootstrap import open_database
+from desk.config import Config, load_config
+from desk.db import Database
+from desk.errors import DeskError, ValidationError, set_language
+from desk.timeutil import format_local, parse_time
+from models import DayKind, FaultLevel, FaultType, Status
+
+log = logging.getLogger("desk")
+
+# CLI command name -> transition name in desk.workflow.TRANSITIONS
+STEP_COMMANDS: dict[str, str] = {
+    "triage": "triage",
+    "solve": "solve_on_spot",
+    "dispatch": "dispatch",
+    "analyse": "analyse",
+    "propose": "propose",
+    "confirm": "confirm",
+    "approve": "approve",
+    "step": "step",
+    "restore": "restore",
+    "submit-verification": "submit_verification",
+    "verify": "verify",
+    "archive": "archive",
+    "cancel": "cancel",
+    "level": "change_level",
+}
+
+TYPE_HELP = ", ".join(f"{t.value}={t.label_zh}" for t in FaultType)
+
+
+class UsageError(DeskError):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="desk",
+        description="Desk — 技术故障反馈与处理 / technical fault reporting and resolution. "
+        "Without a command, opens the window.",
+        epilog=f"Fault types: {TYPE_HELP}. Times are local to the desk's time zone "
+        "(default Asia/Shanghai) unless an offset is given, e.g. '2026-11-27 09:30'.",
+    )
+    p.add_argument("--db", metavar="URL",
+                   help="database URL (sqlite:///FILE or postgresql://…); also DESK_DB_URL; "
+                   "default: desk.sqlite3 in the user's data folder")
+    p.add_argument("--lang", choices=["zh_CN", "en"], help="language of messages")
+    p.add_argument("--demo", action="store_true",
+                   help="with no command: add demo data if the database has no faults")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = sub.add_parser("db", help="database schema: upgrade")
+    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    dbsub.add_parser("upgrade", help="apply the schema migrations (the window does this too)")
+    dbsub.add_parser("revision", help="print the schema revision of the database")
+
+    sub.add_parser("demo", help="add the sample people and a dozen demo faults")
+
+    rep = sub.add_parser("report", help="report a new fault; prints its number")
+    rep.add_argument("--type", required=True, dest="fault_type", metavar="T",
+                     choices=[t.value for t in FaultType], help=TYPE_HELP)
+    rep.add_argument("--business", required=True, help="受影响业务 affected business")
+    rep.add_argument("--phenomenon", required=True, help="故障现象 what happens")
+    rep.add_argument("--level", type=int, choices=[1, 2, 3], default=3,
+                     help="故障等级 (default 3)")
+    rep.add_argument("--occurred-at", help="发生时间 (default: now)")
+    rep.add_argument("--scope", default="", help="影响范围 scope of impact")
+    rep.add_argument("--steps", default="", help="复现操作步骤 steps to reproduce")
+    rep.add_argument("--reporter", default="", help="发觉人 name (default: --as person)")
+    rep.add_argument("--reporter-no", default="", help="发觉人工号")
+    rep.add_argument("--contact", default="", help="联系方式")
+    rep.add_argument("--interrupted", action="store_true", help="业务中断 business interrupted")
+    rep.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", help="who files it")
+    rep.add_argument("--json", action="store_true")
+
+    ls = sub.add_parser("list", help="list faults, newest first")
+    ls.add_argument("--status", action="append", choices=[s.value for s in Status])
+    ls.add_argument("--level", action="append", type=int, choices=[1, 2, 3])
+    ls.add_argument("--search", default="", help="text in number, business or phenomenon")
+    ls.add_argument("--limit", type=int, default=100)
+    ls.add_argument("--json", action="store_true")
+
+    show = sub.add_parser("show", help="show one fault")
+    show.add_argument("number")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--timeline", action="store_true", help="also list its events")
+
+    pdf = sub.add_parser("pdf", help="write a document as PDF")
+    pdf.add_argument("kind", choices=list(documents.KINDS))
+    pdf.add_argument("number")
+    pdf.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+
+    s = sub.add_parser("sla", help="SLA clocks of a fault, or the deadlines a new one would get")
+    s.add_argument("number", nargs="?")
+    s.add_argument("--level", type=int, choices=[1, 2, 3])
+    s.add_argument("--at", help="report time for --level (default: now)")
+    s.add_argument("--json", action="store_true")
+
+    cal = sub.add_parser("calendar", help="the working-day calendar")
+    calsub = cal.add_subparsers(dest="cal_command", metavar="ACTION", required=True)
+    cl = calsub.add_parser("list", help="holidays and make-up working days of a year")
+    cl.add_argument("--year", type=int, help="default: this year")
+    ca = calsub.add_parser("add", help="declare a holiday or a make-up working day")
+    ca.add_argument("date")
+    kind = ca.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--holiday", action="store_true")
+    kind.add_argument("--workday", action="store_true", help="make-up working day (调休)")
+    kind.add_argument("--remove", action="store_true", help="back to the weekday rule")
+    ca.add_argument("--name", default="")
+    ca.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    ci = calsub.add_parser("import", help="replace a year from a CSV: date,holiday|workday,name")
+    ci.add_argument("file")
+    ci.add_argument("--year", type=int, required=True)
+    ci.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+
+    pe = sub.add_parser("people", help="list people and their roles")
+    pe.add_argument("--json", action="store_true")
+
+    for command, name in STEP_COMMANDS.items():
+        spec = workflow.TRANSITIONS[name]
+        sp = sub.add_parser(command, help=f"{spec.label_zh} / {spec.label_en}",
+                            description=f"{spec.label_zh} / {spec.label_en}: records "
+                            f"{spec.records}. Roles: "
+                            + ", ".join(sorted(r.value for r in spec.roles)))
+        sp.add_argument("number")
+        sp.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+        sp.add_argument("--version", type=int, help="refuse if the fault changed since")
+        sp.add_argument("--json", action="store_true")
+        _add_fields(sp, spec)
+    return p
+
+
+def _add_fields(sp: argparse.ArgumentParser, spec: workflow.Transition) -> None:
+    for f in spec.fields:
+        opt = "--" + f.name.replace("_", "-").removesuffix("-id")
+        help_text = f"{f.label_zh} / {f.label_en}" + ("" if f.required else " (optional)")
+        if f.kind == "bool" and f.name == "passed":
+            g = sp.add_mutually_exclusive_group(required=True)
+            g.add_argument("--pass", dest="passed", action="store_const", const=True)
+            g.add_argument("--fail", dest="passed", action="store_const", const=False)
+        elif f.kind == "bool":
+            sp.add_argument(opt, dest=f.name, action=argparse.BooleanOptionalAction,
+                            help=help_text)
+        elif f.kind == "level":
+            sp.add_argument(opt, dest=f.name, type=int, choices=[1, 2, 3], help=help_text)
+        elif f.kind == "type":
+            sp.add_argument(opt, dest=f.name, choices=[t.value for t in FaultType],
+                            help=help_text)
+        elif f.kind == "team":
+            sp.add_argument("--member", dest="team", action="append", metavar="NO:DUTY",
+                            help="team member, e.g. OP003:ops (duties: ops, development, "
+                            "database, network, member)")
+        elif f.kind == "items":
+            sp.add_argument("--item", dest="items", action="append",
+                            metavar="ITEM|EXPECTED|ACTUAL|pass",
+                            help="a checked item; the last part is pass or fail")
+        elif f.kind == "person":
+            sp.add_argument(opt, dest=f.name, metavar="EMPLOYEE_NO", help=help_text)
+        else:
+            sp.add_argument(opt, dest=f.name, help=help_text)
+
+
+def _step_data(db: Database, spec: workflow.Transition, args: argparse.Namespace,
+               tz: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for f in spec.fields:
+        value = getattr(args, f.name, None)
+        if value is None:
+            continue
+        if f.kind == "person":
+            value = people.person_id(db, value)
+        elif f.kind == "team":
+            team = []
+            for entry in value:
+                no, _, duty = entry.partition(":")
+                team.append((people.person_id(db, no), duty or "member"))
+            value = team
+        elif f.kind == "items":
+            items = []
+            for entry in value:
+                parts = [p.strip() for p in entry.split("|")]
+                while len(parts) < 4:
+                    parts.append("")
+                items.append({"item": parts[0], "expected": parts[1], "actual": parts[2],
+                              "passed": parts[3].lower() in ("pass", "ok", "通过", "y", "yes")})
+            value = items
+        elif f.kind == "datetime":
+            value = parse_time(value, tz, f.name)
+        data[f.name] = value
+    if "team" in data:
+        from models import TeamDuty
+
+        for _, duty in data["team"]:
+            try:
+                TeamDuty(duty)
+            except ValueError:
+                raise ValidationError({"team": (f"未知的职责：{duty}", f"Unknown duty: {duty}")})\
+                    from None
+    return data
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _tz(db: Database) -> Any:
+    with db.read() as session:
+        return settings.timezone(session)
+
+
+def _cmd_report(db: Database, args: argparse.Namespace) -> int:
+    tz = _tz(db)
+    actor = people.person_id(db, args.actor) if args.actor else None
+    report = tickets.FaultReport(
+        fault_type=FaultType(args.fault_type),
+        affected_business=args.business,
+        phenomenon=args.phenomenon,
+        level=FaultLevel(args.level),
+        occurred_at=parse_time(args.occurred_at, tz, "occurred_at") if args.occurred_at else None,
+        impact_scope=args.scope,
+        reproduce_steps=args.steps,
+        reporter_name=args.reporter,
+        reporter_employee_no=args.reporter_no,
+        reporter_contact=args.contact,
+        business_interrupted=args.interrupted,
+    )
+    if actor is None and not report.reporter_name:
+        raise UsageError("请用 --as 或 --reporter 说明发觉人。",
+                         "Say who noticed it with --as or --reporter.")
+    detail = tickets.report_fault(db, report, actor)
+    if args.json:
+        _print_json(detail.to_json(tz))
+    else:
+        print(detail.number)
+    return 0
+
+
+def _cmd_list(db: Database, args: argparse.Namespace) -> int:
+    tz = _tz(db)
+    query = tickets.TicketQuery(
+        statuses=tuple(Status(s) for s in args.status or ()),
+        levels=tuple(FaultLevel(v) for v in args.level or ()),
+        text=args.search,
+    )
+    rows = tickets.list_tickets(db, query, limit=args.limit)
+    if args.json:
+        _print_json([
+            {"id": r.id, "number": r.number, "level": int(r.level), "status": r.status.value,
+             "fault_type": r.fault_type.value, "affected_business": r.affected_business,
+             "reporter_name": r.reporter_name, "assignee": r.assignee_name,
+             "reported_at": r.reported_at.astimezone(tz).isoformat(),
+             "respond_due_at": r.respond_due_at.astimezone(tz).isoformat()
+             if r.respond_due_at else None,
+             "restore_due_at": r.restore_due_at.astimezone(tz).isoformat()
+             if r.restore_due_at else None}
+            for r in rows
+        ])
+        return 0
+    for r in rows:
+        print(f"{r.number:<22} {r.level.label_zh:<6} {r.status.label_zh:<6} "
+              f"{format_local(r.reported_at, tz)}  {r.affected_business}")
+    return 0
+
+
+def _cmd_show(db: Database, args: argparse.Namespace) -> int:
+    tz = _tz(db)
+    detail = tickets.get_ticket(db, args.number)
+    timeline = workflow.events(db, detail.id) if args.timeline else []
+    if args.json:
+        out = detail.to_json(tz)
+        out["team"] = detail.values.get("team", [])
+        if args.timeline:
+            out["timeline"] = [dict(e, at=e["at"].astimezone(tz).isoformat()) for e in timeline]
+        _print_json(out)
+        return 0
+    v = detail.values
+    lines = [
+        f"故障编号 {v['number']}    {v['level'].label_zh}    {v['status'].label_zh}",
+        f"故障类型 {v['fault_type'].label_zh}",
+        f"发生时间 {format_local(v['occurred_at'], tz)}    "
+        f"恢复时间 {format_local(v['restored_at'], tz)}",
+        f"发觉人   {v['reporter_name']} {v['reporter_employee_no']} {v['reporter_contact']}",
+        f"受影响业务 {v['affected_business']}",
+        f"影响范围 {v['impact_scope']}",
+        f"故障现象 {v['phenomenon']}",
+        f"复现步骤 {v['reproduce_steps']}",
+    ]
+    print("\n".join(lines))
+    for e in timeline:
+        fields = ", ".join(e["changes"].keys())
+        print(f"  {format_local(e['at'], tz, seconds=True)}  {e['actor'] or '系统'}  "
+              f"{e['action']}  {fields}  {e['reason']}")
+    return 0
+
+
+def _cmd_sla(db: Database, args: argparse.Namespace) -> int:
+    tz = _tz(db)
+    if args.number:
+        respond, restore = slas_of(db, args.number)
+        if args.json:
+            _print_json({"respond": respond.to_json(), "restore": restore.to_json()})
+            return 0
+        for label, c in (("响应", respond), ("恢复", restore)):
+            est = "（估算：日历未覆盖该年）" if c.estimated else ""
+            print(f"{label}  截止 {format_local(c.due_at, tz)}{est}  {c.state.label_zh}  "
+                  f"剩余 {sla.format_remaining(c.remaining)}")
+        return 0
+    if args.level is None:
+        raise UsageError("请给出故障编号，或 --level。", "Give a fault number or --level.")
+    at = parse_time(args.at, tz, "at") if args.at else db.now()
+    with db.read() as session:
+        limits = settings.limits(session)[FaultLevel(args.level)]
+        cal = workcal.load(session)
+    respond, restore = sla.deadlines(at, limits, cal, tz)
+    if args.json:
+        _print_json({
+            "reported_at": at.astimezone(tz).isoformat(),
+            "respond_due_at": respond.due_at.astimezone(tz).isoformat(),
+            "respond_estimated": respond.estimated,
+            "restore_due_at": restore.due_at.astimezone(tz).isoformat(),
+            "restore_estimated": restore.estimated,
+        })
+        return 0
+    print(f"报告时间 {format_local(at, tz)}  {FaultLevel(args.level).label_zh}")
+    for label, d, lim in (("响应", respond, limits.respond), ("恢复", restore, limits.restore)):
+        est = "（估算：日历未覆盖该年，按周一至周五计）" if d.estimated else ""
+        print(f"{label}时限 {lim.describe_zh()}  截止 {format_local(d.due_at, tz)}{est}")
+    return 0
+
+
+def slas_of(db: Database, number: str) -> tuple[sla.ClockStatus, sla.ClockStatus]:
+    """Both clocks of a ticket at the database clock's now."""
+    from desk.clocks import ticket_clocks
+
+    return ticket_clocks(db, number)
+
+
+def _cmd_calendar(db: Database, args: argparse.Namespace) -> int:
+    if args.cal_command == "list":
+        tz = _tz(db)
+        year = args.year or db.now().astimezone(tz).year
+        with db.read() as session:
+            cal = workcal.load(session)
+            from sqlalchemy import select
+
+            from models import CalendarDay
+
+            rows = session.execute(
+                select(CalendarDay).where(CalendarDay.day >= datetime(year, 1, 1).date(),
+                                          CalendarDay.day <= datetime(year, 12, 31).date())
+                .order_by(CalendarDay.day)).scalars().all()
+            covered = cal.covers(datetime(year, 1, 1).date())
+            for r in rows:
+                kind = "休" if r.kind == DayKind.HOLIDAY else "班"
+                print(f"{r.day}  {kind}  {r.name}  ({r.source})")
+        if not covered:
+            print(f"{year} 年不在日历中：按周一至周五计算，截止时间为估算。"
+                  f" / {year} is not in the calendar: deadlines are estimated.")
+        return 0
+    from desk.admin import calendar_add, calendar_import
+
+    actor = people.person_id(db, args.actor)
+    if args.cal_command == "add":
+        kind = None if args.remove else (DayKind.HOLIDAY if args.holiday else DayKind.WORKDAY)
+        changed = calendar_add(db, actor, args.date, kind, args.name)
+        print(f"已更新，重新计算了 {changed} 个未结故障的时限。 / updated; {changed} open "
+              "deadlines recomputed.")
+        return 0
+    try:
+        content = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DeskError(f"无法读取文件 {args.file}：{exc}", f"Cannot read {args.file}: {exc}") \
+            from exc
+    added, changed = calendar_import(db, actor, args.year, content, Path(args.file).name)
+    print(f"已导入 {added} 天，重新计算了 {changed} 个未结故障的时限。 / imported {added} days; "
+          f"{changed} open deadlines recomputed.")
+    return 0
+
+
+def _cmd_people(db: Database, args: argparse.Namespace) -> int:
+    rows = people.list_people(db)
+    if args.json:
+        _print_json([{"employee_no": p.employee_no, "name": p.name, "department": p.department,
+                      "contact": p.contact, "roles": sorted(r.value for r in p.roles)}
+                     for p in rows])
+        return 0
+    for p in rows:
+        roles = "、".join(r.label_zh for r in sorted(p.roles))
+        print(f"{p.employee_no:<10} {p.name:<6} {p.department:<8} {roles}")
+    return 0
+
+
+def _cmd_step(db: Database, args: argparse.Namespace) -> int:
+    name = STEP_COMMANDS[args.command]
+    spec = workflow.TRANSITIONS[name]
+    tz = _tz(db)
+    actor = people.person_id(db, args.actor)
+    data = _step_data(db, spec, args, tz)
+    detail = workflow.perform(db, name, args.number, actor, data, args.version)
+    if args.json:
+        _print_json(detail.to_json(tz))
+    else:
+        print(f"{detail.number}  {detail.status.label_zh}  (version {detail.version})")
+    return 0
+
+
+def _cmd_db(config: Config, args: argparse.Namespace) -> int:
+    from models import schema
+
+    if args.db_command == "upgrade":
+        db = open_database(config.db_url)
+        print(f"schema at {schema.current_revision(db.engine)} (head {schema.head_revision()})")
+        db.dispose()
+        return 0
+    db = open_database(config.db_url, upgrade=False)
+    print(schema.current_revision(db.engine) or "(empty)")
+    db.dispose()
+    return 0
+
+
+def _launch_gui(config: Config, demo: bool) -> int:
+    from ui.app import run
+
+    return run(config, demo=demo)
+
+
+HANDLERS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
+    "report": _cmd_report,
+    "list": _cmd_list,
+    "show": _cmd_show,
+    "sla": _cmd_sla,
+    "calendar": _cmd_calendar,
+    "people": _cmd_people,
+    **dict.fromkeys(STEP_COMMANDS, _cmd_step),
+}
+
+
+def _cmd_pdf(db: Database, args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    try:
+        documents.render(db, args.kind, args.number, out)
+    except OSError as exc:
+        raise DeskError(f"无法写入 {out}：{exc.strerror}", f"Cannot write {out}: {exc.strerror}")\
+            from exc
+    print(str(out))
+    return 0
+
+
+HANDLERS["pdf"] = _cmd_pdf
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.db)
+        lang = args.lang or config.language
+        set_language(lang)
+        if args.command is None:
+            return _launch_gui(config, args.demo)
+        if args.command == "db":
+            return _cmd_db(config, args)
+        db = open_database(config.db_url)
+        try:
+            if args.command == "demo":
+                from desk.demo import add_demo_data
+
+                for number in add_demo_data(db):
+                    print(number)
+                return 0
+            return HANDLERS[args.command](db, args)
+        finally:
+            db.dispose()
+    except UsageError as exc:
+        print(f"desk: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        for _name, pair in exc.fields.items():
+            print(f"desk: {pair[1] if str(exc) == exc.en else pair[0]}", file=sys.stderr)
+        return 1
+    except DeskError as exc:
+        print(f"desk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug: keep the traceback out of the user's way, but keep it
+        path = _log_bug()
+        print(f"desk: 内部错误，详情已写入 {path} / internal error, details in {path}",
+              file=sys.stderr)
+        return 70
+
+
+def _log_bug() -> Path:
+    import traceback
+
+    try:
+        config = load_config()
+        folder = config.data_dir
+    except DeskError:
+        folder = Path.cwd()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "desk-error.log"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"--- {datetime.now().isoformat()}\n{traceback.format_exc()}\n")
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""This desk's own settings: which database, which language, where files go.
+
+Team-wide settings (time zone, organisation name, SLA limits) live in the database
+(``desk.settings``); this file holds only what differs from one computer to another.
+Order of precedence: command-line option, environment variable, settings file, default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from desk.errors import DeskError
+
+APP_NAME = "Desk"
+ENV_DB_URL = "DESK_DB_URL"
+ENV_HOME = "DESK_HOME"  # one folder for data and settings (tests, portable installs)
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    config_file: Path
+    db_url: str
+    language: str = "zh_CN"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_default_db(self) -> bool:
+        return self.db_url == default_db_url(self.data_dir)
+
+    def with_db(self, url: str) -> Config:
+        return replace(self, db_url=url)
+
+
+def default_db_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'desk.sqlite3'}"
+
+
+def _dirs(env: Mapping[str, str]) -> tuple[Path, Path]:
+    home = env.get(ENV_HOME)
+    if home:
+        base = Path(home)
+        return base, base / "settings.json"
+    data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    conf = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
+    return data, conf
+
+
+def read_settings_file(path: Path) -> dict[str, Any]:
+    """Read the settings file; a damaged file is a known error, not a traceback."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DeskError(
+            f"设置文件 {path} 无法读取（{exc}）。请修正或删除该文件。",
+            f"The settings file {path} cannot be read ({exc}). Fix or delete it.",
+        ) from exc
+    if not isinstance(data, dict):
+        raise DeskError(
+            f"设置文件 {path} 格式不对（应为 JSON 对象）。请修正或删除该文件。",
+            f"The settings file {path} is malformed (expected a JSON object).",
+        )
+    return data
+
+
+def load_config(db_url: str | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Build the config from the option, the environment and the settings file."""
+    env = os.environ if env is None else env
+    data_dir, conf_file = _dirs(env)
+    stored = read_settings_file(conf_file)
+    url = db_url or env.get(ENV_DB_URL) or stored.get("db_url") or default_db_url(data_dir)
+    language = str(stored.get("language", "zh_CN"))
+    return Config(
+        data_dir=data_dir, config_file=conf_file, db_url=str(url), language=language, extra=stored
+    )
+
+
+def save_settings(config: Config, **values: Any) -> None:
+    """Merge ``values`` into the settings file, written atomically."""
+    current = read_settings_file(config.config_file)
+    current.update(values)
+    config.config_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = config.config_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(current, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(config.config_file)

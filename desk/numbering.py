@@ -1,0 +1,41 @@
+"""Fault numbers: ``TYPE-YYYYMMDD-NNN``, allocated inside the creating transaction.
+
+The counter row for (type, local day) is bumped with an upsert that returns the new
+value. On PostgreSQL the row lock taken by ``ON CONFLICT DO UPDATE`` serialises desks
+that report the same type on the same day; on SQLite the write transaction already
+holds the database lock (``BEGIN IMMEDIATE``). Either way the counter and the ticket
+commit or roll back together, so numbers are never duplicated and never skipped, and a
+unique constraint on ``tickets.number`` guards the rule in the database itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models import FaultType, NumberCounter
+
+
+def format_number(fault_type: FaultType, day: date, seq: int) -> str:
+    """``SYS-20261127-001``; the sequence has at least three digits and grows past 999."""
+    return f"{fault_type.value}-{day:%Y%m%d}-{seq:03d}"
+
+
+def allocate_number(session: Session, fault_type: FaultType, day: date) -> str:
+    """Take the next number for ``fault_type`` on the local ``day`` in this transaction."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = NumberCounter.__table__
+    stmt = (
+        insert(table)
+        .values(fault_type=fault_type.value, day=day, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.fault_type, table.c.day],
+            set_={"last_seq": table.c.last_seq + 1},
+        )
+        .returning(table.c.last_seq)
+    )
+    seq = session.execute(stmt).scalar_one()
+    return format_number(fault_type, day, int(seq))

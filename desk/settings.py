@@ -1,0 +1,117 @@
+"""Team-wide settings kept in the database: time zone, organisation, SLA limits.
+
+Every desk on one database shares them; an administrator changes them (the CLI's
+``desk config`` or the administration dialog). Reading falls back to the defaults, so
+a fresh database works before anyone has set anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from desk.errors import ValidationError
+from models import FaultLevel, Setting
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class ClockLimit:
+    """How long a clock may run: minutes, counted on the clock or in working-day time."""
+
+    minutes: int
+    working_days: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"minutes": self.minutes, "working_days": self.working_days}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClockLimit:
+        return cls(int(data["minutes"]), bool(data.get("working_days", False)))
+
+    def describe_zh(self) -> str:
+        if self.working_days:
+            if self.minutes % 1440 == 0:
+                return f"{self.minutes // 1440} 个工作日"
+            return f"{self.minutes} 分钟（工作日计）"
+        if self.minutes % 60 == 0 and self.minutes >= 60:
+            return f"{self.minutes // 60} 小时"
+        return f"{self.minutes} 分钟"
+
+
+@dataclass(frozen=True)
+class LevelLimits:
+    respond: ClockLimit
+    restore: ClockLimit
+
+
+# SPEC.md's severity table; level 3 counts working days (see desk.sla).
+DEFAULT_LIMITS: dict[FaultLevel, LevelLimits] = {
+    FaultLevel.URGENT: LevelLimits(ClockLimit(5), ClockLimit(30)),
+    FaultLevel.IMPORTANT: LevelLimits(ClockLimit(15), ClockLimit(120)),
+    FaultLevel.GENERAL: LevelLimits(ClockLimit(30, True), ClockLimit(4 * 1440, True)),
+}
+
+DEFAULTS: dict[str, Any] = {
+    "timezone": DEFAULT_TIMEZONE,
+    "organisation": "某某科技有限公司",
+    "sla.warning_fraction": 0.8,
+    "attachments.max_bytes": 100 * 1024 * 1024,
+}
+
+
+def get(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    if row is not None:
+        return row.value
+    if key in DEFAULTS:
+        return DEFAULTS[key]
+    raise KeyError(key)
+
+
+def put(session: Session, key: str, value: Any) -> Any:
+    """Store a setting; return the value it had before (for the audit event)."""
+    before = get(session, key) if key in DEFAULTS or session.get(Setting, key) else None
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    return before
+
+
+def timezone(session: Session) -> ZoneInfo:
+    return zone(str(get(session, "timezone")))
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            {"timezone": (f"未知的时区：{name}", f"Unknown time zone: {name}")}
+        ) from exc
+
+
+def limits(session: Session) -> dict[FaultLevel, LevelLimits]:
+    stored = session.get(Setting, "sla.limits")
+    if stored is None:
+        return dict(DEFAULT_LIMITS)
+    result = dict(DEFAULT_LIMITS)
+    for key, value in stored.value.items():
+        level = FaultLevel(int(key))
+        result[level] = LevelLimits(
+            ClockLimit.from_json(value["respond"]), ClockLimit.from_json(value["restore"])
+        )
+    return result
+
+
+def limits_to_json(values: dict[FaultLevel, LevelLimits]) -> dict[str, Any]:
+    return {
+        str(int(level)): {"respond": v.respond.to_json(), "restore": v.restore.to_json()}
+        for level, v in values.items()
+    }

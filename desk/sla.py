@@ -1,0 +1,149 @@
+"""SLA clocks: when a fault must be responded to and restored, and how each clock stands.
+
+Both clocks start at the report time and use the level in force; a level change
+recomputes them from the report time.
+
+How time is counted:
+
+* A limit "on the clock" (levels 1 and 2) is plain elapsed time, day and night.
+* A limit "in working days" (level 3) counts only time that falls on working days of
+  the Chinese calendar (``desk.calendar``): the whole of a working day counts, weekends
+  and public holidays do not, make-up working days (调休) do. "Within 4 working days"
+  is therefore 4 × 24 hours of working-day time. A fault reported on Monday 10:00 is
+  due on Friday 10:00; one reported during a weekend or holiday starts counting at
+  00:00 of the next working day, so one reported on Saturday is due at the end of
+  Thursday (shown as Friday 00:00). Days are the desk's local days (time zone setting).
+* A deadline that passes over a day of a year the calendar does not cover is computed
+  with Monday to Friday and marked **estimated**; importing that year recomputes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from desk.calendar import WorkCalendar
+from desk.settings import ClockLimit, LevelLimits
+
+MAX_DAYS = 3660  # a limit larger than ten years of working days is a typing error
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    WARNING = "warning"
+    BREACHED = "breached"
+    MET = "met"
+    MET_LATE = "met_late"
+
+    @property
+    def label_zh(self) -> str:
+        return {"running": "计时中", "warning": "即将超时", "breached": "已超时",
+                "met": "已达成", "met_late": "超时完成"}[self.value]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_at: datetime
+    estimated: bool
+
+
+def _day_start(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=tz)
+
+
+def add_limit(start: datetime, limit: ClockLimit, cal: WorkCalendar, tz: ZoneInfo) -> Deadline:
+    """The moment ``limit`` has elapsed after ``start`` (aware datetimes)."""
+    if start.tzinfo is None:
+        raise ValueError("start must be time-zone aware")
+    if not limit.working_days:
+        return Deadline(start + timedelta(minutes=limit.minutes), False)
+    remaining = timedelta(minutes=limit.minutes)
+    local = start.astimezone(tz)
+    day = local.date()
+    cursor = start
+    estimated = False
+    for _ in range(MAX_DAYS * 2):
+        next_start = _day_start(day + timedelta(days=1), tz)
+        if not cal.covers(day):
+            estimated = True
+        if cal.is_working_day(day):
+            available = next_start - cursor
+            if remaining <= available:
+                return Deadline(cursor + remaining, estimated)
+            remaining -= available
+        cursor = next_start
+        day += timedelta(days=1)
+    raise ValueError("limit too long")
+
+
+def deadlines(
+    reported_at: datetime, limits: LevelLimits, cal: WorkCalendar, tz: ZoneInfo
+) -> tuple[Deadline, Deadline]:
+    """(respond, restore) deadlines for a fault reported at ``reported_at``."""
+    return (
+        add_limit(reported_at, limits.respond, cal, tz),
+        add_limit(reported_at, limits.restore, cal, tz),
+    )
+
+
+@dataclass(frozen=True)
+class ClockStatus:
+    """How one clock stands at ``now``."""
+
+    name: str  # "respond" or "restore"
+    due_at: datetime
+    estimated: bool
+    met_at: datetime | None
+    state: ClockState
+    remaining: timedelta  # negative once breached; from met_at when met
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "due_at": self.due_at.isoformat(),
+            "estimated": self.estimated,
+            "met_at": self.met_at.isoformat() if self.met_at else None,
+            "state": self.state.value,
+            "remaining_seconds": int(self.remaining.total_seconds()),
+        }
+
+
+def clock_status(
+    name: str,
+    started_at: datetime,
+    deadline: Deadline,
+    warn_at: datetime,
+    met_at: datetime | None,
+    now: datetime,
+) -> ClockStatus:
+    """Classify a clock: met / met late once stopped; else running, warning, breached."""
+    if met_at is not None:
+        state = ClockState.MET if met_at <= deadline.due_at else ClockState.MET_LATE
+        return ClockStatus(name, deadline.due_at, deadline.estimated, met_at, state,
+                           deadline.due_at - met_at)
+    if now > deadline.due_at:
+        state = ClockState.BREACHED
+    elif now >= warn_at:
+        state = ClockState.WARNING
+    else:
+        state = ClockState.RUNNING
+    return ClockStatus(name, deadline.due_at, deadline.estimated, None, state,
+                       deadline.due_at - now)
+
+
+def warning_limit(limit: ClockLimit, fraction: float) -> ClockLimit:
+    return ClockLimit(max(0, int(limit.minutes * fraction)), limit.working_days)
+
+
+def format_remaining(delta: timedelta) -> str:
+    """``2天3小时`` / ``-0:15`` style text for the queue and the CLI."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{sign}{days}天{hours}小时"
+    return f"{sign}{hours}:{minutes:02d}"

@@ -1,0 +1,332 @@
+"""Reporting a fault and reading tickets back: the first step of the process.
+
+``report_fault`` is one unit of work: validate, allocate the number, compute the SLA
+deadlines, insert, append the event, commit. Readers get plain frozen dataclasses,
+never live ORM objects, so the window can hold them after the session is closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from desk import audit, settings, sla
+from desk import calendar as workcal
+from desk.db import Database
+from desk.errors import NotFoundError, ValidationError
+from desk.numbering import allocate_number
+from models import FaultLevel, FaultType, Person, Status, Ticket
+
+MAX_SHORT = 200
+MAX_TEXT = 20_000
+FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of two desks are never exactly equal
+
+
+@dataclass
+class FaultReport:
+    """What the 基本信息 and 故障详细描述 sections of a new fault hold."""
+
+    fault_type: FaultType
+    affected_business: str
+    phenomenon: str
+    occurred_at: datetime | None = None  # UTC; None means "now"
+    level: FaultLevel = FaultLevel.GENERAL
+    reporter_name: str = ""
+    reporter_employee_no: str = ""
+    reporter_contact: str = ""
+    impact_scope: str = ""
+    business_interrupted: bool = False
+    reproduce_steps: str = ""
+    restored_at: datetime | None = None
+
+
+def _msg(zh: str, en: str) -> tuple[str, str]:
+    return (zh, en)
+
+
+def validate_report(report: FaultReport, now: datetime) -> dict[str, tuple[str, str]]:
+    """Field-by-field problems with a report (empty when it can be saved)."""
+    errors: dict[str, tuple[str, str]] = {}
+    for name, label_zh, label_en in (
+        ("affected_business", "受影响业务", "Affected business"),
+        ("phenomenon", "故障现象", "Phenomenon"),
+        ("reporter_name", "发觉人", "Reported by"),
+    ):
+        if not str(getattr(report, name) or "").strip():
+            errors[name] = _msg(f"请填写{label_zh}。", f"{label_en} is required.")
+    for name, limit in (
+        ("affected_business", MAX_SHORT),
+        ("reporter_name", 100),
+        ("reporter_employee_no", 32),
+        ("reporter_contact", 100),
+        ("phenomenon", MAX_TEXT),
+        ("impact_scope", MAX_TEXT),
+        ("reproduce_steps", MAX_TEXT),
+    ):
+        value = str(getattr(report, name) or "")
+        if len(value) > limit:
+            errors[name] = _msg(
+                f"内容过长（{len(value)} 字，最多 {limit} 字）。",
+                f"Too long ({len(value)} characters, at most {limit}).",
+            )
+        elif "\x00" in value:
+            errors[name] = _msg("内容含有无效字符。", "The text holds an invalid character.")
+    if report.occurred_at is not None and report.occurred_at > now + FUTURE_TOLERANCE:
+        errors["occurred_at"] = _msg(
+            "发生时间不能晚于当前时间。", "The time it happened cannot be in the future."
+        )
+    if report.restored_at is not None:
+        occurred = report.occurred_at or now
+        if report.restored_at < occurred:
+            errors["restored_at"] = _msg(
+                "恢复时间不能早于发生时间。", "The restore time cannot be before it happened."
+            )
+        elif report.restored_at > now + FUTURE_TOLERANCE:
+            errors["restored_at"] = _msg(
+                "恢复时间不能晚于当前时间。", "The restore time cannot be in the future."
+            )
+    return errors
+
+
+def apply_deadlines(session: Session, ticket: Ticket) -> None:
+    """(Re)compute the ticket's respond and restore deadlines from its report time."""
+    limits = settings.limits(session)[ticket.level]
+    respond, restore = sla.deadlines(
+        ticket.reported_at, limits, workcal.load(session), settings.timezone(session)
+    )
+    ticket.respond_due_at = respond.due_at
+    ticket.respond_due_estimated = respond.estimated
+    ticket.restore_due_at = restore.due_at
+    ticket.restore_due_estimated = restore.estimated
+
+
+REPORT_FIELDS = (
+    "number", "fault_type", "level", "status", "occurred_at", "restored_at", "reporter_name",
+    "reporter_employee_no", "reporter_contact", "affected_business", "impact_scope",
+    "business_interrupted", "phenomenon", "reproduce_steps", "reported_at",
+    "respond_due_at", "restore_due_at",
+)
+
+
+def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> TicketDetail:
+    """File a new fault; return it with the number it was given."""
+
+    def work(session: Session) -> TicketDetail:
+        now = db.now()
+        actor = session.get(Person, actor_id) if actor_id is not None else None
+        if actor_id is not None and actor is None:
+            raise NotFoundError(f"没有此人员（编号 {actor_id}）。", f"No such person ({actor_id}).")
+        if actor is not None and not report.reporter_name.strip():
+            report.reporter_name = actor.name
+            report.reporter_employee_no = report.reporter_employee_no or actor.employee_no
+            report.reporter_contact = report.reporter_contact or actor.contact
+        errors = validate_report(report, now)
+        if errors:
+            raise ValidationError(errors)
+        tz = settings.timezone(session)
+        number = allocate_number(session, report.fault_type, now.astimezone(tz).date())
+        ticket = Ticket(
+            number=number,
+            version=1,
+            status=Status.REPORTED,
+            fault_type=report.fault_type,
+            level=report.level,
+            occurred_at=report.occurred_at or now,
+            restored_at=report.restored_at,
+            reporter_name=report.reporter_name.strip(),
+            reporter_employee_no=report.reporter_employee_no.strip(),
+            reporter_contact=report.reporter_contact.strip(),
+            affected_business=report.affected_business.strip(),
+            impact_scope=report.impact_scope.strip(),
+            business_interrupted=report.business_interrupted,
+            phenomenon=report.phenomenon.strip(),
+            reproduce_steps=report.reproduce_steps.strip(),
+            reported_at=now,
+            reported_by_id=actor.id if actor else None,
+        )
+        apply_deadlines(session, ticket)
+        session.add(ticket)
+        session.flush()
+        audit.record(
+            session,
+            at=now,
+            action="report",
+            ticket_id=ticket.id,
+            actor_id=ticket.reported_by_id,
+            changes=audit.initial_changes(ticket, REPORT_FIELDS),
+        )
+        return detail_of(session, ticket)
+
+    return db.write(work)
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """One line of the queue."""
+
+    id: int
+    number: str
+    level: FaultLevel
+    status: Status
+    fault_type: FaultType
+    affected_business: str
+    reporter_name: str
+    assignee_name: str
+    reported_at: datetime
+    respond_due_at: datetime | None
+    restore_due_at: datetime | None
+    responded_at: datetime | None
+    restore_met_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    """Every field of one ticket, as plain values (``models.Ticket`` columns)."""
+
+    id: int
+    values: dict[str, Any]
+    people: dict[int, str] = field(default_factory=dict)  # person id -> "name (工号)"
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_json(self, tz: Any = None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in self.values.items():
+            if isinstance(value, datetime):
+                out[key] = value.astimezone(tz).isoformat() if tz else value.isoformat()
+            else:
+                out[key] = audit.plain(value)
+        return out
+
+
+def detail_of(session: Session, ticket: Ticket) -> TicketDetail:
+    values = {c.key: getattr(ticket, c.key) for c in Ticket.__table__.columns}
+    person_ids = {v for k, v in values.items() if k.endswith("_id") and k != "id" and v}
+    people = {
+        p.id: f"{p.name}（{p.employee_no}）"
+        for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    } if person_ids else {}
+    return TicketDetail(id=ticket.id, values=values, people=people)
+
+
+def get_ticket(db: Database, key: str | int) -> TicketDetail:
+    """A ticket by number (``SYS-20261127-001``) or id."""
+    with db.read() as session:
+        return detail_of(session, _load(session, key))
+
+
+def _load(session: Session, key: str | int) -> Ticket:
+    if isinstance(key, int):
+        ticket = session.get(Ticket, key)
+    else:
+        ticket = session.scalar(select(Ticket).where(Ticket.number == key.strip().upper()))
+    if ticket is None:
+        raise NotFoundError(f"没有编号为 {key} 的故障。", f"There is no fault numbered {key}.")
+    return ticket
+
+
+SORTABLE = {
+    "number": Ticket.number,
+    "level": Ticket.level,
+    "status": Ticket.status,
+    "fault_type": Ticket.fault_type,
+    "affected_business": Ticket.affected_business,
+    "reporter_name": Ticket.reporter_name,
+    "reported_at": Ticket.reported_at,
+    "respond_due_at": Ticket.respond_due_at,
+    "restore_due_at": Ticket.restore_due_at,
+}
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    """What the queue shows: filters, free text, sort; all turned into SQL."""
+
+    statuses: tuple[Status, ...] = ()
+    levels: tuple[FaultLevel, ...] = ()
+    fault_types: tuple[FaultType, ...] = ()
+    assignee_id: int | None = None
+    text: str = ""
+    sort: str = "reported_at"
+    descending: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _filtered(query: TicketQuery, stmt: Select[Any]) -> Select[Any]:
+    if query.statuses:
+        stmt = stmt.where(Ticket.status.in_(query.statuses))
+    if query.levels:
+        stmt = stmt.where(Ticket.level.in_(query.levels))
+    if query.fault_types:
+        stmt = stmt.where(Ticket.fault_type.in_(query.fault_types))
+    if query.assignee_id is not None:
+        stmt = stmt.where(Ticket.assignee_id == query.assignee_id)
+    text = query.text.strip()
+    if text:
+        # bound parameters with LIKE's own characters escaped: % and _ match literally
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(or_(
+            Ticket.number.ilike(pattern, escape="\\"),
+            Ticket.affected_business.ilike(pattern, escape="\\"),
+            Ticket.phenomenon.ilike(pattern, escape="\\"),
+        ))
+    return stmt
+
+
+def count_tickets(db: Database, query: TicketQuery) -> int:
+    with db.read() as session:
+        return int(session.scalar(_filtered(query, select(func.count(Ticket.id)))) or 0)
+
+
+def list_tickets(
+    db: Database, query: TicketQuery, offset: int = 0, limit: int = 200
+) -> list[TicketRow]:
+    """One page of the queue, sorted and filtered in SQL."""
+    assignee = aliased(Person)
+    column = SORTABLE.get(query.sort, Ticket.reported_at)
+    order = column.desc() if query.descending else column.asc()
+    tiebreak = Ticket.id.desc() if query.descending else Ticket.id.asc()
+    stmt = (
+        select(
+            Ticket.id, Ticket.number, Ticket.level, Ticket.status, Ticket.fault_type,
+            Ticket.affected_business, Ticket.reporter_name, assignee.name,
+            Ticket.reported_at, Ticket.respond_due_at, Ticket.restore_due_at,
+            Ticket.responded_at, Ticket.workaround_at, Ticket.restored_at, Ticket.version,
+        )
+        .outerjoin(assignee, assignee.id == Ticket.assignee_id)
+        .order_by(order, tiebreak)
+        .offset(offset)
+        .limit(limit)
+    )
+    stmt = _filtered(query, stmt)
+    with db.read() as session:
+        rows = session.execute(stmt).all()
+    return [
+        TicketRow(
+            id=r[0], number=r[1], level=r[2], status=r[3], fault_type=r[4],
+            affected_business=r[5], reporter_name=r[6], assignee_name=r[7] or "",
+            reported_at=r[8], respond_due_at=r[9], restore_due_at=r[10],
+            responded_at=r[11], restore_met_at=_first(r[12], r[13]), version=r[14],
+        )
+        for r in rows
+    ]
+
+
+def _first(*moments: datetime | None) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return min(present) if present else None

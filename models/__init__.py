@@ -1,0 +1,56 @@
+"""Persistence for Desk: the ORM tables, the engine set-up and the schema migrations.
+
+Nothing here imports the rest of Desk; ``desk`` and ``reports`` build on it.
+"""
+
+from models.base import Base
+from models.entities import (
+    Attachment,
+    AttachmentChunk,
+    CalendarDay,
+    CalendarYear,
+    Department,
+    Event,
+    ImplementationStep,
+    NumberCounter,
+    Person,
+    PersonRole,
+    Setting,
+    TeamMember,
+    Ticket,
+    VerificationItem,
+)
+from models.vocabulary import (
+    DayKind,
+    EvidenceKind,
+    FaultLevel,
+    FaultType,
+    Role,
+    Status,
+    TeamDuty,
+)
+
+__all__ = [
+    "Attachment",
+    "AttachmentChunk",
+    "Base",
+    "CalendarDay",
+    "CalendarYear",
+    "DayKind",
+    "Department",
+    "Event",
+    "EvidenceKind",
+    "FaultLevel",
+    "FaultType",
+    "ImplementationStep",
+    "NumberCounter",
+    "Person",
+    "PersonRole",
+    "Role",
+    "Setting",
+    "Status",
+    "TeamDuty",
+    "TeamMember",
+    "Ticket",
+    "VerificationItem",
+]

@@ -1,0 +1,72 @@
+"""Engines and sessions: one place that knows how SQLite and PostgreSQL are set up.
+
+SQLite runs in WAL mode with ``synchronous=FULL``: a process killed at any moment, or
+a power cut, never loses a transaction that has returned from COMMIT, and readers
+never block the writer. Every write transaction starts with ``BEGIN IMMEDIATE`` so
+that two desks on one file queue for the write lock up front (waiting up to
+``busy_timeout``) instead of failing half-way with "database is locked".
+
+PostgreSQL is reached through psycopg 3; a plain ``postgresql://`` URL is accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "desk_write"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Return the SQLAlchemy URL for what a person typed (``postgresql://`` → psycopg 3)."""
+    u = make_url(url) if isinstance(url, str) else url
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """Build an engine with Desk's connection settings for the URL's backend."""
+    u = normalise_url(url)
+    if u.get_backend_name() == "sqlite":
+        engine = create_engine(
+            u,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            **kwargs,
+        )
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(u, connect_args={"connect_timeout": 5}, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    """Return (read, write) session factories; write sessions take SQLite's lock up front."""
+    read = sessionmaker(engine, expire_on_commit=False)
+    write = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+    return read, write

@@ -1,0 +1,320 @@
+"""The tables: people, the ticket (the whole record table), its parts, events, calendar.
+
+Field names follow the record table (技术故障反馈与处理记录表) of SPEC.md, section by
+section, in English snake_case; the JSON output of the CLI uses the same names.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, IntEnumType, JSONText, UTCDateTime, str_enum
+from models.vocabulary import (
+    DayKind,
+    EvidenceKind,
+    FaultLevel,
+    FaultType,
+    Role,
+    Status,
+    TeamDuty,
+)
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    head_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", use_alter=True, name="fk_departments_head_id_people")
+    )
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_no: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    contact: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
+    role_rows: Mapped[list[PersonRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(r.role for r in self.role_rows)
+
+
+class PersonRole(Base):
+    __tablename__ = "person_roles"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)
+
+
+class Ticket(Base):
+    """One technical fault, carrying every field of the paper record table."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_status_reported_at", "status", "reported_at"),
+        Index("ix_tickets_reported_at", "reported_at"),
+        Index("ix_tickets_assignee_status", "assignee_id", "status"),
+        Index("ix_tickets_level_status", "level", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[Status] = mapped_column(str_enum(Status), default=Status.REPORTED)
+
+    # -- 基本信息 (basic information)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    fault_type: Mapped[FaultType] = mapped_column(str_enum(FaultType, 8))
+    level: Mapped[FaultLevel] = mapped_column(IntEnumType(FaultLevel))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reporter_name: Mapped[str] = mapped_column(String(100))
+    reporter_employee_no: Mapped[str] = mapped_column(String(32), default="")
+    reporter_contact: Mapped[str] = mapped_column(String(100), default="")
+    affected_business: Mapped[str] = mapped_column(String(200))
+    impact_scope: Mapped[str] = mapped_column(Text, default="")
+    business_interrupted: Mapped[bool] = mapped_column(Boolean, default=False)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+    # -- 故障详细描述 (detailed description)
+    phenomenon: Mapped[str] = mapped_column(Text)
+    reproduce_steps: Mapped[str] = mapped_column(Text, default="")
+
+    # -- 处理过程记录 (handling record): triage
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    first_contact: Mapped[str] = mapped_column(Text, default="")
+    confirmed_details: Mapped[str] = mapped_column(Text, default="")
+    reproducible: Mapped[bool | None] = mapped_column(Boolean)
+    first_investigation: Mapped[str] = mapped_column(Text, default="")
+    initial_level: Mapped[FaultLevel | None] = mapped_column(IntEnumType(FaultLevel))
+    level_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    level_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # -- handling team
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expected_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cooperation_required: Mapped[str] = mapped_column(Text, default="")
+    start_notice_due: Mapped[bool] = mapped_column(Boolean, default=False)
+    start_notice_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # -- cause analysis
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    underlying_cause: Mapped[str] = mapped_column(Text, default="")
+    impact_assessment: Mapped[str] = mapped_column(Text, default="")
+    reproduce_conditions: Mapped[str] = mapped_column(Text, default="")
+    evidence_list: Mapped[str] = mapped_column(Text, default="")
+    analysis_report_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    analysed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # -- solutions, confirmation and approval
+    temporary_solution: Mapped[str] = mapped_column(Text, default="")
+    long_term_solution: Mapped[str] = mapped_column(Text, default="")
+    solution_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    solution_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    business_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    business_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    technical_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    technical_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    workaround_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # -- 验证结果 (verification)
+    verifier_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verification_environment: Mapped[str] = mapped_column(Text, default="")
+    verification_checked: Mapped[str] = mapped_column(Text, default="")
+    verification_passed: Mapped[bool | None] = mapped_column(Boolean)
+    verification_remarks: Mapped[str] = mapped_column(Text, default="")
+    verification_rounds: Mapped[int] = mapped_column(Integer, default=0)
+
+    # -- 闭环 (closing)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text, default="")
+    prevention_measures: Mapped[str] = mapped_column(Text, default="")
+    completion_notice_sent_to: Mapped[str] = mapped_column(Text, default="")
+    completion_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+
+    # -- SLA deadlines, computed by desk.sla and stored so the queue can sort on them
+    respond_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    restore_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    respond_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    restore_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    team: Mapped[list[TeamMember]] = relationship(
+        cascade="all, delete-orphan", order_by="TeamMember.id"
+    )
+    steps: Mapped[list[ImplementationStep]] = relationship(
+        cascade="all, delete-orphan", order_by="ImplementationStep.seq"
+    )
+    verification_items: Mapped[list[VerificationItem]] = relationship(
+        cascade="all, delete-orphan", order_by="VerificationItem.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("ticket_id", "person_id", "duty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    duty: Mapped[TeamDuty] = mapped_column(str_enum(TeamDuty))
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class ImplementationStep(Base):
+    """One step carried out (实施记录): what, who, when, and the state after it."""
+
+    __tablename__ = "implementation_steps"
+    __table_args__ = (UniqueConstraint("ticket_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(Text)
+    done_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state_after: Mapped[str] = mapped_column(Text, default="")
+
+    done_by: Mapped[Person] = relationship(lazy="joined")
+
+
+class VerificationItem(Base):
+    """One thing checked during a verification round."""
+
+    __tablename__ = "verification_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    item: Mapped[str] = mapped_column(Text)
+    expected: Mapped[str] = mapped_column(Text, default="")
+    actual: Mapped[str] = mapped_column(Text, default="")
+    passed: Mapped[bool] = mapped_column(Boolean)
+
+
+class Attachment(Base):
+    """Evidence attached to a ticket; the bytes live in ``attachment_chunks``."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[EvidenceKind] = mapped_column(str_enum(EvidenceKind))
+    note: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(Integer)
+    mime_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class AttachmentChunk(Base):
+    __tablename__ = "attachment_chunks"
+
+    attachment_id: Mapped[int] = mapped_column(
+        ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Event(Base):
+    """An append-only audit record: who did what, when, with the values before and after.
+
+    ``changes`` maps a field name to ``{"before": ..., "after": ...}``; ``details`` holds
+    what the action recorded beyond fields (a team, an implementation step, recipients).
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_ticket_at", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    action: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[Person | None] = relationship(lazy="joined")
+
+
+class NumberCounter(Base):
+    """The last sequence number given per fault type and local day."""
+
+    __tablename__ = "number_counters"
+
+    fault_type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class CalendarDay(Base):
+    """A day that breaks the Monday-to-Friday rule: a holiday, or a make-up working day."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[DayKind] = mapped_column(str_enum(DayKind, 16))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(100), default="")
+
+
+class CalendarYear(Base):
+    """A year whose holidays and make-up days are known to be complete."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Setting(Base):
+    """An administrator's setting shared by every desk on this database (JSON value)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONText)

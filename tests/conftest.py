@@ -1,0 +1,137 @@
+"""Shared fixtures: a fresh database per test, on SQLite and on PostgreSQL.
+
+Every path points into pytest's temporary folder; ``DESK_HOME`` keeps settings and
+data out of the real user folders. PostgreSQL tests use the server on 127.0.0.1:5432
+(trust auth, user ``postgres``) and create their own databases; with
+``DESK_REQUIRE_PG=1`` a missing server fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get("DESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_available() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(_libpq(PG_ADMIN_URL), connect_timeout=3):
+            return None
+    except Exception as exc:  # any failure means "not here"
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+_PG_PROBLEM: list[str | None] = []
+
+
+def require_pg() -> None:
+    """Skip (or fail, under DESK_REQUIRE_PG=1) when PostgreSQL is not reachable."""
+    if not _PG_PROBLEM:
+        _PG_PROBLEM.append(_pg_available())
+    problem = _PG_PROBLEM[0]
+    if problem is None:
+        return
+    if os.environ.get("DESK_REQUIRE_PG") == "1":
+        pytest.fail(f"PostgreSQL required (DESK_REQUIRE_PG=1) but not reachable: {problem}")
+    pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {problem}")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("desk-home")
+    monkeypatch.setenv("DESK_HOME", str(home))
+    monkeypatch.delenv("DESK_DB_URL", raising=False)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for this test; dropped afterwards."""
+    require_pg()
+    import psycopg
+
+    name = f"desk_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_libpq(PG_ADMIN_URL), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(_libpq(PG_ADMIN_URL), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path}/desk.sqlite3"  # type: ignore[operator]
+
+
+@pytest.fixture(params=["sqlite", "pg"])
+def db_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
+    """The URL of a fresh database, once for SQLite and once for PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/desk.sqlite3"
+    else:
+        yield request.getfixturevalue("pg_url")
+
+
+class FakeClock:
+    """A settable clock for the services (``Database.clock``)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        from datetime import timedelta
+
+        self.now = self.now + timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # Friday 2026-11-27 10:00 in Beijing
+    return FakeClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def make_db(clock: FakeClock) -> Iterator[Callable[[str], object]]:
+    """Open (and migrate) a Database for a URL with the fake clock; disposed afterwards."""
+    from desk.bootstrap import open_database
+
+    opened = []
+
+    def factory(url: str) -> object:
+        db = open_database(url, clock=clock)
+        opened.append(db)
+        return db
+
+    yield factory
+    for db in opened:
+        db.dispose()
+
+
+@pytest.fixture
+def db(db_url: str, make_db: Callable[[str], object]) -> object:
+    """A migrated Database on each backend, with the fake clock."""
+    return make_db(db_url)
+
+
+@pytest.fixture
+def demo_people(db: object) -> dict[str, int]:
+    """SPEC.md's sample people in ``db``: employee number → person id."""
+    from desk.demo import ensure_people
+
+    return ensure_people(db)  # type: ignore[arg-type]
