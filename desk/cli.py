@@ -135,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     pe = sub.add_parser("people", help="list people and their roles")
     pe.add_argument("--json", action="store_true")
 
+    for module in _extensions():
+        HANDLERS.update(module.register(sub))
+
     for command, name in STEP_COMMANDS.items():
         spec = workflow.TRANSITIONS[name]
         sp = sub.add_parser(command, help=f"{spec.label_zh} / {spec.label_en}",
@@ -147,6 +150,24 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--json", action="store_true")
         _add_fields(sp, spec)
     return p
+
+
+def _extensions() -> list[Any]:
+    """CLI command groups kept in their own modules; each has ``register(sub)`` that adds
+    its sub-parsers and returns ``{command: handler(db, args) -> exit code}``."""
+    import importlib
+
+    found = []
+    for name in EXTENSION_MODULES:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return found
+
+
+EXTENSION_MODULES = ("desk.cli_attachments", "desk.cli_documents", "desk.cli_team")
 
 
 def _add_fields(sp: argparse.ArgumentParser, spec: workflow.Transition) -> None:
