@@ -27,18 +27,23 @@ def _require_admin(session: Session, actor_id: int) -> Person:
     return actor
 
 
-def recompute_open_deadlines(session: Session) -> int:
-    """Recompute every open ticket's deadlines; return how many changed."""
-    changed = 0
+DEADLINE_FIELDS = ("respond_due_at", "restore_due_at", "respond_due_estimated",
+                   "restore_due_estimated")
+
+
+def recompute_open_deadlines(session: Session) -> dict[str, dict[str, dict[str, Any]]]:
+    """Recompute every open ticket's deadlines; return ``{number: {field: before/after}}``
+    for the tickets whose deadlines changed (the administration event records it, so
+    the one event of the change says which tickets it moved)."""
+    changed: dict[str, dict[str, dict[str, Any]]] = {}
     closed = [s for s in Status if s.is_closed]
     for ticket in session.scalars(select(Ticket).where(Ticket.status.not_in(closed))):
-        before = (ticket.respond_due_at, ticket.restore_due_at,
-                  ticket.respond_due_estimated, ticket.restore_due_estimated)
+        before = {f: getattr(ticket, f) for f in DEADLINE_FIELDS}
         tickets.apply_deadlines(session, ticket)
-        after = (ticket.respond_due_at, ticket.restore_due_at,
-                 ticket.respond_due_estimated, ticket.restore_due_estimated)
-        if after != before:
-            changed += 1
+        diff = {f: {"before": audit.plain(old), "after": audit.plain(getattr(ticket, f))}
+                for f, old in before.items() if getattr(ticket, f) != old}
+        if diff:
+            changed[ticket.number] = diff
     return changed
 
 
@@ -57,8 +62,9 @@ def calendar_add(db: Database, actor_id: int, day_text: str, kind: DayKind | Non
         changed = recompute_open_deadlines(session)
         audit.record(session, at=db.now(), action="calendar", ticket_id=None, actor_id=actor_id,
                      details={"day": day.isoformat(), "kind": kind.value if kind else None,
-                              "name": name, "recomputed": changed})
-        return changed
+                              "name": name, "recomputed": len(changed),
+                              "recomputed_tickets": changed})
+        return len(changed)
 
     return db.write(work)
 
@@ -74,20 +80,26 @@ def calendar_import(db: Database, actor_id: int, year: int, content: str,
         changed = recompute_open_deadlines(session)
         audit.record(session, at=db.now(), action="calendar_import", ticket_id=None,
                      actor_id=actor_id, details={"year": year, "days": added, "source": source,
-                                                 "recomputed": changed})
-        return added, changed
+                                                 "recomputed": len(changed),
+                                                 "recomputed_tickets": changed})
+        return added, len(changed)
 
     return db.write(work)
 
 
 def set_setting(db: Database, actor_id: int, key: str, value: Any) -> None:
+    """Store a team-wide setting; an SLA or time-zone change recomputes open deadlines."""
+    value = team_settings.validate(key, value)
+
     def work(session: Session) -> None:
         _require_admin(session, actor_id)
         before = team_settings.put(session, key, value)
         session.flush()
+        details: dict[str, Any] = {}
         if key.startswith("sla.") or key == "timezone":
-            recompute_open_deadlines(session)
+            changed = recompute_open_deadlines(session)
+            details = {"recomputed": len(changed), "recomputed_tickets": changed}
         audit.record(session, at=db.now(), action="setting", ticket_id=None, actor_id=actor_id,
-                     changes={key: {"before": before, "after": value}})
+                     changes={key: {"before": before, "after": value}}, details=details)
 
     db.write(work)

@@ -1,6 +1,9 @@
 """The audit trail: every change appends one event; events are never changed.
 
-The handling record and a ticket's timeline are read from these rows.
+The handling record and a ticket's timeline are read from these rows. Append-only is
+enforced, not only promised: a flush that would update or delete an ``Event`` row
+through the ORM raises ``AuditTrailError`` (a bug, never a user error), so the
+transaction is rolled back and nothing is lost.
 """
 
 from __future__ import annotations
@@ -10,9 +13,26 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper, Session
 
 from models import Event, Ticket
+
+
+class AuditTrailError(RuntimeError):
+    """Code tried to change or remove an event; the audit trail is append-only."""
+
+
+def _refuse_change(_mapper: Mapper[Event], _connection: Connection, target: Event) -> None:
+    raise AuditTrailError(f"event {target.id} is append-only; it cannot be changed or deleted")
+
+
+# A mapper-level guard rather than a convention: any code path in any module that
+# loads an event and modifies or deletes it fails at flush time.
+if not sa_event.contains(Event, "before_update", _refuse_change):
+    sa_event.listen(Event, "before_update", _refuse_change)
+    sa_event.listen(Event, "before_delete", _refuse_change)
 
 
 def plain(value: Any) -> Any:

@@ -115,3 +115,48 @@ def limits_to_json(values: dict[FaultLevel, LevelLimits]) -> dict[str, Any]:
         str(int(level)): {"respond": v.respond.to_json(), "restore": v.restore.to_json()}
         for level, v in values.items()
     }
+
+
+def warning_fraction(session: Session) -> float:
+    """The share of a limit after which a running clock shows a warning (default 0.8)."""
+    return float(get(session, "sla.warning_fraction"))
+
+
+def validate(key: str, value: Any) -> Any:
+    """Check an administrator's value before it is stored; return it normalised.
+
+    A bad value would break every deadline computation on every desk of the team, so it
+    is refused here rather than discovered later.
+    """
+    if key == "sla.warning_fraction":
+        try:
+            fraction = float(value)
+        except (TypeError, ValueError):
+            fraction = -1.0
+        if isinstance(value, bool) or not 0.0 < fraction < 1.0:
+            raise ValidationError({key: ("预警比例须为 0 与 1 之间的小数，例如 0.8。",
+                                         "The warning fraction must lie between 0 and 1, "
+                                         "e.g. 0.8.")})
+        return fraction
+    if key == "sla.limits":
+        bad = ValidationError({key: (
+            "时限设置格式不正确：每个等级须有 respond 与 restore，分钟数为正整数。",
+            "The limits are malformed: each level needs respond and restore with a "
+            "positive number of minutes.",
+        )})
+        if not isinstance(value, dict):
+            raise bad
+        try:
+            for level_key, entry in value.items():
+                FaultLevel(int(level_key))
+                for clock in ("respond", "restore"):
+                    limit = ClockLimit.from_json(entry[clock])
+                    if not 0 < limit.minutes <= 3650 * 1440:
+                        raise bad
+        except (TypeError, ValueError, KeyError, AttributeError):
+            raise bad from None
+        return value
+    if key == "timezone":
+        zone(str(value))
+        return str(value)
+    return value

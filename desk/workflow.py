@@ -78,10 +78,24 @@ class Transition:
     fields: tuple[FieldSpec, ...] = ()
     records: str = ""
     handler: Callable[[Context], None] | None = field(default=None, compare=False)
+    # where a handler-decided transition (``target`` None) may lead, besides staying put
+    outcomes: frozenset[Status] = frozenset()
 
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
+
+    def reachable(self, source: Status) -> frozenset[Status]:
+        """Every state a ticket in ``source`` may be in after this transition succeeds.
+
+        A fixed ``target`` is the only one. Otherwise the handler decides: the ticket
+        stays where it is or moves to one of ``outcomes`` (a business confirmation
+        completing the pair moves on to implementation; a verification passes or
+        fails; a level change or a restore never moves the ticket).
+        """
+        if self.target is not None:
+            return frozenset({self.target})
+        return self.outcomes | {source}
 
 
 @dataclass
@@ -106,7 +120,13 @@ def _f(name: str, zh: str, en: str, kind: str = "text", required: bool = True) -
 
 
 def _person(ctx: Context, pid: Any, field_name: str, role: Role | None = None) -> Person:
-    person = ctx.session.get(Person, int(pid)) if pid not in (None, "") else None
+    if pid is None or pid == "":
+        label = _FIELD_LABELS.get(field_name, (field_name, field_name))
+        raise ValidationError({field_name: (f"请选择{label[0]}。", f"Choose the {label[1]}.")})
+    try:
+        person = ctx.session.get(Person, int(pid))
+    except (TypeError, ValueError):
+        person = None
     if person is None or not person.active:
         raise ValidationError({field_name: ("所选人员不存在。", "The chosen person does not exist.")})
     if role is not None and role not in person.roles:
@@ -142,12 +162,26 @@ def _solve_on_spot(ctx: Context) -> None:
     )
 
 
-def _dispatch(ctx: Context) -> None:
-    level = FaultLevel(int(ctx.data["level"]))
+def _team_entries(ctx: Context) -> list[tuple[int, TeamDuty]]:
     team: list[tuple[int, TeamDuty]] = []
     raw = ctx.data.get("team") or []
-    for pid, duty in raw:
-        team.append((_person(ctx, pid, "team").id, TeamDuty(duty)))
+    bad = ValidationError({"team": ("处理小组成员须为（人员，职责）的列表。",
+                                    "Team members must be a list of (person, duty) pairs.")})
+    if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
+        raise bad
+    for entry in raw:
+        try:
+            pid, duty = entry
+            team_duty = TeamDuty(duty)
+        except (TypeError, ValueError):
+            raise bad from None
+        team.append((_person(ctx, pid, "team").id, team_duty))
+    return team
+
+
+def _dispatch(ctx: Context) -> None:
+    level = FaultLevel(int(ctx.data["level"]))
+    team = _team_entries(ctx)
     assignee: Person
     if level == FaultLevel.URGENT:
         coordinator = _person(ctx, ctx.data.get("coordinator_id"), "coordinator_id", R.DIRECTOR)
@@ -281,7 +315,8 @@ def _restore(ctx: Context) -> None:
         if not ctx.ticket.temporary_solution:
             ctx.values["temporary_solution"] = description
     else:
-        ctx.values["restored_at"] = ctx.now
+        # the restore clock stops at the first restore; a later one is only recorded
+        ctx.values["restored_at"] = ctx.ticket.restored_at or ctx.now
     ctx.details.update(kind=kind, description=description)
 
 
@@ -289,24 +324,26 @@ def _submit_verification(ctx: Context) -> None:
     if not ctx.ticket.steps:
         raise ValidationError({"steps": ("请先记录至少一个实施步骤。",
                                          "Record at least one implementation step first.")})
-    verifier = _person(ctx, ctx.data["verifier_id"], "verifier_id")
-    if R.VERIFIER not in verifier.roles and verifier.id != ctx.ticket.reported_by_id:
-        raise ValidationError({"verifier_id": (
-            "验证人须为报告人或业务部门的验证人员。",
-            "The verifier must be the reporter or a business verifier.",
-        )})
+    # only a person holding the verifier role can fire "verify": naming anyone else
+    # (even the reporter) would leave the ticket stuck in verification
+    verifier = _person(ctx, ctx.data["verifier_id"], "verifier_id", R.VERIFIER)
     ctx.values["verifier_id"] = verifier.id
     if ctx.ticket.restored_at is None and ctx.ticket.workaround_at is None:
         ctx.values["restored_at"] = ctx.now
 
 
 def _verify(ctx: Context) -> None:
-    if ctx.ticket.verifier_id is not None and ctx.ticket.verifier_id != ctx.actor.id \
-            and R.VERIFIER not in ctx.actor.roles:
+    if ctx.ticket.verifier_id is not None and ctx.ticket.verifier_id != ctx.actor.id:
         raise PermissionDeniedError("只有指定的验证人可以验证。", "Only the named verifier may verify.")
     passed = bool(ctx.data["passed"])
     rounds = ctx.ticket.verification_rounds + 1
-    items = list(ctx.data.get("items") or [])
+    raw_items = ctx.data.get("items") or []
+    if isinstance(raw_items, str | bytes | Mapping) or not isinstance(raw_items, Iterable):
+        raw_items = [raw_items]
+    items = list(raw_items)
+    if not all(isinstance(i, Mapping) for i in items):
+        raise ValidationError({"items": ("验证项格式不正确。",
+                                         "Each checked item needs item, expected, actual.")})
     for item in items:
         ctx.ticket.verification_items.append(VerificationItem(
             round=rounds, item=str(item.get("item", "")), expected=str(item.get("expected", "")),
@@ -326,6 +363,9 @@ def _verify(ctx: Context) -> None:
         if ctx.ticket.restored_at is None:
             ctx.values["restored_at"] = ctx.ticket.workaround_at or ctx.now
         ctx.details["completion_notice_due"] = True
+        # the time-to-resolve metric: elapsed time from the report to the passed check
+        ctx.details["time_to_resolve_seconds"] = int(
+            (ctx.now - ctx.ticket.reported_at).total_seconds())
     else:
         ctx.values["status"] = S.DIAGNOSING if ctx.ticket.dispatched_at else S.TRIAGE
         ctx.details["failed_round"] = rounds
@@ -406,10 +446,12 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
         "temporary and long-term solution; confirmation and approval reset", _propose),
     Transition(
         "confirm", "业务确认", "Business confirmation", frozenset({S.SOLUTION_PROPOSED}), None,
-        frozenset({R.BUSINESS_CONFIRMER}), (), "who confirmed, when", _confirm),
+        frozenset({R.BUSINESS_CONFIRMER}), (), "who confirmed, when", _confirm,
+        outcomes=frozenset({S.IMPLEMENTING})),
     Transition(
         "approve", "技术审批", "Technical approval", frozenset({S.SOLUTION_PROPOSED}), None,
-        frozenset({R.SUPPORT_LEAD, R.DIRECTOR}), (), "who approved, when", _approve),
+        frozenset({R.SUPPORT_LEAD, R.DIRECTOR}), (), "who approved, when", _approve,
+        outcomes=frozenset({S.IMPLEMENTING})),
     Transition(
         "step", "记录实施步骤", "Record implementation step", frozenset({S.IMPLEMENTING}), None,
         frozenset({R.ENGINEER, R.SUPPORT_LEAD, R.DIRECTOR}),
@@ -434,7 +476,8 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
          _f("checked", "验证内容", "What was checked"),
          _f("items", "验证项", "Checked items", "items", False),
          _f("remarks", "备注", "Remarks", required=False)),
-        "pass: resolved, completion notice due; fail: back to diagnosis", _verify),
+        "pass: resolved, completion notice due; fail: back to diagnosis", _verify,
+        outcomes=frozenset({S.RESOLVED, S.DIAGNOSING, S.TRIAGE})),
     Transition(
         "archive", "归档", "Archive", frozenset({S.RESOLVED}), S.ARCHIVED,
         frozenset({R.SUPPORT, R.SUPPORT_LEAD}),
@@ -449,6 +492,12 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
         frozenset({R.SUPPORT_LEAD}), (LEVEL, REASON),
         "the new level; deadlines recomputed from the report time", _change_level),
 )}
+
+
+# field name -> (zh, en) label, for messages raised inside handlers
+_FIELD_LABELS: dict[str, tuple[str, str]] = {
+    f.name: (f.label_zh, f.label_en) for t in TRANSITIONS.values() for f in t.fields
+}
 
 
 def transition(name: str) -> Transition:
@@ -473,6 +522,10 @@ def _missing(spec: Transition, data: Mapping[str, Any]) -> dict[str, tuple[str, 
         elif isinstance(value, str) and len(value) > tickets.MAX_TEXT:
             errors[f.name] = (f"{f.label_zh}过长（最多 {tickets.MAX_TEXT} 字）。",
                               f"{f.label_en} is too long (at most {tickets.MAX_TEXT}).")
+    for f in spec.fields:
+        value = data.get(f.name)
+        if f.kind == "bool" and value is not None and not isinstance(value, bool):
+            errors[f.name] = (f"{f.label_zh}须为是或否。", f"{f.label_en} must be yes or no.")
     for key in ("level",):
         if key in data and data[key] is not None and key in {f.name for f in spec.fields}:
             try:
@@ -531,9 +584,11 @@ def perform(
         level_before = ticket.level
         changes = audit.changes_of(ticket, ctx.values)
         if ticket.level != level_before:
-            before = (ticket.respond_due_at, ticket.restore_due_at)
+            keys = ("respond_due_at", "restore_due_at", "respond_due_estimated",
+                    "restore_due_estimated")
+            before = tuple(getattr(ticket, key) for key in keys)
             tickets.apply_deadlines(session, ticket)
-            for key, old in zip(("respond_due_at", "restore_due_at"), before, strict=True):
+            for key, old in zip(keys, before, strict=True):
                 new = getattr(ticket, key)
                 if new != old:
                     changes[key] = {"before": audit.plain(old), "after": audit.plain(new)}
