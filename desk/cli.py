@@ -308,7 +308,7 @@ def _cmd_show(db: Database, args: argparse.Namespace) -> int:
     timeline = workflow.events(db, detail.id) if args.timeline else []
     if args.json:
         out = detail.to_json(tz)
-        out["team"] = detail.values.get("team", [])
+        out["team"], out["steps"] = _team_and_steps(db, detail.id, tz)
         if args.timeline:
             out["timeline"] = [dict(e, at=e["at"].astimezone(tz).isoformat()) for e in timeline]
         _print_json(out)
@@ -333,17 +333,41 @@ def _cmd_show(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _team_and_steps(db: Database, ticket_id: int,
+                    tz: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The handling team and the implementation log, for ``show --json``."""
+    with db.read() as session:
+        ticket = tickets._load(session, ticket_id)
+        team = [{"employee_no": m.person.employee_no, "name": m.person.name,
+                 "duty": m.duty.value} for m in ticket.team]
+        steps = [{"seq": st.seq, "action": st.action, "state_after": st.state_after,
+                  "done_by": st.done_by.employee_no,
+                  "done_at": st.done_at.astimezone(tz).isoformat()} for st in ticket.steps]
+    return team, steps
+
+
 def _cmd_sla(db: Database, args: argparse.Namespace) -> int:
     tz = _tz(db)
     if args.number:
-        respond, restore = slas_of(db, args.number)
+        from desk.clocks import ticket_sla
+
+        clocks = ticket_sla(db, args.number)
         if args.json:
-            _print_json({"respond": respond.to_json(), "restore": restore.to_json()})
+            _print_json(clocks.to_json())
             return 0
-        for label, c in (("响应", respond), ("恢复", restore)):
+        print(f"{args.number.strip().upper()}  {clocks.level.label_zh}")
+        for label, c in (("响应", clocks.respond), ("恢复", clocks.restore)):
             est = "（估算：日历未覆盖该年）" if c.estimated else ""
-            print(f"{label}  截止 {format_local(c.due_at, tz)}{est}  {c.state.label_zh}  "
-                  f"剩余 {sla.format_remaining(c.remaining)}")
+            if c.met_at is not None:
+                # a stopped clock: when it stopped, and the margin (negative when late)
+                tail = (f"完成于 {format_local(c.met_at, tz)}  "
+                        f"余量 {sla.format_remaining(c.remaining)}")
+            else:
+                tail = f"剩余 {sla.format_remaining(c.remaining)}"
+            print(f"{label}  截止 {format_local(c.due_at, tz)}{est}  {c.state.label_zh}  {tail}")
+        resolve = (sla.format_remaining(clocks.time_to_resolve)
+                   if clocks.time_to_resolve is not None else "未解决")
+        print(f"解决用时 {resolve}")
         return 0
     if args.level is None:
         raise UsageError("请给出故障编号，或 --level。", "Give a fault number or --level.")
