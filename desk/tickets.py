@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from desk import audit, settings, sla
+from desk import audit, live, settings, sla
 from desk import calendar as workcal
 from desk.db import Database
 from desk.errors import NotFoundError, ValidationError
@@ -159,6 +159,7 @@ def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> Tic
             actor_id=ticket.reported_by_id,
             changes=audit.initial_changes(ticket, REPORT_FIELDS),
         )
+        live.notify(session, ticket.id)
         return detail_of(session, ticket)
 
     return db.write(work)

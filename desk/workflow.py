@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from desk import audit, tickets
+from desk import audit, live, tickets
 from desk.db import Database
 from desk.errors import (
     ConflictError,
@@ -601,6 +601,7 @@ def perform(
         session.flush()
         audit.record(session, at=now, action=name, ticket_id=ticket.id, actor_id=actor.id,
                      changes=changes, details=ctx.details, reason=ctx.reason)
+        live.notify(session, ticket.id)
         return tickets.detail_of(session, ticket)
 
     attempts = 1 if expected_version is not None else 3
