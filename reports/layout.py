@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -20,11 +21,13 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
+    Image,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -39,6 +42,10 @@ FONT = "DeskCJK"
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
 BLANK = "＿＿＿＿＿＿＿＿＿＿"
+CONTENT_W = PAGE_W - 2 * MARGIN
+GRID = colors.HexColor("#888888")
+LABEL_BG = colors.HexColor("#eef2f7")
+HEADER_BG = colors.HexColor("#dde5f0")
 
 
 def register_fonts() -> None:
@@ -46,7 +53,9 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(FONT, str(CJK_FONT), subfontIndex=0))
 
 
+@lru_cache(maxsize=1)
 def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles; built once, because a long record makes thousands of cells."""
     register_fonts()
     base = ParagraphStyle("base", fontName=FONT, fontSize=10.5, leading=15, wordWrap="CJK")
     return {
@@ -54,11 +63,20 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=24,
                                 alignment=TA_CENTER, spaceAfter=4 * mm),
         "section": ParagraphStyle("section", parent=base, fontSize=12.5, leading=18,
-                                  spaceBefore=4 * mm, spaceAfter=2 * mm,
+                                  keepWithNext=1,
+                                  spaceBefore=3 * mm, spaceAfter=1.5 * mm,
                                   textColor=colors.HexColor("#1f3a5f")),
         "label": ParagraphStyle("label", parent=base, textColor=colors.HexColor("#333333")),
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11,
                                 textColor=colors.HexColor("#555555")),
+        "head": ParagraphStyle("head", parent=base, fontSize=9.5, leading=13,
+                               textColor=colors.HexColor("#333333")),
+        "body": ParagraphStyle("body", parent=base, firstLineIndent=21),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13),
+        "subsection": ParagraphStyle("subsection", parent=base, fontSize=11, leading=16,
+                                     keepWithNext=1,
+                                     spaceBefore=2.5 * mm, spaceAfter=1.5 * mm,
+                                     textColor=colors.HexColor("#1f3a5f")),
     }
 
 
@@ -75,7 +93,7 @@ def para(value: Any, style: str = "base") -> Paragraph:
     return Paragraph(text(value), styles()[style])
 
 
-def field_table(rows: Sequence[tuple[str, Any]], label_width: float = 32 * mm) -> Table:
+def field_table(rows: Sequence[tuple[str, Any]], label_width: float = 28 * mm) -> Table:
     """A two-column label/value table, as on the paper form."""
     st = styles()
     data = [[Paragraph(text(label), st["label"]), para(value)] for label, value in rows]
@@ -91,22 +109,92 @@ def field_table(rows: Sequence[tuple[str, Any]], label_width: float = 32 * mm) -
     return table
 
 
-def grid_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
-               widths: Sequence[float]) -> Table:
-    """A table with a header row repeated on every page it spans."""
+def field_grid(rows: Sequence[tuple[str, Any, str, Any]],
+               label_width: float = 28 * mm) -> Table:
+    """A four-column label/value/label/value table for short fields, as on the paper form.
+
+    A row whose second label is empty spans its value over the right half too.
+    """
     st = styles()
-    data = [[Paragraph(text(h), st["label"]) for h in header]]
-    data += [[para(c) if not isinstance(c, Flowable) else c for c in row] for row in rows]
-    if not rows:
-        data.append([para(None) for _ in header])
-    table = Table(data, colWidths=list(widths), repeatRows=1)
+    value_width = (CONTENT_W - 2 * label_width) / 2
+    data: list[list[Any]] = []
+    extra: list[tuple[Any, ...]] = []
+    for index, (label1, value1, label2, value2) in enumerate(rows):
+        if label2:
+            data.append([Paragraph(text(label1), st["label"]), para(value1),
+                         Paragraph(text(label2), st["label"]), para(value2)])
+            extra.append(("BACKGROUND", (2, index), (2, index), LABEL_BG))
+        else:
+            data.append([Paragraph(text(label1), st["label"]), para(value1), "", ""])
+            extra.append(("SPAN", (1, index), (3, index)))
+    table = Table(data, colWidths=[label_width, value_width, label_width, value_width])
     table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde5f0")),
+        ("BACKGROUND", (0, 0), (0, -1), LABEL_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        *extra,
+    ]))
+    return table
+
+
+def picture(data: bytes, max_width: float = CONTENT_W, max_height: float = 110 * mm,
+            caption: str = "") -> Flowable:
+    """An embedded picture (PNG or JPEG bytes) scaled down to fit; a note if unreadable."""
+    try:
+        width, height = ImageReader(io.BytesIO(data)).getSize()
+    except Exception:  # any decoder failure: the document still prints, with a note
+        return para(f"（图片无法显示：{caption}）" if caption else "（图片无法显示）", "small")
+    scale = min(1.0, max_width / width, max_height / height)
+    image = Image(io.BytesIO(data), width=width * scale, height=height * scale)
+    image.hAlign = "LEFT"
+    if not caption:
+        return image
+    return KeepTogether([image, Spacer(1, 1 * mm), para(caption, "small"), Spacer(1, 2 * mm)])
+
+
+def grid_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
+               widths: Sequence[float], empty_rows: int = 3) -> Table:
+    """A table with a header row repeated on every page it spans.
+
+    Empty cells stay empty boxes (the paper form's way of leaving room to write); with
+    no rows at all, ``empty_rows`` blank rows are printed.
+    """
+    st = styles()
+    cell = st["cell"]
+    data: list[list[Any]] = [[Paragraph(text(h), st["head"]) for h in header]]
+    data += [[c if isinstance(c, Flowable) else _cell(c, cell, w - 12)
+              for c, w in zip(row, widths, strict=True)] for row in rows]
+    if not rows:
+        # nothing recorded yet: empty boxes to fill in by hand
+        data += [["" for _ in header] for _ in range(empty_rows)]
+    heights = None if rows else [None] + [8 * mm] * empty_rows
+    table = Table(data, colWidths=list(widths), repeatRows=1, rowHeights=heights)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 1), (-1, -1), cell.fontSize),
+        ("LEADING", (0, 1), (-1, -1), cell.leading),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     return table
+
+
+def _cell(value: Any, style: ParagraphStyle, width: float) -> Any:
+    """A table cell: plain text when it fits on one line, else a wrapping Paragraph.
+
+    Plain strings draw far faster than Paragraphs, which matters for a record of
+    hundreds of implementation steps; anything longer still wraps (CJK word wrap).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if isinstance(value, str) and "\n" not in value \
+            and pdfmetrics.stringWidth(value, FONT, style.fontSize) <= width:
+        return value
+    return Paragraph(text(value), style)
 
 
 def section(title: str, *body: Flowable) -> list[Flowable]:
@@ -114,12 +202,27 @@ def section(title: str, *body: Flowable) -> list[Flowable]:
         if body else [Paragraph(text(title), styles()["section"])]
 
 
-def signature_lines(*labels: str) -> Table:
+def signature_lines(*labels: str, filled: Sequence[tuple[str, str]] = ()) -> Table:
+    """Lines to sign by hand: "label（签字）：____ 日期：____".
+
+    ``filled`` gives, per label in order, a name and a date to print beside the line
+    (a recorded verification); empty strings leave the line blank.
+    """
     st = styles()
-    cells = [Paragraph(f"{text(label)}：＿＿＿＿＿＿＿＿　日期：＿＿＿＿＿＿", st["base"])
-             for label in labels]
-    table = Table([[c] for c in cells], colWidths=[PAGE_W - 2 * MARGIN])
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT)]))
+    cells = []
+    for index, label in enumerate(labels):
+        name, day = filled[index] if index < len(filled) else ("", "")
+        who = f"{text(name)}　" if name else ""
+        when = text(day) if day else "＿＿＿＿年＿＿月＿＿日"
+        cells.append(Paragraph(f"{text(label)}（签字）：{who}＿＿＿＿＿＿＿＿＿＿　"
+                               f"日期：{when}", st["base"]))
+    table = Table([[c] for c in cells], colWidths=[CONTENT_W])
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("TOPPADDING", (0, 0), (-1, -1), 9),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]))
     return table
 
 
@@ -131,11 +234,17 @@ class DocumentHeader:
     generated_at: datetime  # local time of the desk
 
 
-def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code of ``payload`` as plain squares (no fonts, no images)."""
+@lru_cache(maxsize=256)
+def _qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
+    # cached: every page of a document, and every notice of a batch, repeats it
     code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(payload)
-    matrix = code.get_matrix()
+    return tuple(tuple(row) for row in code.get_matrix())
+
+
+def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
+    """Draw a QR code of ``payload`` as plain squares (no fonts, no images)."""
+    matrix = _qr_matrix(payload)
     cell = size / len(matrix)
     canvas.saveState()
     canvas.setFillColor(colors.black)
@@ -209,5 +318,6 @@ def build_pdf(header: DocumentHeader, story: list[Flowable],
     return data
 
 
-__all__ = ["BLANK", "DocumentHeader", "Spacer", "build_pdf", "field_table", "grid_table",
-           "mm", "para", "section", "signature_lines", "styles", "text"]
+__all__ = ["BLANK", "CONTENT_W", "DocumentHeader", "Spacer", "build_pdf", "field_grid",
+           "field_table", "grid_table", "mm", "para", "picture", "section", "signature_lines",
+           "styles", "text"]

@@ -11,21 +11,14 @@ from reports.layout import (
     DocumentHeader,
     Spacer,
     build_pdf,
-    field_table,
-    grid_table,
+    field_grid,
     mm,
     para,
     section,
 )
+from reports.parts import TeamLine, team_table
 
 TITLE = "故障处理启动通知"
-
-
-@dataclass(frozen=True)
-class TeamLine:
-    duty: str  # already a label, e.g. "主责工程师"
-    name: str
-    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,36 +43,44 @@ class StartNotice:
     recipients: list[str] = field(default_factory=list)
     fault_type: str = ""
     reporter: str = ""
+    reporter_contact: str = ""
+    reported_at: str = ""
+    business_interrupted: bool = False
+    coordinator: str = ""  # the person who answers questions about the handling
+    coordinator_contact: str = ""
 
 
 def build(notice: StartNotice, out: str | Path | BinaryIO | None = None) -> bytes:
+    recipients = "、".join(notice.recipients) if notice.recipients else ""
+    interrupted = "是" if notice.business_interrupted else "否"
     story = [
-        para(f"各相关部门：故障 {notice.number} 已完成分级派单，现启动处理，具体如下。"),
-        Spacer(1, 3 * mm),
-        *section("一、故障概况", field_table([
-            ("故障编号", notice.number),
-            ("故障等级", notice.level),
-            ("故障类型", notice.fault_type),
-            ("发生时间", notice.occurred_at),
-            ("发觉人", notice.reporter),
-            ("受影响业务", notice.affected_business),
-            ("影响范围", notice.impact_scope),
-            ("故障现象", notice.phenomenon),
+        para(f"{recipients or '各相关部门'}："),
+        para(f"故障 {notice.number}（{notice.level}）已完成分级派单，现启动处理。"
+             "处理小组、时限要求及需要各部门配合的事项如下，请遵照执行。", "body"),
+        *section("一、故障概况", field_grid([
+            ("故障编号", notice.number, "故障等级", notice.level),
+            ("故障类型", notice.fault_type, "业务中断", interrupted),
+            ("发生时间", notice.occurred_at, "上报时间", notice.reported_at),
+            ("发觉人", notice.reporter, "联系方式", notice.reporter_contact),
+            ("受影响业务", notice.affected_business, "", None),
+            ("影响范围", notice.impact_scope, "", None),
+            ("故障现象", notice.phenomenon, "", None),
         ])),
-        *section("二、处理小组", grid_table(
-            ["职责", "姓名", "联系方式"],
-            [[t.duty, t.name, t.contact] for t in notice.team],
-            [40 * mm, 60 * mm, 74 * mm],
-        )),
-        *section("三、时限要求", field_table([
-            ("响应时限", notice.respond_due),
-            ("恢复时限", notice.restore_due),
-            ("预计完成时间", notice.expected_done),
+        *section("二、处理小组", team_table(notice.team)),
+        *section("三、时限要求与联系人", field_grid([
+            ("响应时限", notice.respond_due, "恢复时限", notice.restore_due),
+            ("预计完成", notice.expected_done, "处理负责人", notice.coordinator),
+            ("负责人电话", notice.coordinator_contact, "", None),
         ])),
         *section("四、配合要求", para(notice.cooperation_required)),
-        *section("五、发送范围", para("、".join(notice.recipients) if notice.recipients else None)),
-        Spacer(1, 8 * mm),
-        field_table([("签发人", notice.issued_by), ("签发日期", notice.issued_on)]),
+        *section("五、发送范围", para(recipients)),
+        Spacer(1, 6 * mm),
+        field_grid([("签发人", notice.issued_by, "签发日期", notice.issued_on)]),
+        Spacer(1, 1.5 * mm),
+        para("本通知由系统生成，签发后生效；如有疑问请联系处理负责人。", "small"),
     ]
     header = DocumentHeader(notice.organisation, TITLE, notice.number, notice.generated_at)
     return build_pdf(header, story, out)
+
+
+__all__ = ["TITLE", "StartNotice", "TeamLine", "build"]
