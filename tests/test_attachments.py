@@ -28,8 +28,8 @@ from desk.tickets import FaultReport, report_fault
 from models import (
     Attachment,
     AttachmentChunk,
-    EvidenceKind,
     Event,
+    EvidenceKind,
     FaultType,
     Status,
     Ticket,
