@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desk import calendar as workcal
-from desk import documents, people, settings, sla, tickets, workflow
+from desk import people, settings, sla, tickets, workflow
 from desk.bootstrap import open_database
 from desk.config import Config, load_config
 from desk.db import Database
@@ -103,11 +103,6 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("number")
     show.add_argument("--json", action="store_true")
     show.add_argument("--timeline", action="store_true", help="also list its events")
-
-    pdf = sub.add_parser("pdf", help="write a document as PDF")
-    pdf.add_argument("kind", choices=list(documents.KINDS))
-    pdf.add_argument("number")
-    pdf.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
 
     s = sub.add_parser("sla", help="SLA clocks of a fault, or the deadlines a new one would get")
     s.add_argument("number", nargs="?")
@@ -497,20 +492,6 @@ HANDLERS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "people": _cmd_people,
     **dict.fromkeys(STEP_COMMANDS, _cmd_step),
 }
-
-
-def _cmd_pdf(db: Database, args: argparse.Namespace) -> int:
-    out = Path(args.output)
-    try:
-        documents.render(db, args.kind, args.number, out)
-    except OSError as exc:
-        raise DeskError(f"无法写入 {out}：{exc.strerror}", f"Cannot write {out}: {exc.strerror}")\
-            from exc
-    print(str(out))
-    return 0
-
-
-HANDLERS["pdf"] = _cmd_pdf
 
 
 def main(argv: Sequence[str] | None = None) -> int:
