@@ -582,16 +582,19 @@ def perform(
         assert spec.handler is not None
         spec.handler(ctx)
         level_before = ticket.level
-        changes = audit.changes_of(ticket, ctx.values)
-        if ticket.level != level_before:
-            keys = ("respond_due_at", "restore_due_at", "respond_due_estimated",
-                    "restore_due_estimated")
-            before = tuple(getattr(ticket, key) for key in keys)
-            tickets.apply_deadlines(session, ticket)
-            for key, old in zip(keys, before, strict=True):
-                new = getattr(ticket, key)
-                if new != old:
-                    changes[key] = {"before": audit.plain(old), "after": audit.plain(new)}
+        # no autoflush while the ticket is half changed: reading the limits and the
+        # calendar would otherwise write the ticket early and raise its version twice
+        with session.no_autoflush:
+            changes = audit.changes_of(ticket, ctx.values)
+            if ticket.level != level_before:
+                keys = ("respond_due_at", "restore_due_at", "respond_due_estimated",
+                        "restore_due_estimated")
+                before = tuple(getattr(ticket, key) for key in keys)
+                tickets.apply_deadlines(session, ticket)
+                for key, old in zip(keys, before, strict=True):
+                    new = getattr(ticket, key)
+                    if new != old:
+                        changes[key] = {"before": audit.plain(old), "after": audit.plain(new)}
         if not changes and not ctx.details:
             ctx.details["noop"] = True
         if not session.is_modified(ticket, include_collections=False):
