@@ -68,10 +68,26 @@ def _parser() -> argparse.ArgumentParser:
                    help="with no command: add demo data if the database has no faults")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    db = sub.add_parser("db", help="database schema: upgrade")
+    db = sub.add_parser("db", help="database schema: upgrade; set up a shared PostgreSQL")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    dbsub.add_parser("upgrade", help="apply the schema migrations (the window does this too)")
-    dbsub.add_parser("revision", help="print the schema revision of the database")
+    db_actions = [
+        dbsub.add_parser("upgrade", help="apply the schema migrations (the window does this too)"),
+        dbsub.add_parser("revision", help="print the schema revision of the database"),
+    ]
+    init = dbsub.add_parser(
+        "init", help="set up a database for a team: schema, roles, first administrator",
+        description="Creates the schema, the group role desk_app (read/write, events append "
+        "only, no DDL), optionally a login role for the desks and the first administrator. "
+        "Safe to run again.")
+    init.add_argument("--app-user", metavar="NAME", help="login role for the desks (PostgreSQL)")
+    init.add_argument("--app-password", metavar="PASSWORD",
+                      help="its password; '-' reads it from the first line of stdin")
+    init.add_argument("--admin-no", metavar="EMPLOYEE_NO", help="first administrator's 工号")
+    init.add_argument("--admin-name", metavar="NAME", help="first administrator's name")
+    for action in [*db_actions, init]:
+        # also accepted after the action: desk db init --db postgresql://…
+        action.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                            help="database URL (as the --db before the command)")
 
     sub.add_parser("demo", help="add the sample people and a dozen demo faults")
 
@@ -466,6 +482,15 @@ def _cmd_step(db: Database, args: argparse.Namespace) -> int:
 def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     from models import schema
 
+    if args.db_command == "init":
+        from desk import pg_setup
+
+        password = args.app_password
+        if password == "-":
+            password = sys.stdin.readline().rstrip("\r\n")
+        pg_setup.init_database(config.db_url, app_user=args.app_user, app_password=password,
+                               admin_no=args.admin_no, admin_name=args.admin_name)
+        return 0
     if args.db_command == "upgrade":
         db = open_database(config.db_url)
         print(f"schema at {schema.current_revision(db.engine)} (head {schema.head_revision()})")

@@ -1,0 +1,304 @@
+"""The database protects itself: roles and privileges (``desk db init``), triggers, retries.
+
+PostgreSQL tests connect as the desks' login role that ``desk db init`` creates and
+check what that role may and may not do; the trigger tests run on both backends.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import errors as pg_errors
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from desk import pg_setup, workflow
+from desk.bootstrap import open_database
+from desk.cli import main
+from desk.db import Database
+from desk.demo import ensure_people
+from desk.errors import ValidationError
+from desk.tickets import FaultReport, report_fault
+from models import FaultType, Person, Role, Setting, Ticket
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def _report(db: Database, fault_type: FaultType = FaultType.SYSTEM) -> Any:
+    return report_fault(
+        db,
+        FaultReport(fault_type=fault_type, affected_business="销售订单系统 – 下单",
+                    phenomenon="点击“提交订单”后页面显示错误 500。", reporter_name="孙丽"),
+        None,
+    )
+
+
+@pytest.fixture
+def app_user(pg_url: str) -> Iterator[str]:
+    """A unique login role name for this test; the role is dropped afterwards."""
+    name = f"desk_t_{uuid.uuid4().hex[:10]}"
+    yield name
+    with psycopg.connect(_libpq(pg_url), autocommit=True) as conn:
+        if _role_exists(conn, name):
+            conn.execute(f'DROP OWNED BY "{name}"')
+            conn.execute(f'DROP ROLE "{name}"')
+
+
+def _role_exists(conn: psycopg.Connection[Any], name: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
+
+
+def _as(url: str, user: str) -> str:
+    """The same database, connecting as ``user`` (the server trusts local connections)."""
+    return make_url(_libpq(url)).set(username=user).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def app_url(pg_url: str, app_user: str) -> str:
+    """``desk db init`` has run; the URL connects as the desks' login role."""
+    pg_setup.init_database(pg_url, app_user=app_user, admin_no="ADMIN", admin_name="系统管理员",
+                           say=lambda _line: None)
+    return _as(pg_url, app_user)
+
+
+# -- desk db init ----------------------------------------------------------------------
+
+
+@pytest.mark.pg
+def test_init_twice_sets_up_schema_roles_and_administrator(
+    pg_url: str, app_user: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["db", "init", "--db", pg_url, "--app-user", app_user, "--app-password", "s3cret",
+            "--admin-no", "ADMIN", "--admin-name", "系统管理员"]
+    assert main(argv) == 0
+    first = capsys.readouterr().out
+    assert "schema: upgraded from (empty)" in first
+    assert f"role {app_user}: created (LOGIN), member of desk_app; password set" in first
+    assert "administrator ADMIN: created" in first
+
+    assert main(argv) == 0
+    second = capsys.readouterr().out
+    assert "schema: already at" in second
+    assert "role desk_app: exists" in second
+    assert f"role {app_user}: exists" in second
+    assert "administrator ADMIN: exists" in second
+
+    with psycopg.connect(_libpq(pg_url)) as conn:
+        group = conn.execute(
+            "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'desk_app'").fetchone()
+        assert group == (False,)
+        member = conn.execute(
+            "SELECT rolcanlogin, pg_has_role(rolname, 'desk_app', 'MEMBER'), rolsuper "
+            "FROM pg_roles WHERE rolname = %s", (app_user,)).fetchone()
+        assert member == (True, True, False)
+        stored = conn.execute(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = %s", (app_user,)).fetchone()
+        assert stored is not None and stored[0].startswith("SCRAM-SHA-256$")
+        assert "s3cret" not in stored[0]
+
+    db = open_database(pg_url)
+    try:
+        with db.read() as session:
+            admins = session.scalars(select(Person).where(Person.employee_no == "ADMIN")).all()
+            assert len(admins) == 1
+            assert Role.ADMIN in admins[0].roles
+            assert admins[0].password_hash is None
+    finally:
+        db.dispose()
+
+
+@pytest.mark.pg
+def test_init_gives_an_existing_person_the_admin_role(pg_url: str, make_db: Callable[[str], object]) -> None:
+    db = make_db(pg_url)
+    assert isinstance(db, Database)
+    ensure_people(db)
+    lines: list[str] = []
+    pg_setup.init_database(pg_url, admin_no="IT001", say=lines.append)
+    assert "administrator IT001: given the admin role" in lines
+    with db.read() as session:
+        person = session.scalars(select(Person).where(Person.employee_no == "IT001")).one()
+        assert Role.ADMIN in person.roles
+
+
+@pytest.mark.pg
+@pytest.mark.parametrize("name", ["Robert'); DROP TABLE tickets;--", "desk_app", "postgres",
+                                  "pg_monitor", "9lives", ""])
+def test_init_refuses_an_unusable_role_name(pg_url: str, name: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        pg_setup.init_database(pg_url, app_user=name, say=lambda _line: None)
+    assert "app_user" in info.value.fields
+
+
+def test_init_on_sqlite_creates_schema_and_administrator_without_roles(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "init", "--db", sqlite_url, "--admin-no", "ADMIN",
+                 "--admin-name", "系统管理员"]) == 0
+    out = capsys.readouterr().out
+    assert "roles: none on SQLite" in out
+    assert "administrator ADMIN: created" in out
+    assert main(["db", "init", "--db", sqlite_url, "--app-user", "desk_desks"]) == 1
+    assert "PostgreSQL" in capsys.readouterr().err
+
+
+# -- what the desks' login role may do ----------------------------------------------------
+
+
+@pytest.mark.pg
+def test_desk_works_through_the_app_role(app_url: str) -> None:
+    db = open_database(app_url)
+    try:
+        ids = ensure_people(db)
+        ticket = _report(db)
+        after = workflow.perform(db, "triage", ticket.id, ids["IT001"], {
+            "first_contact": "已电话联系", "fault_type": "SYS", "level": 1})
+        assert after.version > ticket.version
+        assert len(workflow.events(db, ticket.id)) == 2
+    finally:
+        db.dispose()
+
+
+@pytest.mark.pg
+def test_the_app_role_may_append_events_but_not_change_them(pg_url: str, app_url: str) -> None:
+    db = open_database(pg_url)
+    try:
+        _report(db)
+    finally:
+        db.dispose()
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        before = conn.execute("SELECT count(*) FROM events").fetchone()
+        assert before is not None and before[0] >= 1
+        conn.execute(
+            "INSERT INTO events (ticket_id, actor_id, at, action, changes, details, reason) "
+            "VALUES (NULL, NULL, now(), 'note', '{}', '{}', '')")
+        assert conn.execute("SELECT count(*) FROM events").fetchone() == (before[0] + 1,)
+        for statement in ("UPDATE events SET reason = 'rewritten'", "DELETE FROM events",
+                          "TRUNCATE events"):
+            with pytest.raises(pg_errors.InsufficientPrivilege):
+                conn.execute(statement)
+        assert conn.execute("SELECT count(*) FROM events WHERE reason = ''").fetchone() == (
+            before[0] + 1,)
+
+
+@pytest.mark.pg
+def test_the_app_role_may_not_change_the_schema(app_url: str) -> None:
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        for statement in ("CREATE TABLE mine (id integer)",
+                          "ALTER TABLE tickets ADD COLUMN extra integer",
+                          "DROP TABLE settings",
+                          "CREATE INDEX ix_mine ON tickets (phenomenon)",
+                          "UPDATE alembic_version SET version_num = '0001'"):
+            with pytest.raises(pg_errors.InsufficientPrivilege):
+                conn.execute(statement)
+
+
+@pytest.mark.pg
+def test_the_app_role_cannot_lower_a_version_or_reuse_a_number(pg_url: str, app_url: str) -> None:
+    db = open_database(app_url)
+    try:
+        first = _report(db)
+        second = _report(db)
+    finally:
+        db.dispose()
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        conn.execute("UPDATE tickets SET version = version + 1 WHERE id = %s", (first.id,))
+        with pytest.raises(pg_errors.RestrictViolation, match="cannot go back"):
+            conn.execute("UPDATE tickets SET version = 1 WHERE id = %s", (first.id,))
+        with pytest.raises(pg_errors.RestrictViolation, match="never changes"):
+            conn.execute("UPDATE tickets SET number = %s WHERE id = %s",
+                         (first.number, second.id))
+    # a second row with the same number: refused by the unique constraint itself
+    engine_db = Database.connect(app_url)
+    try:
+        with engine_db.engine.connect() as conn:
+            row = dict(conn.execute(select(Ticket.__table__).where(Ticket.id == first.id))
+                       .mappings().one())
+            row.pop("id")
+            with pytest.raises(sa_exc.IntegrityError) as info:
+                conn.execute(insert(Ticket.__table__).values(**row))
+            assert isinstance(info.value.orig, pg_errors.UniqueViolation)
+            conn.rollback()
+    finally:
+        engine_db.dispose()
+
+
+# -- the triggers, on both backends -------------------------------------------------------
+
+
+@pytest.mark.parametrize("statement", ["UPDATE events SET reason = 'rewritten'",
+                                       "DELETE FROM events"])
+def test_events_are_append_only_for_everyone(db: Database, statement: str) -> None:
+    _report(db)
+    with pytest.raises(sa_exc.DBAPIError, match="append-only"), db.engine.begin() as conn:
+        conn.execute(text(statement))
+    with db.read() as session:
+        assert session.scalar(text("SELECT count(*) FROM events WHERE reason = ''")) == 1
+
+
+def test_a_ticket_version_never_goes_back_and_its_number_never_changes(db: Database) -> None:
+    first = _report(db)
+    second = _report(db)
+    with db.engine.begin() as conn:  # going forward is what every save does
+        conn.execute(text("UPDATE tickets SET version = version + 2 WHERE id = :id"),
+                     {"id": first.id})
+    with pytest.raises(sa_exc.DBAPIError, match="cannot go back"), db.engine.begin() as conn:
+        conn.execute(text("UPDATE tickets SET version = 2 WHERE id = :id"), {"id": first.id})
+    with pytest.raises(sa_exc.DBAPIError, match="never changes"), db.engine.begin() as conn:
+        conn.execute(text("UPDATE tickets SET number = 'SYS-20990101-001' WHERE id = :id"),
+                     {"id": second.id})
+    with db.read() as session:
+        assert session.scalar(select(Ticket.version).where(Ticket.id == first.id)) == 3
+
+
+# -- retries -----------------------------------------------------------------------------
+
+
+@pytest.mark.pg
+def test_a_serialization_failure_is_retried_and_the_write_succeeds(
+    pg_url: str, make_db: Callable[[str], object]
+) -> None:
+    db = make_db(pg_url)
+    assert isinstance(db, Database)
+    db.write(lambda session: session.add(Setting(key="test.counter", value=0)))
+    attempts: list[int] = []
+
+    def work(session: Session) -> int:
+        # REPEATABLE READ: an update of a row someone changed after our snapshot fails
+        # with SQLSTATE 40001 instead of silently building on a stale value
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        value = int(session.scalar(select(Setting.value).where(Setting.key == "test.counter")))
+        attempts.append(value)
+        if len(attempts) == 1:
+            with psycopg.connect(_libpq(pg_url), autocommit=True) as other:
+                other.execute("UPDATE settings SET value = '100' WHERE key = 'test.counter'")
+        session.execute(update(Setting).where(Setting.key == "test.counter")
+                        .values(value=value + 1))
+        return value + 1
+
+    assert db.write(work) == 101
+    assert attempts == [0, 100]
+    with db.read() as session:
+        assert session.scalar(select(Setting.value).where(Setting.key == "test.counter")) == 101
+
+
+@pytest.mark.pg
+def test_a_non_retryable_error_is_not_retried(pg_url: str, make_db: Callable[[str], object]) -> None:
+    db = make_db(pg_url)
+    assert isinstance(db, Database)
+    attempts: list[int] = []
+
+    def work(session: Session) -> None:
+        attempts.append(1)
+        session.execute(text("SELECT 1 / 0"))
+
+    with pytest.raises(sa_exc.DBAPIError):
+        db.write(work)
+    assert attempts == [1]
