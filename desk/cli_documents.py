@@ -10,7 +10,6 @@ are still written, and the exit code is then 1.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,12 +19,6 @@ from desk import documents
 from desk.db import Database
 from desk.errors import DeskError
 from models import Status
-
-log = logging.getLogger("desk.documents")
-
-
-class PdfUsageError(DeskError):
-    """Wrong combination of options (exit code 2, like argparse)."""
 
 
 def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int]]:
@@ -99,10 +92,13 @@ def _batch(db: Database, kind: str, statuses: list[Status], folder: Path, blank:
             print(f"desk: {number}: {exc}", file=sys.stderr)
             continue
         except Exception as exc:  # one damaged fault must not stop the whole batch
+            from desk.cli import _log_bug  # the traceback goes to the log file, not the screen
+
             failed += 1
-            log.exception("PDF %s of %s failed", kind, number)
-            print(f"desk: {number}: 无法生成文档 / cannot build the document "
-                  f"({type(exc).__name__}: {exc})", file=sys.stderr)
+            path = _log_bug()
+            print(f"desk: {number}: 无法生成文档（{type(exc).__name__}），详情已写入 {path} / "
+                  f"cannot build the document ({type(exc).__name__}), details in {path}",
+                  file=sys.stderr)
             continue
         print(str(out))
     print(f"已生成 {len(numbers) - failed} 份，失败 {failed} 份。 / "

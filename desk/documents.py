@@ -422,7 +422,6 @@ def completion_notice_data(db: Database, key: str | int) -> completion_notice.Co
             impact_scope=t.impact_scope,
             phenomenon=t.phenomenon,
             occurred_at=r.at(t.occurred_at),
-            reported_at=r.at(t.reported_at),
             restored_at=r.at(_restored(t)),
             resolved_at=r.at(t.resolved_at),
             duration=_outage(t),

@@ -50,7 +50,6 @@ class CompletionNotice:
     impact_scope: str = ""
     phenomenon: str = ""
     occurred_at: str = ""
-    reported_at: str = ""
     restored_at: str = ""
     resolved_at: str = ""
     duration: str = ""
