@@ -248,7 +248,8 @@ def _looks_like_text(head: bytes) -> bool:
 
 def decode_text(data: bytes, final: bool = True) -> tuple[str, str]:
     """Decode a log for reading: UTF-8 (with or without BOM), UTF-16 with BOM, else
-    GB18030 (a superset of GBK and GB2312), else latin-1, which never fails.
+    GB18030 (a superset of GBK and GB2312), else latin-1, which never fails. A long
+    text with a rare bad byte (at most one in a thousand) keeps its encoding.
 
     With ``final=False`` the bytes are the start of a longer file: a character cut
     in half at the end is left out instead of deciding the encoding wrongly.
@@ -262,6 +263,13 @@ def decode_text(data: bytes, final: bool = True) -> tuple[str, str]:
             return _decode(data, encoding, final, strict=True), encoding
         except UnicodeDecodeError:
             continue
+    # A long log with a stray bad byte (a write cut short, a mixed line) is still read
+    # in its encoding, the bad bytes shown as U+FFFD, rather than garbled as latin-1.
+    allowed = len(data) // 1000
+    for encoding in ("utf-8", "gb18030"):
+        text = _decode(data, encoding, final, strict=False)
+        if text.count("\ufffd") <= allowed:
+            return text, encoding
     return data.decode("latin-1"), "latin-1"
 
 

@@ -154,6 +154,12 @@ def test_decode_text() -> None:
     assert att.decode_text(text.encode("gb18030")) == (text, "gb18030")
     assert att.decode_text(text.encode("utf-16")) == (text, "utf-16")
     assert att.decode_text(b"caf\xe9 \xff\xfe\xfd") == ("caf\xe9 \xff\xfe\xfd", "latin-1")
+    # one stray byte in a long GBK log does not turn it into latin-1
+    damaged = (text * 100).encode("gbk")
+    damaged = damaged[:3001] + b"\xff" + damaged[3001:]
+    decoded, encoding = att.decode_text(damaged)
+    assert encoding == "gb18030"
+    assert decoded.count("\ufffd") <= 3 and "订单提交失败" in decoded
     # the start of a longer UTF-8 file, cut inside a character, is still UTF-8
     cut = text.encode("utf-8")[:-2]
     decoded, encoding = att.decode_text(cut, final=False)
