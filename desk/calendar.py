@@ -25,6 +25,7 @@ from desk.errors import ValidationError
 from models import CalendarDay, CalendarYear, DayKind
 
 PACKAGE_SOURCE = "chinesecalendar"
+MIN_YEAR, MAX_YEAR = 2000, 2200  # outside: a typing error, not a calendar
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,13 @@ def parse_import(text: str) -> list[tuple[date, DayKind, str]]:
         raise ValidationError(errors)
     if not rows:
         raise ValidationError({"file": ("文件中没有日期。", "The file holds no dates.")})
+    seen: set[date] = set()
+    for day, _, _ in rows:
+        # one row per day in the table: a second line for the same day is a typing error
+        if day in seen:
+            raise ValidationError({"file": (f"日期 {day} 在文件中出现了两次。",
+                                            f"The date {day} appears twice in the file.")})
+        seen.add(day)
     return rows
 
 
@@ -125,6 +133,9 @@ def import_year(
     session: Session, year: int, rows: Iterable[tuple[date, DayKind, str]], source: str
 ) -> int:
     """Replace the year's exceptions with ``rows`` and mark the year complete."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError({"year": (f"年份须在 {MIN_YEAR} 与 {MAX_YEAR} 之间。",
+                                        f"The year must lie between {MIN_YEAR} and {MAX_YEAR}.")})
     rows = list(rows)
     outside = [d for d, _, _ in rows if d.year != year]
     if outside:

@@ -443,3 +443,29 @@ def test_cli_calendar_import_and_list(cli_db: tuple[str, Database], tmp_path: An
     code, _, err = run(capsys, "--db", url, "calendar", "import", str(bad), "--year", "2027",
                        "--as", "ADMIN")
     assert code == 1 and "2027-13-01" in err
+
+
+@pytest.mark.parametrize(("year", "content", "field"), [
+    (2027, "2027-01-01,holiday,元旦\n2027-01-01,workday,重复\n", "file"),
+    (2027, "2026-12-31,holiday,去年\n", "file"),
+    (2027, "# nothing here\n", "file"),
+    (2027, "2027-01-01,maybe,?\n", "line1"),
+    (0, "2027-01-01,holiday,元旦\n", "year"),
+])
+def test_calendar_import_refuses_bad_files(db: Database, demo_people: dict[str, int],
+                                           year: int, content: str, field: str) -> None:
+    from desk.calendar import load
+
+    with db.read() as session:
+        before = load(session)
+    with pytest.raises(ValidationError) as err:
+        admin.calendar_import(db, demo_people["ADMIN"], year, content, "bad.csv")
+    assert field in err.value.fields
+    with db.read() as session:
+        assert load(session) == before
+
+
+def test_calendar_import_needs_an_administrator(db: Database,
+                                                demo_people: dict[str, int]) -> None:
+    with pytest.raises(PermissionDeniedError):
+        admin.calendar_import(db, demo_people["LEAD01"], 2027, "2027-01-01,holiday,元旦\n", "x")
