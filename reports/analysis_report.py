@@ -19,6 +19,7 @@ from reports.layout import (
     para,
     section,
     signature_lines,
+    subsection,
 )
 from reports.parts import (
     AttachmentItem,
@@ -87,9 +88,7 @@ def story(report: AnalysisReport) -> list[Flowable]:
             ("复现步骤", report.reproduce_steps),
         ])),
         *section("六、证据清单", para(report.evidence_list)),
-        para("附件", "subsection"),
-        attachments_table(report.attachments),
-        Spacer(1, 2 * mm),
+        *subsection("附件", attachments_table(report.attachments), Spacer(1, 2 * mm)),
         *pictures(report.attachments),
         *section("七、改进措施", measures_table(report.measures)),
         *section("八、参与人员", team_table(report.participants)),

@@ -8,6 +8,7 @@ number with its QR code and the generation time on every page.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     Image,
     KeepTogether,
@@ -63,7 +65,6 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=24,
                                 alignment=TA_CENTER, spaceAfter=4 * mm),
         "section": ParagraphStyle("section", parent=base, fontSize=12.5, leading=18,
-                                  keepWithNext=1,
                                   spaceBefore=3 * mm, spaceAfter=1.5 * mm,
                                   textColor=colors.HexColor("#1f3a5f")),
         "label": ParagraphStyle("label", parent=base, textColor=colors.HexColor("#333333")),
@@ -74,7 +75,6 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("body", parent=base, firstLineIndent=21),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13),
         "subsection": ParagraphStyle("subsection", parent=base, fontSize=11, leading=16,
-                                     keepWithNext=1,
                                      spaceBefore=2.5 * mm, spaceAfter=1.5 * mm,
                                      textColor=colors.HexColor("#1f3a5f")),
     }
@@ -140,7 +140,7 @@ def field_grid(rows: Sequence[tuple[str, Any, str, Any]],
     return table
 
 
-def picture(data: bytes, max_width: float = CONTENT_W, max_height: float = 110 * mm,
+def picture(data: bytes, max_width: float = CONTENT_W - 4, max_height: float = 110 * mm,
             caption: str = "") -> Flowable:
     """An embedded picture (PNG or JPEG bytes) scaled down to fit; a note if unreadable."""
     try:
@@ -149,10 +149,18 @@ def picture(data: bytes, max_width: float = CONTENT_W, max_height: float = 110 *
         return para(f"（图片无法显示：{caption}）" if caption else "（图片无法显示）", "small")
     scale = min(1.0, max_width / width, max_height / height)
     image = Image(io.BytesIO(data), width=width * scale, height=height * scale)
-    image.hAlign = "LEFT"
+    # a thin frame: screenshots are often mostly white and would melt into the page
+    framed = Table([[image]], colWidths=[width * scale + 4], rowHeights=[height * scale + 4])
+    framed.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 0.5, GRID),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # else the cell selects Helvetica
+        *[(side, (0, 0), (-1, -1), 2) for side in
+          ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")],
+    ]))
+    framed.hAlign = "LEFT"
     if not caption:
-        return image
-    return KeepTogether([image, Spacer(1, 1 * mm), para(caption, "small"), Spacer(1, 2 * mm)])
+        return framed
+    return KeepTogether([framed, Spacer(1, 1 * mm), para(caption, "small"), Spacer(1, 2 * mm)])
 
 
 def grid_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
@@ -184,25 +192,92 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
 
 
 def _cell(value: Any, style: ParagraphStyle, width: float) -> Any:
-    """A table cell: plain text when it fits on one line, else a wrapping Paragraph.
+    """A table cell: plain lines, wrapped here; anything that is not text, a Paragraph.
 
     Plain strings draw far faster than Paragraphs, which matters for a record of
-    hundreds of implementation steps; anything longer still wraps (CJK word wrap).
+    hundreds of implementation steps (a 50-page record in well under a second).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
-    if isinstance(value, str) and "\n" not in value \
-            and pdfmetrics.stringWidth(value, FONT, style.fontSize) <= width:
-        return value
+    if isinstance(value, str):
+        return "\n".join(wrap_lines(value, width, style.fontSize))
     return Paragraph(text(value), style)
 
 
+@lru_cache(maxsize=8192)
+def _char_width(char: str) -> float:
+    return pdfmetrics.stringWidth(char, FONT, 1.0)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_.\-/:@%#+]+|\s+|.", re.S)
+# no line may start with these (Chinese typesetting: closing punctuation stays behind)
+_NO_LINE_START = set("，。、；：？！）》」』】〕”’…—,.;:?!)]}%")
+
+
+def wrap_lines(value: str, width: float, size: float) -> list[str]:
+    """Break ``value`` into lines no wider than ``width`` at font size ``size``.
+
+    Chinese breaks between any two characters, Latin words and numbers stay whole
+    unless longer than a line, closing punctuation never starts a line.
+    """
+    limit = width / size
+    out: list[str] = []
+    for paragraph in value.splitlines() or [""]:
+        line, used = "", 0.0
+        for token in _TOKEN.findall(paragraph):
+            w = sum(_char_width(c) for c in token)
+            if token.isspace():
+                if line:
+                    line, used = line + " ", used + _char_width(" ")
+                continue
+            if used + w <= limit or token in _NO_LINE_START:
+                line, used = line + token, used + w
+                continue
+            if line.strip():
+                out.append(line.rstrip())
+            line, used = "", 0.0
+            if w <= limit:
+                line, used = token, w
+                continue
+            for char in token:  # a word longer than a whole line: cut it
+                cw = _char_width(char)
+                if used + cw > limit and line:
+                    out.append(line)
+                    line, used = "", 0.0
+                line, used = line + char, used + cw
+        out.append(line.rstrip())
+    return out
+
+
+LONG_TABLE_ROWS = 12
+
+
+def _heading_with(heading: Flowable, body: Sequence[Flowable]) -> list[Flowable]:
+    """A heading kept on the page of what follows it.
+
+    A short first flowable moves with the heading as one block; a long table would
+    leave half a page empty that way, so it starts under the heading wherever at least
+    a few rows still fit, and repeats its header row on the pages after.
+    """
+    if not body:  # a heading over subsections: never alone at the foot of a page
+        return [CondPageBreak(50 * mm), heading]
+    first = body[0]
+    if isinstance(first, Table) and len(first._cellvalues) > LONG_TABLE_ROWS:
+        return [CondPageBreak(40 * mm), heading, *body]
+    # a nested KeepTogether reports an endless height and would force a page break
+    inner = list(first._content) if isinstance(first, KeepTogether) else [first]
+    return [KeepTogether([heading, *inner]), *body[1:]]
+
+
 def section(title: str, *body: Flowable) -> list[Flowable]:
-    return [KeepTogether([Paragraph(text(title), styles()["section"]), body[0]]), *body[1:]] \
-        if body else [Paragraph(text(title), styles()["section"])]
+    return _heading_with(Paragraph(text(title), styles()["section"]), body)
 
 
-def signature_lines(*labels: str, filled: Sequence[tuple[str, str]] = ()) -> Table:
+def subsection(title: str, *body: Flowable) -> list[Flowable]:
+    return _heading_with(Paragraph(text(title), styles()["subsection"]), body)
+
+
+def signature_lines(*labels: str, filled: Sequence[tuple[str, str]] = ()) -> Flowable:
     """Lines to sign by hand: "label（签字）：____ 日期：____".
 
     ``filled`` gives, per label in order, a name and a date to print beside the line
@@ -223,7 +298,7 @@ def signature_lines(*labels: str, filled: Sequence[tuple[str, str]] = ()) -> Tab
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return table
+    return KeepTogether([table])  # the signatures stay on one page
 
 
 @dataclass(frozen=True)
@@ -235,24 +310,39 @@ class DocumentHeader:
 
 
 @lru_cache(maxsize=256)
-def _qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
-    # cached: every page of a document, and every notice of a batch, repeats it
+def _qr_runs(payload: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR code of ``payload`` as (size in modules, dark runs (row, first column, length)).
+
+    Cached, and drawn as runs rather than single modules: every page of a document and
+    every notice of a batch repeats the same code, and each rectangle costs PDF text.
+    """
     code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(payload)
-    return tuple(tuple(row) for row in code.get_matrix())
+    matrix = code.get_matrix()
+    runs = []
+    for row_index, row in enumerate(matrix):
+        col = 0
+        while col < len(row):
+            if row[col]:
+                start = col
+                while col < len(row) and row[col]:
+                    col += 1
+                runs.append((row_index, start, col - start))
+            else:
+                col += 1
+    return len(matrix), tuple(runs)
 
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code of ``payload`` as plain squares (no fonts, no images)."""
-    matrix = _qr_matrix(payload)
-    cell = size / len(matrix)
+    """Draw a QR code of ``payload`` as plain filled rectangles (no fonts, no images)."""
+    modules, runs = _qr_runs(payload)
+    cell = size / modules
     canvas.saveState()
     canvas.setFillColor(colors.black)
-    for row_index, row in enumerate(matrix):
-        for col_index, dark in enumerate(row):
-            if dark:
-                canvas.rect(x + col_index * cell, y + size - (row_index + 1) * cell,
-                            cell, cell, stroke=0, fill=1)
+    path = canvas.beginPath()
+    for row_index, col, length in runs:
+        path.rect(x + col * cell, y + size - (row_index + 1) * cell, length * cell, cell)
+    canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
 
 
@@ -319,5 +409,5 @@ def build_pdf(header: DocumentHeader, story: list[Flowable],
 
 
 __all__ = ["BLANK", "CONTENT_W", "DocumentHeader", "Spacer", "build_pdf", "field_grid",
-           "field_table", "grid_table", "mm", "para", "picture", "section", "signature_lines",
+           "field_table", "grid_table", "mm", "para", "picture", "section", "signature_lines", "subsection",
            "styles", "text"]

@@ -22,8 +22,8 @@ from reports.layout import (
     field_table,
     grid_table,
     mm,
-    para,
     section,
+    subsection,
 )
 from reports.parts import (
     AttachmentItem,
@@ -159,9 +159,9 @@ def story(r: RecordTable) -> list[Flowable]:
             ("故障现象", r.phenomenon),
             ("复现操作步骤", r.reproduce_steps),
         ])),
-        para("附加信息（附件）", "subsection"),
-        attachments_table(r.attachments),
-        *section("三、处理过程记录", para("（一）初步研判", "subsection"), field_grid([
+        *subsection("附加信息（附件）", attachments_table(r.attachments)),
+        *section("三、处理过程记录"),
+        *subsection("（一）初步研判", field_grid([
             ("响应时间", r.responded_at, "响应人", r.responded_by),
             ("首次联系", r.first_contact, "", None),
             ("确认的细节", r.confirmed_details, "", None),
@@ -170,38 +170,32 @@ def story(r: RecordTable) -> list[Flowable]:
             ("故障类型", r.fault_type, "定级", r.level),
             ("定级人", r.level_decided_by, "定级时间", r.level_decided_at),
         ])),
-        para("（二）处理小组", "subsection"),
-        field_grid([
+        *subsection("（二）处理小组", field_grid([
             ("派单时间", r.dispatched_at, "处理负责人", r.assignee),
             ("预计完成", r.expected_done, "启动通知", r.start_notice_issued_at),
             ("配合要求", r.cooperation_required, "", None),
-        ]),
-        Spacer(1, 2 * mm),
-        team_table(r.team),
-        para("（三）原因分析", "subsection"),
-        field_table([
+        ]), Spacer(1, 2 * mm), team_table(r.team)),
+        *subsection("（三）原因分析", field_table([
             ("根本原因", r.root_cause),
             ("深层原因", r.underlying_cause),
             ("影响评估", r.impact_assessment),
             ("复现条件", r.reproduce_conditions),
             ("证据清单", r.evidence_list),
             ("分析时间", r.analysed_at),
-        ]),
-        para("（四）解决方案", "subsection"),
-        field_grid([
+        ])),
+        *subsection("（四）解决方案", field_grid([
             ("临时方案", r.temporary_solution, "", None),
             ("长期方案", r.long_term_solution, "", None),
             ("方案提出人", r.solution_proposed_by, "提出时间", r.solution_proposed_at),
             ("业务确认人", r.business_confirmed_by, "确认时间", r.business_confirmed_at),
             ("技术审批人", r.technical_approved_by, "审批时间", r.technical_approved_at),
             ("临时恢复时间", r.workaround_at, "恢复时间", r.restored_at),
-        ]),
-        para("（五）实施记录", "subsection"),
-        grid_table(
+        ])),
+        *subsection("（五）实施记录", grid_table(
             ["序号", "实施内容", "实施人", "时间", "实施后状态"],
             [[s.seq, s.action, s.done_by, s.done_at, s.state_after] for s in r.steps],
             [12 * mm, 61 * mm, 22 * mm, 31 * mm, 48 * mm],
-        ),
+        )),
         *section("四、验证结果", field_grid([
             ("验证人", r.verifier, "验证时间", r.verified_at),
             ("验证环境", r.verification_environment, "验证轮次", r.verification_rounds),
