@@ -61,6 +61,9 @@ REMOVERS = frozenset({Role.SUPPORT_LEAD, Role.DIRECTOR})
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp"})
 
+# PostgreSQL's FOR NO KEY UPDATE (SQLite takes its write lock at BEGIN anyway)
+_NO_KEY_UPDATE = {"key_share": True}
+
 Progress = Callable[[int, int | None], None]
 Cancelled = Callable[[], bool]
 
@@ -527,7 +530,13 @@ def add_attachment(
         # Lock the fault only now, after the long part: other edits of the fault are not
         # held up by an upload, and two desks adding the same file one after the other
         # see each other's row (the second one's duplicate check runs after the lock).
-        locked = session.get(Ticket, ticket.id, with_for_update=True, populate_existing=True)
+        # FOR NO KEY UPDATE, not FOR UPDATE: the attachment row's foreign key already
+        # holds a key-share lock on the fault, and two uploads upgrading that to FOR
+        # UPDATE would deadlock each other.
+        # The copy read at the start is dropped first: its version may be old by now,
+        # and a locking load of an outdated object is refused as stale.
+        session.expunge(ticket)
+        locked = session.get(Ticket, ticket.id, with_for_update=_NO_KEY_UPDATE)
         assert locked is not None
         ticket = locked
         _check_may_attach(ticket)
@@ -836,7 +845,7 @@ def remove_attachment(db: Database, attachment_id: int, actor_id: int,
     def work(session: Session) -> AttachmentView:
         actor = _actor(session, actor_id)
         att = _load(session, attachment_id)
-        ticket = session.get(Ticket, att.ticket_id, with_for_update=True,
+        ticket = session.get(Ticket, att.ticket_id, with_for_update=_NO_KEY_UPDATE,
                              populate_existing=True)
         assert ticket is not None
         if att.removed_at is not None:

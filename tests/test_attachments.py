@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -322,6 +323,46 @@ def test_check_file_refusals(tmp_path: Path) -> None:
         assert words in problem.zh
     assert att.check_file(ok, 1024) is None
     assert "folder" in (att.check_file(folder, 1024) or DeskError("", "")).en
+
+
+def test_unreadable_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = _write(tmp_path / "secret.log", b"x")
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)  # tests run as root, who reads anything
+    problem = att.check_file(secret, 1024)
+    assert problem is not None
+    assert "secret.log" in problem.zh and "Permission denied" in problem.en
+
+
+def test_two_desks_adding_the_same_file_at_once(db: Database, ticket: str,
+                                                demo_people: dict[str, int]) -> None:
+    data = os.urandom(att.CHUNK_SIZE * 3)
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def desk(person: str) -> None:
+        def progress(done: int, total: int | None) -> None:
+            if done == att.CHUNK_SIZE and db.backend != "sqlite":
+                barrier.wait(10)  # both are half-way before either finishes
+
+        try:
+            results.append(att.add_attachment(db, ticket, demo_people[person],
+                                              io.BytesIO(data), name=f"{person}.bin",
+                                              progress=progress))
+        except DeskError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=desk, args=(p,)) for p in ("DEV002", "OP003")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    kinds = sorted(type(r).__name__ for r in results)
+    assert kinds == ["AttachmentView", "DuplicateAttachmentError"]
+    assert len(att.list_attachments(db, ticket)) == 1
 
 
 def test_size_limit_from_setting(db: Database, ticket: str, demo_people: dict[str, int],
