@@ -1,0 +1,207 @@
+"""Many desks reporting faults at once: throughput, latency per report, duplicate numbers.
+
+Each process is one desk: it opens its own ``Database`` (as the window does), waits at
+a barrier for the others and then files its faults through ``desk.tickets.report_fault``
+(validation, number, SLA deadlines, ticket, audit event, notification, commit).
+
+    .venv/bin/python bench/bench_concurrency.py                  # PostgreSQL, 16 x 500
+    .venv/bin/python bench/bench_concurrency.py --sqlite         # and an SQLite file
+    .venv/bin/python bench/bench_concurrency.py --processes 4 --reports 200
+
+PostgreSQL: a scratch database is created through ``--pg`` (an administrator's URL,
+default ``$DESK_BENCH_PG`` or postgresql://postgres@127.0.0.1:5432/postgres) and
+dropped afterwards. Targets: p99 under 50 ms, at least 1,000 reports/s in all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_PG = os.environ.get("DESK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@dataclass
+class DeskResult:
+    numbers: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    started: float = 0.0
+    finished: float = 0.0
+
+
+def desk(url: str, count: int, worker: int, barrier: Any, results: Any, notify: bool) -> None:
+    """One desk: its own Database, the barrier, then ``count`` reports, each timed."""
+    from desk import live
+    from desk.bootstrap import open_database
+    from desk.tickets import FaultReport, report_fault
+    from models import FaultType
+
+    if not notify:
+        # measures what the in-transaction pg_notify costs: PostgreSQL serialises the
+        # commits of transactions that notify, to keep notices in commit order
+        live.notify = lambda session, ticket_id: None
+
+    types = [FaultType.SYSTEM, FaultType.APPLICATION, FaultType.NETWORK, FaultType.DATA]
+    out = DeskResult()
+    db = None
+    try:
+        db = open_database(url, upgrade=False)
+        barrier.wait(timeout=300)
+        out.started = time.time()
+        for i in range(count):
+            report = FaultReport(
+                fault_type=types[(worker + i) % len(types)],
+                affected_business="销售订单系统 – 下单",
+                phenomenon=f"第 {worker} 号工作站的第 {i} 次报障：提交订单后页面显示错误 500。",
+                reporter_name="孙丽",
+                reporter_employee_no="SALES005",
+            )
+            t0 = time.perf_counter()
+            try:
+                out.numbers.append(str(report_fault(db, report, None).number))
+            except Exception as exc:
+                out.errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            out.latencies.append(time.perf_counter() - t0)
+        out.finished = time.time()
+    except Exception as exc:
+        barrier.abort()
+        out.errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        if db is not None:
+            db.dispose()
+        results.put(out)
+
+
+def run(url: str, processes: int, each: int, notify: bool) -> list[DeskResult]:
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(processes)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=desk, args=(url, each, n, barrier, results, notify))
+             for n in range(processes)]
+    for p in procs:
+        p.start()
+    collected = [results.get(timeout=1800) for _ in procs]
+    for p in procs:
+        p.join()
+    return collected
+
+
+def gaps(numbers: list[str]) -> int:
+    """How many numbers are missing from the (type, day) sequences 1..max."""
+    seqs: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for n in numbers:
+        kind, day, seq = n.rsplit("-", 2)
+        seqs[(kind, day)].add(int(seq))
+    return sum(max(s) - len(s) for s in seqs.values())
+
+
+def database_duplicates(url: str) -> tuple[int, int]:
+    """(tickets stored, numbers stored more than once), counted by the database."""
+    from sqlalchemy import func, select
+
+    from desk.db import Database
+    from models import Ticket
+
+    db = Database.connect(url)
+    try:
+        with db.read() as session:
+            total = int(session.scalar(select(func.count(Ticket.id))) or 0)
+            dupes = session.execute(
+                select(Ticket.number).group_by(Ticket.number).having(func.count() > 1)
+            ).all()
+        return total, len(dupes)
+    finally:
+        db.dispose()
+
+
+def report(label: str, url: str, processes: int, each: int, notify: bool = True) -> None:
+    from desk.bootstrap import open_database
+
+    open_database(url).dispose()  # migrate once, before the desks start
+    extra = "" if notify else ", without pg_notify"
+    print(f"\n== {label}: {processes} processes x {each} reports{extra} ==", flush=True)
+    load_before = os.getloadavg()[0]
+    results = run(url, processes, each, notify)
+    numbers = [n for r in results for n in r.numbers]
+    latencies = sorted(x for r in results for x in r.latencies)
+    errors = [e for r in results for e in r.errors]
+    started = min(r.started for r in results if r.started)
+    finished = max(r.finished for r in results if r.finished)
+    wall = finished - started
+    dupes_seen = sum(c - 1 for c in Counter(numbers).values() if c > 1)
+    stored, dupes_stored = database_duplicates(url)
+    q = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else [0.0] * 99
+    print(f"tickets          {len(numbers)} reported, {stored} stored, {len(errors)} errors")
+    print(f"wall time        {wall:.2f} s (load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after)")
+    print(f"throughput       {len(numbers) / wall:.0f} reports/s in all "
+          f"({len(numbers) / wall / processes:.0f}/s per desk)")
+    print(f"latency          p50 {q[49] * 1000:.1f} ms   p90 {q[89] * 1000:.1f} ms   "
+          f"p99 {q[98] * 1000:.1f} ms   max {latencies[-1] * 1000:.1f} ms")
+    print(f"duplicates       {dupes_seen} among returned numbers, {dupes_stored} in the database")
+    print(f"gaps             {gaps(numbers)}")
+    for e in errors[:5]:
+        print(f"error            {e}")
+    verdict_p99 = "met" if q[98] < 0.050 else "missed"
+    verdict_rate = "met" if len(numbers) / wall >= 1000 else "missed"
+    print(f"targets          p99 < 50 ms: {verdict_p99}; >= 1,000/s: {verdict_rate}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pg", default=DEFAULT_PG, metavar="ADMIN_URL",
+                        help="PostgreSQL server to create the scratch database on")
+    parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--sqlite", action="store_true", help="also run on an SQLite file")
+    parser.add_argument("--without-notify", action="store_true",
+                        help="also run PostgreSQL with live.notify switched off, for comparison")
+    parser.add_argument("--processes", type=int, default=16)
+    parser.add_argument("--reports", type=int, default=500, help="reports per process")
+    args = parser.parse_args()
+    print(f"machine          {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}")
+    if not args.no_pg:
+        import psycopg
+
+        admin = args.pg.replace("postgresql+psycopg://", "postgresql://")
+        name = f"desk_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            report("PostgreSQL", f"{admin.rsplit('/', 1)[0]}/{name}", args.processes, args.reports)
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if args.without_notify:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            try:
+                report("PostgreSQL", f"{admin.rsplit('/', 1)[0]}/{name}", args.processes,
+                       args.reports, notify=False)
+            finally:
+                with psycopg.connect(admin, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if args.sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            report("SQLite (WAL, synchronous=FULL)", f"sqlite:///{folder}/bench.sqlite3",
+                   args.processes, args.reports)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
