@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -353,15 +354,28 @@ def test_200mb_upload_keeps_the_window_responsive(qtbot: QtBot, panel: Attachmen
 
 
 def test_cancel_rolls_back(qtbot: QtBot, panel: AttachmentPanel, db: Database, ticket_id: int,
-                           tmp_path: Path) -> None:
+                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.bin"
     with path.open("wb") as fh:
-        for _ in range(40):
+        for _ in range(8):
             fh.write(os.urandom(1024 * 1024))
+    # the worker waits after its first chunk until Cancel was clicked: no race
+    clicked = threading.Event()
+    reads: list[int] = []
+    real_read = att._read_chunk
+
+    def read_then_wait(stream: object, name: str) -> bytes:
+        if reads:
+            assert clicked.wait(20)
+        reads.append(1)
+        return real_read(stream, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(att, "_read_chunk", read_then_wait)
 
     def cancel_when_started(value: int) -> None:
-        if value > 0:
+        if value > 0 and not clicked.is_set():
             panel.cancel_button.click()
+            clicked.set()
 
     panel.progress_bar.valueChanged.connect(cancel_when_started)
     with qtbot.waitSignal(panel.batch_finished, timeout=60_000):
@@ -369,3 +383,4 @@ def test_cancel_rolls_back(qtbot: QtBot, panel: AttachmentPanel, db: Database, t
     assert att.list_attachments(db, ticket_id, include_removed=True) == []
     assert "big.bin" in panel.message_label.text()
     assert "取消" in panel.message_label.text()
+    assert len(reads) < 8  # stopped early, not after storing the whole file
