@@ -129,6 +129,13 @@ def translate_db_error(exc: sa_exc.DBAPIError) -> DeskError | sa_exc.DBAPIError:
             f"数据库连接中断或无法连接：{_first_line(exc)}",
             f"The database connection failed: {_first_line(exc)}",
         )
+    if _sqlstate(exc) == "42501":  # a desk's login role lacks a privilege (desk db init)
+        return DatabaseError(
+            f"数据库拒绝了此操作（权限不足）：{_first_line(exc)}。若刚更新了 Desk，"
+            "请管理员先运行 desk db upgrade。",
+            f"The database refused this (insufficient privilege): {_first_line(exc)}. If "
+            "Desk was just updated, an administrator must run `desk db upgrade` first.",
+        )
     return exc
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from alembic import command
 from psycopg import errors as pg_errors
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import insert, select, text, update
@@ -23,9 +24,10 @@ from desk.bootstrap import open_database
 from desk.cli import main
 from desk.db import Database
 from desk.demo import ensure_people
-from desk.errors import ValidationError
+from desk.errors import DatabaseError, ValidationError
 from desk.tickets import FaultReport, report_fault
-from models import FaultType, Person, Role, Setting, Ticket
+from models import FaultType, Person, Role, Setting, Ticket, schema
+from models.database import make_engine
 
 
 def _libpq(url: str) -> str:
@@ -302,3 +304,21 @@ def test_a_non_retryable_error_is_not_retried(pg_url: str, make_db: Callable[[st
     with pytest.raises(sa_exc.DBAPIError):
         db.write(work)
     assert attempts == [1]
+
+
+@pytest.mark.pg
+def test_a_desk_behind_on_the_schema_is_told_to_ask_for_an_upgrade(
+    pg_url: str, app_url: str
+) -> None:
+    engine = make_engine(pg_url)
+    try:
+        cfg = schema.alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001")
+    finally:
+        engine.dispose()
+    with pytest.raises(DatabaseError) as info:
+        open_database(app_url)  # the app role may not run the migration itself
+    assert "desk db upgrade" in info.value.en
+    assert "insufficient privilege" in info.value.en
