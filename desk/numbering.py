@@ -6,6 +6,11 @@ that report the same type on the same day; on SQLite the write transaction alrea
 holds the database lock (``BEGIN IMMEDIATE``). Either way the counter and the ticket
 commit or roll back together, so numbers are never duplicated and never skipped, and a
 unique constraint on ``tickets.number`` guards the rule in the database itself.
+
+The counter row stays locked until the transaction ends, so every other desk reporting
+the same type on the same day waits for this commit: call ``allocate_number`` as late
+as possible in the unit of work (after the reads and computations, right before the
+ticket is inserted) to keep that wait short (see ``bench/bench_concurrency.py``).
 """
 
 from __future__ import annotations
