@@ -426,8 +426,8 @@ def _cmd_calendar(db: Database, args: argparse.Namespace) -> int:
                 .order_by(CalendarDay.day)).scalars().all()
             covered = cal.covers(datetime(year, 1, 1).date())
             for r in rows:
-                kind = "休" if r.kind == DayKind.HOLIDAY else "班"
-                print(f"{r.day}  {kind}  {r.name}  ({r.source})")
+                mark = "休" if r.kind == DayKind.HOLIDAY else "班"
+                print(f"{r.day}  {mark}  {r.name}  ({r.source})")
         if not covered:
             print(f"{year} 年不在日历中：按周一至周五计算，截止时间为估算。"
                   f" / {year} is not in the calendar: deadlines are estimated.")

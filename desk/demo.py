@@ -133,7 +133,7 @@ def _walk(db: Database, fault: DemoFault, ids: dict[str, int], base: datetime,
         occurred_at=moment[0] - timedelta(minutes=10),
         business_interrupted=fault.level == FaultLevel.URGENT,
     ), ids[fault.reporter])
-    number = detail.number
+    number: str = detail.number
     if fault.stage == "reported":
         return number
 

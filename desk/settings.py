@@ -75,8 +75,8 @@ def get(session: Session, key: str) -> Any:
 
 def put(session: Session, key: str, value: Any) -> Any:
     """Store a setting; return the value it had before (for the audit event)."""
-    before = get(session, key) if key in DEFAULTS or session.get(Setting, key) else None
     row = session.get(Setting, key)
+    before = get(session, key) if key in DEFAULTS or row is not None else None
     if row is None:
         session.add(Setting(key=key, value=value))
     else:
