@@ -92,8 +92,8 @@ from models import EvidenceKind
 log = logging.getLogger(__name__)
 
 VIEW_BYTES = 2 * 1024 * 1024  # what the log viewer reads at a time
-IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF",
-                 "image/bmp": "BMP", "image/webp": "WEBP"}
+IMAGE_FORMATS = {"image/png": b"PNG", "image/jpeg": b"JPEG", "image/gif": b"GIF",
+                 "image/bmp": b"BMP", "image/webp": b"WEBP"}
 
 
 def _message(exc: BaseException) -> str:
@@ -260,7 +260,7 @@ def _png_bytes(image: QImage) -> bytes:
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, b"PNG")
     buffer.close()
     return bytes(array.data())
 
@@ -386,7 +386,7 @@ class AttachmentPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 
-    def _button(self, name: str, text: str, slot: Callable[[], None]) -> QPushButton:
+    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.clicked.connect(lambda _checked=False: slot())
@@ -759,13 +759,13 @@ class ImagePreviewDialog(QDialog):
         self.image_label = QLabel(self.tr("正在加载…"), self)
         self.image_label.setObjectName("imageLabel")
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("imageScroll")
-        self.scroll.setWidget(self.image_label)
-        self.scroll.setWidgetResizable(False)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("imageScroll")
+        self.scroll_area.setWidget(self.image_label)
+        self.scroll_area.setWidgetResizable(False)
+        layout.addWidget(self.scroll_area, 1)
         self.resize(800, 600)
-        fmt = IMAGE_FORMATS.get(view.mime_type, "")
+        fmt = IMAGE_FORMATS.get(view.mime_type, b"")
 
         def load(_report: Callable[[int, int | None], None]) -> QImage:
             data = b"".join(attachments.iter_chunks(db, view.id))
