@@ -26,7 +26,17 @@ from desk.errors import (
 )
 from desk.sla import ClockState
 from desk.tickets import FaultReport, get_ticket, report_fault
-from models import Event, FaultLevel, FaultType, Role, Status, TeamDuty, Ticket
+from models import (
+    Event,
+    FaultLevel,
+    FaultType,
+    Person,
+    PersonRole,
+    Role,
+    Status,
+    TeamDuty,
+    Ticket,
+)
 
 S = Status
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # the conftest clock: Friday 10:00 Beijing
@@ -617,9 +627,25 @@ def test_every_transition_has_sample_data() -> None:
 
 @pytest.fixture
 def matrix_people(lite: Database) -> dict[Role, int]:
-    """One person per role, holding that role only (``add_person`` always adds reporter,
-    which no transition accepts)."""
-    return {role: _person(lite, f"ONLY-{role.value}", {role}) for role in Role}
+    """One person per role, holding that role and no other."""
+
+    def add(session: Any) -> dict[Role, int]:
+        out = {}
+        for role in Role:
+            person = people.add_person(session, f"ONLY-{role.value}", f"仅{role.label_zh}",
+                                       "测试部", {role})
+            # add_person makes everyone a reporter as well; the matrix wants one role
+            person.role_rows = [PersonRole(role=role)]
+            session.flush()
+            out[role] = person.id
+        return out
+
+    ids = lite.write(add)
+    with lite.read() as session:
+        for role, pid in ids.items():
+            person = session.get(Person, pid)
+            assert person is not None and person.roles == {role}
+    return ids
 
 
 def prepared(db: Database, ids: dict[str, int], status: Status, verifier: str) -> str:

@@ -41,7 +41,7 @@ from desk.errors import (
     ValidationError,
 )
 from desk.tickets import FaultReport, report_fault
-from models import Event, FaultLevel, FaultType, Role, Ticket
+from models import Event, FaultLevel, FaultType, PersonRole, Role, Ticket
 
 NIGHTLY = os.environ.get("DESK_NIGHTLY") == "1"
 MACHINE_SETTINGS = settings(
@@ -240,6 +240,8 @@ def machine_db(sqlite_url: str, make_db: Callable[[str], object], clock: Any
         for role in Role:
             p = people.add_person(session, f"ONE-{role.value}", f"单一{role.label_zh}",
                                   "测试部", {role})
+            p.role_rows = [PersonRole(role=role)]  # add_person also makes them a reporter
+            session.flush()
             ids[p.employee_no] = p.id
 
     db.write(add_single_role_people)
