@@ -1,7 +1,10 @@
 """SLA clocks: when a fault must be responded to and restored, and how each clock stands.
 
-Both clocks start at the report time and use the level in force; a level change
-recomputes them from the report time.
+Both clocks start at the report time (when the fault was entered in Desk, not when it
+happened) and use the level in force; a level change recomputes both from the report
+time, never from the moment of the change. The limits are the ``sla.limits`` setting
+(defaults in ``desk.settings.DEFAULT_LIMITS``: respond 5 / 15 / 30 minutes, restore
+30 minutes / 2 hours / 4 working days).
 
 How time is counted:
 
@@ -13,8 +16,17 @@ How time is counted:
   due on Friday 10:00; one reported during a weekend or holiday starts counting at
   00:00 of the next working day, so one reported on Saturday is due at the end of
   Thursday (shown as Friday 00:00). Days are the desk's local days (time zone setting).
+* Level 3's 30-minute respond limit counts working-day time too: a fault reported on
+  Friday at 23:45 must be answered by Monday 00:15.
 * A deadline that passes over a day of a year the calendar does not cover is computed
   with Monday to Friday and marked **estimated**; importing that year recomputes it.
+  Limits on the clock never depend on the calendar and are never estimated.
+
+How a clock stands (``clock_status``): *running*; *warning* once the share of the limit
+given by the ``sla.warning_fraction`` setting (default 0.8) has elapsed, counted the
+same way as the limit; *breached* once the deadline has passed; and, once stopped,
+*met* or *met late*. The respond clock stops at triage; the restore clock at the first
+workaround or restore. The remaining time is negative once late.
 """
 
 from __future__ import annotations
