@@ -92,8 +92,8 @@ from models import EvidenceKind
 log = logging.getLogger(__name__)
 
 VIEW_BYTES = 2 * 1024 * 1024  # what the log viewer reads at a time
-IMAGE_FORMATS = {"image/png": b"PNG", "image/jpeg": b"JPEG", "image/gif": b"GIF",
-                 "image/bmp": b"BMP", "image/webp": b"WEBP"}
+IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF",
+                 "image/bmp": "BMP", "image/webp": "WEBP"}
 
 
 def _message(exc: BaseException) -> str:
@@ -260,7 +260,7 @@ def _png_bytes(image: QImage) -> bytes:
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; PySide wants str
     buffer.close()
     return bytes(array.data())
 
@@ -765,12 +765,12 @@ class ImagePreviewDialog(QDialog):
         self.scroll_area.setWidgetResizable(False)
         layout.addWidget(self.scroll_area, 1)
         self.resize(800, 600)
-        fmt = IMAGE_FORMATS.get(view.mime_type, b"")
+        fmt = IMAGE_FORMATS.get(view.mime_type, "")
 
         def load(_report: Callable[[int, int | None], None]) -> QImage:
             data = b"".join(attachments.iter_chunks(db, view.id))
             # the format is named: Qt must not guess one (an SVG reader, say) from content
-            image = QImage.fromData(data, fmt)
+            image = QImage.fromData(data, fmt)  # type: ignore[arg-type]  # str at run time
             if image.isNull():
                 raise DeskError(f"无法显示图片“{view.name}”：文件已损坏或格式不受支持。",
                                 f"Cannot show “{view.name}”: damaged or unsupported image.")
