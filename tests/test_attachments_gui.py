@@ -164,6 +164,24 @@ def test_duplicate_and_cancelled_ticket_messages(qtbot: QtBot, panel: Attachment
     assert "second.log" in message and "first.log" in message
 
 
+def test_archived_fault_refuses_naming_the_file(qtbot: QtBot, panel: AttachmentPanel,
+                                               db: Database, ticket_id: int,
+                                               tmp_path: Path) -> None:
+    from models import Status, Ticket
+
+    def archive(session: object) -> None:
+        session.get(Ticket, ticket_id).status = Status.ARCHIVED  # type: ignore[attr-defined]
+
+    db.write(archive)
+    late = tmp_path / "late.log"
+    late.write_bytes(b"too late\n")
+    with qtbot.waitSignal(panel.batch_finished, timeout=20_000):
+        _drop(panel, [late])
+    assert att.list_attachments(db, ticket_id) == []
+    message = panel.message_label.text()
+    assert "late.log" in message and "已归档" in message
+
+
 def test_model_passes_qtmodeltester(qtmodeltester: object, db: Database, ticket_id: int,
                                     demo_people: dict[str, int]) -> None:
     for i in range(3):

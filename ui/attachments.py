@@ -588,7 +588,9 @@ class AttachmentPanel(QWidget):
 
     def _on_refused(self, payload: tuple[str, BaseException]) -> None:
         name, exc = payload
-        text = str(exc) if isinstance(exc, DeskError) else f"“{name}”：{_message(exc)}"
+        text = _message(exc)
+        if name not in text:  # e.g. "the fault is archived": say which file it was
+            text = f"“{name}”：{text}"
         self._batch_messages.append(text)
         self.show_message("\n".join(self._batch_messages))
 
@@ -661,7 +663,10 @@ class AttachmentPanel(QWidget):
             box.deleteLater()
             if result != QMessageBox.StandardButton.Open:
                 return
-            temp = tempfile.TemporaryDirectory(prefix="desk-attachment-")
+            # removed when the panel closes; a program still holding the file (Windows)
+            # must not turn that into an error
+            temp = tempfile.TemporaryDirectory(prefix="desk-attachment-",
+                                               ignore_cleanup_errors=True)
             self._temp_dirs.append(temp)
             self._copy(view, Path(temp.name), self._launched)
 
