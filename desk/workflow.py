@@ -215,6 +215,12 @@ def _dispatch(ctx: Context) -> None:
             seen.add((pid, duty))
             ctx.ticket.team.append(TeamMember(person_id=pid, duty=duty))
     expected = ctx.data.get("expected_done_at")
+    if expected is not None and (not isinstance(expected, datetime) or expected.tzinfo is None
+                                 or expected < ctx.ticket.reported_at):
+        raise ValidationError({"expected_done_at": (
+            "预计完成时间须为报告时间之后的具体时刻。",
+            "The expected completion must be a moment after the report time.",
+        )})
     ctx.values.update(
         level=level,
         level_decided_by_id=ctx.actor.id,

@@ -74,7 +74,8 @@ def dispatch_data(ids: dict[str, int], level: FaultLevel) -> dict[str, Any]:
         return {"level": 1, "coordinator_id": ids["CTO01"], "business_contact_id": ids["BIZ006"],
                 "team": [(ids["OP003"], "ops"), (ids["DEV002"], "development"),
                          (ids["DBA004"], "database")],
-                "cooperation_required": "请业务部门保持电话畅通。"}
+                "cooperation_required": "请业务部门保持电话畅通。",
+                "expected_done_at": T0 + timedelta(hours=1)}
     if level == FaultLevel.IMPORTANT:
         return {"level": 2, "lead_engineer_id": ids["DEV002"],
                 "business_contact_id": ids["BIZ006"]}
@@ -188,6 +189,8 @@ def test_whole_fault_through_every_state(db: Database, demo_people: dict[str, in
     team = team_of(db, number)
     if level == FaultLevel.URGENT:
         assert d.assignee_id == ids["CTO01"]
+        assert d.expected_done_at == T0 + timedelta(hours=1)
+        assert d.cooperation_required == "请业务部门保持电话畅通。"
         assert {("CTO01", TeamDuty.COORDINATOR), ("OP003", TeamDuty.OPS),
                 ("DEV002", TeamDuty.DEVELOPMENT), ("DBA004", TeamDuty.DATABASE),
                 ("BIZ006", TeamDuty.BUSINESS_CONTACT)} == team
@@ -489,6 +492,12 @@ def lite_ids(lite: Database) -> dict[str, int]:
     ({"level": 3, "module_engineer_id": "not-a-number"}, "module_engineer_id"),
     ({"level": 3, "module_engineer_id": 99999}, "module_engineer_id"),
     ({"module_engineer_id": "OP003"}, "level"),
+    ({"level": 3, "module_engineer_id": "OP003", "expected_done_at": "明天"},
+     "expected_done_at"),
+    ({"level": 3, "module_engineer_id": "OP003", "expected_done_at": datetime(2026, 11, 28)},
+     "expected_done_at"),
+    ({"level": 3, "module_engineer_id": "OP003",
+      "expected_done_at": T0 - timedelta(days=1)}, "expected_done_at"),
 ])
 def test_dispatch_requires_the_team_of_its_level(lite: Database, lite_ids: dict[str, int],
                                                  data: dict[str, Any], field: str) -> None:
