@@ -43,6 +43,9 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
 
 
 def _cmd_pdf(db: Database, args: argparse.Namespace) -> int:
+    if args.blank and "verification-form" not in (args.kind, args.all_kind):
+        raise _usage("--blank 只适用于故障验证结果表（verification-form）。",
+                     "--blank only applies to the verification form (verification-form).")
     if args.all_kind:
         if args.kind or args.number:
             raise _usage("--all 不能与单个故障编号同时使用。",

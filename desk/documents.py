@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -70,6 +70,7 @@ EXTRA_ACTIONS_ZH = {
 }
 
 S = Status
+_Doc = TypeVar("_Doc", analysis_report.AnalysisReport, record_table.RecordTable)
 AFTER_DISPATCH = frozenset({S.DISPATCHED, S.DIAGNOSING, S.SOLUTION_PROPOSED, S.IMPLEMENTING,
                             S.VERIFYING, S.RESOLVED, S.ARCHIVED})
 AFTER_DIAGNOSIS = frozenset({S.DIAGNOSING, S.SOLUTION_PROPOSED, S.IMPLEMENTING, S.VERIFYING,
@@ -330,7 +331,7 @@ def analysis_report_data(db: Database, key: str | int) -> analysis_report.Analys
     return _with_timeline(report, db, ticket_id, tz)
 
 
-def _with_timeline(doc: Any, db: Database, ticket_id: int, tz: ZoneInfo) -> Any:
+def _with_timeline(doc: _Doc, db: Database, ticket_id: int, tz: ZoneInfo) -> _Doc:
     # read after the ticket's session closed: workflow.events opens its own
     return dataclasses.replace(doc, timeline=_timeline(db, ticket_id, tz))
 

@@ -93,6 +93,24 @@ def para(value: Any, style: str = "base") -> Paragraph:
     return Paragraph(text(value), styles()[style])
 
 
+def writing_lines(count: int = 3) -> Table:
+    """Ruled lines across the page, room to write a missing passage by hand."""
+    table = Table([[""] for _ in range(count)], colWidths=[CONTENT_W],
+                  rowHeights=[8 * mm] * count)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, GRID),
+    ]))
+    return table
+
+
+def passage(value: Any, lines: int = 3) -> Flowable:
+    """A free-text passage; when missing, ruled lines to fill in by hand."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return writing_lines(lines)
+    return para(value)
+
+
 def field_table(rows: Sequence[tuple[str, Any]], label_width: float = 28 * mm) -> Table:
     """A two-column label/value table, as on the paper form."""
     st = styles()
@@ -206,7 +224,7 @@ def _cell(value: Any, style: ParagraphStyle, width: float) -> Any:
 
 @lru_cache(maxsize=8192)
 def _char_width(char: str) -> float:
-    return pdfmetrics.stringWidth(char, FONT, 1.0)
+    return float(pdfmetrics.stringWidth(char, FONT, 1.0))
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-/:@%#+]+|\s+|.", re.S)
@@ -346,7 +364,7 @@ def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> No
     canvas.restoreState()
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
     """Canvas that learns the page count, then stamps "第 N 页 / 共 M 页" on every page."""
 
     header: DocumentHeader
@@ -409,5 +427,5 @@ def build_pdf(header: DocumentHeader, story: list[Flowable],
 
 
 __all__ = ["BLANK", "CONTENT_W", "DocumentHeader", "Spacer", "build_pdf", "field_grid",
-           "field_table", "grid_table", "mm", "para", "picture", "section", "signature_lines", "subsection",
-           "styles", "text"]
+           "field_table", "grid_table", "mm", "para", "passage", "picture", "section",
+           "signature_lines", "styles", "subsection", "text", "wrap_lines", "writing_lines"]

@@ -14,6 +14,7 @@ from reports.layout import (
     field_grid,
     mm,
     para,
+    passage,
     section,
 )
 from reports.parts import TeamLine, team_table
@@ -72,7 +73,7 @@ def build(notice: StartNotice, out: str | Path | BinaryIO | None = None) -> byte
             ("预计完成", notice.expected_done, "处理负责人", notice.coordinator),
             ("负责人电话", notice.coordinator_contact, "", None),
         ])),
-        *section("四、配合要求", para(notice.cooperation_required)),
+        *section("四、配合要求", passage(notice.cooperation_required, 2)),
         *section("五、发送范围", para(recipients)),
         Spacer(1, 6 * mm),
         field_grid([("签发人", notice.issued_by, "签发日期", notice.issued_on)]),

@@ -466,6 +466,10 @@ def test_cli_writes_each_document(sqlite_url: str, make_db: Any, tmp_path: Path,
                  "-o", str(tmp_path / "x.pdf")]) == 1
     assert "SYS-19990101-001" in capsys.readouterr().err
     assert main(["--db", sqlite_url, "pdf", "record", "-o", str(tmp_path / "x.pdf")]) == 2
+    assert main(["--db", sqlite_url, "pdf", "record", number, "--blank",
+                 "-o", str(tmp_path / "x.pdf")]) == 2
+    assert main(["--db", sqlite_url, "pdf", "--all", "record", "record", number,
+                 "-o", str(tmp_path / "x.pdf")]) == 2
     assert main(["--db", sqlite_url, "pdf", "record", number,
                  "-o", str(tmp_path / "no" / "such" / "x.pdf")]) == 1
     assert not (tmp_path / "x.pdf").exists()
