@@ -528,6 +528,10 @@ def _missing(spec: Transition, data: Mapping[str, Any]) -> dict[str, tuple[str, 
         elif isinstance(value, str) and len(value) > tickets.MAX_TEXT:
             errors[f.name] = (f"{f.label_zh}过长（最多 {tickets.MAX_TEXT} 字）。",
                               f"{f.label_en} is too long (at most {tickets.MAX_TEXT}).")
+        elif isinstance(value, str) and "\x00" in value:
+            # PostgreSQL refuses NUL in text: say so instead of failing in the driver
+            errors[f.name] = (f"{f.label_zh}含有无效字符。",
+                              f"{f.label_en} holds an invalid character.")
     for f in spec.fields:
         value = data.get(f.name)
         if f.kind == "bool" and value is not None and not isinstance(value, bool):

@@ -775,15 +775,16 @@ def test_required_fields_are_named(lite: Database, lite_ids: dict[str, int],
     ("triage", dict(TRIAGE, level="high"), "level"),
     ("triage", dict(TRIAGE, reproducible="no"), "reproducible"),
     ("triage", dict(TRIAGE, first_contact="长" * 20_001), "first_contact"),
+    ("triage", dict(TRIAGE, confirmed_details="a\x00b"), "confirmed_details"),
 ])
-def test_bad_values_are_named(lite: Database, lite_ids: dict[str, int], name: str,
+def test_bad_values_are_named(db: Database, demo_people: dict[str, int], name: str,
                               data: dict[str, Any], field: str) -> None:
-    number = report(lite, lite_ids)
-    before = snapshot(lite, number)
+    number = report(db, demo_people)
+    before = snapshot(db, number)
     with pytest.raises(ValidationError) as err:
-        workflow.perform(lite, name, number, lite_ids["IT001"], data)
+        workflow.perform(db, name, number, demo_people["IT001"], data)
     assert field in err.value.fields
-    assert snapshot(lite, number) == before
+    assert snapshot(db, number) == before
 
 
 def test_verify_items_must_be_records(lite: Database, lite_ids: dict[str, int]) -> None:
