@@ -113,17 +113,16 @@ def passage(value: Any, lines: int = 3) -> Flowable:
 
 def field_table(rows: Sequence[tuple[str, Any]], label_width: float = 28 * mm) -> Table:
     """A two-column label/value table, as on the paper form."""
-    st = styles()
-    data = [[Paragraph(text(label), st["label"]), para(value)] for label, value in rows]
-    table = Table(data, colWidths=[label_width, PAGE_W - 2 * MARGIN - label_width])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef2f7")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    widths = [label_width, CONTENT_W - label_width]
+    data: list[list[Any]] = []
+    joins: list[tuple[Any, ...]] = []
+    for label, value in rows:
+        first = len(data)
+        data += split_row([label, _field_text(value)], widths, BASE_SIZE)
+        joins += _joined(first, len(data), [LABEL_BG, colors.white])
+    table = Table(data, colWidths=widths)
+    table.setStyle(TableStyle([*_FIELD_STYLE, ("BACKGROUND", (0, 0), (0, -1), LABEL_BG),
+                               *joins]))
     return table
 
 
@@ -133,29 +132,94 @@ def field_grid(rows: Sequence[tuple[str, Any, str, Any]],
 
     A row whose second label is empty spans its value over the right half too.
     """
-    st = styles()
     value_width = (CONTENT_W - 2 * label_width) / 2
+    widths = [label_width, value_width, label_width, value_width]
+    span_widths = [label_width, CONTENT_W - label_width]
     data: list[list[Any]] = []
     extra: list[tuple[Any, ...]] = []
-    for index, (label1, value1, label2, value2) in enumerate(rows):
+    for label1, value1, label2, value2 in rows:
+        first = len(data)
         if label2:
-            data.append([Paragraph(text(label1), st["label"]), para(value1),
-                         Paragraph(text(label2), st["label"]), para(value2)])
-            extra.append(("BACKGROUND", (2, index), (2, index), LABEL_BG))
+            data += split_row([label1, _field_text(value1), label2, _field_text(value2)],
+                              widths, BASE_SIZE)
+            extra.append(("BACKGROUND", (2, first), (2, len(data) - 1), LABEL_BG))
+            extra += _joined(first, len(data), [LABEL_BG, colors.white] * 2)
         else:
-            data.append([Paragraph(text(label1), st["label"]), para(value1), "", ""])
-            extra.append(("SPAN", (1, index), (3, index)))
-    table = Table(data, colWidths=[label_width, value_width, label_width, value_width])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("BACKGROUND", (0, 0), (0, -1), LABEL_BG),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        *extra,
-    ]))
+            data += [[*row, "", ""] for row in
+                     split_row([label1, _field_text(value1)], span_widths, BASE_SIZE)]
+            extra += [("SPAN", (1, r), (3, r)) for r in range(first, len(data))]
+            extra += _joined(first, len(data), [LABEL_BG, colors.white])
+    table = Table(data, colWidths=widths)
+    # the label backgrounds first, so that the joins are drawn over the grid afterwards
+    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), LABEL_BG), *_FIELD_STYLE,
+                               *extra]))
     return table
+
+
+BASE_SIZE = 10.5
+CELL_SIZE = 9.5
+CHUNK_LINES = 8  # a table row cannot break across pages: longer text goes on in more rows
+_FIELD_STYLE: list[tuple[Any, ...]] = [
+    ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+    ("FONTNAME", (0, 0), (-1, -1), FONT),
+    ("FONTSIZE", (0, 0), (-1, -1), BASE_SIZE),
+    ("LEADING", (0, 0), (-1, -1), 15),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+]
+
+
+def _joined(first: int, end: int, backgrounds: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Hide the rule between a long cell's continuation rows, so they read as one row.
+
+    The rule is painted over in each column's own background colour.
+    """
+    cmds: list[tuple[Any, ...]] = []
+    for row in range(first + 1, end):
+        cmds += [("LINEABOVE", (col, row), (col, row), 0.6, bg)
+                 for col, bg in enumerate(backgrounds)]
+        # and draw the column rules again where the painting nicked them
+        cmds += [("LINEBEFORE", (col, row - 1), (col, row), 0.5, GRID)
+                 for col in range(len(backgrounds))]
+        cmds += [("LINEAFTER", (-1, row - 1), (-1, row), 0.5, GRID),
+                 ("TOPPADDING", (0, row), (-1, row), 0),
+                 ("BOTTOMPADDING", (0, row - 1), (-1, row - 1), 0)]
+    return cmds
+
+
+def _field_text(value: Any) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return BLANK  # a line to fill in by hand
+    return str(value)
+
+
+def split_row(cells: Sequence[Any], widths: Sequence[float], size: float) -> list[list[Any]]:
+    """One table row as plain wrapped lines; a very long cell continues in further rows.
+
+    Plain strings draw far faster than Paragraphs (a 50-page record in well under a
+    second), and a row taller than a page could not be laid out at all.
+    """
+    wrapped: list[list[str] | None] = []
+    for cell, width in zip(cells, widths, strict=True):
+        if isinstance(cell, Flowable):
+            wrapped.append(None)
+        elif cell is None or (isinstance(cell, str) and not cell.strip()):
+            wrapped.append([])
+        else:
+            wrapped.append(wrap_lines(str(cell), width - 12, size))
+    tallest = max((len(w) for w in wrapped if w is not None), default=0)
+    if tallest <= CHUNK_LINES:
+        return [[cell if w is None else "\n".join(w) for cell, w in zip(cells, wrapped,
+                                                                         strict=True)]]
+    rows = []
+    for start in range(0, tallest, CHUNK_LINES):
+        rows.append([
+            (cell if start == 0 else "") if w is None
+            else "\n".join(w[start:start + CHUNK_LINES])
+            for cell, w in zip(cells, wrapped, strict=True)
+        ])
+    return rows
 
 
 def picture(data: bytes, max_width: float = CONTENT_W - 4, max_height: float = 110 * mm,
@@ -188,11 +252,12 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
     Empty cells stay empty boxes (the paper form's way of leaving room to write); with
     no rows at all, ``empty_rows`` blank rows are printed.
     """
-    st = styles()
-    cell = st["cell"]
-    data: list[list[Any]] = [[Paragraph(text(h), st["head"]) for h in header]]
-    data += [[c if isinstance(c, Flowable) else _cell(c, cell, w - 12)
-              for c, w in zip(row, widths, strict=True)] for row in rows]
+    data: list[list[Any]] = [[Paragraph(text(h), styles()["head"]) for h in header]]
+    joins: list[tuple[Any, ...]] = []
+    for row in rows:
+        first = len(data)
+        data += split_row(row, widths, CELL_SIZE)
+        joins += _joined(first, len(data), [colors.white] * len(widths))
     if not rows:
         # nothing recorded yet: empty boxes to fill in by hand
         data += [["" for _ in header] for _ in range(empty_rows)]
@@ -201,29 +266,18 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTSIZE", (0, 1), (-1, -1), cell.fontSize),
-        ("LEADING", (0, 1), (-1, -1), cell.leading),
+        ("FONTSIZE", (0, 1), (-1, -1), CELL_SIZE),
+        ("LEADING", (0, 1), (-1, -1), 13),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *joins,
     ]))
     return table
 
 
-def _cell(value: Any, style: ParagraphStyle, width: float) -> Any:
-    """A table cell: plain lines, wrapped here; anything that is not text, a Paragraph.
-
-    Plain strings draw far faster than Paragraphs, which matters for a record of
-    hundreds of implementation steps (a 50-page record in well under a second).
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return ""
-    if isinstance(value, str):
-        return "\n".join(wrap_lines(value, width, style.fontSize))
-    return Paragraph(text(value), style)
-
-
 @lru_cache(maxsize=8192)
 def _char_width(char: str) -> float:
+    register_fonts()  # a story may be laid out before any document was built
     return float(pdfmetrics.stringWidth(char, FONT, 1.0))
 
 
@@ -280,7 +334,8 @@ def _heading_with(heading: Flowable, body: Sequence[Flowable]) -> list[Flowable]
     if not body:  # a heading over subsections: never alone at the foot of a page
         return [CondPageBreak(50 * mm), heading]
     first = body[0]
-    if isinstance(first, Table) and len(first._cellvalues) > LONG_TABLE_ROWS:
+    if isinstance(first, Table) and (len(first._cellvalues) > LONG_TABLE_ROWS
+                                     or first.wrap(CONTENT_W, PAGE_H)[1] > 120 * mm):
         return [CondPageBreak(40 * mm), heading, *body]
     # a nested KeepTogether reports an endless height and would force a page break
     inner = list(first._content) if isinstance(first, KeepTogether) else [first]

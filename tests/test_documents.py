@@ -523,3 +523,43 @@ def test_ticket_model_unchanged_by_rendering(sqlite_url: str, make_db: Any) -> N
     assert tickets.get_ticket(db, number).version == before
     with db.read() as session:
         assert session.get(Ticket, tickets.get_ticket(db, number).id) is not None
+
+
+def test_very_long_texts_flow_over_pages(sqlite_url: str, make_db: Any) -> None:
+    """A field far longer than a page (the services allow 20,000 characters) still prints."""
+    db = make_db(sqlite_url)
+    number = add_demo_data(db)[ARCHIVED]
+    phenomenon = "".join(f"第{i}段：订单提交后页面报错，日志显示连接池等待超时。" for i in range(700))
+    phenomenon = phenomenon[:tickets.MAX_TEXT]
+    action = "回滚配置 " + "并逐台重启应用服务器 " * 400
+
+    def work(session: Any) -> None:
+        ticket = tickets._load(session, number)
+        ticket.phenomenon = phenomenon
+        ticket.root_cause = phenomenon
+        ticket.steps[0].action = action
+
+    db.write(work)
+    for kind in KINDS:
+        pdf = documents.render(db, kind, number)
+        text = pdf_text(pdf)
+        assert _squash(phenomenon[-40:]) in text, kind
+        assert len(pdf_pages(pdf)) > 1, kind
+    record = pdf_text(documents.render(db, "record", number))
+    # all 400 repeats print; a few are cut by a page's footer and the next page's heading
+    assert record.count("并逐台重启应用服务器") >= 390
+
+
+def test_layout_works_in_a_fresh_process(tmp_path: Path) -> None:
+    """Building a document's story must not depend on fonts registered by an earlier one."""
+    script = ("from datetime import datetime\n"
+              "from reports import record_table as r\n"
+              "doc = r.RecordTable(organisation='某公司', number='SYS-20261127-001',"
+              " generated_at=datetime(2026, 11, 27, 10, 0), status='待受理')\n"
+              f"r.build(doc, {str(tmp_path / 'n.pdf')!r})\n")
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert "SYS-20261127-001" in pdf_text((tmp_path / "n.pdf").read_bytes())
