@@ -165,8 +165,8 @@ _FIELD_STYLE: list[tuple[Any, ...]] = [
     ("FONTSIZE", (0, 0), (-1, -1), BASE_SIZE),
     ("LEADING", (0, 0), (-1, -1), 15),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("TOPPADDING", (0, 0), (-1, -1), 3),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ("TOPPADDING", (0, 0), (-1, -1), 2),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
 ]
 
 

@@ -563,3 +563,14 @@ def test_layout_works_in_a_fresh_process(tmp_path: Path) -> None:
                           timeout=120, cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr
     assert "SYS-20261127-001" in pdf_text((tmp_path / "n.pdf").read_bytes())
+
+
+def test_notices_and_the_form_fit_on_one_page(sqlite_url: str, make_db: Any) -> None:
+    """A notice is one sheet of paper for an ordinary fault (the demo's level 1 one)."""
+    db = make_db(sqlite_url)
+    number = add_demo_data(db)[ARCHIVED]
+    documents.issue_notice(db, "completion-notice", number, person_id(db, "IT001"),
+                           ["销售部", "财务部", "信息技术部"])
+    for kind in ("start-notice", "completion-notice", "verification-form"):
+        assert len(pdf_pages(documents.render(db, kind, number))) == 1, kind
+    assert len(pdf_pages(documents.render(db, "verification-form", number, blank=True))) == 1
