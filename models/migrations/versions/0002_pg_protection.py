@@ -14,15 +14,15 @@ Revises: 0001
 Create Date: 2026-11-27
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0002"
-down_revision: Union[str, Sequence[str], None] = "0001"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 EVENTS_MESSAGE = "events are append-only (事件记录只能追加，不能修改或删除)"
 VERSION_MESSAGE = "the version of a ticket cannot go back (故障版本号不能回退)"
