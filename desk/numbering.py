@@ -16,7 +16,9 @@ ticket is inserted) to keep that wait short (see ``bench/bench_concurrency.py``)
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -32,7 +34,7 @@ def allocate_number(session: Session, fault_type: FaultType, day: date) -> str:
     """Take the next number for ``fault_type`` on the local ``day`` in this transaction."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = NumberCounter.__table__
+    table = cast(Table, NumberCounter.__table__)  # declared with a Table, typed as FromClause
     stmt = (
         insert(table)
         .values(fault_type=fault_type.value, day=day, last_seq=1)
