@@ -260,6 +260,8 @@ class TicketQuery:
     fault_types: tuple[FaultType, ...] = ()
     assignee_id: int | None = None
     text: str = ""
+    due_before: datetime | None = None  # a running clock due before this moment
+    open_only: bool = False
     sort: str = "reported_at"
     descending: bool = True
 
@@ -276,6 +278,14 @@ def _filtered(query: TicketQuery, stmt: Select[Any]) -> Select[Any]:
         stmt = stmt.where(Ticket.fault_type.in_(query.fault_types))
     if query.assignee_id is not None:
         stmt = stmt.where(Ticket.assignee_id == query.assignee_id)
+    if query.open_only or query.due_before is not None:
+        stmt = stmt.where(Ticket.status.not_in([s for s in Status if s.is_closed]))
+    if query.due_before is not None:
+        stmt = stmt.where(or_(
+            (Ticket.responded_at.is_(None)) & (Ticket.respond_due_at < query.due_before),
+            (Ticket.workaround_at.is_(None)) & (Ticket.restored_at.is_(None))
+            & (Ticket.restore_due_at < query.due_before),
+        ))
     text = query.text.strip()
     if text:
         # bound parameters with LIKE's own characters escaped: % and _ match literally

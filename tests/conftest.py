@@ -135,3 +135,29 @@ def demo_people(db: object) -> dict[str, int]:
     from desk.demo import ensure_people
 
     return ensure_people(db)  # type: ignore[arg-type]
+
+
+def type_into(qtbot: object, widget: object, text: str) -> None:
+    """Type ``text`` into a widget the way a person does: ASCII as key presses, Chinese
+    as the input method's committed text (QTest cannot press keys for CJK characters)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()  # type: ignore[attr-defined]
+    chunk = ""
+    for ch in text + "\0":
+        if ch != "\0" and not ch.isascii():
+            chunk += ch
+            continue
+        if chunk:
+            event = QInputMethodEvent()
+            event.setCommitString(chunk)
+            QApplication.sendEvent(widget, event)  # type: ignore[arg-type]
+            chunk = ""
+        if ch != "\0":
+            if ch == "\n":
+                from PySide6.QtCore import Qt
+
+                qtbot.keyClick(widget, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+            else:
+                qtbot.keyClicks(widget, ch)  # type: ignore[attr-defined]

@@ -1,0 +1,173 @@
+"""The window, driven through its real widgets offscreen; results checked in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QPushButton
+from sqlalchemy import func, select
+
+from desk import people, tickets, workflow
+from desk.demo import add_demo_data, ensure_people
+from models import FaultLevel, FaultType, Status, Ticket
+from tests.conftest import type_into
+from ui.main_window import MainWindow
+from ui.queue_model import TicketTableModel
+
+
+@pytest.fixture
+def window(monkeypatch, qtbot, sqlite_url, make_db):
+    asked: list[str] = []
+    monkeypatch.setattr(MainWindow, "ask_discard",
+                        classmethod(lambda cls, parent, text: asked.append(text) or True))
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    from zoneinfo import ZoneInfo
+
+    person = people.get_person(db, people.person_id(db, "IT001"))
+    w = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite (test)", person)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def ticket_count(db) -> int:
+    with db.read() as s:
+        return int(s.scalar(select(func.count(Ticket.id))))
+
+
+def test_new_fault_typed_in_the_form_is_saved_numbered_and_on_top(qtbot, window):
+    db = window.db
+    before = ticket_count(db)
+    window.new_action.trigger()
+    form = window.form
+    assert form is not None and window.stack.currentWidget() is form
+    form.fault_type.setCurrentIndex(form.fault_type.findData("NET"))
+    form.level.setCurrentIndex(form.level.findData(2))
+    type_into(qtbot, form.business, "办公网络 – 五楼")
+    type_into(qtbot, form.scope, "五楼全体")
+    type_into(qtbot, form.phenomenon, "五楼有线网络全部断开，交换机指示灯不亮。")
+    type_into(qtbot, form.steps, "1. 插上网线；2. 无法获取地址")
+    with qtbot.waitSignal(window.ticket_saved, timeout=10_000) as saved:
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    detail = saved.args[0]
+    assert detail.number.startswith("NET-20261127-")
+    assert ticket_count(db) == before + 1
+    with db.read() as s:
+        t = s.scalar(select(Ticket).where(Ticket.number == detail.number))
+        assert t.fault_type == FaultType.NETWORK
+        assert t.level == FaultLevel.IMPORTANT
+        assert t.affected_business == "办公网络 – 五楼"
+        assert t.phenomenon == "五楼有线网络全部断开，交换机指示灯不亮。"
+        assert t.reporter_employee_no == "IT001"
+        assert t.status == Status.REPORTED
+    top = window.model.row_at(0)
+    assert top is not None and top.number == detail.number
+    assert window.selected_ticket_id() == detail.id
+
+
+def test_future_occurrence_time_is_refused_next_to_the_field_and_input_kept(qtbot, window):
+    db = window.db
+    before = ticket_count(db)
+    form = window.new_fault()
+    type_into(qtbot, form.business, "财务报表 – 数据导出")
+    type_into(qtbot, form.phenomenon, "导出按钮无响应")
+    form.occurred_at.setDateTime(form.occurred_at.dateTime().addDays(2))
+    with qtbot.waitSignal(form.failed, timeout=10_000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    error = form.errors["occurred_at"]
+    assert error.isVisible() and "发生时间不能晚于当前时间" in error.text()
+    assert form.business.text() == "财务报表 – 数据导出"
+    assert form.phenomenon.toPlainText() == "导出按钮无响应"
+    assert ticket_count(db) == before
+    # a restore time that cannot be read is refused before anything is sent
+    form.occurred_at.setDateTime(form.occurred_at.dateTime().addDays(-2))
+    type_into(qtbot, form.restored_at, "昨天下午")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert "无法识别的时间" in form.errors["restored_at"].text()
+    assert ticket_count(db) == before
+
+
+def test_missing_required_fields_are_named(qtbot, window):
+    form = window.new_fault()
+    with qtbot.waitSignal(form.failed, timeout=10_000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert "请填写受影响业务" in form.errors["affected_business"].text()
+    assert "请填写故障现象" in form.errors["phenomenon"].text()
+
+
+def test_queue_model_passes_modeltester(qtmodeltester, sqlite_url, make_db):
+    from zoneinfo import ZoneInfo
+
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    model = TicketTableModel(db, ZoneInfo("Asia/Shanghai"))
+    model.reload()
+    assert model.rowCount() == 12
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_queue_pages_rows_in_lazily(sqlite_url, make_db):
+    from zoneinfo import ZoneInfo
+
+    db = make_db(sqlite_url)
+    ids = ensure_people(db)
+    for i in range(450):
+        tickets.report_fault(db, tickets.FaultReport(
+            fault_type=FaultType.OTHER, affected_business=f"业务{i}", phenomenon="现象"),
+            ids["IT001"])
+    model = TicketTableModel(db, ZoneInfo("Asia/Shanghai"))
+    model.reload()
+    assert model.total == 450 and model.rowCount() == 200 and model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 450 and not model.canFetchMore()
+    assert model.fetched_pages == 3
+
+
+def test_start_notice_pdf_from_the_window(qtbot, window, tmp_path, monkeypatch):
+    target = tmp_path / "notice.pdf"
+    opened: list[Path] = []
+    monkeypatch.setattr(MainWindow, "ask_save_path", classmethod(lambda cls, p, s: str(target)))
+    monkeypatch.setattr(MainWindow, "open_file", classmethod(lambda cls, p: opened.append(p)))
+    row = next(i for i, r in enumerate(window.model.rows) if r.status == Status.DISPATCHED)
+    window.table.selectRow(row)
+    number = window.model.rows[row].number
+    window.notice_action.trigger()
+    qtbot.waitUntil(lambda: opened == [target], timeout=15_000)
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "故障处理启动通知" in text and number in text
+
+
+def test_action_bar_fires_triage_through_the_service(qtbot, window):
+    row = next(i for i, r in enumerate(window.model.rows) if r.status == Status.REPORTED)
+    window.table.selectRow(row)
+    ticket_id = window.model.rows[row].id
+    panel = window.panel
+    button = panel.findChild(QPushButton, "action_triage")
+    assert button is not None, "on-duty support must be offered 受理研判"
+    assert panel.findChild(QPushButton, "action_dispatch") is None  # support lead only
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = panel.findChild(QDialog, "dialog_triage")
+    assert dialog is not None and dialog.isVisible()
+    type_into(qtbot, dialog.inputs["first_contact"], "已电话联系")
+    with qtbot.waitSignal(panel.changed, timeout=10_000):
+        qtbot.mouseClick(dialog.findChild(QPushButton, "dialogOk"), Qt.MouseButton.LeftButton)
+    detail = tickets.get_ticket(window.db, ticket_id)
+    assert detail.status == Status.TRIAGE and detail.first_contact == "已电话联系"
+    assert detail.responded_at is not None
+
+
+def test_refused_action_shows_the_service_message(qtbot, window):
+    row = next(i for i, r in enumerate(window.model.rows) if r.status == Status.REPORTED)
+    window.table.selectRow(row)
+    dialog = window.panel.open_action(workflow.TRANSITIONS["triage"])
+    # first contact left empty: the service refuses and says why; nothing changes
+    qtbot.mouseClick(dialog.findChild(QPushButton, "dialogOk"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "请填写首次联系情况" in dialog.error.text(), timeout=10_000)
+    assert dialog.isVisible()
+    assert window.model.rows[row].status == Status.REPORTED

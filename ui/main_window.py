@@ -1,0 +1,407 @@
+"""The desk window: queue views on the left, the queue, and the selected ticket.
+
+Signals:
+    ticket_saved(object): a new ticket was reported from this window.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QWidget,
+)
+
+from desk import documents, people
+from desk.db import Database
+from desk.people import PersonView
+from desk.tickets import TicketDetail, TicketQuery
+from models import Role, Status
+from ui import tasks
+from ui.queue_model import COLUMNS, TicketTableModel
+from ui.record_form import NewFaultForm
+from ui.ticket_panel import TicketPanel
+
+log = logging.getLogger(__name__)
+
+VIEWS = [
+    ("all", "全部"),
+    ("mine", "我的待办"),
+    ("reported", "待受理"),
+    ("due", "超时/即将超时"),
+    ("resolved", "已解决"),
+]
+
+
+class MainWindow(QMainWindow):
+    ticket_saved = Signal(object)
+
+    def __init__(self, db: Database, tz: ZoneInfo, db_label: str,
+                 person: PersonView | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.db = db
+        self.tz = tz
+        self.person = person
+        self.setWindowTitle(self.tr("Desk — 技术故障反馈与处理"))
+        self.resize(1360, 820)
+
+        self.model = TicketTableModel(db, tz, self)
+        self.view_list = QListWidget()
+        self.view_list.setObjectName("viewList")
+        self.view_list.setMaximumWidth(200)
+        for key, label in VIEWS:
+            item = QListWidgetItem(self.tr(label))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.view_list.addItem(item)
+        self.view_list.setCurrentRow(0)
+        self.view_list.currentRowChanged.connect(lambda _row: self.apply_query())
+
+        self.table = QTableView()
+        self.table.setObjectName("queueTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(COLUMNS.index(("reported_at", "报告时间")),
+                                Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for key, width in (("number", 150), ("level", 72), ("status", 78), ("fault_type", 72),
+                           ("affected_business", 170), ("reporter_name", 60),
+                           ("assignee", 60), ("reported_at", 88), ("respond_due_at", 88),
+                           ("restore_due_at", 88)):
+            header.resizeSection([c[0] for c in COLUMNS].index(key), width)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.panel = TicketPanel(db, tz)
+        self.panel.set_person(person)
+        self.panel.changed.connect(self._ticket_changed)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("rightStack")
+        self.stack.addWidget(self.panel)
+        self.form: NewFaultForm | None = None
+
+        left = QSplitter(Qt.Orientation.Horizontal)
+        left.addWidget(self.view_list)
+        left.addWidget(self.table)
+        left.setStretchFactor(1, 1)
+        left.setSizes([130, 640])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setSizes([760, 600])
+        self.setCentralWidget(self.splitter)
+
+        self._build_actions()
+        self.db_label = QLabel(db_label)
+        self.db_label.setObjectName("dbLabel")
+        self.person_label = QLabel()
+        self.person_label.setObjectName("personLabel")
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.person_label)
+        self._update_person_label()
+
+        self.clock = QTimer(self)
+        self.clock.setInterval(60_000)
+        self.clock.timeout.connect(self.model.tick)
+        self.clock.start()
+        self._restore_geometry()
+        self.apply_query()
+
+    # -- construction -------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        bar = QToolBar(self.tr("工具栏"))
+        bar.setObjectName("mainToolbar")
+        self.addToolBar(bar)
+        self.new_action = QAction(self.tr("新建故障"), self)
+        self.new_action.setObjectName("actionNew")
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_fault)
+        self.refresh_action = QAction(self.tr("刷新"), self)
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.triggered.connect(self.refresh)
+        self.notice_action = QAction(self.tr("打印启动通知…"), self)
+        self.notice_action.setObjectName("actionStartNotice")
+        self.notice_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.notice_action.setToolTip(self.tr("Start notice PDF…"))
+        self.notice_action.triggered.connect(self.start_notice_pdf)
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText(self.tr("搜索编号、业务、现象（Ctrl+F）"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(280)
+        self.search.returnPressed.connect(self.apply_query)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(300)
+        self._search_timer.timeout.connect(self.apply_query)
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: self.search.setFocus())
+        self.addAction(find)
+        self.person_box = QComboBox()
+        self.person_box.setObjectName("personChooser")
+        self.person_box.setMinimumWidth(180)
+        for p in people.list_people(self.db):
+            self.person_box.addItem(f"{p.name}（{p.employee_no}）", p.id)
+        if self.person is not None:
+            self.person_box.setCurrentIndex(max(0, self.person_box.findData(self.person.id)))
+        elif self.person_box.count():
+            self.person = people.get_person(self.db, self.person_box.currentData())
+        self.person_box.currentIndexChanged.connect(self._person_changed)
+
+        bar.addAction(self.new_action)
+        bar.addAction(self.refresh_action)
+        bar.addAction(self.notice_action)
+        bar.addSeparator()
+        bar.addWidget(self.search)
+        bar.addSeparator()
+        bar.addWidget(QLabel(self.tr(" 当前人员：")))
+        bar.addWidget(self.person_box)
+
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.notice_action)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction(self.tr("退出"))
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        view_menu = self.menuBar().addMenu(self.tr("查看(&V)"))
+        view_menu.addAction(self.refresh_action)
+
+    # -- queue ---------------------------------------------------------------------------
+
+    def current_view(self) -> str:
+        item = self.view_list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else "all"
+
+    def build_query(self) -> TicketQuery:
+        view = self.current_view()
+        sort_key = COLUMNS[self.table.horizontalHeader().sortIndicatorSection()][0]
+        descending = self.table.horizontalHeader().sortIndicatorOrder() == \
+            Qt.SortOrder.DescendingOrder
+        base = TicketQuery(text=self.search.text(), sort=sort_key, descending=descending)
+        if view == "reported":
+            return TicketQuery(**{**base.as_dict(), "statuses": (Status.REPORTED,)})
+        if view == "resolved":
+            return TicketQuery(**{**base.as_dict(),
+                                  "statuses": (Status.RESOLVED, Status.ARCHIVED)})
+        if view == "due":
+            return TicketQuery(**{**base.as_dict(),
+                                  "due_before": self.db.now() + timedelta(minutes=30)})
+        if view == "mine" and self.person is not None:
+            if self.person.roles & {Role.SUPPORT, Role.SUPPORT_LEAD}:
+                return TicketQuery(**{**base.as_dict(), "open_only": True})
+            return TicketQuery(**{**base.as_dict(), "assignee_id": self.person.id,
+                                  "open_only": True})
+        return base
+
+    def apply_query(self) -> None:
+        selected = self.selected_ticket_id()
+        try:
+            self.model.set_query(self.build_query())
+        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+            self.show_error(exc)
+            return
+        self._update_view_counts()
+        if selected is not None:
+            self.select_ticket(selected)
+
+    def _update_view_counts(self) -> None:
+        item = self.view_list.currentItem()
+        if item is not None:
+            label = dict(VIEWS)[self.current_view()]
+            item.setText(f"{self.tr(label)} ({self.model.total})")
+
+    def _sort_changed(self, _section: int, _order: Qt.SortOrder) -> None:
+        self.apply_query()
+
+    def refresh(self) -> None:
+        self.apply_query()
+        if self.panel.detail is not None:
+            self.panel.show_ticket(self.panel.detail.id)
+
+    def selected_ticket_id(self) -> int | None:
+        index = self.table.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        return row.id if row else None
+
+    def select_ticket(self, ticket_id: int) -> bool:
+        row = self.model.row_of(ticket_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        return True
+
+    def _row_changed(self, current: object, _previous: object) -> None:
+        ticket_id = self.selected_ticket_id()
+        self.stack.setCurrentWidget(self.panel)
+        try:
+            self.panel.show_ticket(ticket_id)
+        except Exception as exc:  # noqa: BLE001
+            self.show_error(exc)
+
+    def _ticket_changed(self, ticket_id: int) -> None:
+        self.apply_query()
+        self.select_ticket(ticket_id)
+
+    # -- people ---------------------------------------------------------------------------
+
+    def _person_changed(self, _index: int) -> None:
+        pid = self.person_box.currentData()
+        self.person = people.get_person(self.db, int(pid)) if pid is not None else None
+        self.panel.set_person(self.person)
+        self._update_person_label()
+        if self.current_view() == "mine":
+            self.apply_query()
+
+    def _update_person_label(self) -> None:
+        if self.person is None:
+            self.person_label.setText(self.tr("未选择人员"))
+        else:
+            roles = "、".join(self.tr(r.label_zh) for r in sorted(self.person.roles))
+            self.person_label.setText(f"{self.person.name}（{self.person.employee_no}） {roles}")
+
+    # -- new fault ------------------------------------------------------------------------
+
+    def new_fault(self) -> NewFaultForm:
+        if self.form is not None and self.stack.currentWidget() is self.form:
+            self.form.business.setFocus()
+            return self.form
+        self.form = NewFaultForm(self.db, self.tz, self.person)
+        self.form.saved.connect(self._fault_saved)
+        self.form.buttons.rejected.connect(self._close_form)
+        self.stack.addWidget(self.form)
+        self.stack.setCurrentWidget(self.form)
+        self.form.business.setFocus()
+        return self.form
+
+    @classmethod
+    def ask_discard(cls, parent: QWidget, text: str) -> bool:
+        """Ask before unsaved input is thrown away (tests replace this)."""
+        answer = QMessageBox.question(parent, parent.tr("未保存的内容"), text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _close_form(self) -> None:
+        if self.form is not None and self.form.has_input() and not self.ask_discard(
+                self, self.tr("新故障尚未保存，确定放弃已输入的内容吗？")):
+            return
+        self._drop_form()
+
+    def _drop_form(self) -> None:
+        if self.form is not None:
+            self.stack.removeWidget(self.form)
+            self.form.deleteLater()
+            self.form = None
+        self.stack.setCurrentWidget(self.panel)
+
+    def _fault_saved(self, detail: TicketDetail) -> None:
+        self._drop_form()
+        self.view_list.setCurrentRow(0)
+        self.search.clear()
+        self.table.horizontalHeader().setSortIndicator(
+            COLUMNS.index(("reported_at", "报告时间")), Qt.SortOrder.DescendingOrder)
+        self.apply_query()
+        self.select_ticket(detail.id)
+        self.statusBar().showMessage(self.tr("已保存：") + detail.number, 8000)
+        self.ticket_saved.emit(detail)
+
+    # -- documents ------------------------------------------------------------------------
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
+        """The file a document goes to (tests replace this)."""
+        path, _ = QFileDialog.getSaveFileName(parent, parent.tr("保存 PDF"), suggested,
+                                              "PDF (*.pdf)")
+        return path
+
+    @classmethod
+    def open_file(cls, path: Path) -> None:
+        """Open a written document with the system viewer (tests replace this)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def start_notice_pdf(self) -> None:
+        ticket_id = self.selected_ticket_id()
+        if ticket_id is None:
+            self.statusBar().showMessage(self.tr("请先在列表中选择一个故障。"), 5000)
+            return
+        number = self.model.rows[self.model.row_of(ticket_id)].number
+        suggested = str(Path.home() / f"故障处理启动通知-{number}.pdf")
+        path = self.ask_save_path(self, suggested)
+        if not path:
+            return
+        target = Path(path)
+        tasks.run(lambda: documents.render(self.db, "start-notice", ticket_id, target),
+                  lambda _bytes: self._document_written(target), self.show_error)
+
+    def _document_written(self, path: Path) -> None:
+        self.statusBar().showMessage(self.tr("已生成：") + str(path), 8000)
+        self.open_file(path)
+
+    # -- errors and state -------------------------------------------------------------
+
+    def show_error(self, exc: BaseException) -> None:
+        from desk.errors import DeskError
+
+        if not isinstance(exc, DeskError):
+            log.error("unexpected error", exc_info=exc)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Desk"), str(exc),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("errorBox")
+        box.open()
+
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.value("window/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        columns = settings.value("window/columns")
+        if columns is not None:
+            self.table.horizontalHeader().restoreState(columns)
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802
+        if self.form is not None and self.form.has_input() and not self.ask_discard(
+                self, self.tr("新故障尚未保存，确定退出吗？")):
+            event.ignore()  # type: ignore[attr-defined]
+            return
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue("window/columns", self.table.horizontalHeader().saveState())
+        super().closeEvent(event)  # type: ignore[arg-type]
+
+
+__all__ = ["MainWindow"]

@@ -1,0 +1,204 @@
+"""The queue: a table model that pages tickets in from the database as the view scrolls.
+
+It holds one page of ``TicketRow`` plain rows at a time per fetched block and asks
+the database for more only when the view needs them (``canFetchMore``/``fetchMore``),
+so a queue over hundreds of thousands of tickets opens with one small query. Sorting
+and filtering happen in SQL (``desk.tickets.TicketQuery``). The remaining-time column
+is computed from stored deadlines at paint time, so a once-a-minute repaint costs no
+query.
+
+Signals:
+    loaded(int): the total number of tickets matching the query, after a reset.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from desk import tickets
+from desk.db import Database
+from desk.sla import format_remaining
+from desk.tickets import TicketQuery, TicketRow
+from models import Status
+
+PAGE = 200
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("QueueModel", text)
+
+
+COLUMNS: list[tuple[str, str]] = [
+    ("number", "故障编号"),
+    ("level", "等级"),
+    ("status", "状态"),
+    ("fault_type", "类型"),
+    ("affected_business", "受影响业务"),
+    ("reporter_name", "发觉人"),
+    ("assignee", "处理人"),
+    ("reported_at", "报告时间"),
+    ("respond_due_at", "响应截止"),
+    ("restore_due_at", "恢复截止"),
+    ("remaining", "剩余时间"),
+]
+
+LEVEL_COLOURS = {1: QColor("#c62828"), 2: QColor("#ef6c00"), 3: QColor("#1565c0")}
+
+
+class TicketTableModel(QAbstractTableModel):
+    """Rows of the queue, fetched lazily in pages."""
+
+    loaded = Signal(int)
+
+    def __init__(self, db: Database, tz: ZoneInfo, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.tz = tz
+        self.query = TicketQuery()
+        self.rows: list[TicketRow] = []
+        self.total = 0
+        self.fetched_pages = 0
+        self.now: datetime = db.now()
+
+    # -- loading --------------------------------------------------------------------
+
+    def set_query(self, query: TicketQuery) -> None:
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        """Start again from the first page (after a change or a new filter)."""
+        self.beginResetModel()
+        self.now = self.db.now()
+        self.total = tickets.count_tickets(self.db, self.query)
+        self.rows = tickets.list_tickets(self.db, self.query, 0, PAGE)
+        self.fetched_pages = 1
+        self.endResetModel()
+        self.loaded.emit(self.total)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid():
+            return
+        more = tickets.list_tickets(self.db, self.query, len(self.rows), PAGE)
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.fetched_pages += 1
+        self.endInsertRows()
+
+    def tick(self) -> None:
+        """Repaint the countdown column (no query)."""
+        self.now = self.db.now()
+        if self.rows:
+            col = len(COLUMNS) - 1
+            self.dataChanged.emit(self.index(0, col), self.index(len(self.rows) - 1, col))
+
+    # -- the model interface ---------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(COLUMNS):
+            return tr(COLUMNS[section][1])
+        return None
+
+    def row_at(self, row: int) -> TicketRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def row_of(self, ticket_id: int) -> int:
+        for i, r in enumerate(self.rows):
+            if r.id == ticket_id:
+                return i
+        return -1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(COLUMNS):
+            return None
+        r = self.rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(r, key)
+        if role == Qt.ItemDataRole.UserRole:
+            return r.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "level":
+                return QBrush(LEVEL_COLOURS[int(r.level)])
+            if key == "remaining":
+                colour = self._remaining_colour(r)
+                return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "affected_business":
+            return r.affected_business
+        return None
+
+    def _local(self, moment: datetime | None) -> str:
+        return moment.astimezone(self.tz).strftime("%m-%d %H:%M") if moment else ""
+
+    def _text(self, r: TicketRow, key: str) -> str:
+        if key == "level":
+            return tr(r.level.label_zh)
+        if key == "status":
+            return tr(r.status.label_zh)
+        if key == "fault_type":
+            return tr(r.fault_type.label_zh)
+        if key == "assignee":
+            return r.assignee_name
+        if key in ("reported_at", "respond_due_at", "restore_due_at"):
+            return self._local(getattr(r, key))
+        if key == "remaining":
+            due = self._running_due(r)
+            return format_remaining(due - self.now) if due else ""
+        return str(getattr(r, key))
+
+    def _running_due(self, r: TicketRow) -> datetime | None:
+        """The deadline of the clock still running, if any."""
+        if r.status.is_closed:
+            return None
+        if r.responded_at is None and r.respond_due_at is not None:
+            return r.respond_due_at
+        if r.restore_met_at is None:
+            return r.restore_due_at
+        return None
+
+    def _remaining_colour(self, r: TicketRow) -> QColor | None:
+        due = self._running_due(r)
+        if due is None:
+            return None
+        left = (due - self.now).total_seconds()
+        if left < 0:
+            return QColor("#c62828")
+        if left < 30 * 60:
+            return QColor("#ef6c00")
+        return QColor("#2e7d32")
+
+
+def status_filter(view: str) -> tuple[Status, ...]:
+    """The statuses of a named queue view."""
+    return {
+        "reported": (Status.REPORTED,),
+        "resolved": (Status.RESOLVED, Status.ARCHIVED),
+    }.get(view, ())

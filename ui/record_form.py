@@ -1,0 +1,254 @@
+"""The record form (技术故障反馈与处理记录表) for a new fault: 基本信息 and 故障详细描述.
+
+The form mirrors the paper table's first two sections in their order. Validation
+messages appear next to their field; nothing typed is lost when a save is refused.
+Saving runs off the GUI thread (``ui.tasks``).
+
+Signals:
+    saved(object): the new ticket (``desk.tickets.TicketDetail``) after a save.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk import tickets
+from desk.db import Database
+from desk.errors import DeskError, ValidationError
+from desk.people import PersonView
+from desk.timeutil import parse_time
+from models import FaultLevel, FaultType
+from ui import tasks
+
+ERROR_STYLE = "color: #c62828;"
+
+
+# The edit shows the desk's local wall time as a zone-less value; conversion to UTC
+# happens here, so the computer's own time zone never matters.
+def to_qdatetime(moment: datetime, tz: ZoneInfo) -> QDateTime:
+    local = moment.astimezone(tz)
+    return QDateTime.fromString(local.strftime("%Y-%m-%d %H:%M"), "yyyy-MM-dd HH:mm")
+
+
+def from_qdatetime(value: QDateTime, tz: ZoneInfo) -> datetime:
+    text = value.toString("yyyy-MM-dd HH:mm")
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=tz).astimezone(UTC)
+
+
+class NewFaultForm(QWidget):
+    """The first two sections of the record table, for reporting a new fault."""
+
+    saved = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, db: Database, tz: ZoneInfo, person: PersonView | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("newFaultForm")
+        self.db = db
+        self.tz = tz
+        self.person = person
+        self.errors: dict[str, QLabel] = {}
+        self.saving = False
+
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
+
+        title = QLabel(self.tr("技术故障反馈与处理记录表"))
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setStyleSheet("font-size: 16pt; font-weight: bold; margin: 6px;")
+        layout.addWidget(title)
+
+        basic = QGroupBox(self.tr("一、基本信息"))
+        basic.setObjectName("sectionBasic")
+        form = QFormLayout(basic)
+        self.number = QLineEdit(self.tr("（保存后由系统生成）"))
+        self.number.setObjectName("number")
+        self.number.setReadOnly(True)
+        self.fault_type = QComboBox()
+        self.fault_type.setObjectName("faultType")
+        for t in FaultType:
+            self.fault_type.addItem(f"{t.value}  {self.tr(t.label_zh)}", t.value)
+        self.level = QComboBox()
+        self.level.setObjectName("level")
+        for lv in FaultLevel:
+            self.level.addItem(self.tr(lv.label_zh), int(lv))
+        self.level.setCurrentIndex(2)
+        self.occurred_at = QDateTimeEdit()
+        self.occurred_at.setObjectName("occurredAt")
+        self.occurred_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.occurred_at.setCalendarPopup(True)
+        self.occurred_at.setDateTime(to_qdatetime(db.now(), tz))
+        self.restored_at = QLineEdit()
+        self.restored_at.setObjectName("restoredAt")
+        self.restored_at.setPlaceholderText(self.tr("未恢复可不填，例如 2026-11-27 10:30"))
+        self.reporter_name = QLineEdit(person.name if person else "")
+        self.reporter_name.setObjectName("reporterName")
+        self.reporter_no = QLineEdit(person.employee_no if person else "")
+        self.reporter_no.setObjectName("reporterNo")
+        self.reporter_contact = QLineEdit(person.contact if person else "")
+        self.reporter_contact.setObjectName("reporterContact")
+        self.business = QLineEdit()
+        self.business.setObjectName("affectedBusiness")
+        self.business.setPlaceholderText(self.tr("例如：销售订单系统 – 下单"))
+        self.scope = QLineEdit()
+        self.scope.setObjectName("impactScope")
+        self.interrupted = QCheckBox(self.tr("业务中断（立即通知部门负责人与 IT 应急联系人）"))
+        self.interrupted.setObjectName("businessInterrupted")
+
+        self._row(form, self.tr("故障编号"), self.number, "number")
+        self._row(form, self.tr("故障类型"), self.fault_type, "fault_type")
+        self._row(form, self.tr("故障等级"), self.level, "level")
+        self._row(form, self.tr("发生时间"), self.occurred_at, "occurred_at")
+        self._row(form, self.tr("恢复时间"), self.restored_at, "restored_at")
+        self._row(form, self.tr("发觉人"), self.reporter_name, "reporter_name")
+        self._row(form, self.tr("工号"), self.reporter_no, "reporter_employee_no")
+        self._row(form, self.tr("联系方式"), self.reporter_contact, "reporter_contact")
+        self._row(form, self.tr("受影响业务"), self.business, "affected_business")
+        self._row(form, self.tr("影响范围"), self.scope, "impact_scope")
+        form.addRow("", self.interrupted)
+        layout.addWidget(basic)
+
+        detail = QGroupBox(self.tr("二、故障详细描述"))
+        detail.setObjectName("sectionDescription")
+        dform = QFormLayout(detail)
+        self.phenomenon = QPlainTextEdit()
+        self.phenomenon.setObjectName("phenomenon")
+        self.phenomenon.setPlaceholderText(self.tr("例如：点击提交后页面显示错误 500"))
+        self.phenomenon.setMinimumHeight(70)
+        self.steps = QPlainTextEdit()
+        self.steps.setObjectName("reproduceSteps")
+        self.steps.setPlaceholderText(self.tr("1. 登录系统；2. 打开模块；3. 执行操作；4. 出现错误"))
+        self.steps.setMinimumHeight(70)
+        self._row(dform, self.tr("故障现象"), self.phenomenon, "phenomenon")
+        self._row(dform, self.tr("复现操作步骤"), self.steps, "reproduce_steps")
+        attach = QLabel(self.tr("保存后可在故障页面拖入截图、日志等附件。"))
+        attach.setObjectName("attachmentsHint")
+        dform.addRow(self.tr("附加信息"), attach)
+        layout.addWidget(detail)
+        layout.addStretch(1)
+
+        self.general_error = QLabel()
+        self.general_error.setObjectName("generalError")
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        outer.addWidget(self.general_error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.setObjectName("formButtons")
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setText(self.tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.save)
+        outer.addWidget(self.buttons)
+
+    def _row(self, form: QFormLayout, label: str, widget: QWidget, name: str) -> None:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(1)
+        v.addWidget(widget)
+        err = QLabel()
+        err.setObjectName(f"error_{name}")
+        err.setStyleSheet(ERROR_STYLE)
+        err.setVisible(False)
+        v.addWidget(err)
+        self.errors[name] = err
+        form.addRow(label, box)
+
+    def has_input(self) -> bool:
+        return bool(self.business.text().strip() or self.phenomenon.toPlainText().strip()
+                    or self.steps.toPlainText().strip() or self.scope.text().strip())
+
+    def report(self) -> tickets.FaultReport:
+        """Read the form; raise ValidationError for a time that cannot be read."""
+        restored_text = self.restored_at.text().strip()
+        restored = parse_time(restored_text, self.tz, "restored_at") if restored_text else None
+        return tickets.FaultReport(
+            fault_type=FaultType(self.fault_type.currentData()),
+            level=FaultLevel(int(self.level.currentData())),
+            occurred_at=from_qdatetime(self.occurred_at.dateTime(), self.tz),
+            restored_at=restored,
+            reporter_name=self.reporter_name.text(),
+            reporter_employee_no=self.reporter_no.text(),
+            reporter_contact=self.reporter_contact.text(),
+            affected_business=self.business.text(),
+            impact_scope=self.scope.text(),
+            business_interrupted=self.interrupted.isChecked(),
+            phenomenon=self.phenomenon.toPlainText(),
+            reproduce_steps=self.steps.toPlainText(),
+        )
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.clear()
+            label.setVisible(False)
+        self.general_error.clear()
+
+    def show_error(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
+            shown = False
+            for name in exc.fields:
+                label = self.errors.get(name)
+                message = exc.field_message(name) or ""
+                if label is not None:
+                    label.setText(message)
+                    label.setVisible(True)
+                    shown = True
+            if not shown:
+                self.general_error.setText(str(exc))
+        elif isinstance(exc, DeskError):
+            self.general_error.setText(str(exc))
+        else:
+            self.general_error.setText(self.tr("保存失败（内部错误，已记录日志）：") + str(exc))
+        self.failed.emit(str(exc))
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        self.clear_errors()
+        try:
+            report = self.report()
+        except ValidationError as exc:
+            self.show_error(exc)
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        actor = self.person.id if self.person else None
+        tasks.run(lambda: tickets.report_fault(self.db, report, actor),
+                  self._saved, self._failed)
+
+    def _saved(self, detail: tickets.TicketDetail) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.number.setText(detail.number)
+        self.saved.emit(detail)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.show_error(exc)

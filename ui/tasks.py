@@ -1,0 +1,80 @@
+"""Background operations: run a service call off the GUI thread, get the result back.
+
+An ``Operation`` wraps a plain function; it runs in ``QThreadPool.globalInstance()``
+and posts its result (plain data, never live ORM objects) or its exception back to
+the GUI thread through a signal. Known errors (``DeskError``) reach the failure
+callback; anything else is logged with its traceback and reported as a bug.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+_alive: set[Operation] = set()  # keep operations alive until their signal is delivered
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class Operation(QRunnable):
+    """One call of ``fn`` on the pool; ``on_done(result)`` / ``on_error(exc)`` in the GUI."""
+
+    def __init__(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn = fn
+        self.relay = _Relay()
+        self.relay.done.connect(self._finish_ok)
+        self.relay.failed.connect(self._finish_error)
+        self.on_done = on_done
+        self.on_error = on_error
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # handed to the GUI thread, never swallowed
+            if not _is_known(exc):
+                log.error("background operation failed:\n%s", traceback.format_exc())
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(result)
+
+    def _finish_ok(self, result: Any) -> None:
+        _alive.discard(self)
+        if self.on_done is not None:
+            self.on_done(result)
+
+    def _finish_error(self, exc: BaseException) -> None:
+        _alive.discard(self)
+        if self.on_error is not None:
+            self.on_error(exc)
+
+    def start(self) -> Operation:
+        _alive.add(self)
+        QThreadPool.globalInstance().start(self)
+        return self
+
+
+def _is_known(exc: BaseException) -> bool:
+    from desk.errors import DeskError
+
+    return isinstance(exc, DeskError)
+
+
+def run(fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None) -> Operation:
+    return Operation(fn, on_done, on_error).start()
