@@ -318,3 +318,88 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSONText)
+
+
+class KnowledgeEntry(Base):
+    """A knowledge-base entry (知识库) made when a resolved fault is archived."""
+
+    __tablename__ = "kb_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(String(300))
+    symptom: Mapped[str] = mapped_column(Text, default="")
+    affected_business: Mapped[str] = mapped_column(String(200), default="")
+    fault_type: Mapped[FaultType] = mapped_column(str_enum(FaultType, 8))
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    temporary_solution: Mapped[str] = mapped_column(Text, default="")
+    long_term_solution: Mapped[str] = mapped_column(Text, default="")
+    prevention: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class KnowledgeRevision(Base):
+    """The wording of an entry before a lead edited it (history kept, never changed)."""
+
+    __tablename__ = "kb_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("kb_entries.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    before: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    after: Mapped[dict[str, Any]] = mapped_column(JSONText)
+
+
+class OutboxMessage(Base):
+    """An e-mail to send, written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(40))
+    recipients: Mapped[list[Any]] = mapped_column(JSONText)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    document: Mapped[str | None] = mapped_column(String(40))  # a desk.documents kind
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class NotificationRule(Base):
+    """Who is told what, and when; administrators can see and change the rules."""
+
+    __tablename__ = "notification_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(40), index=True)
+    recipients: Mapped[list[Any]] = mapped_column(JSONText)  # e.g. ["role:support_lead"]
+    document: Mapped[str | None] = mapped_column(String(40))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Presence(Base):
+    """Which desk has which ticket open, refreshed by a heartbeat ("李总 正在查看")."""
+
+    __tablename__ = "presence"
+
+    desk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    editing: Mapped[bool] = mapped_column(Boolean, default=False)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
