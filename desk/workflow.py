@@ -249,7 +249,9 @@ def _analyse(ctx: Context) -> None:
 
 def _propose(ctx: Context) -> None:
     ctx.values.update(
-        temporary_solution=str(ctx.data.get("temporary_solution") or ""),
+        # a workaround already recorded (restore) stays unless the proposal replaces it
+        temporary_solution=str(ctx.data.get("temporary_solution")
+                               or ctx.ticket.temporary_solution or ""),
         long_term_solution=str(ctx.data["long_term_solution"]),
         solution_proposed_by_id=ctx.actor.id,
         solution_proposed_at=ctx.now,

@@ -171,3 +171,24 @@ def test_refused_action_shows_the_service_message(qtbot, window):
     qtbot.waitUntil(lambda: "请填写首次联系情况" in dialog.error.text(), timeout=10_000)
     assert dialog.isVisible()
     assert window.model.rows[row].status == Status.REPORTED
+
+
+def test_a_recorded_workaround_survives_a_proposal_without_one(db, demo_people):
+    """The temporary solution recorded with 记录恢复 stays when the proposal leaves it out."""
+    ids = demo_people
+    t = tickets.report_fault(db, tickets.FaultReport(
+        fault_type=FaultType.SYSTEM, affected_business="订单", phenomenon="报错 500",
+        level=FaultLevel.IMPORTANT), ids["SALES005"])
+    run = [
+        ("triage", "IT001", {"first_contact": "已联系", "fault_type": "SYS", "level": 2}),
+        ("dispatch", "LEAD01", {"level": 2, "lead_engineer_id": ids["DEV002"],
+                                "business_contact_id": ids["BIZ006"]}),
+        ("restore", "DEV002", {"kind": "workaround", "description": "切换备用服务器"}),
+        ("analyse", "DEV002", {"root_cause": "连接池", "impact_assessment": "半小时"}),
+        ("propose", "DEV002", {"long_term_solution": "修复连接释放"}),
+    ]
+    for name, who, data in run:
+        workflow.perform(db, name, t.id, ids[who], data)
+    detail = tickets.get_ticket(db, t.id)
+    assert detail.temporary_solution == "切换备用服务器"
+    assert detail.long_term_solution == "修复连接释放"
