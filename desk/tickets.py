@@ -269,7 +269,7 @@ class TicketQuery:
         return asdict(self)
 
 
-def _filtered(query: TicketQuery, stmt: Select[Any]) -> Select[Any]:
+def _filtered(query: TicketQuery, stmt: Any) -> Any:  # any Select, whatever its columns
     if query.statuses:
         stmt = stmt.where(Ticket.status.in_(query.statuses))
     if query.levels:
