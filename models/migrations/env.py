@@ -11,8 +11,17 @@ connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - Desk always passes its connection
     raise RuntimeError("run migrations through models.schema (desk db upgrade)")
 
+
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                    compare_to: object) -> bool:
+    # the knowledge-base search objects (0004: FTS5 table, trigram indexes) are not in
+    # the ORM; autogenerate must not offer to drop them
+    return not (name or "").startswith("kb_fts")
+
+
 context.configure(
     connection=connection,
+    include_object=_include_object,
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,
