@@ -15,6 +15,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from desk import calendar as workcal
+from desk.backup import auto_backup, check_sqlite_file, sqlite_path
+from desk.backup import storage_warning as storage_warning  # re-exported for the window
 from desk.config import Config
 from desk.db import Database, translate_db_error, utc_now
 from desk.errors import DatabaseError, DeskError, SchemaTooNewError
@@ -24,21 +26,27 @@ log = logging.getLogger(__name__)
 
 
 def open_database(
-    url: str, *, upgrade: bool = True, clock: Callable[[], datetime] = utc_now
+    url: str, *, upgrade: bool = True, clock: Callable[[], datetime] = utc_now,
+    auto_backup_dir: Path | None = None,
 ) -> Database:
-    """Connect, bring the schema up to date (or refuse a newer one), seed the calendar."""
+    """Connect, bring the schema up to date (or refuse a newer one), seed the calendar.
+
+    With ``auto_backup_dir`` an SQLite file gets its daily backup there once it opened
+    cleanly (``desk.backup.auto_backup``); a failed backup is logged, never fatal.
+    """
     try:
-        parsed = make_url(url)
+        make_url(url)
     except sa_exc.ArgumentError as exc:
         raise DeskError(
             f"数据库地址无法识别：{url}", f"The database URL is not understood: {url}"
         ) from exc
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        path = Path(parsed.database or "")
+    path = sqlite_path(url)
+    if path is not None:
         if path.is_dir():
             raise DatabaseError(
                 f"{path} 是一个文件夹，不是数据库文件。", f"{path} is a folder, not a database file."
             )
+        check_sqlite_file(path)  # not a database, cut short: refused before SQLite writes
         path.parent.mkdir(parents=True, exist_ok=True)
     db = Database.connect(url, clock=clock)
     try:
@@ -51,9 +59,10 @@ def open_database(
         db.dispose()
         raise SchemaTooNewError(
             f"此数据库由更新版本的 Desk 创建（结构版本 {exc.found}），本程序无法打开。"
-            "请升级 Desk，或选择其他数据库。",
+            "请升级 Desk，或选择其他数据库，或用 desk db restore 从备份恢复。",
             f"This database was created by a newer Desk (schema {exc.found}); this Desk "
-            "cannot open it. Upgrade Desk or choose another database.",
+            "cannot open it. Upgrade Desk, choose another database, or restore a backup "
+            "with `desk db restore`.",
         ) from exc
     except sa_exc.DBAPIError as exc:
         db.dispose()
@@ -64,6 +73,11 @@ def open_database(
     except DeskError:
         db.dispose()
         raise
+    if auto_backup_dir is not None and path is not None:
+        try:
+            auto_backup(url, auto_backup_dir)
+        except DeskError as exc:
+            log.warning("daily backup failed: %s", exc.en)
     return db
 
 

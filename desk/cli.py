@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
         dbsub.add_parser("upgrade", help="apply the schema migrations (the window does this too)"),
         dbsub.add_parser("revision", help="print the schema revision of the database"),
     ]
+    bk = dbsub.add_parser("backup", help="copy the SQLite database to FILE (safe while "
+                          "desks write); PostgreSQL: use pg_dump")
+    bk.add_argument("file", metavar="FILE")
+    rs = dbsub.add_parser("restore", help="replace the SQLite database with the backup FILE; "
+                          "the current file is kept as <name>.before-restore-<time>")
+    rs.add_argument("file", metavar="FILE")
+    db_actions += [bk, rs]
     init = dbsub.add_parser(
         "init", help="set up a database for a team: schema, roles, first administrator",
         description="Creates the schema, the group role desk_app (read/write, events append "
@@ -490,6 +497,17 @@ def _cmd_db(config: Config, args: argparse.Namespace) -> int:
             password = sys.stdin.readline().rstrip("\r\n")
         pg_setup.init_database(config.db_url, app_user=args.app_user, app_password=password,
                                admin_no=args.admin_no, admin_name=args.admin_name)
+        return 0
+    if args.db_command in ("backup", "restore"):
+        from desk import backup
+
+        if args.db_command == "backup":
+            print(backup.backup(config.db_url, Path(args.file)))
+            return 0
+        kept = backup.restore(config.db_url, Path(args.file))
+        if kept is not None:
+            print(f"原数据库已保留为 {kept} / the previous database was kept as {kept}")
+        print(f"已从 {args.file} 恢复 / restored from {args.file}")
         return 0
     if args.db_command == "upgrade":
         db = open_database(config.db_url)

@@ -97,6 +97,12 @@ def _sqlstate(exc: sa_exc.DBAPIError) -> str | None:
 def translate_db_error(exc: sa_exc.DBAPIError) -> DeskError | sa_exc.DBAPIError:
     """Turn a driver error a person can act on into a ``DatabaseError``."""
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    if "not a database" in text or "malformed" in text:  # sqlite3.DatabaseError, any class
+        return DatabaseError(
+            "该文件不是 Desk 数据库或已损坏。请选择其他文件，或用 desk db restore 从备份恢复。",
+            "This file is not a Desk database or is damaged. Choose another file, or "
+            "restore a backup with `desk db restore`.",
+        )
     if isinstance(exc, sa_exc.OperationalError) or exc.connection_invalidated:
         if "database is locked" in text or "database table is locked" in text:
             return DatabaseError(
@@ -113,12 +119,6 @@ def translate_db_error(exc: sa_exc.DBAPIError) -> DeskError | sa_exc.DBAPIError:
             return DatabaseError(
                 "磁盘已满，无法保存。请释放空间后重试，已输入的内容不会丢失。",
                 "The disk is full; free some space and try again. Nothing typed is lost.",
-            )
-        if "not a database" in text or "malformed" in text:
-            return DatabaseError(
-                "该文件不是 Desk 数据库或已损坏。请选择其他文件，或从备份恢复。",
-                "This file is not a Desk database or is damaged. Choose another file "
-                "or restore a backup.",
             )
         if "unable to open" in text:
             return DatabaseError(
