@@ -1,0 +1,449 @@
+"""Signing in, passwords, the first administrator and the administration of people.
+
+Passwords are stored as argon2id hashes (``argon2-cffi``); a hash made with older
+parameters is replaced at the next successful sign-in. Wrong passwords are counted per
+person: after ``MAX_TRIES`` the account waits ``FIRST_LOCK`` and every further failure
+doubles the wait up to ``MAX_LOCK``. A locked account is refused without looking at
+the password, so guessing during the wait costs nothing and gains nothing. An unknown
+employee number is answered exactly like a wrong password.
+
+Every attempt appends an event (``ticket_id`` None): ``sign_in``, ``sign_in_failed``
+or ``locked``. The failed count and the event are committed even though the attempt is
+refused: the unit of work returns the outcome and the refusal is raised after commit.
+
+Administration of people (``save_person``, ``list_people_admin``, ``set_password`` for
+somebody else) is for administrators only, checked on every call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desk import audit
+from desk import settings as team_settings
+from desk.db import Database
+from desk.errors import DeskError, NotFoundError, PermissionDeniedError, ValidationError
+from desk.people import PersonView, ensure_department, view_of
+from models import Department, Event, Person, PersonRole, Role
+
+HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
+MAX_TRIES = 5
+FIRST_LOCK = timedelta(minutes=5)
+MAX_LOCK = timedelta(hours=1)
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024  # a longer "password" is a pasted file, and costly to hash
+
+
+class SignInError(DeskError):
+    """A refused sign-in; ``tries_left`` or ``locked_until`` say what happens next."""
+
+    def __init__(self, zh: str, en: str, *, tries_left: int | None = None,
+                 locked_until: datetime | None = None) -> None:
+        super().__init__(zh, en)
+        self.tries_left = tries_left
+        self.locked_until = locked_until
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError({"password": (f"密码至少需要 {MIN_PASSWORD} 个字符。",
+                                            f"A password needs at least {MIN_PASSWORD} "
+                                            "characters.")})
+    if len(password) > MAX_PASSWORD:
+        raise ValidationError({"password": (f"密码不能超过 {MAX_PASSWORD} 个字符。",
+                                            f"A password may not exceed {MAX_PASSWORD} "
+                                            "characters.")})
+    if "\x00" in password:
+        raise ValidationError({"password": ("密码中不能含有空字符。",
+                                            "A password may not contain NUL characters.")})
+
+
+def lock_duration(failures: int) -> timedelta:
+    """How long an account waits after its ``failures``-th wrong password in a row."""
+    if failures < MAX_TRIES:
+        return timedelta(0)
+    wait: timedelta = FIRST_LOCK * (2 ** (failures - MAX_TRIES))
+    return min(wait, MAX_LOCK)
+
+
+def _verify(stored: str | None, password: str) -> bool:
+    if not stored:  # no password set yet: refused, after the same work as a real check
+        _burn(password)
+        return False
+    try:
+        return HASHER.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+_dummy: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against when there is none, built once per hasher."""
+    key = f"{HASHER.time_cost}/{HASHER.memory_cost}/{HASHER.parallelism}"
+    if key not in _dummy:
+        _dummy[key] = HASHER.hash("desk-dummy-password")
+    return _dummy[key]
+
+
+def _burn(password: str) -> None:
+    """Spend the time of one verification, so an unknown number is not faster to refuse."""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        HASHER.verify(_dummy_hash(), password)
+
+
+def _local(db_session: Session, moment: datetime) -> str:
+    tz = team_settings.timezone(db_session)
+    local = moment.astimezone(tz)
+    if local.second or local.microsecond:  # never promise a minute that is too early
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _wrong(tries_left: int) -> SignInError:
+    return SignInError(
+        f"工号或密码不正确。还可尝试 {tries_left} 次，之后账户将暂停登录。",
+        f"Wrong employee number or password. {tries_left} "
+        f"{'try' if tries_left == 1 else 'tries'} left before the account waits.",
+        tries_left=tries_left,
+    )
+
+
+def _locked(until_text: str, until: datetime) -> SignInError:
+    return SignInError(
+        f"密码错误次数过多，账户已暂停登录，请于 {until_text} 之后再试。",
+        f"Too many wrong passwords: the account is locked until {until_text}.",
+        locked_until=until,
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    person: PersonView | None = None
+    error: DeskError | None = None
+
+
+def sign_in(db: Database, employee_no: str, password: str) -> PersonView:
+    """Check a person's password; return who signed in or raise ``SignInError``."""
+    number = employee_no.strip()
+    if not number or not password:
+        raise SignInError("请输入工号和密码。", "Enter your employee number and password.")
+
+    def work(session: Session) -> _Outcome:
+        now = db.now()
+        person = session.scalar(select(Person).where(Person.employee_no == number))
+        if person is None:
+            return _Outcome(error=_unknown_number(session, number, password, now))
+        if person.locked_until is not None and person.locked_until > now:
+            audit.record(session, at=now, action="sign_in_failed", ticket_id=None,
+                         actor_id=person.id, details={"reason": "locked"})
+            return _Outcome(error=_locked(_local(session, person.locked_until),
+                                          person.locked_until))
+        if not _verify(person.password_hash, password):
+            person.failed_logins = (person.failed_logins or 0) + 1
+            audit.record(session, at=now, action="sign_in_failed", ticket_id=None,
+                         actor_id=person.id, details={"reason": "password",
+                                                      "failures": person.failed_logins})
+            wait = lock_duration(person.failed_logins)
+            if wait:
+                person.locked_until = now + wait
+                audit.record(session, at=now, action="locked", ticket_id=None,
+                             actor_id=person.id,
+                             details={"until": person.locked_until.isoformat(),
+                                      "minutes": int(wait.total_seconds() // 60),
+                                      "failures": person.failed_logins})
+                return _Outcome(error=_locked(_local(session, person.locked_until),
+                                              person.locked_until))
+            return _Outcome(error=_wrong(MAX_TRIES - person.failed_logins))
+        if not person.active:
+            audit.record(session, at=now, action="sign_in_failed", ticket_id=None,
+                         actor_id=person.id, details={"reason": "inactive"})
+            return _Outcome(error=SignInError(
+                "此账户已停用，请联系管理员。",
+                "This account has been deactivated; ask an administrator."))
+        assert person.password_hash is not None
+        if HASHER.check_needs_rehash(person.password_hash):
+            person.password_hash = HASHER.hash(password)
+        person.failed_logins = 0
+        person.locked_until = None
+        audit.record(session, at=now, action="sign_in", ticket_id=None, actor_id=person.id)
+        return _Outcome(person=view_of(person))
+
+    outcome = db.write(work)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.person is not None
+    return outcome.person
+
+
+def _unknown_number(session: Session, number: str, password: str, now: datetime) -> DeskError:
+    """Answer an unknown number as a wrong password would be answered, counting recent
+    attempts on that number, so the answer does not tell which numbers exist."""
+    _burn(password)
+    since = now - MAX_LOCK
+    recent = [
+        e for e in session.scalars(
+            select(Event).where(Event.action == "sign_in_failed", Event.actor_id.is_(None),
+                                Event.ticket_id.is_(None), Event.at >= since))
+        if e.details.get("employee_no") == number
+    ]
+    failures = len(recent) + 1
+    audit.record(session, at=now, action="sign_in_failed", ticket_id=None, actor_id=None,
+                 details={"reason": "unknown", "employee_no": number[:32]})
+    if failures < MAX_TRIES:
+        return _wrong(MAX_TRIES - failures)
+    until = now + lock_duration(failures)
+    return _locked(_local(session, until), until)
+
+
+# -- passwords and the first administrator ----------------------------------------------
+
+
+def _is_admin(person: Person | None) -> bool:
+    return person is not None and person.active and Role.ADMIN in person.roles
+
+
+def require_admin(session: Session, actor_id: int) -> Person:
+    actor = session.get(Person, actor_id)
+    if not _is_admin(actor):
+        raise PermissionDeniedError("只有管理员可以管理人员与设置。",
+                                    "Only an administrator may manage people and settings.")
+    assert actor is not None
+    return actor
+
+
+def set_password(db: Database, actor_id: int, person_id: int, new_password: str) -> None:
+    """Set a password: one's own, or anybody's by an administrator (which also unlocks)."""
+    check_password_rules(new_password)
+    new_hash = hash_password(new_password)
+
+    def work(session: Session) -> None:
+        actor = session.get(Person, actor_id)
+        if actor is None or (actor_id != person_id and not _is_admin(actor)):
+            raise PermissionDeniedError("只有管理员可以设置他人的密码。",
+                                        "Only an administrator may set another person's "
+                                        "password.")
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFoundError(f"没有此人员（{person_id}）。", f"No such person ({person_id}).")
+        person.password_hash = new_hash
+        person.failed_logins = 0
+        person.locked_until = None
+        audit.record(session, at=db.now(), action="password_set", ticket_id=None,
+                     actor_id=actor_id, details={"person": person.employee_no})
+
+    db.write(work)
+
+
+def _needs_first_admin(session: Session) -> bool:
+    stmt = (select(func.count(Person.id))
+            .where(Person.active.is_(True), Person.password_hash.is_not(None),
+                   Person.role_rows.any(PersonRole.role == Role.ADMIN)))
+    return not session.scalar(stmt)
+
+
+def needs_first_admin(db: Database) -> bool:
+    """True while no active person holds the administrator role with a password."""
+    with db.read() as session:
+        return _needs_first_admin(session)
+
+
+def has_people(db: Database) -> bool:
+    with db.read() as session:
+        return bool(session.scalar(select(func.count(Person.id))))
+
+
+def create_first_admin(db: Database, employee_no: str, name: str, password: str) -> PersonView:
+    """Make the first administrator of an empty database; refused once one exists."""
+    number, full_name = employee_no.strip(), name.strip()
+    errors = _identity_errors(number, full_name)
+    if errors:
+        raise ValidationError(errors)
+    check_password_rules(password)
+    new_hash = hash_password(password)
+
+    def work(session: Session) -> PersonView:
+        if not _needs_first_admin(session):
+            raise PermissionDeniedError("已有管理员，不能再创建首个管理员。",
+                                        "An administrator already exists.")
+        if session.scalar(select(Person.id).where(Person.employee_no == number)) is not None:
+            raise ValidationError({"employee_no": (f"工号 {number} 已被使用。",
+                                                   f"Employee number {number} is taken.")})
+        person = Person(employee_no=number, name=full_name, contact="", email="",
+                        password_hash=new_hash, failed_logins=0, active=True)
+        person.role_rows = [PersonRole(role=Role.ADMIN), PersonRole(role=Role.REPORTER)]
+        session.add(person)
+        session.flush()
+        audit.record(session, at=db.now(), action="first_admin", ticket_id=None,
+                     actor_id=person.id, details={"employee_no": number, "name": full_name})
+        return view_of(person)
+
+    return db.write(work)
+
+
+# -- administration of people -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A person as the administration dialog shows them (active or not)."""
+
+    id: int
+    employee_no: str
+    name: str
+    department: str
+    contact: str
+    email: str
+    roles: frozenset[Role]
+    active: bool
+    has_password: bool
+    locked_until: datetime | None
+
+
+def _record_of(person: Person) -> PersonRecord:
+    return PersonRecord(
+        id=person.id, employee_no=person.employee_no, name=person.name,
+        department=person.department.name if person.department else "",
+        contact=person.contact or "", email=person.email or "", roles=person.roles,
+        active=bool(person.active), has_password=bool(person.password_hash),
+        locked_until=person.locked_until,
+    )
+
+
+def list_people_admin(db: Database, actor_id: int) -> list[PersonRecord]:
+    """Everybody, active or not, ordered by employee number (administrators only)."""
+    with db.read() as session:
+        require_admin(session, actor_id)
+        return [_record_of(p) for p in session.scalars(select(Person).order_by(Person.employee_no))]
+
+
+def list_departments(db: Database) -> list[str]:
+    with db.read() as session:
+        return list(session.scalars(select(Department.name).order_by(Department.name)))
+
+
+def _identity_errors(number: str, name: str) -> dict[str, tuple[str, str]]:
+    errors: dict[str, tuple[str, str]] = {}
+    if not number:
+        errors["employee_no"] = ("请填写工号。", "Enter the employee number.")
+    elif len(number) > 32 or any(c.isspace() for c in number):
+        errors["employee_no"] = ("工号不能含空格，且不超过 32 个字符。",
+                                 "An employee number has no spaces and at most 32 characters.")
+    if not name:
+        errors["name"] = ("请填写姓名。", "Enter the name.")
+    elif len(name) > 100:
+        errors["name"] = ("姓名不能超过 100 个字符。", "A name may not exceed 100 characters.")
+    return errors
+
+
+def _roles_of(roles: Iterable[Role | str]) -> tuple[frozenset[Role], dict[str, tuple[str, str]]]:
+    result: set[Role] = set()
+    for r in roles:
+        try:
+            result.add(Role(r))
+        except ValueError:
+            return frozenset(), {"roles": (f"未知的角色：{r}", f"Unknown role: {r}")}
+    if not result:
+        return frozenset(), {"roles": ("至少选择一个角色。", "Choose at least one role.")}
+    return frozenset(result), {}
+
+
+def save_person(db: Database, actor_id: int, person_id: int | None, employee_no: str,
+                name: str, department: str, contact: str, email: str,
+                roles: Iterable[Role | str], active: bool,
+                password: str | None = None) -> PersonRecord:
+    """Add (``person_id`` None) or change a person; administrators only.
+
+    ``password`` sets a first password for a new person (optional: without one the
+    person cannot sign in until an administrator sets it).
+    """
+    number, full_name = employee_no.strip(), name.strip()
+    dept, contact, email = department.strip(), contact.strip(), email.strip()
+    errors = _identity_errors(number, full_name)
+    role_set, role_errors = _roles_of(roles)
+    errors.update(role_errors)
+    if len(contact) > 100:
+        errors["contact"] = ("联系方式不能超过 100 个字符。", "Contact: at most 100 characters.")
+    if len(email) > 200 or (email and ("@" not in email or any(c.isspace() for c in email))):
+        errors["email"] = ("邮箱格式不正确。", "The e-mail address is not valid.")
+    if len(dept) > 100:
+        errors["department"] = ("部门名称不能超过 100 个字符。",
+                                "A department name may not exceed 100 characters.")
+    if errors:
+        raise ValidationError(errors)
+    new_hash = None
+    if password:
+        check_password_rules(password)
+        new_hash = hash_password(password)
+
+    def work(session: Session) -> PersonRecord:
+        require_admin(session, actor_id)
+        clash = session.scalar(select(Person).where(Person.employee_no == number))
+        if clash is not None and clash.id != person_id:
+            raise ValidationError({"employee_no": (f"工号 {number} 已被 {clash.name} 使用。",
+                                                   f"Employee number {number} is already "
+                                                   f"used by {clash.name}.")})
+        if person_id is None:
+            person = Person(employee_no=number, name=full_name, contact="", email="",
+                            failed_logins=0, active=True)
+            session.add(person)
+            before: dict[str, object] = {}
+        else:
+            found = session.get(Person, person_id)
+            if found is None:
+                raise NotFoundError(f"没有此人员（{person_id}）。",
+                                    f"No such person ({person_id}).")
+            person = found
+            before = _fields(person)
+        person.employee_no = number
+        person.name = full_name
+        person.department = ensure_department(session, dept) if dept else None
+        person.contact = contact
+        person.email = email
+        person.active = active
+        current = {r.role: r for r in person.role_rows}
+        person.role_rows = [current.get(r) or PersonRole(role=r) for r in sorted(role_set)]
+        if new_hash is not None:
+            person.password_hash = new_hash
+        session.flush()
+        if not _has_admin_left(session):
+            raise ValidationError({"roles": (
+                "至少须保留一名启用且设有密码的管理员。",
+                "At least one active administrator with a password must remain.")})
+        after = _fields(person)
+        changes = {k: {"before": before.get(k), "after": v} for k, v in after.items()
+                   if before.get(k) != v}
+        audit.record(session, at=db.now(),
+                     action="person_added" if person_id is None else "person_changed",
+                     ticket_id=None, actor_id=actor_id, changes=changes,
+                     details={"person_id": person.id, "employee_no": number,
+                              "password_set": new_hash is not None})
+        return _record_of(person)
+
+    return db.write(work)
+
+
+def _has_admin_left(session: Session) -> bool:
+    return not _needs_first_admin(session)
+
+
+def _fields(person: Person) -> dict[str, object]:
+    return {
+        "employee_no": person.employee_no, "name": person.name,
+        "department": person.department.name if person.department else "",
+        "contact": person.contact, "email": person.email,
+        "roles": sorted(r.value for r in person.roles), "active": bool(person.active),
+    }
