@@ -84,8 +84,24 @@ STAGES = ["reported", "triage", "dispatched", "diagnosing", "proposed", "impleme
           "verifying", "resolved", "archived"]
 
 
+DEMO_PASSWORD = "desk1234"  # every sample person's password (demo data only)
+_DEMO_HASH: list[str] = []
+
+
+def _demo_password_hash() -> str:
+    """One argon2id hash of ``DEMO_PASSWORD``, made once per process (hashing is slow
+    on purpose, and the demo people are added by many tests)."""
+    if not _DEMO_HASH:
+        from desk.auth import hash_password
+
+        _DEMO_HASH.append(hash_password(DEMO_PASSWORD))
+    return _DEMO_HASH[0]
+
+
 def ensure_people(db: Database) -> dict[str, int]:
     """Add the sample people that are missing; return employee number → id."""
+
+    password_hash = _demo_password_hash()
 
     def work(session: Any) -> dict[str, int]:
         ids: dict[str, int] = {}
@@ -94,6 +110,8 @@ def ensure_people(db: Database) -> dict[str, int]:
             if person is None:
                 person = people.add_person(session, no, name, dept, roles, contact,
                                            f"{no.lower()}@example.com")
+            if person.password_hash is None:  # so the window can be signed into
+                person.password_hash = password_hash
             ids[no] = person.id
         return ids
 
