@@ -6,6 +6,7 @@ becomes a real one once its year is imported).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from desk import calendar as workcal
 from desk import settings as team_settings
 from desk.db import Database
 from desk.errors import PermissionDeniedError, ValidationError
-from models import DayKind, Person, Role, Status, Ticket
+from models import CalendarDay, CalendarYear, DayKind, FaultLevel, Person, Role, Status, Ticket
 
 
 def _require_admin(session: Session, actor_id: int) -> Person:
@@ -103,3 +104,57 @@ def set_setting(db: Database, actor_id: int, key: str, value: Any) -> None:
                      changes={key: {"before": before, "after": value}}, details=details)
 
     db.write(work)
+
+
+# -- what the administration dialogs read and write ------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    """The team-wide settings an administrator edits, as plain data."""
+
+    organisation: str
+    timezone: str
+    limits: dict[FaultLevel, team_settings.LevelLimits]
+
+
+def read_team_settings(db: Database) -> TeamSettings:
+    with db.read() as session:
+        return TeamSettings(str(team_settings.get(session, "organisation")),
+                            str(team_settings.get(session, "timezone")),
+                            team_settings.limits(session))
+
+
+def set_limits(db: Database, actor_id: int,
+               limits: dict[FaultLevel, team_settings.LevelLimits]) -> None:
+    """Store the SLA limits of every level (open tickets' deadlines follow)."""
+    set_setting(db, actor_id, "sla.limits", team_settings.limits_to_json(limits))
+
+
+def set_organisation(db: Database, actor_id: int, name: str) -> None:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValidationError({"organisation": ("单位名称不能为空，且不超过 200 个字符。",
+                                                "The organisation name must be 1 to 200 "
+                                                "characters long.")})
+    set_setting(db, actor_id, "organisation", name)
+
+
+@dataclass(frozen=True)
+class CalendarYearView:
+    """A year's holidays and make-up working days; ``covered`` False means estimated."""
+
+    year: int
+    covered: bool
+    source: str
+    days: list[tuple[date, DayKind, str, str]]  # day, kind, name, source
+
+
+def calendar_year(db: Database, year: int) -> CalendarYearView:
+    with db.read() as session:
+        row = session.get(CalendarYear, year)
+        days = [(d.day, d.kind, d.name, d.source) for d in session.scalars(
+            select(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
+                                      CalendarDay.day <= date(year, 12, 31))
+            .order_by(CalendarDay.day))]
+        return CalendarYearView(year, row is not None, row.source if row else "", days)
