@@ -78,6 +78,7 @@ def load_config(db_url: str | None = None, env: Mapping[str, str] | None = None)
     data_dir, conf_file = _dirs(env)
     stored = read_settings_file(conf_file)
     url = db_url or env.get(ENV_DB_URL) or stored.get("db_url") or default_db_url(data_dir)
+    url = resolve_password(str(url))
     language = str(stored.get("language", "zh_CN"))
     return Config(
         data_dir=data_dir, config_file=conf_file, db_url=str(url), language=language, extra=stored
@@ -92,3 +93,43 @@ def save_settings(config: Config, **values: Any) -> None:
     tmp = config.config_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(current, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(config.config_file)
+
+
+KEYRING_SERVICE = "Desk"
+
+
+def keyring_account(url: str) -> str | None:
+    """The keyring entry of a server URL's password: ``user@host/database``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() == "sqlite" or not parsed.username:
+        return None
+    return f"{parsed.username}@{parsed.host or 'localhost'}/{parsed.database or ''}"
+
+
+def resolve_password(url: str) -> str:
+    """Fill a server URL's password back from the system keyring (never stored in the
+    settings file). Without a keyring, or without an entry, the URL is returned as it
+    is and the driver falls back to the ``.pgpass`` file."""
+    account = keyring_account(url)
+    if account is None:
+        return url
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.password:
+        return url
+    try:
+        import keyring
+
+        password = keyring.get_password(KEYRING_SERVICE, account)
+    except Exception:  # noqa: BLE001 - any keyring failure means "no stored password"
+        return url
+    if not password:
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)
