@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from desk import audit, live, tickets
+from desk import audit, knowledge, live, notify, tickets
 from desk.db import Database
 from desk.errors import (
     ConflictError,
@@ -614,8 +614,12 @@ def perform(
             # go up, so that a desk holding the old version sees the conflict
             flag_modified(ticket, "status")
         session.flush()
+        if name == "archive":  # the knowledge-base entry, in the same unit of work
+            entry = knowledge.create_entry_for(session, ticket, actor, now)
+            ctx.details["kb_entry_id"] = entry.id
         audit.record(session, at=now, action=name, ticket_id=ticket.id, actor_id=actor.id,
                      changes=changes, details=ctx.details, reason=ctx.reason)
+        notify.enqueue_for(session, ticket, name, now)  # mail goes out only if this commits
         live.notify(session, ticket.id)
         return tickets.detail_of(session, ticket)
 
