@@ -66,7 +66,7 @@ def open_database(
         ) from exc
     except sa_exc.DBAPIError as exc:
         db.dispose()
-        err = translate_db_error(exc)
+        err = server_refused(url, exc) or translate_db_error(exc)
         if isinstance(err, DeskError):
             raise err from exc
         raise
@@ -83,3 +83,41 @@ def open_database(
 
 def open_from_config(config: Config, **kwargs: object) -> Database:
     return open_database(config.db_url, **kwargs)  # type: ignore[arg-type]
+
+
+def server_refused(url: str, exc: sa_exc.DBAPIError) -> DatabaseError | None:
+    """A clear message when a PostgreSQL server refuses the login or is not there."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    text = str(exc.orig if exc.orig is not None else exc)
+    lowered = text.lower()
+    detail = text.strip().splitlines()[0].rsplit("failed: ", 1)[-1] if text.strip() else ""
+    detail = detail.removeprefix("FATAL:").strip()
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    user = parsed.username or ""
+    if any(k in lowered for k in ("password authentication failed", "no pg_hba.conf entry",
+                                  "authentication failed", "role \"")):
+        return DatabaseError(
+            f"数据库服务器 {where} 拒绝了登录（用户 {user}）：{detail}。请检查连接地址中的用户名"
+            "和密码，或请管理员用 desk db init 创建此工作站的登录。",
+            f"The database server {where} refused the login (user {user}): {detail}. Check "
+            "the user name and password in the connection URL, or ask an administrator to "
+            "create this desk's login with `desk db init`.",
+        )
+    if "does not exist" in lowered and "database" in lowered:
+        return DatabaseError(
+            f"数据库服务器 {where} 上没有数据库 {parsed.database}：{detail}。请检查连接地址，"
+            "或请管理员用 desk db init 创建它。",
+            f"The database server {where} has no database {parsed.database}: {detail}. Check "
+            "the connection URL, or ask an administrator to create it with `desk db init`.",
+        )
+    if any(k in lowered for k in ("connection refused", "could not translate host name",
+                                  "timeout expired", "no route to host", "name or service")):
+        return DatabaseError(
+            f"无法连接数据库服务器 {where}：{detail}。请确认服务器已启动、地址和端口正确，"
+            "且网络可达。",
+            f"Cannot reach the database server {where}: {detail}. Check that the server is "
+            "running, the host and port are right, and the network is up.",
+        )
+    return None
