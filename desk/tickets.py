@@ -7,22 +7,26 @@ never live ORM objects, so the window can hold them after the session is closed.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from desk import audit, live, settings, sla
+from desk import audit, live, notify, settings, sla
 from desk import calendar as workcal
 from desk.db import Database
-from desk.errors import NotFoundError, ValidationError
+from desk.errors import DatabaseError, NotFoundError, ValidationError
 from desk.numbering import allocate_number
 from models import FaultLevel, FaultType, Person, Status, Ticket
 
 MAX_SHORT = 200
 MAX_TEXT = 20_000
+log = logging.getLogger(__name__)
+
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of two desks are never exactly equal
 
 
@@ -42,6 +46,8 @@ class FaultReport:
     business_interrupted: bool = False
     reproduce_steps: str = ""
     restored_at: datetime | None = None
+    # One per form: its save attempts are one report (see ``report_fault``).
+    client_token: str | None = None
 
 
 def _msg(zh: str, en: str) -> tuple[str, str]:
@@ -112,11 +118,34 @@ REPORT_FIELDS = (
 )
 
 
+RETRY_WINDOW = timedelta(minutes=10)
+
+
 def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> TicketDetail:
-    """File a new fault; return it with the number it was given."""
+    """File a new fault; return it with the number it was given.
+
+    Idempotent against a commit whose outcome is unknown. When the connection breaks
+    during the unit of work (the server restarts, the network drops), the COMMIT may
+    or may not have reached the server. The schema has no column for a client token,
+    so the report is recognised by what it says: a ticket reported since this call
+    began with the same reporter name, reporting person (``reported_by``), phenomenon,
+    affected business and occurrence time. If one is found it is returned instead of
+    inserting again; if none is found nothing was committed and the report is written
+    once more (if that fails too, the error reaches the caller and nothing typed is
+    lost). A report carrying a ``client_token`` (the form sets one per form) is a retry
+    of its own earlier attempts: the same lookup runs inside the unit of work over the
+    last ``RETRY_WINDOW``, so a person pressing Save again after an unknown outcome
+    never gets a second ticket either. The cost is that two identical reports (same
+    person, text and occurrence time, from one form) within ten minutes count as one.
+    """
+    started = db.now()
 
     def work(session: Session) -> TicketDetail:
         now = db.now()
+        if report.client_token:
+            earlier = _same_report(session, report, actor_id, now - RETRY_WINDOW)
+            if earlier is not None:
+                return detail_of(session, earlier)
         actor = session.get(Person, actor_id) if actor_id is not None else None
         if actor_id is not None and actor is None:
             raise NotFoundError(f"没有此人员（编号 {actor_id}）。", f"No such person ({actor_id}).")
@@ -159,10 +188,48 @@ def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> Tic
             actor_id=ticket.reported_by_id,
             changes=audit.initial_changes(ticket, REPORT_FIELDS),
         )
+        notify.enqueue_for(session, ticket, "report", now)  # same transaction as the report
         live.notify(session, ticket.id)
         return detail_of(session, ticket)
 
-    return db.write(work)
+    try:
+        return db.write(work)
+    except DatabaseError as exc:
+        if not _outcome_unknown(exc):
+            raise
+        log.info("report_fault: commit outcome unknown (%s); looking for it", exc.en)
+        try:
+            with db.read() as session:
+                committed = _same_report(session, report, actor_id, started)
+                if committed is not None:
+                    return detail_of(session, committed)
+        except DatabaseError:
+            raise exc from None
+        return db.write(work)
+
+
+def _outcome_unknown(exc: DatabaseError) -> bool:
+    """True when the connection failed, so a COMMIT may have reached the server."""
+    cause = exc.__cause__
+    return isinstance(cause, sa_exc.DBAPIError) and (
+        isinstance(cause, sa_exc.OperationalError) or cause.connection_invalidated
+    )
+
+
+def _same_report(
+    session: Session, report: FaultReport, actor_id: int | None, since: datetime
+) -> Ticket | None:
+    """The newest ticket reported since ``since`` that says what ``report`` says."""
+    query = select(Ticket).where(
+        Ticket.reported_at >= since,
+        Ticket.reporter_name == report.reporter_name.strip(),
+        Ticket.phenomenon == report.phenomenon.strip(),
+        Ticket.affected_business == report.affected_business.strip(),
+        Ticket.reported_by_id.is_(None) if actor_id is None else Ticket.reported_by_id == actor_id,
+    )
+    if report.occurred_at is not None:
+        query = query.where(Ticket.occurred_at == report.occurred_at)
+    return session.scalars(query.order_by(Ticket.id.desc()).limit(1)).first()
 
 
 # -- reading -------------------------------------------------------------------------
