@@ -185,7 +185,8 @@ def _extensions() -> list[Any]:
     return found
 
 
-EXTENSION_MODULES = ("desk.cli_attachments", "desk.cli_documents", "desk.cli_team")
+EXTENSION_MODULES = ("desk.cli_attachments", "desk.cli_documents", "desk.cli_team",
+                     "desk.cli_kb")
 
 
 def _add_fields(sp: argparse.ArgumentParser, spec: workflow.Transition) -> None:
