@@ -134,6 +134,9 @@ class MainWindow(QMainWindow):
         self.clock.start()
         self._restore_geometry()
         self.apply_query()
+        from ui.documents import install_documents  # the 文档 menu, batch export, Ctrl+P
+
+        self.document_actions = install_documents(self, db)
 
     # -- construction -------------------------------------------------------------------
 
@@ -150,7 +153,6 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self.refresh)
         self.notice_action = QAction(self.tr("打印启动通知…"), self)
         self.notice_action.setObjectName("actionStartNotice")
-        self.notice_action.setShortcut(QKeySequence.StandardKey.Print)
         self.notice_action.setToolTip(self.tr("Start notice PDF…"))
         self.notice_action.triggered.connect(self.start_notice_pdf)
         self.search = QLineEdit()

@@ -1,0 +1,1435 @@
+"""The documents in the window: the 文档 menu, the PDF preview, printing and batch export.
+
+Owns everything between ``desk.documents`` (PDF bytes from a ticket) and the screen:
+
+- ``PdfPages``: a PDF opened with pdfium (``pypdfium2``; QtPdf is not in our PySide6
+  wheels). pdfium is not thread-safe, so every call into it holds one module lock.
+- ``PdfPreviewDialog``: builds a document off the GUI thread, shows its pages in a
+  scroll area (rendered page by page off the GUI thread, nearest the view first; pages
+  far from the view are dropped again so a 50-page record does not hold 50 bitmaps),
+  zoom, page navigation, thumbnails, print, save as PDF and issuing a notice.
+- ``DocumentMenu``: the 文档 menu for the selected ticket, greyed per state with the
+  reason as tooltip (``desk.documents.available_documents``).
+- ``BatchExportDialog``: chosen documents of the selected tickets into a folder, one
+  worker, progress, Cancel between tickets, failures listed at the end.
+- ``install_documents(window, db)``: puts the above into the main window.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pypdfium2 as pdfium
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    QRunnable,
+    QSize,
+    QSizeF,
+    QStandardPaths,
+    Qt,
+    QThreadPool,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDesktopServices,
+    QImage,
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPixmap,
+    QWheelEvent,
+)
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk import documents, people, tickets
+from desk.db import Database
+from desk.errors import DeskError
+from desk.people import PersonView
+from models import Status
+from ui import tasks
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+
+_PDFIUM = threading.Lock()  # pdfium is not thread-safe: one call at a time, process-wide
+
+ZOOMS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
+THUMB_WIDTH = 110
+KEEP_AROUND = 6  # rendered pages kept either side of the view; the rest are dropped
+LOOKAHEAD = 2  # pages rendered ahead of (and behind) the view
+PRINT_DPI_CAP = 600  # a 1200 dpi A4 bitmap would take half a gigabyte per page
+
+# Which document Ctrl+P shows first, by state: the one a person most likely wants now.
+RELEVANT = {
+    Status.REPORTED: "record",
+    Status.TRIAGE: "record",
+    Status.DISPATCHED: "start-notice",
+    Status.DIAGNOSING: "analysis-report",
+    Status.SOLUTION_PROPOSED: "analysis-report",
+    Status.IMPLEMENTING: "analysis-report",
+    Status.VERIFYING: "verification-form-blank",
+    Status.RESOLVED: "completion-notice",
+    Status.ARCHIVED: "record",
+    Status.CANCELLED: "record",
+}
+MENU_ORDER = ("start-notice", "analysis-report", "verification-form-blank",
+              "verification-form", "completion-notice", "record")
+NOTICE_KINDS = frozenset(documents.NOTICE_ACTIONS)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Documents", text)
+
+
+def kind_label(kind: str) -> str:
+    return tr(documents.KIND_LABELS_ZH[kind])
+
+
+# -- pdfium ----------------------------------------------------------------------------
+
+
+class PdfPages:
+    """A PDF opened with pdfium: page count, page sizes (points), pages as ``QImage``.
+
+    Safe to call from any thread (every pdfium call holds the module lock); ``close``
+    waits for a render in progress and later renders raise ``DeskError``.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        with _PDFIUM:
+            self._doc: pdfium.PdfDocument | None = pdfium.PdfDocument(data)
+            self.sizes: list[tuple[float, float]] = [
+                tuple(self._doc.get_page_size(i))  # type: ignore[misc]
+                for i in range(len(self._doc))
+            ]
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def render(self, index: int, scale: float) -> QImage:
+        """Page ``index`` (from 0) at ``scale`` pixels per point, on white."""
+        with _PDFIUM:
+            if self._doc is None:
+                raise DeskError("文档已关闭。", "The document is closed.")
+            return _render_page(self._doc, index, scale)
+
+    def close(self) -> None:
+        with _PDFIUM:
+            if self._doc is not None:
+                self._doc.close()
+                self._doc = None
+
+
+def _render_page(doc: pdfium.PdfDocument, index: int, scale: float) -> QImage:
+    """Render with the lock held; BGRx bytes are exactly QImage's RGB32 in memory."""
+    page = doc[index]
+    try:
+        bitmap = page.render(scale=scale, prefer_bgrx=True, fill_color=(255, 255, 255, 255))
+        try:
+            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                           QImage.Format.Format_RGB32).copy()
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+    return image
+
+
+def print_pdf(data: bytes, printer: QPrinter,
+              progress: Callable[[int, int], None] | None = None) -> int:
+    """Print every page of ``data`` on ``printer``; return the number of pages.
+
+    Each page is rendered by pdfium at the printer's resolution (capped at
+    ``PRINT_DPI_CAP``) and drawn with ``QPainter`` onto the whole sheet, keeping its
+    proportions. QPainter may paint on a ``QPrinter`` outside the GUI thread.
+    """
+    dpi = printer.resolution()
+    scale = min(dpi, PRINT_DPI_CAP) / 72.0
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(data)
+        count = len(doc)
+    painter = QPainter()
+    try:
+        if count == 0 or not painter.begin(printer):
+            raise DeskError("无法开始打印，请检查打印机。",
+                            "Printing could not start; check the printer.")
+        try:
+            for i in range(count):
+                if i and not printer.newPage():
+                    raise DeskError("打印机拒绝了新的一页。", "The printer refused a new page.")
+                with _PDFIUM:
+                    image = _render_page(doc, i, scale)
+                # the painter's origin is the sheet's corner (full page) or the printable area's
+                layout = printer.pageLayout()
+                area = layout.fullRectPixels(dpi) if printer.fullPage() \
+                    else layout.paintRectPixels(dpi)
+                sheet = QRectF(0, 0, area.width(), area.height())
+                size = QSizeF(image.size()).scaled(QSizeF(sheet.size()),
+                                                   Qt.AspectRatioMode.KeepAspectRatio)
+                target = QRectF(sheet.x() + (sheet.width() - size.width()) / 2,
+                                sheet.y() + (sheet.height() - size.height()) / 2,
+                                size.width(), size.height())
+                painter.drawImage(target, image)
+                if progress is not None:
+                    progress(i + 1, count)
+        finally:
+            painter.end()
+    finally:
+        with _PDFIUM:
+            doc.close()
+    return count
+
+
+def page_size_of(points: tuple[float, float]) -> tuple[QPageSize, QPageLayout.Orientation]:
+    """The paper for a PDF page (A4 when it is A4), upright, and its orientation."""
+    w, h = points
+    portrait = h >= w
+    size = QPageSize(QSizeF(min(w, h), max(w, h)), QPageSize.Unit.Point, "",
+                     QPageSize.SizeMatchPolicy.FuzzyMatch)
+    orientation = QPageLayout.Orientation.Portrait if portrait \
+        else QPageLayout.Orientation.Landscape
+    return size, orientation
+
+
+# -- what a preview is built from --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketRef:
+    """The selected ticket, as the queue knows it (plain values)."""
+
+    id: int
+    number: str
+    status: Status
+
+
+@dataclass
+class BuiltDocument:
+    """A document built off the GUI thread, ready to show."""
+
+    kind: str
+    ticket_id: int
+    number: str
+    version: int
+    status: Status
+    pages: PdfPages
+    recipients: list[str] = field(default_factory=list)  # notices: the current list
+    departments: list[str] = field(default_factory=list)  # notices: every department
+
+
+def build_document(db: Database, kind: str, ticket_id: int) -> BuiltDocument:
+    """Read, lay out and open one document (runs in a worker)."""
+    detail = tickets.get_ticket(db, ticket_id)
+    data = documents.data_of(db, kind, ticket_id)
+    pdf = documents.build(data)
+    built = BuiltDocument(kind, ticket_id, detail.number, int(detail.version),
+                          Status(detail.status), PdfPages(pdf))
+    if kind in NOTICE_KINDS:
+        built.recipients = list(getattr(data, "recipients", []))
+        built.departments = sorted({p.department for p in people.list_people(db)
+                                    if p.department})
+    return built
+
+
+# -- thumbnails --------------------------------------------------------------------------
+
+
+class ThumbnailModel(QAbstractListModel):
+    """One row per page: "第 N 页" and the page's thumbnail once it is rendered."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thumbs: list[QPixmap | None] = []
+        self.placeholder = QPixmap()
+
+    def reset_pages(self, sizes: Sequence[tuple[float, float]]) -> None:
+        self.beginResetModel()
+        self.thumbs = [None] * len(sizes)
+        w, h = sizes[0] if sizes else (595.0, 842.0)
+        self.placeholder = QPixmap(THUMB_WIDTH, max(1, round(THUMB_WIDTH * h / w)))
+        self.placeholder.fill(QColor("#eeeeee"))
+        self.endResetModel()
+
+    def set_thumbnail(self, row: int, pixmap: QPixmap) -> None:
+        if 0 <= row < len(self.thumbs):
+            self.thumbs[row] = pixmap
+            index = self.index(row, 0)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+    def missing(self) -> list[int]:
+        return [i for i, t in enumerate(self.thumbs) if t is None]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.thumbs)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid() or \
+                not 0 <= index.row() < len(self.thumbs) or index.column() != 0:
+            return None
+        row = index.row()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return tr("第 {0} 页").format(row + 1)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.thumbs[row] or self.placeholder
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tr("转到第 {0} 页").format(row + 1)
+        return None
+
+
+# -- the preview -------------------------------------------------------------------------
+
+
+class _ZoomFilter(QObject):
+    """Ctrl+wheel over the pages zooms instead of scrolling."""
+
+    def __init__(self, dialog: PdfPreviewDialog) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Wheel and isinstance(event, QWheelEvent) and \
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta > 0:
+                self.dialog.zoom_in()
+            elif delta < 0:
+                self.dialog.zoom_out()
+            return True
+        return False
+
+
+class PdfPreviewDialog(QDialog):
+    """A document on screen: pages, zoom, navigation, print, save, issue.
+
+    The dialog first builds the document in a worker (``build_document``), then renders
+    pages in a worker one at a time — the pages in view first, then their neighbours,
+    then the thumbnails. Pages far from the view are dropped again.
+
+    Signals:
+        pages_ready(int): the document is open and its first page is on screen; the
+            argument is the page count.
+        page_rendered(int): page N (from 0) was rendered at the current zoom.
+        thumbnails_ready(int): every thumbnail is rendered (argument: the count).
+        current_page_changed(int): the page at the top of the view (from 1).
+        failed(str): the document could not be built.
+        saved(str): the PDF was written to this path.
+        printed(int): this many pages went to the printer.
+        issued(object): the notice was issued (the ticket's ``TicketDetail`` after it).
+    """
+
+    pages_ready = Signal(int)
+    page_rendered = Signal(int)
+    thumbnails_ready = Signal(int)
+    current_page_changed = Signal(int)
+    failed = Signal(str)
+    saved = Signal(str)
+    printed = Signal(int)
+    issued = Signal(object)
+
+    def __init__(self, db: Database, kind: str, ticket: TicketRef,
+                 person: PersonView | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pdfPreview")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.db, self.kind, self.ticket, self.person = db, kind, ticket, person
+        self.setWindowTitle(f"{kind_label(kind)} — {ticket.number}")
+        self.resize(980, 860)
+        self.doc: BuiltDocument | None = None
+        self.zoom = 1.0
+        self._fit_width = True  # the first showing fits the page to the width
+        self._generation = 0
+        self._pixmaps: dict[int, QPixmap] = {}
+        self._tops: list[int] = []
+        self._labels: list[QLabel] = []
+        self._job: tasks.Operation | None = None
+        self._shown_first = False
+        self._closed = False
+        self._printing = False
+
+        # toolbar: page navigation and zoom
+        self.page_spin = QSpinBox()
+        self.page_spin.setObjectName("pageSpin")
+        self.page_spin.setRange(1, 1)
+        self.page_spin.setKeyboardTracking(False)
+        self.page_spin.valueChanged.connect(lambda n: self.go_to_page(n))
+        self.page_total = QLabel(tr("/ 共 {0} 页").format(0))
+        self.page_total.setObjectName("pageTotal")
+        self.zoom_out_button = self._tool("zoomOut", "－", tr("缩小（Ctrl+滚轮）"), self.zoom_out)
+        self.zoom_out_button.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.zoom_label = QLabel("100%")
+        self.zoom_label.setObjectName("zoomLabel")
+        self.zoom_label.setMinimumWidth(44)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_in_button = self._tool("zoomIn", "＋", tr("放大（Ctrl+滚轮）"), self.zoom_in)
+        self.zoom_in_button.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.fit_button = self._tool("fitWidth", tr("适合宽度"), tr("页面宽度与窗口一致"),
+                                     self.fit_width)
+        self.actual_button = self._tool("actualSize", "100%", tr("实际大小"),
+                                        lambda: self.set_zoom(1.0))
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("第")))
+        bar.addWidget(self.page_spin)
+        bar.addWidget(QLabel(tr("页")))
+        bar.addWidget(self.page_total)
+        bar.addStretch(1)
+        for w in (self.zoom_out_button, self.zoom_label, self.zoom_in_button,
+                  self.fit_button, self.actual_button):
+            bar.addWidget(w)
+
+        # pages and thumbnails
+        self.thumbs = ThumbnailModel(self)
+        self.thumb_view = QListView()
+        self.thumb_view.setObjectName("thumbnails")
+        self.thumb_view.setModel(self.thumbs)
+        self.thumb_view.setViewMode(QListView.ViewMode.IconMode)
+        self.thumb_view.setFlow(QListView.Flow.TopToBottom)
+        self.thumb_view.setWrapping(False)
+        self.thumb_view.setMovement(QListView.Movement.Static)
+        self.thumb_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.thumb_view.setSpacing(6)
+        self.thumb_view.setUniformItemSizes(True)
+        self.thumb_view.setIconSize(QSize(THUMB_WIDTH, round(THUMB_WIDTH * 1.42)))
+        self.thumb_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.thumb_view.setMinimumWidth(THUMB_WIDTH + 40)
+        self.thumb_view.setMaximumWidth(THUMB_WIDTH + 60)
+        self.thumb_view.clicked.connect(lambda index: self.go_to_page(index.row() + 1))
+
+        self.pages_widget = QWidget()
+        self.pages_widget.setObjectName("pdfPages")
+        self.pages_widget.setAutoFillBackground(True)
+        palette = self.pages_widget.palette()
+        palette.setColor(self.pages_widget.backgroundRole(), QColor("#5f6368"))
+        self.pages_widget.setPalette(palette)
+        self.pages_layout = QVBoxLayout(self.pages_widget)
+        self.pages_layout.setContentsMargins(16, 16, 16, 16)
+        self.pages_layout.setSpacing(14)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.message = QLabel(tr("正在生成文档…"))
+        self.message.setObjectName("previewMessage")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: white; font-size: 15px; padding: 40px;")
+        self.pages_layout.addWidget(self.message)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("pdfScroll")
+        self.scroll.setWidget(self.pages_widget)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.viewport().installEventFilter(_ZoomFilter(self))
+        self.scroll.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled())
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.thumb_view)
+        split.addWidget(self.scroll)
+        split.setStretchFactor(1, 1)
+        split.setCollapsible(1, False)
+
+        # buttons
+        self.status = QLabel()
+        self.status.setObjectName("previewStatus")
+        self.print_button = QPushButton(tr("打印…"))
+        self.print_button.setObjectName("printButton")
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button = QPushButton(tr("另存为 PDF…"))
+        self.save_button.setObjectName("saveButton")
+        self.save_button.clicked.connect(self.save_as)
+        self.issue_button = QPushButton(tr("签发…") if kind == "start-notice"
+                                        else tr("发送…"))
+        self.issue_button.setObjectName("issueButton")
+        self.issue_button.setVisible(kind in NOTICE_KINDS)
+        self.issue_button.clicked.connect(self.ask_issue)
+        close = QPushButton(tr("关闭"))
+        close.setObjectName("closeButton")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.issue_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self._set_loaded(False)
+        self.reload()
+
+    def _tool(self, name: str, text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName(name)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    def _set_loaded(self, loaded: bool) -> None:
+        for w in (self.print_button, self.save_button, self.page_spin, self.zoom_in_button,
+                  self.zoom_out_button, self.fit_button, self.actual_button):
+            w.setEnabled(loaded)
+        self._update_issue_button(loaded)
+
+    def _update_issue_button(self, loaded: bool) -> None:
+        if self.kind not in NOTICE_KINDS:
+            return
+        roles = documents.NOTICE_ACTIONS[self.kind][1]
+        allowed = self.person is not None and bool(self.person.roles & roles)
+        self.issue_button.setEnabled(loaded and allowed)
+        if not allowed:
+            names = "、".join(tr(r.label_zh) for r in sorted(roles))
+            self.issue_button.setToolTip(tr("只有{0}可以签发。").format(names))
+        else:
+            self.issue_button.setToolTip("")
+
+    # -- building ------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Build the document again (after a notice was issued, for example)."""
+        self._set_loaded(False)
+        self.status.setText(tr("正在生成文档…"))
+        kind, ticket_id, db = self.kind, self.ticket.id, self.db
+        tasks.run(lambda: build_document(db, kind, ticket_id), self._built, self._build_failed)
+
+    def _built(self, built: BuiltDocument) -> None:
+        if self._closed:
+            built.pages.close()
+            return
+        if self.doc is not None:
+            self.doc.pages.close()
+        self.doc = built
+        self.ticket = TicketRef(built.ticket_id, built.number, built.status)
+        sizes = built.pages.sizes
+        self.message.hide()
+        self.thumbs.reset_pages(sizes)
+        while len(self._labels) > len(sizes):
+            label = self._labels.pop()
+            self.pages_layout.removeWidget(label)
+            label.deleteLater()
+        while len(self._labels) < len(sizes):
+            label = QLabel()
+            label.setObjectName(f"page{len(self._labels) + 1}")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setStyleSheet("background: white; color: #9e9e9e;")
+            self.pages_layout.addWidget(label)
+            self._labels.append(label)
+        self.page_spin.blockSignals(True)
+        self.page_spin.setRange(1, max(1, len(sizes)))
+        self.page_spin.blockSignals(False)
+        self.page_total.setText(tr("/ 共 {0} 页").format(len(sizes)))
+        self._shown_first = False
+        self._set_loaded(True)
+        self.status.clear()
+        if self._fit_width:
+            self.zoom = self._fit_zoom()
+        self._relayout()
+
+    def _build_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        text = str(exc) if isinstance(exc, DeskError) else \
+            tr("无法生成文档（{0}），详情已写入日志。").format(type(exc).__name__)
+        self.message.setText(tr("无法生成文档：") + text)
+        self.message.show()
+        self.status.setText(text)
+        self.failed.emit(text)
+
+    # -- zoom and layout -----------------------------------------------------------------
+
+    def _px_per_point(self, zoom: float | None = None) -> float:
+        return (self.zoom if zoom is None else zoom) * self.logicalDpiX() / 72.0
+
+    def _fit_zoom(self) -> float:
+        if self.doc is None or not self.doc.pages.sizes:
+            return 1.0
+        widest = max(w for w, _h in self.doc.pages.sizes)
+        margins = self.pages_layout.contentsMargins()
+        # the vertical scroll bar is counted as shown: pages nearly always overflow the view
+        bar = self.scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        room = self.scroll.width() - 2 * self.scroll.frameWidth() - bar - margins.left() \
+            - margins.right() - 2
+        return max(ZOOMS[0], min(ZOOMS[-1], room / (widest * self.logicalDpiX() / 72.0)))
+
+    def set_zoom(self, zoom: float, fit: bool = False) -> None:
+        zoom = max(ZOOMS[0], min(ZOOMS[-1], zoom))
+        self._fit_width = fit
+        if abs(zoom - self.zoom) < 1e-4 or self.doc is None:
+            self.zoom = zoom
+            self.zoom_label.setText(f"{round(self.zoom * 100)}%")
+            return
+        page = self.current_page()
+        self.zoom = zoom
+        self._relayout()
+        self.go_to_page(page)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next((z for z in ZOOMS if z > self.zoom + 1e-3), ZOOMS[-1]))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOMS) if z < self.zoom - 1e-3), ZOOMS[0]))
+
+    def fit_width(self) -> None:
+        self.set_zoom(self._fit_zoom(), fit=True)
+
+    def _relayout(self) -> None:
+        """Size every page's placeholder for the zoom; drop bitmaps of the old zoom."""
+        assert self.doc is not None
+        self._generation += 1
+        self._pixmaps.clear()
+        scale = self._px_per_point()
+        for i, (label, (w, h)) in enumerate(zip(self._labels, self.doc.pages.sizes,
+                                                strict=True)):
+            label.clear()
+            label.setText(tr("第 {0} 页").format(i + 1))
+            label.setFixedSize(max(1, round(w * scale)), max(1, round(h * scale)))
+        self.zoom_label.setText(f"{round(self.zoom * 100)}%")
+        self.pages_layout.activate()
+        self.pages_widget.adjustSize()
+        self._tops = [label.y() for label in self._labels]
+        self._pump()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._fit_width and self.doc is not None:
+            zoom = self._fit_zoom()
+            if abs(zoom - self.zoom) > 0.01:
+                self.set_zoom(zoom, fit=True)
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def page_count(self) -> int:
+        return len(self.doc.pages) if self.doc is not None else 0
+
+    def current_page(self) -> int:
+        """The page (from 1) at the middle of the view."""
+        if not self._tops:
+            return 1
+        middle = self.scroll.verticalScrollBar().value() + self.scroll.viewport().height() // 3
+        return max(1, bisect.bisect_right(self._tops, middle))
+
+    def visible_pages(self) -> range:
+        """Pages (from 0) at least partly in view."""
+        if not self._tops:
+            return range(0)
+        top = self.scroll.verticalScrollBar().value()
+        bottom = top + self.scroll.viewport().height()
+        first = max(0, bisect.bisect_right(self._tops, top) - 1)
+        last = max(first, bisect.bisect_left(self._tops, bottom) - 1)
+        return range(first, min(last, len(self._tops) - 1) + 1)
+
+    def go_to_page(self, number: int) -> None:
+        """Scroll so page ``number`` (from 1) starts at the top of the view."""
+        if not self._labels:
+            return
+        number = max(1, min(number, len(self._labels)))
+        spacing = self.pages_layout.spacing() // 2
+        self.scroll.verticalScrollBar().setValue(max(0, self._tops[number - 1] - spacing))
+        self._scrolled()
+
+    def _scrolled(self) -> None:
+        page = self.current_page()
+        if self.page_spin.value() != page:
+            self.page_spin.blockSignals(True)
+            self.page_spin.setValue(page)
+            self.page_spin.blockSignals(False)
+            self.thumb_view.setCurrentIndex(self.thumbs.index(page - 1, 0))
+            self.current_page_changed.emit(page)
+        self._evict()
+        self._pump()
+
+    def _evict(self) -> None:
+        view = self.visible_pages()
+        if not view:
+            return
+        low, high = view.start - KEEP_AROUND, view.stop - 1 + KEEP_AROUND
+        for i in [i for i in self._pixmaps if i < low or i > high]:
+            del self._pixmaps[i]
+            self._labels[i].clear()
+            self._labels[i].setText(tr("第 {0} 页").format(i + 1))
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _next_job(self) -> tuple[str, int, float] | None:
+        if self.doc is None:
+            return None
+        count = len(self.doc.pages)
+        view = self.visible_pages() or range(0, min(1, count))
+        wanted = list(view)
+        for d in range(1, LOOKAHEAD + 1):
+            wanted += [view.stop - 1 + d, view.start - d]
+        ratio = self.devicePixelRatioF()
+        for i in wanted:
+            if 0 <= i < count and i not in self._pixmaps:
+                return "page", i, self._px_per_point() * ratio
+        missing = self.thumbs.missing()
+        if missing:
+            i = missing[0]
+            return "thumb", i, THUMB_WIDTH * ratio / self.doc.pages.sizes[i][0]
+        return None
+
+    def _pump(self) -> None:
+        if self._job is not None or self._closed:
+            return
+        job = self._next_job()
+        if job is None:
+            return
+        what, index, scale = job
+        generation, pages = self._generation, self.doc.pages  # type: ignore[union-attr]
+        self._job = tasks.run(lambda: (what, index, generation, pages.render(index, scale)),
+                              self._rendered, self._render_failed)
+
+    def _rendered(self, result: tuple[str, int, int, QImage]) -> None:
+        self._job = None
+        if self._closed:
+            return
+        what, index, generation, image = result
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+        if what == "thumb":
+            self.thumbs.set_thumbnail(index, pixmap)
+            if not self.thumbs.missing():
+                self.thumbnails_ready.emit(len(self.thumbs.thumbs))
+        elif generation == self._generation and index < len(self._labels):
+            self._pixmaps[index] = pixmap
+            self._labels[index].setPixmap(pixmap)
+            self.page_rendered.emit(index)
+            if not self._shown_first:
+                self._shown_first = True
+                self.pages_ready.emit(len(self._labels))
+        self._pump()
+
+    def _render_failed(self, exc: BaseException) -> None:
+        self._job = None
+        if self._closed:
+            return
+        self.status.setText(tr("无法显示页面：") + str(exc))
+
+    # -- save, print, issue --------------------------------------------------------------
+
+    def suggested_name(self) -> str:
+        return f"{documents.KIND_LABELS_ZH[self.kind]}-{self.ticket.number}.pdf"
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
+        """The file the PDF goes to, or "" (tests replace this)."""
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getSaveFileName(parent, tr("另存为 PDF"),
+                                              str(Path(folder) / suggested), "PDF (*.pdf)")
+        return path
+
+    def save_as(self) -> None:
+        if self.doc is None:
+            return
+        path = self.ask_save_path(self, self.suggested_name())
+        if not path:
+            return
+        target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+        data = self.doc.pages.data
+        tasks.run(lambda: _write_file(target, data), lambda _r: self._saved(target),
+                  self._show_error)
+
+    def _saved(self, target: Path) -> None:
+        if self._closed:
+            return
+        self.status.setText(tr("已保存：") + str(target))
+        self.saved.emit(str(target))
+
+    def make_printer(self) -> QPrinter:
+        """A printer set up for this document: paper from its first page, named after it."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.suggested_name()[:-4])
+        if self.doc is not None and self.doc.pages.sizes:
+            size, orientation = page_size_of(self.doc.pages.sizes[0])
+            printer.setPageSize(size)
+            printer.setPageOrientation(orientation)
+        printer.setFullPage(True)  # the PDF carries its own margins
+        printer.setFromTo(0, 0)
+        return printer
+
+    @classmethod
+    def ask_print(cls, parent: PdfPreviewDialog, printer: QPrinter) -> bool:
+        """Ask where and how to print (tests replace this).
+
+        Returns True when ``printer`` is set up and printing may start now. The real
+        print dialog is window-modal and opened with ``open()``: it returns False at
+        once and starts printing itself when the person accepts it.
+        """
+        dialog = QPrintDialog(printer, parent)
+        dialog.setObjectName("printDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setMinMax(1, max(1, parent.page_count()))
+        dialog.accepted.connect(lambda: parent.print_to(printer))
+        dialog.open()
+        return False
+
+    def print_document(self) -> None:
+        if self.doc is None or self._printing:
+            return
+        printer = self.make_printer()
+        self._printer = printer  # kept alive while the dialog is open
+        if self.ask_print(self, printer):
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Print the document on an accepted printer, off the GUI thread."""
+        if self.doc is None:
+            return
+        data = self.doc.pages.data
+        first, last = printer.fromPage(), printer.toPage()
+        if first > 0 and (first > 1 or last < self.page_count()):
+            data = _page_range(data, first - 1, (last or self.page_count()) - 1)
+        self._printing = True
+        self.print_button.setEnabled(False)
+        self.status.setText(tr("正在打印…"))
+        tasks.run(lambda: print_pdf(data, printer), self._printed, self._print_failed)
+
+    def _printed(self, count: int) -> None:
+        self._printing = False
+        if self._closed:
+            return
+        self.print_button.setEnabled(True)
+        self.status.setText(tr("已发送到打印机：{0} 页").format(count))
+        self.printed.emit(count)
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self._printing = False
+        if self._closed:
+            return
+        self.print_button.setEnabled(True)
+        self.status.clear()
+        self._show_error(exc)
+
+    def ask_issue(self) -> IssueNoticeDialog | None:
+        """Ask who the notice goes to (a small dialog); issue it when accepted."""
+        if self.doc is None or self.kind not in NOTICE_KINDS:
+            return None
+        dialog = IssueNoticeDialog(self.kind, self.doc.departments, self.doc.recipients, self)
+        dialog.accepted.connect(lambda: self.issue(dialog.recipients()))
+        dialog.open()
+        return dialog
+
+    def issue(self, recipients: list[str]) -> None:
+        """Record that the notice went out to ``recipients`` (refused with a message)."""
+        if self.doc is None or self.person is None:
+            return
+        db, kind, ticket_id, actor = self.db, self.kind, self.ticket.id, self.person.id
+        version = self.doc.version
+        self.issue_button.setEnabled(False)
+        tasks.run(lambda: documents.issue_notice(db, kind, ticket_id, actor, recipients,
+                                                 expected_version=version),
+                  self._issued, self._issue_refused)
+
+    def _issued(self, detail: tickets.TicketDetail) -> None:
+        if self._closed:
+            return
+        self.issued.emit(detail)
+        self.reload()
+        self.status.setText(tr("已签发并记录。"))
+
+    def _issue_refused(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self._update_issue_button(self.doc is not None)
+        self._show_error(exc, "issueRefused")
+
+    def _show_error(self, exc: BaseException, name: str = "errorBox") -> None:
+        text = str(exc) if isinstance(exc, DeskError) else \
+            tr("出现意外错误（{0}），详情已写入日志。").format(type(exc).__name__)
+        if not isinstance(exc, DeskError):
+            log.error("unexpected error in the preview", exc_info=exc)
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Desk"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName(name)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def done(self, result: int) -> None:
+        self._shutdown()
+        super().done(result)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        self._shutdown()
+        super().closeEvent(event)
+
+    def _shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.doc is not None:
+            self.doc.pages.close()  # waits for a page being rendered; later ones fail
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise DeskError(f"无法写入 {target}：{exc.strerror}",
+                        f"Cannot write {target}: {exc.strerror}") from exc
+
+
+def _page_range(data: bytes, first: int, last: int) -> bytes:
+    """A PDF holding pages ``first``..``last`` (from 0) of ``data``."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter()
+    for i in range(max(0, first), min(last, len(reader.pages) - 1) + 1):
+        writer.add_page(reader.pages[i])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class IssueNoticeDialog(QDialog):
+    """Who a notice goes to: the departments (ticked as suggested) and anyone else."""
+
+    def __init__(self, kind: str, departments: Sequence[str], suggested: Sequence[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("issueNotice")
+        self.setWindowTitle((tr("签发") if kind == "start-notice" else tr("发送"))
+                            + f"《{kind_label(kind)}》")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("发送对象（勾选部门）：")))
+        self.list = QListWidget()
+        self.list.setObjectName("recipientList")
+        names = list(dict.fromkeys([*suggested, *departments]))
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in suggested
+                               else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.list.setMaximumHeight(max(60, min(220, 24 * len(names) + 8)))
+        layout.addWidget(self.list)
+        layout.addWidget(QLabel(tr("其他发送对象（用“、”分隔）：")))
+        self.other = QLineEdit()
+        self.other.setObjectName("recipientOther")
+        self.other.setPlaceholderText(tr("例如：客户服务部、总经理办公室"))
+        layout.addWidget(self.other)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setObjectName("issueOk")
+        self.ok_button.setText(tr("签发") if kind == "start-notice" else tr("发送"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(380, self.sizeHint().height())
+
+    def recipients(self) -> list[str]:
+        ticked = [self.list.item(i).text() for i in range(self.list.count())
+                  if self.list.item(i).checkState() == Qt.CheckState.Checked]
+        typed = [x.strip() for x in self.other.text().replace(",", "、").replace("，", "、")
+                 .replace(";", "、").replace("；", "、").split("、")]
+        return list(dict.fromkeys([*ticked, *(x for x in typed if x)]))
+
+
+# -- the 文档 menu -------------------------------------------------------------------------
+
+
+class DocumentMenu(QMenu):
+    """"文档(&D)": the documents of the selected ticket, greyed with a reason by state.
+
+    Signals:
+        preview_requested(str): a document kind was chosen.
+    """
+
+    preview_requested = Signal(str)
+
+    def __init__(self, current: Callable[[], TicketRef | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(tr("文档(&D)"), parent)
+        self.setObjectName("documentMenu")
+        self.setToolTipsVisible(True)
+        self.current = current
+        self.document_actions: dict[str, QAction] = {}
+        for kind in MENU_ORDER:
+            action = QAction(kind_label(kind) + "…", self)
+            action.setObjectName(f"document_{kind}")
+            action.triggered.connect(lambda _checked=False, k=kind: self.preview_requested.emit(k))
+            self.addAction(action)
+            self.document_actions[kind] = action
+        self.aboutToShow.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Enable the documents that fit the selected ticket's state."""
+        ticket = self.current()
+        if ticket is None:
+            for action in self.document_actions.values():
+                action.setEnabled(False)
+                action.setToolTip(tr("请先在列表中选择一个故障。"))
+            return
+        for kind, enabled, reason in documents.available_documents(ticket.status):
+            action = self.document_actions.get(kind)
+            if action is not None:
+                action.setEnabled(enabled)
+                action.setToolTip(tr(reason) if reason else kind_label(kind))
+
+
+# -- batch export --------------------------------------------------------------------------
+
+
+@dataclass
+class BatchReport:
+    """What a batch export did."""
+
+    total: int
+    written: list[Path] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (number, message)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (number, kind, why)
+    cancelled: bool = False
+    done_tickets: int = 0
+
+
+def unique_path(folder: Path, stem: str) -> Path:
+    """``folder/stem.pdf``, or ``stem (1).pdf``, ``stem (2).pdf``… if taken."""
+    candidate = folder / f"{stem}.pdf"
+    n = 0
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"{stem} ({n}).pdf"
+    return candidate
+
+
+def write_new(folder: Path, stem: str, data: bytes) -> Path:
+    """Write ``data`` to a new file (never over an existing one); no partial file left."""
+    while True:
+        target = unique_path(folder, stem)
+        try:
+            with open(target, "xb") as f:
+                try:
+                    f.write(data)
+                except BaseException:
+                    f.close()
+                    target.unlink(missing_ok=True)
+                    raise
+            return target
+        except FileExistsError:
+            continue  # someone took the name between the check and the open
+
+
+class _BatchSignals(QObject):
+    progress = Signal(int, int, str)  # tickets done, tickets in all, the number just done
+    finished = Signal(object)  # BatchReport
+
+
+class BatchExportJob(QRunnable):
+    """One worker looping over the tickets; Cancel is checked between tickets."""
+
+    def __init__(self, db: Database, ticket_refs: Sequence[TicketRef], kinds: Sequence[str],
+                 folder: Path) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.db, self.tickets, self.kinds, self.folder = db, list(ticket_refs), list(kinds), folder
+        self.signals = _BatchSignals()
+        self.cancel = threading.Event()
+        self.done = threading.Event()
+        self.report = BatchReport(total=len(self.tickets))
+
+    def run(self) -> None:
+        report = self.report
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for n, ticket in enumerate(self.tickets, 1):
+                if self.cancel.is_set():
+                    report.cancelled = True
+                    break
+                self._one(ticket, report)
+                report.done_tickets = n
+                self.signals.progress.emit(n, len(self.tickets), ticket.number)
+        except OSError as exc:
+            report.failures.append(("", tr("无法创建文件夹 {0}：{1}").format(
+                self.folder, exc.strerror)))
+        finally:
+            self.done.set()
+            self.signals.finished.emit(report)
+
+    def _one(self, ticket: TicketRef, report: BatchReport) -> None:
+        allowed = {k: (ok, why) for k, ok, why in documents.available_documents(ticket.status)}
+        for kind in self.kinds:
+            ok, why = allowed.get(kind, (True, ""))
+            if not ok:
+                report.skipped.append((ticket.number, kind, why))
+                continue
+            try:
+                data = documents.render(self.db, kind, ticket.id)
+                report.written.append(write_new(self.folder, f"{kind}-{ticket.number}", data))
+            except DeskError as exc:
+                report.failures.append((ticket.number, f"{kind_label(kind)}：{exc}"))
+            except OSError as exc:
+                report.failures.append((ticket.number, tr("{0}：无法写入（{1}）").format(
+                    kind_label(kind), exc.strerror)))
+            except Exception as exc:  # one damaged ticket must not stop the batch
+                log.error("batch export: %s %s failed", ticket.number, kind, exc_info=exc)
+                report.failures.append((ticket.number, tr(
+                    "{0}：无法生成文档（{1}），详情已写入日志").format(kind_label(kind),
+                                                         type(exc).__name__)))
+
+
+class BatchExportDialog(QDialog):
+    """Export chosen documents of the selected tickets into a folder.
+
+    Signals:
+        finished_export(object): the ``BatchReport`` once the worker stopped.
+    """
+
+    finished_export = Signal(object)
+
+    def __init__(self, db: Database, ticket_refs: Sequence[TicketRef],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("batchExport")
+        self.setWindowTitle(tr("批量导出文档"))
+        self.db = db
+        self.tickets = list(ticket_refs)
+        self.job: BatchExportJob | None = None
+        self.report: BatchReport | None = None
+        self._close_when_done = False
+
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(tr("已选择 {0} 个故障。").format(len(self.tickets)))
+        self.summary.setObjectName("batchSummary")
+        layout.addWidget(self.summary)
+        kinds_box = QFrame()
+        kinds_box.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(kinds_box)
+        grid.addWidget(QLabel(tr("导出哪些文档：")), 0, 0, 1, 2)
+        self.kind_boxes: dict[str, QCheckBox] = {}
+        for i, kind in enumerate(MENU_ORDER):
+            box = QCheckBox(kind_label(kind))
+            box.setObjectName(f"batch_{kind}")
+            box.setChecked(kind == "record")
+            box.toggled.connect(lambda _on: self._update_buttons())
+            grid.addWidget(box, 1 + i // 2, i % 2)
+            self.kind_boxes[kind] = box
+        note = QLabel(tr("不适用于故障当前状态的文档会被跳过。"))
+        note.setStyleSheet("color: #616161;")
+        grid.addWidget(note, 4, 0, 1, 2)
+        layout.addWidget(kinds_box)
+
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(QLabel(tr("保存到：")))
+        self.folder = QLineEdit(str(Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)) / "Desk"))
+        self.folder.setObjectName("batchFolder")
+        self.folder.textChanged.connect(lambda _t: self._update_buttons())
+        folder_row.addWidget(self.folder, 1)
+        self.choose_button = QPushButton(tr("选择…"))
+        self.choose_button.setObjectName("batchChoose")
+        self.choose_button.clicked.connect(self.choose_folder)
+        folder_row.addWidget(self.choose_button)
+        layout.addLayout(folder_row)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("batchProgress")
+        self.progress.setRange(0, max(1, len(self.tickets)))
+        self.progress.setValue(0)
+        self.progress.setFormat(tr("%v / %m 个故障"))
+        layout.addWidget(self.progress)
+        self.failures = QListWidget()
+        self.failures.setObjectName("batchFailures")
+        self.failures.hide()
+        layout.addWidget(self.failures, 1)
+
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton(tr("打开文件夹"))
+        self.open_button.setObjectName("batchOpenFolder")
+        self.open_button.clicked.connect(lambda: self.open_folder(Path(self.folder.text())))
+        self.open_button.hide()
+        self.export_button = QPushButton(tr("导出"))
+        self.export_button.setObjectName("batchStart")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(tr("取消"))
+        self.cancel_button.setObjectName("batchCancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = QPushButton(tr("关闭"))
+        self.close_button.setObjectName("batchClose")
+        self.close_button.clicked.connect(self.reject)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        for b in (self.export_button, self.cancel_button, self.close_button):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.cancel_button.setEnabled(False)
+        self._update_buttons()
+        self.resize(520, self.sizeHint().height())
+
+    def chosen_kinds(self) -> list[str]:
+        return [k for k, box in self.kind_boxes.items() if box.isChecked()]
+
+    def _update_buttons(self) -> None:
+        running = self.job is not None
+        self.export_button.setEnabled(not running and bool(self.tickets)
+                                      and bool(self.chosen_kinds())
+                                      and bool(self.folder.text().strip()))
+
+    @classmethod
+    def ask_folder(cls, parent: QWidget, start: str) -> str:
+        """The folder the files go to, or "" (tests replace this)."""
+        return QFileDialog.getExistingDirectory(parent, tr("选择导出文件夹"), start)
+
+    @classmethod
+    def open_folder(cls, folder: Path) -> None:
+        """Show the folder in the system's file manager (tests replace this)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def choose_folder(self) -> None:
+        folder = self.ask_folder(self, self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def start(self) -> None:
+        if self.job is not None or not self.export_button.isEnabled():
+            return
+        self.report = None
+        self.failures.clear()
+        self.failures.hide()
+        self.open_button.hide()
+        self.progress.setValue(0)
+        job = BatchExportJob(self.db, self.tickets, self.chosen_kinds(),
+                             Path(self.folder.text().strip()).expanduser())
+        job.signals.progress.connect(self._progress)
+        job.signals.finished.connect(self._finished)
+        self.job = job
+        for box in self.kind_boxes.values():
+            box.setEnabled(False)
+        self.folder.setEnabled(False)
+        self.choose_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.summary.setText(tr("正在导出…"))
+        self._update_buttons()
+        QThreadPool.globalInstance().start(job)
+
+    def cancel(self) -> None:
+        """Stop after the ticket being written (no partial file is left)."""
+        if self.job is not None:
+            self.job.cancel.set()
+            self.cancel_button.setEnabled(False)
+            self.summary.setText(tr("正在取消…"))
+
+    def _progress(self, done: int, total: int, number: str) -> None:
+        self.progress.setValue(done)
+        if self.job is not None and not self.job.cancel.is_set():
+            self.summary.setText(tr("正在导出：{0}（{1}/{2}）").format(number, done, total))
+
+    def _finished(self, report: BatchReport) -> None:
+        self.job = None
+        self.report = report
+        for box in self.kind_boxes.values():
+            box.setEnabled(True)
+        self.folder.setEnabled(True)
+        self.choose_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self._update_buttons()
+        text = tr("已导出 {0} 个文件").format(len(report.written))
+        if report.cancelled:
+            text = tr("已取消（处理了 {0}/{1} 个故障）。").format(report.done_tickets,
+                                                           report.total) + text
+        if report.failures:
+            text += tr("，{0} 个失败").format(len(report.failures))
+        if report.skipped:
+            text += tr("，{0} 份因状态不适用而跳过").format(len(report.skipped))
+        self.summary.setText(text + tr("。"))
+        self.summary.setStyleSheet("color: #c62828;" if report.failures else "")
+        for number, message in report.failures:
+            self.failures.addItem(f"{number}：{message}" if number else message)
+        self.failures.setVisible(bool(report.failures))
+        self.open_button.setVisible(bool(report.written))
+        self.finished_export.emit(report)
+        if self._close_when_done:
+            super().reject()
+
+    def reject(self) -> None:
+        if self.job is not None:  # Esc or close while running: cancel, close when stopped
+            self._close_when_done = True
+            self.cancel()
+            return
+        super().reject()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        if self.job is not None:
+            self._close_when_done = True
+            self.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+# -- the main window -----------------------------------------------------------------------
+
+
+class DocumentActions(QObject):
+    """The documents' menu and actions in the main window.
+
+    Signals:
+        preview_opened(object): a ``PdfPreviewDialog`` was opened.
+        batch_opened(object): a ``BatchExportDialog`` was opened.
+    """
+
+    preview_opened = Signal(object)
+    batch_opened = Signal(object)
+
+    def __init__(self, window: MainWindow, db: Database) -> None:
+        super().__init__(window)
+        self.setObjectName("documentActions")
+        self.window, self.db = window, db
+        self.menu = DocumentMenu(self.current_ticket, window)
+        self.menu.preview_requested.connect(self.open_preview)
+        self.preview_action = QAction(tr("预览与打印…"), window)
+        self.preview_action.setObjectName("actionPreview")
+        self.preview_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.preview_action.setToolTip(tr("预览所选故障当前最相关的文档（Ctrl+P）"))
+        self.preview_action.triggered.connect(self.preview_relevant)
+        self.batch_action = QAction(tr("批量导出…"), window)
+        self.batch_action.setObjectName("actionBatchExport")
+        self.batch_action.triggered.connect(self.open_batch)
+        first = self.menu.actions()[0] if self.menu.actions() else None
+        self.menu.insertAction(first, self.preview_action)
+        self.menu.insertSeparator(first)
+        self.menu.addSeparator()
+        self.menu.addAction(self.batch_action)
+        window.addAction(self.preview_action)  # Ctrl+P works wherever the focus is
+        window.menuBar().addMenu(self.menu)
+        table = window.table
+        table.selectionModel().selectionChanged.connect(lambda *_a: self.update_enabled())
+        table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_enabled())
+        window.model.modelReset.connect(self.update_enabled)
+        self.previews: list[PdfPreviewDialog] = []
+        self.update_enabled()
+
+    def current_ticket(self) -> TicketRef | None:
+        index = self.window.table.currentIndex()
+        row = self.window.model.row_at(index.row()) if index.isValid() else None
+        return TicketRef(row.id, row.number, row.status) if row is not None else None
+
+    def selected_tickets(self) -> list[TicketRef]:
+        rows = sorted(i.row() for i in self.window.table.selectionModel().selectedRows())
+        refs = []
+        for r in rows:
+            row = self.window.model.row_at(r)
+            if row is not None:
+                refs.append(TicketRef(row.id, row.number, row.status))
+        return refs
+
+    def update_enabled(self) -> None:
+        current = self.current_ticket()
+        self.preview_action.setEnabled(current is not None)
+        self.batch_action.setEnabled(bool(self.selected_tickets()))
+        self.menu.refresh()
+
+    def relevant_kind(self, ticket: TicketRef) -> str:
+        kind = RELEVANT.get(ticket.status, "record")
+        allowed = {k for k, ok, _why in documents.available_documents(ticket.status) if ok}
+        return kind if kind in allowed else "record"
+
+    def preview_relevant(self) -> PdfPreviewDialog | None:
+        ticket = self.current_ticket()
+        if ticket is None:
+            self.window.statusBar().showMessage(tr("请先在列表中选择一个故障。"), 5000)
+            return None
+        return self.open_preview(self.relevant_kind(ticket))
+
+    def open_preview(self, kind: str) -> PdfPreviewDialog | None:
+        ticket = self.current_ticket()
+        if ticket is None:
+            return None
+        dialog = PdfPreviewDialog(self.db, kind, ticket, self.window.person, self.window)
+        dialog.issued.connect(lambda _d: self.window.refresh())
+        dialog.destroyed.connect(lambda _o=None, d=dialog: self._forget(d))
+        self.previews.append(dialog)
+        dialog.show()
+        self.preview_opened.emit(dialog)
+        return dialog
+
+    def _forget(self, dialog: PdfPreviewDialog) -> None:
+        with contextlib.suppress(ValueError):
+            self.previews.remove(dialog)
+
+    def open_batch(self) -> BatchExportDialog | None:
+        refs = self.selected_tickets()
+        if not refs:
+            self.window.statusBar().showMessage(tr("请先在列表中选择要导出的故障。"), 5000)
+            return None
+        dialog = BatchExportDialog(self.db, refs, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.batch_opened.emit(dialog)
+        return dialog
+
+
+def install_documents(window: MainWindow, db: Database) -> DocumentActions:
+    """Add the 文档 menu, 批量导出… and Ctrl+P (preview) to the main window."""
+    return DocumentActions(window, db)
+
+
+__all__ = [
+    "BatchExportDialog",
+    "BatchReport",
+    "DocumentActions",
+    "DocumentMenu",
+    "IssueNoticeDialog",
+    "PdfPages",
+    "PdfPreviewDialog",
+    "ThumbnailModel",
+    "TicketRef",
+    "install_documents",
+    "print_pdf",
+    "unique_path",
+    "write_new",
+]
