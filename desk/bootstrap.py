@@ -15,6 +15,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from desk import calendar as workcal
+from desk import notify
 from desk.backup import auto_backup, check_sqlite_file, sqlite_path
 from desk.backup import storage_warning as storage_warning  # re-exported for the window
 from desk.config import Config
@@ -53,6 +54,7 @@ def open_database(
         if upgrade:
             schema.upgrade(db.engine)
             db.write(workcal.seed_from_package)
+            db.write(notify.seed_default_rules)
         else:
             schema.check_not_newer(db.engine)
     except schema.SchemaTooNewError as exc:

@@ -33,6 +33,9 @@ DEMO_PEOPLE: list[tuple[str, str, str, set[Role], str]] = [
     ("FIN007", "吴会计", "财务部", {R.REPORTER, R.VERIFIER}, "138-0000-0007"),
 ]
 
+# department heads (Department.head_id), told at once when a fault stops their business
+DEMO_HEADS = {"销售部": "BIZ006", "信息技术部": "LEAD01", "财务部": "FIN007", "运维部": "OP003"}
+
 
 @dataclass(frozen=True)
 class DemoFault:
@@ -113,6 +116,10 @@ def ensure_people(db: Database) -> dict[str, int]:
             if person.password_hash is None:  # so the window can be signed into
                 person.password_hash = password_hash
             ids[no] = person.id
+        for dept_name, head_no in DEMO_HEADS.items():  # told first when business stops
+            department = people.ensure_department(session, dept_name)
+            if department.head_id is None:
+                department.head_id = ids[head_no]
         return ids
 
     return db.write(work)
