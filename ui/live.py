@@ -1,0 +1,428 @@
+"""Live updates in the window: other desks' changes, presence, the connection state.
+
+``LiveUpdates`` runs ``desk.live.TicketListener`` (PostgreSQL) or
+``desk.live.DataVersionWatcher`` (SQLite) in a dedicated ``QThread``: a worker object
+moved to that thread polls with a short timeout in a loop until its stop flag is set,
+so ``stop()`` ends it within a fraction of a second (``thread.quit``/``wait``). The
+same worker sends this desk's presence heartbeat (``desk.presence``) and reads who
+else is on the ticket, so the GUI thread never waits on the database for either.
+Everything it learns reaches the GUI thread as queued signals.
+
+``LiveBinding`` hooks a ``MainWindow`` up to it: the queue reloads (keeping the
+selection) and the open ticket reloads when another desk changes it — unless the
+panel holds unsaved edits, then a bar says "此故障已被他人更新"; the status bar shows
+"数据库连接中断，正在重连…" while the connection is down; a label above the ticket
+says who else is looking at it or editing it. The new-fault form is never touched.
+
+LiveUpdates signals:
+    ticket_changed(int, int): ticket id and its new version, changed at any desk.
+    resync(): something changed that cannot be itemised; reload every view.
+    connection_lost(): the database cannot be reached; the worker keeps retrying.
+    connection_restored(): reachable again (a ``resync`` follows).
+    listening(): the first connection is up; changes from now on are announced.
+    presence_changed(int, object): a ticket id and [(name, editing), ...] of the
+        people at other desks on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk import live, presence, tickets
+from desk.db import Database
+from desk.errors import DeskError
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 0.2  # seconds: how long stop() may have to wait for the worker
+HEARTBEAT_MS = 10_000
+RECONNECT_DELAY = 0.5
+
+
+def new_desk_id() -> str:
+    """A name for this running window in ``presence`` (host name + random part)."""
+    return f"{socket.gethostname()[:40]}-{uuid.uuid4().hex[:12]}"
+
+
+class _Worker(QObject):
+    """The loop in the live thread; talks to the GUI only through signals."""
+
+    changed = Signal(int, int)
+    resync = Signal()
+    lost = Signal()
+    restored = Signal()
+    listening = Signal()
+    presence = Signal(int, object)
+    finished = Signal()
+
+    def __init__(self, db: Database, desk_id: str, poll_timeout: float) -> None:
+        super().__init__()
+        self.db = db
+        self.desk_id = desk_id
+        self.poll_timeout = poll_timeout
+        self.url = db.engine.url.render_as_string(hide_password=False)
+        self.stop_flag = threading.Event()
+        self.beat_now = threading.Event()
+        self._lock = threading.Lock()
+        self._state: tuple[int | None, int | None, bool] = (None, None, False)
+        self._present = False  # a presence row may exist for this desk
+
+    def set_presence(self, person_id: int | None, ticket_id: int | None, editing: bool) -> None:
+        """Called from the GUI thread; the worker sends it at its next turn."""
+        with self._lock:
+            self._state = (person_id, ticket_id, editing)
+        self.beat_now.set()
+
+    def _open(self) -> live.TicketListener | live.DataVersionWatcher:
+        if self.db.backend == "postgresql":
+            return live.TicketListener(self.url, reconnect_delay=RECONNECT_DELAY)
+        return live.DataVersionWatcher(self.url)
+
+    @Slot()
+    def run(self) -> None:
+        source: live.TicketListener | live.DataVersionWatcher | None = None
+        lost = False
+        first = True
+        try:
+            while not self.stop_flag.is_set():
+                if source is None:
+                    try:
+                        source = self._open()
+                    except Exception as exc:  # noqa: BLE001 - keep retrying, never die
+                        log.info("live updates: cannot connect: %s", exc)
+                        if not lost:
+                            lost = True
+                            self.lost.emit()
+                        self.stop_flag.wait(RECONNECT_DELAY)
+                        continue
+                    if first:
+                        first = False
+                        self.listening.emit()
+                    if lost:
+                        lost = False
+                        self.restored.emit()
+                        self.resync.emit()
+                    self.beat_now.set()
+                lost, source = self._turn(source, lost)
+        finally:
+            self._leave()
+            if source is not None:
+                source.close()
+            self.finished.emit()
+
+    def _turn(
+        self, source: live.TicketListener | live.DataVersionWatcher, lost: bool
+    ) -> tuple[bool, live.TicketListener | live.DataVersionWatcher | None]:
+        listener = source if isinstance(source, live.TicketListener) else None
+        before = listener.backend_pid if listener else None
+        try:
+            notices = source.poll(self.poll_timeout)
+        except Exception as exc:  # noqa: BLE001 - a broken source is reopened
+            log.info("live updates: polling failed: %s", exc)
+            source.close()
+            if not lost:
+                self.lost.emit()
+            return True, None
+        if listener is not None:
+            after = listener.backend_pid
+            if after is None:
+                if not lost:
+                    lost = True
+                    self.lost.emit()
+            elif after != before:  # reconnected (perhaps within one poll)
+                if not lost:
+                    self.lost.emit()
+                lost = False
+                self.restored.emit()
+        for notice in notices:
+            if isinstance(notice, live.TicketChange):
+                self.changed.emit(notice.ticket_id, notice.version)
+            else:
+                self.resync.emit()
+        if self.beat_now.is_set() or notices:
+            self._beat(send=self.beat_now.is_set())
+        return lost, source
+
+    def _beat(self, send: bool) -> None:
+        self.beat_now.clear()
+        with self._lock:
+            person_id, ticket_id, editing = self._state
+        try:
+            if send:
+                if person_id is None:
+                    self._leave()
+                else:
+                    presence.heartbeat(self.db, self.desk_id, person_id, ticket_id, editing)
+                    self._present = True
+            others = presence.others_on(self.db, ticket_id, self.desk_id) if ticket_id else []
+        except DeskError as exc:
+            log.info("presence heartbeat failed: %s", exc.en)
+            return
+        self.presence.emit(ticket_id or 0, others)
+
+    def _leave(self) -> None:
+        if not self._present:
+            return
+        try:
+            presence.leave(self.db, self.desk_id)
+            self._present = False
+        except DeskError as exc:
+            log.info("presence: could not leave: %s", exc.en)
+
+
+class LiveUpdates(QObject):
+    """Changes from other desks, as signals on the GUI thread (see the module docstring)."""
+
+    ticket_changed = Signal(int, int)
+    resync = Signal()
+    connection_lost = Signal()
+    connection_restored = Signal()
+    listening = Signal()
+    presence_changed = Signal(int, object)
+
+    def __init__(self, db: Database, desk_id: str | None = None, *,
+                 poll_timeout: float = POLL_TIMEOUT, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desk_id = desk_id or new_desk_id()
+        self._db = db
+        self._poll_timeout = poll_timeout
+        self._thread: QThread | None = None
+        self._worker: _Worker | None = None
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        worker = _Worker(self._db, self.desk_id, self._poll_timeout)
+        thread = QThread()
+        thread.setObjectName("liveUpdates")
+        worker.moveToThread(thread)
+        worker.changed.connect(self.ticket_changed)
+        worker.resync.connect(self.resync)
+        worker.lost.connect(self.connection_lost)
+        worker.restored.connect(self.connection_restored)
+        worker.listening.connect(self.listening)
+        worker.presence.connect(self.presence_changed)
+        worker.finished.connect(thread.quit)
+        thread.started.connect(worker.run)
+        self._worker, self._thread = worker, thread
+        thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def set_presence(self, person_id: int | None, ticket_id: int | None, editing: bool) -> None:
+        """This desk's person, ticket and editing state; sent by the worker at once."""
+        if self._worker is not None:
+            self._worker.set_presence(person_id, ticket_id, editing)
+
+    def stop(self, timeout_ms: int = 15_000) -> bool:
+        """Stop the worker (it leaves the presence table) and wait for its thread."""
+        worker, thread = self._worker, self._thread
+        if worker is None or thread is None:
+            return True
+        worker.stop_flag.set()
+        thread.quit()
+        done = thread.wait(timeout_ms)
+        if not done:
+            log.error("live-update thread did not stop within %d ms", timeout_ms)
+            return False
+        self._worker = self._thread = None
+        return True
+
+
+class LiveBinding(QObject):
+    """A ``MainWindow`` kept current by ``LiveUpdates`` (see the module docstring)."""
+
+    def __init__(self, window: MainWindow, *, heartbeat_ms: int = HEARTBEAT_MS,
+                 poll_timeout: float = POLL_TIMEOUT) -> None:
+        super().__init__(window)
+        self.window = window
+        self.live = LiveUpdates(window.db, poll_timeout=poll_timeout, parent=self)
+        self.last_reload = 0.0
+
+        self.presence_label = QLabel()
+        self.presence_label.setObjectName("presenceLabel")
+        self.presence_label.setStyleSheet("color: #1565c0;")
+        self.stale_bar = QWidget()
+        self.stale_bar.setObjectName("staleBar")
+        self.stale_bar.setStyleSheet("background: #fff3e0;")
+        bar = QHBoxLayout(self.stale_bar)
+        bar.setContentsMargins(6, 2, 6, 2)
+        self.stale_label = QLabel(self.tr("此故障已被他人更新"))
+        self.stale_label.setObjectName("staleMessage")
+        self.stale_reload = QPushButton(self.tr("重新载入"))
+        self.stale_reload.setObjectName("staleReload")
+        self.stale_reload.clicked.connect(self.reload_panel)
+        bar.addWidget(self.stale_label, 1)
+        bar.addWidget(self.stale_reload)
+        self.stale_bar.setVisible(False)
+        self._wrap_right_side()
+
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("connectionStatus")
+        self.connection_label.setStyleSheet("color: #c62828;")
+        window.statusBar().addPermanentWidget(self.connection_label)
+
+        self.live.ticket_changed.connect(self.on_ticket_changed)
+        self.live.resync.connect(self.on_resync)
+        self.live.connection_lost.connect(self.on_connection_lost)
+        self.live.connection_restored.connect(self.on_connection_restored)
+        self.live.presence_changed.connect(self.on_presence)
+        window.table.selectionModel().currentRowChanged.connect(self._row_switched)
+        window.stack.currentChanged.connect(lambda _i: self.beat())
+        window.person_box.currentIndexChanged.connect(lambda _i: self.beat())
+
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setObjectName("presenceHeartbeat")
+        self.heartbeat.setInterval(heartbeat_ms)
+        self.heartbeat.timeout.connect(self.beat)
+
+    def _wrap_right_side(self) -> None:
+        """Put the presence label and the stale bar above the ticket panel."""
+        w = self.window
+        index = w.splitter.indexOf(w.stack)
+        right = QWidget()
+        right.setObjectName("rightSide")
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        sizes = w.splitter.sizes()
+        column.addWidget(self.presence_label)
+        column.addWidget(self.stale_bar)
+        w.splitter.insertWidget(index, right)
+        column.addWidget(w.stack, 1)  # taken out of the splitter, into the column
+        w.splitter.setSizes(sizes)
+
+    def start(self) -> None:
+        self.live.start()
+        self.heartbeat.start()
+        self.beat()
+
+    def stop(self) -> None:
+        self.heartbeat.stop()
+        self.live.stop()
+
+    # -- presence ---------------------------------------------------------------------
+
+    def _row_switched(self, *_args: object) -> None:
+        if not getattr(self.window, "_live_reloading", False):
+            self.stale_bar.setVisible(False)  # another ticket: its panel is fresh
+        self.beat()
+
+    def shown_ticket(self) -> int | None:
+        w = self.window
+        if w.stack.currentWidget() is not w.panel or w.panel.detail is None:
+            return None
+        return int(w.panel.detail.id)
+
+    def panel_has_unsaved_changes(self) -> bool:
+        panel: Any = self.window.panel
+        check = getattr(panel, "has_unsaved_changes", None)
+        if callable(check) and check():
+            return True
+        # an action dialog open on the ticket holds typed input too
+        return any(d.isVisible() for d in panel.findChildren(QDialog))
+
+    def beat(self) -> None:
+        person = self.window.person
+        ticket = self.shown_ticket()
+        self.live.set_presence(person.id if person else None, ticket,
+                               self.panel_has_unsaved_changes() if ticket else False)
+        if ticket is None:
+            self.presence_label.clear()
+
+    def on_presence(self, ticket_id: int, others: list[tuple[str, bool]]) -> None:
+        if ticket_id != (self.shown_ticket() or 0):
+            return
+        parts = [(self.tr("%1 正在编辑") if editing else self.tr("%1 正在查看")).replace("%1", name)
+                 for name, editing in others]
+        self.presence_label.setText("；".join(parts))
+
+    # -- changes from other desks -------------------------------------------------------
+
+    def reload_queue(self) -> None:
+        """Reload the queue with the same query, keeping the selected row."""
+        w = self.window
+        selected = w.selected_ticket_id()
+        w._live_reloading = True
+        try:
+            w.model.set_query(w.build_query())
+            w._update_view_counts()
+            if selected is not None:
+                w.select_ticket(selected)
+        except DeskError as exc:
+            log.info("live reload of the queue failed: %s", exc.en)
+        finally:
+            w._live_reloading = False
+        self.last_reload = time.monotonic()
+
+    def _shown_version(self) -> int | None:
+        detail = self.window.panel.detail
+        return None if detail is None else int(detail.values.get("version") or 0)
+
+    def on_ticket_changed(self, ticket_id: int, version: int) -> None:
+        self.reload_queue()
+        detail = self.window.panel.detail
+        if detail is None or detail.id != ticket_id:
+            return
+        shown = self._shown_version()
+        if shown is not None and shown >= version:
+            return  # this desk's own change, already on screen
+        self._panel_outdated()
+
+    def on_resync(self) -> None:
+        self.reload_queue()
+        detail = self.window.panel.detail
+        if detail is None:
+            return
+        try:
+            current = tickets.get_ticket(self.window.db, detail.id)
+        except DeskError as exc:
+            log.info("live reload of the ticket failed: %s", exc.en)
+            return
+        if current.values.get("version") != detail.values.get("version"):
+            self._panel_outdated()
+
+    def _panel_outdated(self) -> None:
+        if self.panel_has_unsaved_changes():
+            self.stale_bar.setVisible(True)
+            return
+        self.reload_panel()
+
+    def reload_panel(self) -> None:
+        """Show the ticket's saved state (the bar's 重新载入 button, or no edits)."""
+        w = self.window
+        self.stale_bar.setVisible(False)
+        if w.panel.detail is None:
+            return
+        try:
+            w.panel.show_ticket(w.panel.detail.id)
+        except DeskError as exc:
+            log.info("live reload of the ticket failed: %s", exc.en)
+
+    # -- the connection -----------------------------------------------------------------
+
+    def on_connection_lost(self) -> None:
+        self.connection_label.setText(self.tr("数据库连接中断，正在重连…"))
+
+    def on_connection_restored(self) -> None:
+        self.connection_label.clear()
