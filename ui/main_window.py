@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
@@ -41,6 +42,9 @@ from ui.queue_model import COLUMNS, TicketTableModel
 from ui.record_form import NewFaultForm
 from ui.ticket_panel import TicketPanel
 
+if TYPE_CHECKING:
+    from ui.live import LiveBinding
+
 log = logging.getLogger(__name__)
 
 VIEWS = [
@@ -56,7 +60,7 @@ class MainWindow(QMainWindow):
     ticket_saved = Signal(object)
 
     def __init__(self, db: Database, tz: ZoneInfo, db_label: str,
-                 person: PersonView | None = None) -> None:
+                 person: PersonView | None = None, live: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.db = db
@@ -134,6 +138,10 @@ class MainWindow(QMainWindow):
         self.clock.start()
         self._restore_geometry()
         self.apply_query()
+        self.live: LiveBinding | None = None
+        self._live_reloading = False  # a live reload re-selects the row: keep panel and form
+        if live:
+            self.start_live()
         from ui.documents import install_documents  # the 文档 menu, batch export, Ctrl+P
 
         self.document_actions = install_documents(self, db)
@@ -266,6 +274,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _row_changed(self, current: object, _previous: object) -> None:
+        if getattr(self, "_live_reloading", False):
+            return
         ticket_id = self.selected_ticket_id()
         self.stack.setCurrentWidget(self.panel)
         try:
@@ -394,11 +404,27 @@ class MainWindow(QMainWindow):
         if columns is not None:
             self.table.horizontalHeader().restoreState(columns)
 
+    # -- live updates -------------------------------------------------------------------
+
+    def start_live(self, **options: Any) -> LiveBinding:
+        """Follow other desks' changes, presence and the connection (see ui.live)."""
+        from ui.live import LiveBinding
+
+        if self.live is None:
+            self.live = LiveBinding(self, **options)
+            self.live.start()
+        return self.live
+
+    def stop_live(self) -> None:
+        if getattr(self, "live", None) is not None:
+            self.live.stop()  # type: ignore[union-attr]
+
     def closeEvent(self, event: object) -> None:  # noqa: N802
         if self.form is not None and self.form.has_input() and not self.ask_discard(
                 self, self.tr("新故障尚未保存，确定退出吗？")):
             event.ignore()  # type: ignore[attr-defined]
             return
+        self.stop_live()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/splitter", self.splitter.saveState())
