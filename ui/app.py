@@ -1,4 +1,16 @@
-"""Starting the window: the Qt application, translations, the database, the main window."""
+"""Starting the window: the Qt application, translations, the database, signing in,
+the main window with its 管理 menu and settings entry.
+
+The start is a small state machine (``Startup``) driven by signals, so no step blocks
+and a test can walk it: open the database off the GUI thread (a failure offers to
+choose another database in the settings dialog) → the first administrator of an
+empty database, or signing in → the window.
+
+Startup signals:
+    window_ready(object): the ``MainWindow``, shown, with the signed-in person.
+    stopped(int): the start was given up (cancelled sign-in, no database); exit code.
+    dialog_opened(object): a dialog of the start was opened (tests answer it).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +19,22 @@ import os
 import sys
 from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, Qt, QTranslator, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
 
+from desk import auth
 from desk import settings as team_settings
 from desk.bootstrap import open_database
 from desk.config import Config
 from desk.db import Database
-from desk.errors import DeskError
+from desk.errors import DeskError, set_language
+from desk.people import PersonView
+from ui import tasks
 
 log = logging.getLogger(__name__)
+
+DEMO_ACCOUNTS = "IT001 / LEAD01 / CTO01 / DEV002 / OP003 / SALES005 / BIZ006 / ADMIN"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -52,12 +70,12 @@ def install_translations(app: QApplication, language: str) -> list[QTranslator]:
     return loaded
 
 
-def open_window(db: Database, label: str) -> Any:
+def open_window(db: Database, label: str, person: PersonView | None = None) -> Any:
     from ui.main_window import MainWindow
 
     with db.read() as session:
         tz = team_settings.timezone(session)
-    return MainWindow(db, tz, label)
+    return MainWindow(db, tz, label, person)
 
 
 def describe(config: Config) -> str:
@@ -69,21 +87,204 @@ def describe(config: Config) -> str:
     return f"PostgreSQL: {url.render_as_string(hide_password=True)}"
 
 
+def _file_menu(window: QMainWindow) -> Any:
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if menu is not None and action.text().startswith(("文件", "File", "&File")):
+            return menu
+    return window.menuBar().addMenu(window.tr("文件(&F)"))
+
+
+def install_settings_action(window: QMainWindow, config: Config) -> QAction:
+    """Add 设置… to the window's 文件 menu (this computer's language and database)."""
+    from ui.settings_dialog import SettingsDialog
+
+    menu = _file_menu(window)
+    action = QAction(window.tr("设置…"), window)
+    action.setObjectName("actionSettings")
+    before = getattr(window, "switch_user_action", None)
+    if before is not None:
+        menu.insertAction(before, action)
+    else:
+        menu.addAction(action)
+
+    def show() -> None:
+        dialog = SettingsDialog(config, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.settings_dialog = dialog  # type: ignore[attr-defined]
+        dialog.open()
+
+    action.triggered.connect(show)
+    return action
+
+
+class Startup(QObject):
+    """Database → first administrator or sign-in → window, one signal at a time."""
+
+    window_ready = Signal(object)
+    stopped = Signal(int)
+    dialog_opened = Signal(object)
+
+    def __init__(self, config: Config, demo: bool = False,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.demo = demo
+        self.db: Database | None = None
+        self.window: Any = None
+        self.dialog: QDialog | None = None
+        self.admin_menu: Any = None
+
+    # -- the database ---------------------------------------------------------------
+
+    def begin(self) -> None:
+        url, demo = self.config.db_url, self.demo
+
+        def work() -> Database:
+            db = open_database(url)
+            try:
+                if demo:
+                    from desk.demo import add_demo_data, ensure_people, has_tickets
+
+                    if has_tickets(db):
+                        ensure_people(db)  # older demo files: give the people a password
+                    else:
+                        add_demo_data(db)
+            except BaseException:
+                db.dispose()
+                raise
+            return db
+
+        tasks.run(work, self._opened, self._open_failed)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        text = str(exc) if isinstance(exc, DeskError) else QApplication.translate(
+            "Startup", "打开数据库时出现意外错误，详情已写入日志。")
+        box = QMessageBox(QMessageBox.Icon.Critical, "Desk",
+                          QApplication.translate("Startup", "无法打开数据库：") + "\n"
+                          + describe_safely(self.config) + "\n\n" + text)
+        box.setObjectName("databaseErrorBox")
+        choose = box.addButton(QApplication.translate("Startup", "选择其他数据库…"),
+                               QMessageBox.ButtonRole.AcceptRole)
+        choose.setObjectName("chooseDatabaseButton")
+        quit_button = box.addButton(QApplication.translate("Startup", "退出"),
+                                    QMessageBox.ButtonRole.RejectRole)
+        quit_button.setObjectName("quitButton")
+
+        def answered(_code: int) -> None:
+            if box.clickedButton() is choose:
+                self._choose_database()
+            else:
+                self.stopped.emit(1)
+
+        box.finished.connect(answered)
+        self._show(box)
+
+    def _choose_database(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.config)
+
+        def saved(config: Config) -> None:
+            self.config = config
+            self.begin()
+
+        dialog.saved.connect(saved)
+        dialog.rejected.connect(lambda: self.stopped.emit(1))
+        self._show(dialog)
+
+    def _opened(self, db: Database) -> None:
+        self.db = db
+        if auth.needs_first_admin(db) and not auth.has_people(db):
+            self._first_admin()
+        else:
+            self._sign_in()
+
+    # -- who works here -------------------------------------------------------------
+
+    def _first_admin(self) -> None:
+        from ui.sign_in import FirstAdminDialog
+
+        assert self.db is not None
+        dialog = FirstAdminDialog(self.db)
+        dialog.created.connect(self._signed_in)
+        dialog.rejected.connect(self._give_up)
+        self._show(dialog)
+
+    def _sign_in(self) -> None:
+        from ui.sign_in import SignInDialog
+
+        assert self.db is not None
+        hint = ""
+        if self.demo:
+            from desk.demo import DEMO_PASSWORD
+
+            hint = QApplication.translate("Startup", "演示账号：{0}，密码 {1}").format(
+                DEMO_ACCOUNTS, DEMO_PASSWORD)
+        elif auth.needs_first_admin(self.db):
+            hint = QApplication.translate(
+                "Startup", "此数据库还没有可登录的管理员。请用命令 desk passwd <工号> 设置密码。")
+        with self.db.read() as session:
+            organisation = str(team_settings.get(session, "organisation"))
+        dialog = SignInDialog(self.db, hint=hint, organisation=organisation)
+        dialog.signed_in.connect(self._signed_in)
+        dialog.rejected.connect(self._give_up)
+        self._show(dialog)
+
+    def _give_up(self) -> None:
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+        self.stopped.emit(0)
+
+    def _show(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    # -- the window -----------------------------------------------------------------
+
+    def _signed_in(self, person: PersonView) -> None:
+        from ui.admin_dialogs import install_admin_menu
+
+        assert self.db is not None
+        window = open_window(self.db, describe(self.config), person)
+        self.admin_menu = install_admin_menu(window, self.db, person)
+        changed = getattr(window, "person_changed", None)
+        if changed is not None:
+            changed.connect(self.admin_menu.set_person)
+        install_settings_action(window, self.config)
+        self.window = window
+        window.show()
+        self.window_ready.emit(window)
+
+
+def describe_safely(config: Config) -> str:
+    try:
+        return describe(config)
+    except Exception:  # noqa: BLE001 - an unreadable URL is described as typed
+        return config.db_url.split("@")[-1]
+
+
 def run(config: Config, demo: bool = False) -> int:
     app = make_application()
+    set_language(config.language)
     install_translations(app, config.language)
-    try:
-        db = open_database(config.db_url)
-        if demo:
-            from desk.demo import add_demo_data, has_tickets
+    app.setQuitOnLastWindowClosed(False)  # the start's dialogs come and go first
+    startup = Startup(config, demo)
+    result: dict[str, int] = {}
 
-            if not has_tickets(db):
-                add_demo_data(db)
-    except DeskError as exc:
-        QMessageBox.critical(None, "Desk", str(exc))
-        return 1
-    window = open_window(db, describe(config))
-    window.show()
+    def ready(_window: QWidget) -> None:
+        app.setQuitOnLastWindowClosed(True)
+
+    def stopped(code: int) -> None:
+        result["code"] = code
+        app.exit(code)
+
+    startup.window_ready.connect(ready)
+    startup.stopped.connect(stopped)
+    startup.begin()
     code = app.exec()
-    db.dispose()
-    return int(code)
+    if startup.db is not None:
+        startup.db.dispose()
+    return int(result.get("code", code))

@@ -1,0 +1,549 @@
+"""Signing in, the first administrator, the administration dialogs, the settings dialog
+and the start of the window — driven through the real widgets offscreen, then checked
+in the database (and in the settings file and the keyring)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import keyring
+import pytest
+from argon2 import PasswordHasher
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMainWindow
+from sqlalchemy import select
+
+from desk import admin, auth, people, tickets
+from desk.config import load_config, save_settings
+from desk.demo import DEMO_PASSWORD, ensure_people
+from models import CalendarDay, DayKind, FaultLevel, FaultType, Person, Role, Setting, Ticket
+from tests.conftest import type_into
+from ui.admin_dialogs import (
+    CalendarDialog,
+    LimitsDialog,
+    OrganisationDialog,
+    PeopleDialog,
+    install_admin_menu,
+)
+from ui.settings_dialog import SettingsDialog
+from ui.sign_in import FirstAdminDialog, SignInDialog
+
+LEFT = Qt.MouseButton.LeftButton
+SAMPLE = ["IT001", "LEAD01", "CTO01", "DEV002", "OP003", "SALES005"]  # SPEC.md's people
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=8192,
+                                                       parallelism=1))
+
+
+@pytest.fixture
+def db(sqlite_url, make_db):
+    return make_db(sqlite_url)
+
+
+@pytest.fixture
+def ids(db) -> dict[str, int]:
+    return ensure_people(db)
+
+
+@pytest.fixture
+def admin_view(db, ids):
+    return people.get_person(db, ids["ADMIN"])
+
+
+def sign_in_dialog(qtbot, db, **kwargs) -> SignInDialog:
+    dialog = SignInDialog(db, **kwargs)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def attempt(qtbot, dialog: SignInDialog, number: str, password: str) -> None:
+    dialog.employee_no.clear()
+    type_into(qtbot, dialog.employee_no, number)
+    type_into(qtbot, dialog.password, password)
+    qtbot.mouseClick(dialog.sign_in_button, LEFT)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+
+
+# -- signing in ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", SAMPLE)
+def test_each_sample_person_signs_in_through_the_dialog(qtbot, db, ids, number):
+    dialog = sign_in_dialog(qtbot, db)
+    assert dialog.objectName() == "signInDialog"
+    type_into(qtbot, dialog.findChild(type(dialog.employee_no), "employeeNo"), number)
+    type_into(qtbot, dialog.findChild(type(dialog.password), "password"), DEMO_PASSWORD)
+    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+        qtbot.mouseClick(dialog.sign_in_button, LEFT)
+    person = signal.args[0]
+    assert person.id == ids[number] and person.employee_no == number
+    assert not dialog.isVisible()
+    with db.read() as s:
+        assert s.scalar(select(Person.failed_logins).where(Person.employee_no == number)) == 0
+
+
+def test_wrong_password_shows_tries_left_and_clears_the_password(qtbot, db, ids):
+    dialog = sign_in_dialog(qtbot, db)
+    attempt(qtbot, dialog, "IT001", "wrong-password")
+    message = dialog.findChild(type(dialog.message), "signInMessage")
+    assert message.isVisible()
+    assert "还可尝试 4 次" in message.text()
+    assert dialog.password.text() == ""
+    assert dialog.employee_no.text() == "IT001"  # what was typed is kept
+    with db.read() as s:
+        assert s.scalar(select(Person.failed_logins).where(Person.employee_no == "IT001")) == 1
+
+
+def test_fifth_wrong_password_locks_and_says_until_when(qtbot, db, ids, clock):
+    dialog = sign_in_dialog(qtbot, db)
+    for _ in range(5):
+        attempt(qtbot, dialog, "SALES005", "wrong-password")
+    text = dialog.message.text()
+    assert "已暂停登录" in text and "2026-11-27 10:05" in text
+    attempt(qtbot, dialog, "SALES005", DEMO_PASSWORD)  # the right one, still locked
+    assert "2026-11-27 10:05" in dialog.message.text()
+    assert dialog.isVisible()
+    clock.advance(minutes=6)
+    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+        attempt(qtbot, dialog, "SALES005", DEMO_PASSWORD)
+    assert signal.args[0].id == ids["SALES005"]
+
+
+def test_empty_fields_are_refused_without_a_database_call(qtbot, db, ids):
+    dialog = sign_in_dialog(qtbot, db, hint="演示账号：IT001，密码 desk1234")
+    qtbot.mouseClick(dialog.sign_in_button, LEFT)
+    assert "请输入工号和密码" in dialog.message.text()
+    assert dialog.hint.isVisible() and "desk1234" in dialog.hint.text()
+
+
+def test_first_admin_dialog_creates_the_administrator(qtbot, db):
+    assert auth.needs_first_admin(db)
+    dialog = FirstAdminDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    type_into(qtbot, dialog.employee_no, "ROOT01")
+    type_into(qtbot, dialog.name, "陈管理")
+    type_into(qtbot, dialog.password, "root-pass-1")
+    type_into(qtbot, dialog.repeat, "root-pass-2")
+    qtbot.mouseClick(dialog.create_button, LEFT)
+    assert "不一致" in dialog.message.text()
+    assert auth.needs_first_admin(db)
+    type_into(qtbot, dialog.repeat, "root-pass-1")
+    with qtbot.waitSignal(dialog.created, timeout=10_000) as signal:
+        qtbot.mouseClick(dialog.create_button, LEFT)
+    assert signal.args[0].employee_no == "ROOT01"
+    assert not auth.needs_first_admin(db)
+    with db.read() as s:
+        p = s.scalar(select(Person).where(Person.employee_no == "ROOT01"))
+        assert p.name == "陈管理" and Role.ADMIN in p.roles
+        assert p.password_hash.startswith("$argon2id$")
+
+
+# -- administration -------------------------------------------------------------------------
+
+
+def open_people(qtbot, db, actor) -> PeopleDialog:
+    dialog = PeopleDialog(db, actor)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.open()
+    return dialog
+
+
+def test_people_model_passes_qtmodeltester(qtbot, qtmodeltester, db, admin_view):
+    dialog = open_people(qtbot, db, admin_view)
+    assert dialog.model.rowCount() == 10
+    qtmodeltester.check(dialog.model)
+
+
+def test_admin_adds_a_person_with_roles_through_the_dialog(qtbot, db, admin_view):
+    dialog = open_people(qtbot, db, admin_view)
+    qtbot.mouseClick(dialog.add_button, LEFT)
+    editor = dialog.child
+    assert editor is not None and editor.objectName() == "personEditDialog"
+    type_into(qtbot, editor.employee_no, "NET008")
+    type_into(qtbot, editor.name, "郑网管")
+    editor.department.setCurrentText("")
+    type_into(qtbot, editor.department.lineEdit(), "网络部")
+    type_into(qtbot, editor.contact, "138-0000-0008")
+    type_into(qtbot, editor.email, "net008@example.com")
+    type_into(qtbot, editor.password, "net-pass-08")
+    for role in (Role.ENGINEER, Role.VERIFIER):
+        box = editor.role_boxes[role]  # click the box itself, at the left of its row
+        qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(editor.save_button, LEFT)
+    with db.read() as s:
+        p = s.scalar(select(Person).where(Person.employee_no == "NET008"))
+        assert p.name == "郑网管" and p.department.name == "网络部"
+        assert p.roles == {Role.REPORTER, Role.ENGINEER, Role.VERIFIER}
+    assert auth.sign_in(db, "NET008", "net-pass-08").name == "郑网管"
+    assert any(r.employee_no == "NET008" for r in dialog.model.rows)
+
+
+def test_duplicate_number_is_refused_in_the_editor_and_input_kept(qtbot, db, admin_view):
+    dialog = open_people(qtbot, db, admin_view)
+    editor = dialog.add_person()
+    type_into(qtbot, editor.employee_no, "IT001")
+    type_into(qtbot, editor.name, "重号")
+    qtbot.mouseClick(editor.save_button, LEFT)
+    qtbot.waitUntil(lambda: editor.message.isVisible(), timeout=10_000)
+    assert "IT001" in editor.message.text() and "已被" in editor.message.text()
+    assert editor.name.text() == "重号"
+    assert len(people.list_people(db)) == 10
+
+
+def test_role_checkbox_in_the_table_and_deactivate(qtbot, db, ids, admin_view):
+    dialog = open_people(qtbot, db, admin_view)
+    row = next(i for i, r in enumerate(dialog.model.rows) if r.employee_no == "OP003")
+    column = dialog.model.columnCount() - 1  # 管理员 is the last role
+    assert dialog.model.role_of(column) == Role.ADMIN
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.model.setData(dialog.model.index(row, column), Qt.CheckState.Checked.value,
+                             Qt.ItemDataRole.CheckStateRole)
+    assert Role.ADMIN in people.get_person(db, ids["OP003"]).roles
+    dialog.select_person(ids["FIN007"])
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.active_button, LEFT)
+    assert all(p.employee_no != "FIN007" for p in people.list_people(db))
+
+
+def test_reset_password_through_the_dialog(qtbot, db, ids, admin_view):
+    dialog = open_people(qtbot, db, admin_view)
+    dialog.select_person(ids["DEV002"])
+    qtbot.mouseClick(dialog.password_button, LEFT)
+    pw = dialog.child
+    type_into(qtbot, pw.password, "reset-pass-2")
+    type_into(qtbot, pw.repeat, "reset-pass-2")
+    with qtbot.waitSignal(pw.saved, timeout=10_000):
+        qtbot.mouseClick(pw.buttons.button(pw.buttons.StandardButton.Ok), LEFT)
+    assert auth.sign_in(db, "DEV002", "reset-pass-2").id == ids["DEV002"]
+
+
+def test_people_dialog_refuses_a_non_admin(qtbot, db, ids):
+    lead = people.get_person(db, ids["LEAD01"])
+    dialog = PeopleDialog(db, lead)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.failed, timeout=10_000) as signal:
+        dialog.open()
+    assert "管理员" in signal.args[0]
+    assert dialog.model.rowCount() == 0
+
+
+def test_level_two_restore_limit_changed_in_the_dialog_moves_a_new_deadline(
+        qtbot, db, ids, admin_view):
+    dialog = LimitsDialog(db, admin_view)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    respond, restore = dialog.editors[FaultLevel.IMPORTANT]
+    # a restore shorter than the respond limit is refused next to the fields
+    restore.unit.setCurrentIndex(restore.unit.findData(1))
+    restore.amount.setValue(10)
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert "不能短于响应时限" in dialog.message.text()
+    with db.read() as s:
+        assert s.get(Setting, "sla.limits") is None
+    restore.unit.setCurrentIndex(restore.unit.findData(60))
+    restore.amount.clear()
+    type_into(qtbot, restore.amount, "3")
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, LEFT)
+    detail = tickets.report_fault(db, tickets.FaultReport(
+        fault_type=FaultType.NETWORK, level=FaultLevel.IMPORTANT,
+        affected_business="办公网络", impact_scope="二楼", phenomenon="断网"), ids["SALES005"])
+    with db.read() as s:
+        t = s.get(Ticket, detail.id)
+        assert t.restore_due_at - t.reported_at == timedelta(hours=3)
+        assert t.respond_due_at - t.reported_at == timedelta(minutes=15)
+
+
+def open_calendar(qtbot, db, actor, year: int) -> CalendarDialog:
+    dialog = CalendarDialog(db, actor, year=year)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.open()
+    return dialog
+
+
+def test_holiday_added_and_removed_in_the_calendar_dialog(qtbot, qtmodeltester, db,
+                                                          admin_view):
+    dialog = open_calendar(qtbot, db, admin_view, 2026)
+    qtmodeltester.check(dialog.model)
+    assert "日历完整" in dialog.coverage.text()
+    before = dialog.model.rowCount()
+    dialog.day.setDate(dialog.day.date().fromString("2026-12-01", "yyyy-MM-dd"))
+    dialog.kind.setCurrentIndex(dialog.kind.findData(DayKind.HOLIDAY.value))
+    type_into(qtbot, dialog.day_name, "公司周年庆")
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.add_button, LEFT)
+    with db.read() as s:
+        row = s.get(CalendarDay, date(2026, 12, 1))
+        assert row.kind == DayKind.HOLIDAY and row.name == "公司周年庆"
+    assert dialog.model.rowCount() == before + 1
+    qtmodeltester.check(dialog.model)
+    index = next(i for i, d in enumerate(dialog.model.days) if d[0] == date(2026, 12, 1))
+    dialog.table.selectRow(index)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.remove_button, LEFT)
+    with db.read() as s:
+        assert s.get(CalendarDay, date(2026, 12, 1)) is None
+
+
+def test_calendar_shows_an_uncovered_year_as_estimated_and_imports_it(
+        qtbot, db, admin_view, tmp_path, monkeypatch):
+    dialog = open_calendar(qtbot, db, admin_view, 2026)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.year.setValue(2099)
+    assert "估算" in dialog.coverage.text()
+    assert dialog.model.rowCount() == 0
+    csv = tmp_path / "2099.csv"
+    csv.write_text("date,kind,name\n2099-01-01,holiday,元旦\n2099-01-03,班,调休\n",
+                   encoding="utf-8")
+    monkeypatch.setattr(CalendarDialog, "ask_open_path", classmethod(lambda cls, p: str(csv)))
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        qtbot.mouseClick(dialog.import_button, LEFT)
+    assert "日历完整" in dialog.coverage.text()
+    assert [d[0] for d in dialog.model.days] == [date(2099, 1, 1), date(2099, 1, 3)]
+    with db.read() as s:
+        assert s.get(CalendarDay, date(2099, 1, 3)).kind == DayKind.WORKDAY
+
+
+def test_organisation_and_time_zone_dialog(qtbot, db, admin_view):
+    dialog = OrganisationDialog(db, admin_view)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.organisation.clear()
+    type_into(qtbot, dialog.organisation, "示例集团信息中心")
+    dialog.timezone.setCurrentText("Asia/Hong_Kong")
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.buttons.accepted.emit()
+    settings = admin.read_team_settings(db)
+    assert settings.organisation == "示例集团信息中心"
+    assert settings.timezone == "Asia/Hong_Kong"
+
+
+def test_admin_menu_is_disabled_for_others_and_opens_dialogs_for_admins(
+        qtbot, db, ids, admin_view):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    lead = people.get_person(db, ids["LEAD01"])
+    menu = install_admin_menu(window, db, lead)
+    assert menu.menu.title() == "管理(&A)"
+    assert all(not a.isEnabled() and a.toolTip() for a in menu.actions.values())
+    menu.set_person(admin_view)
+    assert all(a.isEnabled() for a in menu.actions.values())
+    menu.actions["limits"].trigger()
+    assert menu.dialog is not None and menu.dialog.objectName() == "limitsDialog"
+    menu.dialog.reject()
+
+
+def test_switch_user_in_the_main_window(qtbot, db, ids, monkeypatch):
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, p, t: True))
+    person = people.get_person(db, ids["IT001"])
+    window = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite (test)", person)
+    qtbot.addWidget(window)
+    menu = install_admin_menu(window, db, person)
+    window.person_changed.connect(menu.set_person)
+    assert not menu.actions["people"].isEnabled()
+    window.switch_user_action.trigger()
+    dialog = window.sign_in_dialog
+    with qtbot.waitSignal(window.person_changed, timeout=10_000):
+        attempt(qtbot, dialog, "ADMIN", DEMO_PASSWORD)
+    assert window.person.id == ids["ADMIN"]
+    assert "系统管理员" in window.person_label.text()
+    assert menu.actions["people"].isEnabled()
+    window.close()
+
+
+# -- this computer's settings ------------------------------------------------------------
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that keeps passwords in a dict, for tests."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)
+
+
+class BrokenKeyring(MemoryKeyring):
+    def set_password(self, service: str, username: str, password: str) -> None:
+        from keyring.errors import PasswordSetError
+
+        raise PasswordSetError("no backend")
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def settings_dialog(qtbot, config) -> SettingsDialog:
+    dialog = SettingsDialog(config)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    return dialog
+
+
+def test_test_connection_reports_success_and_failure(qtbot, db, sqlite_url, tmp_path):
+    config = load_config(sqlite_url)
+    dialog = settings_dialog(qtbot, config)
+    with qtbot.waitSignal(dialog.tested, timeout=10_000) as ok:
+        qtbot.mouseClick(dialog.test_button, LEFT)
+    assert ok.args[0] is True and "连接成功" in dialog.connection_message.text()
+    dialog.sqlite_path.setText(str(tmp_path / "missing" / "none.sqlite3"))
+    with qtbot.waitSignal(dialog.tested, timeout=10_000) as missing:
+        qtbot.mouseClick(dialog.test_button, LEFT)
+    assert missing.args[0] is False and "不存在" in dialog.connection_message.text()
+    assert not (tmp_path / "missing").exists()  # testing creates nothing
+
+
+def test_test_connection_to_a_server_that_refuses(qtbot, pg_url):
+    config = load_config()
+    dialog = settings_dialog(qtbot, config)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("postgresql"))
+    base = pg_url.rsplit("/", 1)[0]
+    dialog.pg_url.setText(f"{base}/desk_no_such_database_here")
+    with qtbot.waitSignal(dialog.tested, timeout=15_000) as missing:
+        qtbot.mouseClick(dialog.test_button, LEFT)
+    assert missing.args[0] is False
+    assert "没有这个数据库" in dialog.connection_message.text()
+    assert "Traceback" not in dialog.connection_message.text()
+    dialog.pg_url.setText(pg_url.replace("postgres@", "nobody_here@"))
+    with qtbot.waitSignal(dialog.tested, timeout=15_000) as refused:
+        qtbot.mouseClick(dialog.test_button, LEFT)
+    assert refused.args[0] is False and "拒绝登录" in dialog.connection_message.text()
+    dialog.pg_url.setText(pg_url)
+    with qtbot.waitSignal(dialog.tested, timeout=15_000) as ok:
+        qtbot.mouseClick(dialog.test_button, LEFT)
+    assert ok.args[0] is True
+
+
+def test_saved_password_goes_to_the_keyring_not_the_settings_file(qtbot, memory_keyring):
+    config = load_config()
+    dialog = settings_dialog(qtbot, config)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.kind.setCurrentIndex(dialog.kind.findData("postgresql"))
+    dialog.pg_url.clear()
+    type_into(qtbot, dialog.pg_url, "postgresql://desk:s3cret-pw@db.example.com:5432/desk")
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, LEFT)
+    text = config.config_file.read_text(encoding="utf-8")
+    assert "s3cret-pw" not in text
+    stored = json.loads(text)
+    assert stored["db_url"] == "postgresql://desk@db.example.com:5432/desk"
+    assert stored["language"] == "en"
+    assert memory_keyring.passwords == {("Desk", "desk@db.example.com/desk"): "s3cret-pw"}
+    loaded = load_config()
+    assert loaded.db_url == "postgresql://desk:s3cret-pw@db.example.com:5432/desk"
+    assert loaded.language == "en"
+
+
+def test_without_a_keyring_nothing_is_stored_and_pgpass_is_suggested(qtbot):
+    previous = keyring.get_keyring()
+    keyring.set_keyring(BrokenKeyring())
+    try:
+        config = load_config()
+        save_settings(config, language="zh_CN")
+        before = config.config_file.read_text(encoding="utf-8")
+        dialog = settings_dialog(qtbot, config)
+        dialog.kind.setCurrentIndex(dialog.kind.findData("postgresql"))
+        dialog.pg_url.setText("postgresql://desk:s3cret-pw@db.example.com/desk")
+        qtbot.mouseClick(dialog.save_button, LEFT)
+        assert ".pgpass" in dialog.message.text()
+        assert dialog.isVisible()
+        assert config.config_file.read_text(encoding="utf-8") == before
+    finally:
+        keyring.set_keyring(previous)
+
+
+# -- the start -------------------------------------------------------------------------------
+
+
+def test_start_on_an_empty_database_asks_for_the_first_admin(qtbot, sqlite_url):
+    from ui.app import Startup
+
+    startup = Startup(load_config(sqlite_url))
+    with qtbot.waitSignal(startup.dialog_opened, timeout=20_000) as opened:
+        startup.begin()
+    dialog = opened.args[0]
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, FirstAdminDialog)
+    type_into(qtbot, dialog.employee_no, "ROOT")
+    type_into(qtbot, dialog.name, "管理员")
+    type_into(qtbot, dialog.password, "root-pass-1")
+    type_into(qtbot, dialog.repeat, "root-pass-1")
+    with qtbot.waitSignal(startup.window_ready, timeout=10_000) as ready:
+        qtbot.mouseClick(dialog.create_button, LEFT)
+    window = ready.args[0]
+    qtbot.addWidget(window)
+    assert window.person.employee_no == "ROOT"
+    assert startup.admin_menu.actions["people"].isEnabled()
+    assert window.findChild(type(window.switch_user_action), "actionSettings") is not None
+    window.close()
+    startup.db.dispose()
+
+
+def test_start_with_a_broken_database_offers_another(qtbot, tmp_path):
+    from ui.app import Startup
+
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    startup = Startup(load_config(f"sqlite:///{folder}"))
+    with qtbot.waitSignal(startup.dialog_opened, timeout=20_000) as opened:
+        startup.begin()
+    box = opened.args[0]
+    qtbot.addWidget(box)
+    assert box.objectName() == "databaseErrorBox"
+    assert "文件夹" in box.text() and "Traceback" not in box.text()
+    with qtbot.waitSignal(startup.dialog_opened, timeout=10_000) as chooser:
+        qtbot.mouseClick(box.findChild(type(box.buttons()[0]), "chooseDatabaseButton"), LEFT)
+    settings = chooser.args[0]
+    qtbot.addWidget(settings)
+    assert isinstance(settings, SettingsDialog)
+    with qtbot.waitSignal(startup.stopped, timeout=10_000) as stopped:
+        settings.reject()
+    assert stopped.args[0] == 1
+
+
+def test_demo_start_shows_the_demo_accounts(qtbot, sqlite_url, db, ids):
+    from ui.app import Startup
+
+    startup = Startup(load_config(sqlite_url), demo=False)
+    startup.demo = True  # people exist already: only the hint matters here
+    startup.db = db
+    with qtbot.waitSignal(startup.dialog_opened, timeout=10_000) as opened:
+        startup._opened(db)
+    dialog = opened.args[0]
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, SignInDialog)
+    assert "IT001" in dialog.hint.text() and DEMO_PASSWORD in dialog.hint.text()
+    with qtbot.waitSignal(startup.stopped, timeout=10_000):
+        dialog.reject()
+    with db.read() as s:
+        assert s.scalar(select(Person.id).where(Person.employee_no == "IT001"))
