@@ -2,6 +2,7 @@
 
 Signals:
     ticket_saved(object): a new ticket was reported from this window.
+    person_changed(object): who works at this desk changed (``PersonView`` or None).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ VIEWS = [
 
 class MainWindow(QMainWindow):
     ticket_saved = Signal(object)
+    person_changed = Signal(object)
 
     def __init__(self, db: Database, tz: ZoneInfo, db_label: str,
                  person: PersonView | None = None, live: bool = False) -> None:
@@ -188,6 +190,9 @@ class MainWindow(QMainWindow):
         elif self.person_box.count():
             self.person = people.get_person(self.db, self.person_box.currentData())
         self.person_box.currentIndexChanged.connect(self._person_changed)
+        # who works here is decided by signing in (文件 → 注销/切换用户), not by a list
+        self.person_box.setEnabled(False)
+        self.person_box.setToolTip(self.tr("切换用户：文件 → 注销/切换用户"))
 
         bar.addAction(self.new_action)
         bar.addAction(self.refresh_action)
@@ -202,6 +207,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.notice_action)
         file_menu.addSeparator()
+        self.switch_user_action = file_menu.addAction(self.tr("注销/切换用户…"))
+        self.switch_user_action.setObjectName("actionSwitchUser")
+        self.switch_user_action.triggered.connect(self.switch_user)
         quit_action = file_menu.addAction(self.tr("退出"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -296,6 +304,28 @@ class MainWindow(QMainWindow):
         self._update_person_label()
         if self.current_view() == "mine":
             self.apply_query()
+        self.person_changed.emit(self.person)
+
+    def set_person(self, person: PersonView | None) -> None:
+        """Work as ``person`` from now on (after signing in again)."""
+        if person is not None and self.person_box.findData(person.id) < 0:
+            self.person_box.addItem(person.display, person.id)
+        index = self.person_box.findData(person.id) if person is not None else -1
+        if index == self.person_box.currentIndex():
+            self._person_changed(index)  # the same person: roles may have changed
+        else:
+            self.person_box.setCurrentIndex(index)  # → _person_changed
+
+    def switch_user(self) -> QWidget:
+        """Sign in again, as oneself or somebody else; cancelling keeps who it was."""
+        from ui.sign_in import SignInDialog
+
+        dialog = SignInDialog(self.db, self)
+        dialog.signed_in.connect(self.set_person)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.sign_in_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _update_person_label(self) -> None:
         if self.person is None:
