@@ -294,6 +294,38 @@ def create_first_admin(db: Database, employee_no: str, name: str, password: str)
     return db.write(work)
 
 
+def recover_admin_password(db: Database, employee_no: str, new_password: str) -> PersonView:
+    """Give an administrator a password while no administrator can sign in.
+
+    The way back in for whoever holds the database itself (``desk passwd`` on the
+    command line): refused as soon as any active administrator has a password.
+    """
+    check_password_rules(new_password)
+    new_hash = hash_password(new_password)
+    number = employee_no.strip()
+
+    def work(session: Session) -> PersonView:
+        if not _needs_first_admin(session):
+            raise PermissionDeniedError(
+                "已有可登录的管理员：请由管理员设置密码（desk passwd --as 管理员工号）。",
+                "An administrator can sign in: let them set the password "
+                "(desk passwd --as ADMIN_NO).")
+        person = session.scalar(select(Person).where(Person.employee_no == number))
+        if person is None or not person.active or Role.ADMIN not in person.roles:
+            raise PermissionDeniedError(
+                f"{number} 不是启用的管理员；没有管理员时只能为管理员设置密码。",
+                f"{number} is not an active administrator; while nobody can administer, "
+                "only an administrator's password can be set.")
+        person.password_hash = new_hash
+        person.failed_logins = 0
+        person.locked_until = None
+        audit.record(session, at=db.now(), action="password_set", ticket_id=None,
+                     actor_id=person.id, details={"person": number, "recovery": True})
+        return view_of(person)
+
+    return db.write(work)
+
+
 # -- administration of people -----------------------------------------------------------
 
 

@@ -217,3 +217,50 @@ def test_admin_changes_limits_and_a_new_ticket_follows(db, demo_people):
     assert admin.read_team_settings(db).organisation == "示例集团"
     with pytest.raises(ValidationError):
         admin.set_organisation(db, admin_id, "  ")
+
+
+def _url(db) -> str:
+    return db.engine.url.render_as_string(hide_password=False)
+
+
+def test_cli_passwd_recovers_an_admin_only_while_nobody_can_administer(
+        db, monkeypatch, capsys):
+    import io
+
+    from desk.cli import main
+
+    def work(session):
+        people.add_person(session, "BOSS", "老板", "", [Role.ADMIN])
+        people.add_person(session, "CLERK", "职员", "", [Role.REPORTER])
+
+    db.write(work)
+    assert auth.needs_first_admin(db)
+    monkeypatch.setattr("sys.stdin", io.StringIO("clerk-pass-1\n"))
+    assert main(["--db", _url(db), "passwd", "CLERK", "--password-stdin"]) == 1
+    assert "不是启用的管理员" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("boss-pass-1\n"))
+    assert main(["--db", _url(db), "passwd", "BOSS", "--password-stdin"]) == 0
+    assert not auth.needs_first_admin(db)
+    assert auth.sign_in(db, "BOSS", "boss-pass-1").name == "老板"
+    monkeypatch.setattr("sys.stdin", io.StringIO("boss-pass-2\n"))
+    assert main(["--db", _url(db), "passwd", "BOSS", "--password-stdin"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("clerk-pass-1\n"))
+    assert main(["--db", _url(db), "passwd", "CLERK", "--as", "BOSS", "--password-stdin"]) == 0
+    assert auth.sign_in(db, "CLERK", "clerk-pass-1").name == "职员"
+
+
+def test_cli_person_add_is_for_administrators(db, demo_people, monkeypatch, capsys):
+    import io
+
+    from desk.cli import main
+
+    args = ["--db", _url(db), "person", "add", "NEW09", "新同事", "--department", "客服部",
+            "--role", "engineer", "--role", "verifier", "--password-stdin"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("new-pass-09\n"))
+    assert main([*args, "--as", "IT001"]) == 1
+    assert "管理员" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("new-pass-09\n"))
+    assert main([*args, "--as", "ADMIN"]) == 0
+    assert auth.sign_in(db, "NEW09", "new-pass-09").roles == {Role.ENGINEER, Role.VERIFIER}
+    assert main(["--db", _url(db), "person", "list", "--as", "ADMIN"]) == 0
+    assert "NEW09\t新同事\t客服部\tengineer,verifier\tactive" in capsys.readouterr().out
