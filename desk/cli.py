@@ -186,7 +186,7 @@ def _extensions() -> list[Any]:
 
 
 EXTENSION_MODULES = ("desk.cli_attachments", "desk.cli_documents", "desk.cli_team",
-                     "desk.cli_mail", "desk.cli_kb", "desk.cli_stats")
+                     "desk.cli_mail", "desk.cli_kb", "desk.cli_stats", "desk.cli_people")
 
 
 def _add_fields(sp: argparse.ArgumentParser, spec: workflow.Transition) -> None:
