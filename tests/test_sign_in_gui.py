@@ -13,7 +13,7 @@ import pytest
 from argon2 import PasswordHasher
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow
 from sqlalchemy import select
 
 from desk import admin, auth, people, tickets
@@ -536,13 +536,13 @@ def test_demo_start_shows_the_demo_accounts(qtbot, sqlite_url, db, ids):
 
     startup = Startup(load_config(sqlite_url), demo=False)
     startup.demo = True  # people exist already: only the hint matters here
-    startup.db = db
     with qtbot.waitSignal(startup.dialog_opened, timeout=10_000) as opened:
-        startup._opened(db)
+        startup._opened((db, False, True, "示例公司"))
     dialog = opened.args[0]
     qtbot.addWidget(dialog)
     assert isinstance(dialog, SignInDialog)
     assert "IT001" in dialog.hint.text() and DEMO_PASSWORD in dialog.hint.text()
+    assert "示例公司" in dialog.findChild(QLabel, "signInTitle").text()
     with qtbot.waitSignal(startup.stopped, timeout=10_000):
         dialog.reject()
     with db.read() as s:

@@ -134,13 +134,14 @@ class Startup(QObject):
         self.window: Any = None
         self.dialog: QDialog | None = None
         self.admin_menu: Any = None
+        self.organisation = ""
 
     # -- the database ---------------------------------------------------------------
 
     def begin(self) -> None:
         url, demo = self.config.db_url, self.demo
 
-        def work() -> Database:
+        def work() -> tuple[Database, bool, bool, str]:
             db = open_database(url)
             try:
                 if demo:
@@ -150,10 +151,12 @@ class Startup(QObject):
                         ensure_people(db)  # older demo files: give the people a password
                     else:
                         add_demo_data(db)
+                with db.read() as session:
+                    organisation = str(team_settings.get(session, "organisation"))
+                return db, auth.needs_first_admin(db), auth.has_people(db), organisation
             except BaseException:
                 db.dispose()
                 raise
-            return db
 
         tasks.run(work, self._opened, self._open_failed)
 
@@ -193,12 +196,12 @@ class Startup(QObject):
         dialog.rejected.connect(lambda: self.stopped.emit(1))
         self._show(dialog)
 
-    def _opened(self, db: Database) -> None:
-        self.db = db
-        if auth.needs_first_admin(db) and not auth.has_people(db):
+    def _opened(self, opened: tuple[Database, bool, bool, str]) -> None:
+        self.db, no_admin, anybody, self.organisation = opened
+        if no_admin and not anybody:
             self._first_admin()
         else:
-            self._sign_in()
+            self._sign_in(no_admin)
 
     # -- who works here -------------------------------------------------------------
 
@@ -211,7 +214,7 @@ class Startup(QObject):
         dialog.rejected.connect(self._give_up)
         self._show(dialog)
 
-    def _sign_in(self) -> None:
+    def _sign_in(self, no_admin: bool = False) -> None:
         from ui.sign_in import SignInDialog
 
         assert self.db is not None
@@ -221,12 +224,10 @@ class Startup(QObject):
 
             hint = QApplication.translate("Startup", "演示账号：{0}，密码 {1}").format(
                 DEMO_ACCOUNTS, DEMO_PASSWORD)
-        elif auth.needs_first_admin(self.db):
+        elif no_admin:
             hint = QApplication.translate(
                 "Startup", "此数据库还没有可登录的管理员。请用命令 desk passwd <工号> 设置密码。")
-        with self.db.read() as session:
-            organisation = str(team_settings.get(session, "organisation"))
-        dialog = SignInDialog(self.db, hint=hint, organisation=organisation)
+        dialog = SignInDialog(self.db, hint=hint, organisation=self.organisation)
         dialog.signed_in.connect(self._signed_in)
         dialog.rejected.connect(self._give_up)
         self._show(dialog)
