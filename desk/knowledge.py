@@ -74,7 +74,7 @@ TITLE_MAX = 300
 BUSINESS_MAX = 200
 QUERY_MAX = 200  # characters of a search query that are used
 SIMILAR_CANDIDATES = 200  # entries scored in Python after the index picked them
-MIN_SIMILARITY = 0.08
+MIN_SIMILARITY = 0.12
 
 # the same expression as schema 0004's trigram index (kb_fts_document_trgm)
 PG_DOCUMENT = (
@@ -534,7 +534,7 @@ def search(db: Database, query: str, fault_type: FaultType | str | None = None,
                                                           else limit * 5)
         rows = session.execute(stmt).all()
         numbers = dict(session.execute(select(Ticket.id, Ticket.number).where(
-            Ticket.id.in_({e.ticket_id for e, _ in rows}))).tuples().all()) if rows else {}
+            Ticket.id.in_({e.ticket_id for e, _ in rows}))).all()) if rows else {}
         hits: list[KBHit] = []
         for entry, raw in rows:
             value = float(raw or 0.0)
@@ -577,22 +577,36 @@ def trigrams(value: str) -> frozenset[str]:
     return frozenset(flat[i:i + 3] for i in range(len(flat) - 2))
 
 
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Share of trigrams in common (like pg_trgm's similarity)."""
-    if not a or not b:
+def similarity(query: frozenset[str], target: str) -> float:
+    """How much of ``target`` is like the query, 0…1.
+
+    Half the share of the query's trigrams found in the target (a partly typed
+    phenomenon should still find its fault, like pg_trgm's word similarity), half the
+    Dice overlap of both sets (a target saying much else ranks lower). A query shorter
+    than three characters counts when the target contains it.
+    """
+    if not query or not target:
         return 0.0
-    return len(a & b) / len(a | b)
+    if len(query) == 1:
+        (only,) = query
+        if len(only) < 3:
+            flat = " ".join(target.casefold().split())
+            return 0.5 + 0.5 * len(only) / len(flat) if only in flat else 0.0
+    grams = trigrams(target)
+    common = len(query & grams)
+    if not common:
+        return 0.0
+    return 0.5 * common / len(query) + common / (len(query) + len(grams))
 
 
 def _combined(phen: frozenset[str], bus: frozenset[str], symptom: str, business: str,
               same_type: bool) -> float:
-    s = similarity(phen, trigrams(symptom))
     if phen and bus:
-        score = 0.7 * s + 0.3 * similarity(bus, trigrams(business))
+        score = 0.7 * similarity(phen, symptom) + 0.3 * similarity(bus, business)
     elif bus:
-        score = similarity(bus, trigrams(business))
+        score = similarity(bus, business)
     else:
-        score = s
+        score = similarity(phen, symptom)
     return score + (0.05 if same_type and score > 0 else 0.0)
 
 
