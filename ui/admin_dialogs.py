@@ -78,6 +78,7 @@ from desk.people import PersonView
 from desk.settings import ClockLimit, LevelLimits
 from models import DayKind, FaultLevel, Role
 from ui import tasks
+from ui.labels import label as tr_label
 
 Index = QModelIndex | QPersistentModelIndex
 ROLES: list[Role] = list(Role)
@@ -161,7 +162,7 @@ class PeopleTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             person_role = self.role_of(section)
             if person_role is not None:
-                return tr(person_role.label_zh)
+                return tr_label(person_role.label_zh)
             return tr(PEOPLE_COLUMNS[section][1])
         return None
 
@@ -183,7 +184,7 @@ class PeopleTableModel(QAbstractTableModel):
                 return (Qt.CheckState.Checked if person_role in record.roles
                         else Qt.CheckState.Unchecked)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return tr(person_role.label_zh)
+                return tr_label(person_role.label_zh)
             return None
         key = PEOPLE_COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -269,13 +270,16 @@ class PeopleDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.child: QDialog | None = None
+        self.departments: list[str] = []
         self.reload()
 
     def reload(self) -> None:
         db, actor_id = self.db, self.actor.id
-        tasks.run(lambda: auth.list_people_admin(db, actor_id), self._loaded, self._failed)
+        tasks.run(lambda: (auth.list_people_admin(db, actor_id), auth.list_departments(db)),
+                  self._loaded, self._failed)
 
-    def _loaded(self, rows: list[PersonRecord]) -> None:
+    def _loaded(self, loaded: tuple[list[PersonRecord], list[str]]) -> None:
+        rows, self.departments = loaded
         self.model.set_rows(rows)
         self.loaded.emit(len(rows))
 
@@ -340,8 +344,7 @@ class PeopleDialog(QDialog):
         return self._open_editor(record)
 
     def _open_editor(self, record: PersonRecord | None) -> PersonEditDialog:
-        departments = auth.list_departments(self.db)
-        dialog = PersonEditDialog(self.db, self.actor, record, departments, self)
+        dialog = PersonEditDialog(self.db, self.actor, record, self.departments, self)
         dialog.saved.connect(self._stored)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.child = dialog
@@ -408,7 +411,7 @@ class PersonEditDialog(QDialog):
         grid = QGridLayout(roles_box)
         self.role_boxes: dict[Role, QCheckBox] = {}
         for i, role in enumerate(ROLES):
-            box = QCheckBox(self.tr(role.label_zh))
+            box = QCheckBox(tr_label(role.label_zh))
             box.setObjectName(f"role_{role.value}")
             box.setChecked(role in record.roles if record else role == Role.REPORTER)
             grid.addWidget(box, i // 2, i % 2)
@@ -570,7 +573,7 @@ class LimitsDialog(QDialog):
             restore = ClockEditor(f"restore{int(level)}")
             respond.set_limit(current[level].respond)
             restore.set_limit(current[level].restore)
-            grid.addWidget(QLabel(self.tr(level.label_zh)), row, 0)
+            grid.addWidget(QLabel(tr_label(level.label_zh)), row, 0)
             grid.addWidget(respond, row, 1)
             grid.addWidget(restore, row, 2)
             self.editors[level] = (respond, restore)
@@ -612,9 +615,9 @@ class LimitsDialog(QDialog):
             if (value.respond.working_days == value.restore.working_days
                     and value.restore.minutes < value.respond.minutes):
                 found.append(self.tr("{0}：恢复时限不能短于响应时限。").format(
-                    self.tr(level.label_zh)))
+                    tr_label(level.label_zh)))
             if value.respond.minutes > 3650 * 1440 or value.restore.minutes > 3650 * 1440:
-                found.append(self.tr("{0}：时限不能超过 10 年。").format(self.tr(level.label_zh)))
+                found.append(self.tr("{0}：时限不能超过 10 年。").format(tr_label(level.label_zh)))
         return found
 
     def save(self) -> None:
