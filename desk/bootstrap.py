@@ -36,11 +36,17 @@ def open_database(
     cleanly (``desk.backup.auto_backup``); a failed backup is logged, never fatal.
     """
     try:
-        make_url(url)
+        backend = make_url(url).get_backend_name()
     except sa_exc.ArgumentError as exc:
         raise DeskError(
             f"数据库地址无法识别：{url}", f"The database URL is not understood: {url}"
         ) from exc
+    if backend not in ("sqlite", "postgresql"):  # mysql://, http://…: not a Desk database
+        raise DeskError(
+            f"数据库地址无法识别：{url}。请用 sqlite:///文件 或 postgresql://服务器/数据库。",
+            f"The database URL is not understood: {url}. Use sqlite:///FILE or "
+            "postgresql://SERVER/DATABASE.",
+        )
     path = sqlite_path(url)
     if path is not None:
         if path.is_dir():

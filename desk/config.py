@@ -69,6 +69,15 @@ def read_settings_file(path: Path) -> dict[str, Any]:
             f"设置文件 {path} 格式不对（应为 JSON 对象）。请修正或删除该文件。",
             f"The settings file {path} is malformed (expected a JSON object).",
         )
+    for key, allowed in (("db_url", None), ("language", ("zh_CN", "en"))):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, str)
+                                  or (allowed is not None and value not in allowed)):
+            raise DeskError(
+                f"设置文件 {path} 中 {key} 的值不对：{value!r}。请修正或删除该项。",
+                f"The settings file {path} has a wrong value for {key}: {value!r}. "
+                "Fix or delete it.",
+            )
     return data
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desk import audit, live, notify, settings, sla
@@ -297,7 +297,8 @@ def get_ticket(db: Database, key: str | int) -> TicketDetail:
 
 def _load(session: Session, key: str | int) -> Ticket:
     if isinstance(key, int):
-        ticket = session.get(Ticket, key)
+        # ids are 32-bit on PostgreSQL: a bigger number is no ticket, not a driver error
+        ticket = session.get(Ticket, key) if 0 < key < 2**31 else None
     else:
         ticket = session.scalar(select(Ticket).where(Ticket.number == key.strip().upper()))
     if ticket is None:
@@ -354,6 +355,8 @@ def _filtered(query: TicketQuery, stmt: Any) -> Any:  # any Select, whatever its
             & (Ticket.restore_due_at < query.due_before),
         ))
     text = query.text.strip()
+    if "\x00" in text:  # no saved text holds NUL (refused on save); PostgreSQL refuses it
+        return stmt.where(false())
     if text:
         # bound parameters with LIKE's own characters escaped: % and _ match literally
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
