@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         from ui.documents import install_documents  # the 文档 menu, batch export, Ctrl+P
 
         self.document_actions = install_documents(self, db)
+        from ui.notifications import install_notifications  # the 通知 menu, dock, mail
+
+        self.notifications = install_notifications(self, db, self.person)
         from ui.dashboard import install_dashboard  # the 统计 menu
 
         self.dashboard_action = install_dashboard(self, db)
