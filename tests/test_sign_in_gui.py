@@ -121,7 +121,18 @@ def test_empty_fields_are_refused_without_a_database_call(qtbot, db, ids):
     dialog = sign_in_dialog(qtbot, db, hint="演示账号：IT001，密码 desk1234")
     qtbot.mouseClick(dialog.sign_in_button, LEFT)
     assert "请输入工号和密码" in dialog.message.text()
+    assert not dialog.busy
     assert dialog.hint.isVisible() and "desk1234" in dialog.hint.text()
+
+
+def test_enter_moves_from_number_to_password_then_signs_in(qtbot, db, ids):
+    dialog = sign_in_dialog(qtbot, db)
+    dialog.activateWindow()
+    type_into(qtbot, dialog.employee_no, "OP003\n")
+    assert dialog.focusWidget() is dialog.password and not dialog.message.isVisible()
+    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+        type_into(qtbot, dialog.password, DEMO_PASSWORD + "\n")
+    assert signal.args[0].id == ids["OP003"]
 
 
 def test_first_admin_dialog_creates_the_administrator(qtbot, db):

@@ -89,7 +89,6 @@ class SignInDialog(QDialog):
         self.sign_in_button.setObjectName("signInButton")
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
-        self.employee_no.returnPressed.connect(self.password.setFocus)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -105,6 +104,9 @@ class SignInDialog(QDialog):
         if self.busy:
             return
         number, password = self.employee_no.text().strip(), self.password.text()
+        if number and not password and self.focusWidget() is self.employee_no:
+            self.password.setFocus()  # Enter after the number: on to the password
+            return
         if not number or not password:
             self.show_message(self.tr("请输入工号和密码。"))
             (self.employee_no if not number else self.password).setFocus()
