@@ -516,7 +516,17 @@ def test_start_on_an_empty_database_asks_for_the_first_admin(qtbot, sqlite_url):
     qtbot.addWidget(window)
     assert window.person.employee_no == "ROOT"
     assert startup.admin_menu.actions["people"].isEnabled()
-    assert window.findChild(type(window.switch_user_action), "actionSettings") is not None
+    settings_action = window.findChild(type(window.switch_user_action), "actionSettings")
+    settings_action.trigger()
+    first = window.settings_dialog
+    assert isinstance(first, SettingsDialog) and first.isVisible()
+    first.language.setCurrentIndex(first.language.findData("en"))
+    with qtbot.waitSignal(first.saved, timeout=10_000):
+        qtbot.mouseClick(first.save_button, LEFT)
+    assert load_config().language == "en"
+    settings_action.trigger()  # opened again, it shows what was saved
+    assert window.settings_dialog.language.currentData() == "en"
+    window.settings_dialog.reject()
     window.close()
     startup.db.dispose()
 

@@ -108,9 +108,12 @@ def install_settings_action(window: QMainWindow, config: Config) -> QAction:
     else:
         menu.addAction(action)
 
+    current = {"config": config}  # what was saved last, shown the next time
+
     def show() -> None:
-        dialog = SettingsDialog(config, window)
+        dialog = SettingsDialog(current["config"], window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda saved: current.update(config=saved))
         window.settings_dialog = dialog  # type: ignore[attr-defined]
         dialog.open()
 
