@@ -291,6 +291,14 @@ class MainWindow(QMainWindow):
         if getattr(self, "_live_reloading", False):
             return
         ticket_id = self.selected_ticket_id()
+        shown = self.panel.detail.id if self.panel.detail is not None else None
+        # the record being edited is kept on screen until the person decides
+        if ticket_id != shown and self.panel.has_unsaved_changes() and (
+                ticket_id is None
+                or not self.panel.confirm_leave(lambda: self.select_ticket(ticket_id))):
+            if shown is not None and ticket_id is not None:
+                self.select_ticket(shown)
+            return
         self.stack.setCurrentWidget(self.panel)
         try:
             self.panel.show_ticket(ticket_id)
@@ -347,6 +355,11 @@ class MainWindow(QMainWindow):
             self.form.business.setFocus()
             return self.form
         self.form = NewFaultForm(self.db, self.tz, self.person)
+        draft = self.form.pending_draft()
+        if draft is not None and self.ask_restore_draft(self, draft.saved_at):
+            self.form.restore_draft(draft)
+        elif draft is not None:
+            self.form.discard_draft()
         self.form.saved.connect(self._fault_saved)
         self.form.buttons.rejected.connect(self._close_form)
         self.stack.addWidget(self.form)
@@ -360,10 +373,21 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(parent, parent.tr("未保存的内容"), text)
         return answer == QMessageBox.StandardButton.Yes
 
+    @classmethod
+    def ask_restore_draft(cls, parent: QWidget, saved_at: object) -> bool:
+        """Offer a new-fault draft left by a crash (tests replace this)."""
+        when = saved_at.astimezone().strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
+        answer = QMessageBox.question(
+            parent, parent.tr("未保存的草稿"),
+            parent.tr("发现未保存的新故障草稿（{0}）。要恢复吗？").format(when))
+        return answer == QMessageBox.StandardButton.Yes
+
     def _close_form(self) -> None:
         if self.form is not None and self.form.has_input() and not self.ask_discard(
                 self, self.tr("新故障尚未保存，确定放弃已输入的内容吗？")):
             return
+        if self.form is not None:
+            self.form.discard_draft()
         self._drop_form()
 
     def _drop_form(self) -> None:
@@ -460,6 +484,12 @@ class MainWindow(QMainWindow):
                 self, self.tr("新故障尚未保存，确定退出吗？")):
             event.ignore()  # type: ignore[attr-defined]
             return
+        if self.form is not None:
+            self.form.discard_draft()
+        if not self.panel.confirm_leave(self.close):  # "save" closes once it is saved
+            event.ignore()  # type: ignore[attr-defined]
+            return
+        self.panel.shutdown()
         self.stop_live()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())

@@ -165,6 +165,7 @@ class NewFaultForm(QWidget):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.buttons.accepted.connect(self.save)
         outer.addWidget(self.buttons)
+        self._init_drafts()
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, name: str) -> None:
         box = QWidget()
@@ -246,9 +247,85 @@ class NewFaultForm(QWidget):
         self.saving = False
         self.save_button.setEnabled(True)
         self.number.setText(detail.number)
+        self.discard_draft()
         self.saved.emit(detail)
 
     def _failed(self, exc: BaseException) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
         self.show_error(exc)
+
+    # -- the draft (key "new"): written a moment after each edit, offered after a crash
+
+    DRAFT_KEY = "new"
+
+    def _init_drafts(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        from desk.drafts import DraftStore, default_store
+
+        self.drafts: DraftStore | None
+        try:
+            self.drafts = default_store()
+        except DeskError:  # a damaged settings file: no drafts rather than no form
+            self.drafts = None
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(800)
+        self.draft_timer.timeout.connect(self.write_draft)
+        for line in (self.business, self.scope, self.reporter_name, self.reporter_no,
+                     self.reporter_contact, self.restored_at):
+            line.textEdited.connect(lambda _t: self.draft_timer.start())
+        for text in (self.phenomenon, self.steps):
+            text.textChanged.connect(self.draft_timer.start)
+
+    def draft_values(self) -> dict[str, object]:
+        return {
+            "fault_type": self.fault_type.currentData(), "level": self.level.currentData(),
+            "occurred_at": self.occurred_at.dateTime().toString("yyyy-MM-dd HH:mm"),
+            "restored_at": self.restored_at.text(), "reporter_name": self.reporter_name.text(),
+            "reporter_employee_no": self.reporter_no.text(),
+            "reporter_contact": self.reporter_contact.text(),
+            "affected_business": self.business.text(), "impact_scope": self.scope.text(),
+            "business_interrupted": self.interrupted.isChecked(),
+            "phenomenon": self.phenomenon.toPlainText(),
+            "reproduce_steps": self.steps.toPlainText(),
+        }
+
+    def write_draft(self) -> None:
+        self.draft_timer.stop()
+        if self.drafts is None or self.saving:
+            return
+        try:
+            if self.has_input():
+                self.drafts.save(self.DRAFT_KEY, self.draft_values(),
+                                 person_id=self.person.id if self.person else None)
+        except OSError as exc:
+            self.general_error.setText(self.tr("草稿无法写入磁盘：") + str(exc))
+
+    def pending_draft(self) -> object | None:
+        """A new-fault draft left behind (by a crash), or None."""
+        return self.drafts.load(self.DRAFT_KEY) if self.drafts is not None else None
+
+    def restore_draft(self, draft: object) -> None:
+        values = dict(getattr(draft, "values", {}))
+        for box, key in ((self.fault_type, "fault_type"), (self.level, "level")):
+            index = box.findData(values.get(key))
+            if index >= 0:
+                box.setCurrentIndex(index)
+        when = QDateTime.fromString(str(values.get("occurred_at", "")), "yyyy-MM-dd HH:mm")
+        if when.isValid():
+            self.occurred_at.setDateTime(when)
+        for line, key in ((self.restored_at, "restored_at"), (self.reporter_name, "reporter_name"),
+                          (self.reporter_no, "reporter_employee_no"),
+                          (self.reporter_contact, "reporter_contact"),
+                          (self.business, "affected_business"), (self.scope, "impact_scope")):
+            line.setText(str(values.get(key) or ""))
+        self.interrupted.setChecked(bool(values.get("business_interrupted")))
+        self.phenomenon.setPlainText(str(values.get("phenomenon") or ""))
+        self.steps.setPlainText(str(values.get("reproduce_steps") or ""))
+
+    def discard_draft(self) -> None:
+        self.draft_timer.stop()
+        if self.drafts is not None:
+            self.drafts.remove(self.DRAFT_KEY)
