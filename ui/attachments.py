@@ -88,6 +88,7 @@ from desk.db import Database
 from desk.errors import DeskError
 from desk.timeutil import format_local
 from models import EvidenceKind
+from ui.labels import label as tr_label
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +213,7 @@ class AttachmentTableModel(QAbstractTableModel):
             if col == 0:
                 return v.name
             if col == 1:
-                return v.kind.label_zh
+                return tr_label(v.kind.label_zh)
             if col == 2:
                 return attachments.format_size(v.size)
             if col == 3:
@@ -310,7 +311,7 @@ class AttachmentPanel(QWidget):
         self.kind_box.setObjectName("attachmentKind")
         self.kind_box.addItem(self.tr("自动识别"), "auto")
         for kind in EvidenceKind:
-            self.kind_box.addItem(kind.label_zh, kind.value)
+            self.kind_box.addItem(tr_label(kind.label_zh), kind.value)
         self.note_edit = QLineEdit(self)
         self.note_edit.setObjectName("attachmentNote")
         self.note_edit.setPlaceholderText(self.tr("说明（可选）"))

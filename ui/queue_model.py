@@ -32,6 +32,7 @@ from desk.db import Database
 from desk.sla import format_remaining
 from desk.tickets import TicketQuery, TicketRow
 from models import Status
+from ui.labels import label as tr_label
 
 PAGE = 200
 
@@ -160,11 +161,11 @@ class TicketTableModel(QAbstractTableModel):
 
     def _text(self, r: TicketRow, key: str) -> str:
         if key == "level":
-            return tr(r.level.label_zh)
+            return tr_label(r.level.label_zh)
         if key == "status":
-            return tr(r.status.label_zh)
+            return tr_label(r.status.label_zh)
         if key == "fault_type":
-            return tr(r.fault_type.label_zh)
+            return tr_label(r.fault_type.label_zh)
         if key == "assignee":
             return r.assignee_name
         if key in ("reported_at", "respond_due_at", "restore_due_at"):

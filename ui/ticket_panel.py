@@ -64,6 +64,7 @@ from desk.timeutil import format_local, parse_time
 from models import FaultLevel, FaultType, Role, Status, TeamDuty
 from ui import tasks
 from ui.conflict_dialog import MINE, ConflictDialog
+from ui.labels import label as tr_label
 from ui.record_form import from_qdatetime, to_qdatetime
 
 log = logging.getLogger(__name__)
@@ -386,13 +387,13 @@ class TicketPanel(QWidget):
         elif row.kind == "level":
             box = QComboBox()
             for lv in FaultLevel:
-                box.addItem(self.tr(lv.label_zh), int(lv))
+                box.addItem(tr_label(lv.label_zh), int(lv))
             box.setToolTip(self.tr("等级通过“受理研判”“分级派单”“调整等级”修改"))
             widget = box
         elif row.kind == "type":
             box = QComboBox()
             for t in FaultType:
-                box.addItem(f"{t.value}  {self.tr(t.label_zh)}", t.value)
+                box.addItem(f"{t.value}  {tr_label(t.label_zh)}", t.value)
             box.setToolTip(self.tr("类型在“受理研判”时确定"))
             widget = box
         else:  # pragma: no cover - a row kind nobody handles is a programming error
@@ -564,7 +565,7 @@ class TicketPanel(QWidget):
         v = d.values
         extra = workflow_extras(self.db, d.id)
         display = {
-            "status": self.tr(v["status"].label_zh),
+            "status": tr_label(v["status"].label_zh),
             "restored_at": format_local(v.get("restored_at"), self.tz)
             or (self.tr("临时方案 ") + format_local(v["workaround_at"], self.tz)
                 if v.get("workaround_at") else ""),
@@ -572,7 +573,7 @@ class TicketPanel(QWidget):
             "responded": self._stamp(v.get("responded_by_id"), v.get("responded_at")),
             "level_decided": self._stamp(v.get("level_decided_by_id"), v.get("level_decided_at")),
             "assignee": self._name(v.get("assignee_id")),
-            "team": "\n".join(f"{self.tr(duty)}：{name}" for duty, name in extra["team"]),
+            "team": "\n".join(f"{tr_label(duty)}：{name}" for duty, name in extra["team"]),
             "expected_done_at": format_local(v.get("expected_done_at"), self.tz),
             "solution_proposed": self._stamp(v.get("solution_proposed_by_id"),
                                              v.get("solution_proposed_at")),
@@ -631,13 +632,13 @@ class TicketPanel(QWidget):
             status = changes.get("status", {}).get("after") if e["action"] != "report" \
                 else None
             if status in {s.value for s in Status}:
-                fields = "→ " + self.tr(Status(status).label_zh) + (
+                fields = "→ " + tr_label(Status(status).label_zh) + (
                     "  " + fields if fields else "")
             name = (e.get("details") or {}).get("name") or (e.get("details") or {}).get(
                 "file_name") or ""
             self.timeline.addItem(
                 "  ".join(x for x in (format_local(e["at"], self.tz),
-                                      e["actor"] or self.tr("系统"), self.tr(what),
+                                      e["actor"] or self.tr("系统"), tr_label(what),
                                       str(name), fields, e["reason"]) if x))
 
     def _fill_sla(self) -> None:
@@ -652,7 +653,7 @@ class TicketPanel(QWidget):
         est = self.tr("（估算）") if c.estimated else ""
         remaining = "" if c.met_at else self.tr("剩余 ") + format_remaining(c.remaining)
         return (f"<span style='color:{colour}'>■ {name} {self.tr('截止')} "
-                f"{format_local(c.due_at, self.tz)}{est} {self.tr(c.state.label_zh)} "
+                f"{format_local(c.due_at, self.tz)}{est} {tr_label(c.state.label_zh)} "
                 f"{remaining}</span>&nbsp;&nbsp;")
 
     # -- editability ---------------------------------------------------------------------
@@ -990,7 +991,7 @@ class TicketPanel(QWidget):
         if self.detail is None or self.person is None:
             return
         for spec in workflow.allowed_for(self.person.roles, self.detail.values["status"]):
-            button = QPushButton(self.tr(spec.label_zh))
+            button = QPushButton(tr_label(spec.label_zh))
             button.setObjectName(f"action_{spec.name}")
             button.setToolTip(self.tr(spec.label_en))
             button.clicked.connect(lambda _=False, s=spec: self.open_action(s))
@@ -1002,7 +1003,7 @@ class TicketPanel(QWidget):
             return None
         if self.has_unsaved_changes():
             self.message.setText(self.tr("有未保存的修改：请先保存（Ctrl+S）或放弃修改，再执行“{0}”。")
-                                 .format(self.tr(spec.label_zh)))
+                                 .format(tr_label(spec.label_zh)))
             return None
         dialog = ActionDialog(self.db, self.tz, spec, self.detail, self.person, self)
         dialog.done_ok.connect(self._action_done)
@@ -1056,7 +1057,7 @@ class ActionDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"dialog_{spec.name}")
-        self.setWindowTitle(f"{self.tr(spec.label_zh)} — {detail.number}")
+        self.setWindowTitle(f"{tr_label(spec.label_zh)} — {detail.number}")
         self.db, self.tz, self.spec, self.detail, self.person = db, tz, spec, detail, person
         self.inputs: dict[str, Any] = {}
         layout = QVBoxLayout(self)
@@ -1066,7 +1067,7 @@ class ActionDialog(QDialog):
             widget = self._input(f, everyone)
             widget.setObjectName(f"field_{f.name}")
             self.inputs[f.name] = widget
-            label = self.tr(f.label_zh) + ("" if f.required else self.tr("（可选）"))
+            label = tr_label(f.label_zh) + ("" if f.required else self.tr("（可选）"))
             form.addRow(label, widget)
         layout.addLayout(form)
         self.error = QLabel()
@@ -1096,13 +1097,13 @@ class ActionDialog(QDialog):
         if f.kind == "level":
             box = QComboBox()
             for lv in FaultLevel:
-                box.addItem(self.tr(lv.label_zh), int(lv))
+                box.addItem(tr_label(lv.label_zh), int(lv))
             box.setCurrentIndex(int(self.detail.values["level"]) - 1)
             return box
         if f.kind == "type":
             box = QComboBox()
             for t in FaultType:
-                box.addItem(self.tr(t.label_zh), t.value)
+                box.addItem(tr_label(t.label_zh), t.value)
             box.setCurrentIndex(list(FaultType).index(self.detail.values["fault_type"]))
             return box
         if f.kind == "bool":
