@@ -394,46 +394,96 @@ def body_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,
 def check_clocks(db: Database, now: datetime | None = None) -> list[int]:
     """Enqueue a warning or breach message for each running clock that reached one.
 
-    Each (ticket, clock, state) is told once: the outbox row's trigger records it. Two
+    Each (ticket, clock, state) is told once: the outbox row's trigger records it. The
+    scan is a read; only when something is due does a short write follow, in which two
     desks checking at the same moment are serialised (PostgreSQL: an advisory lock;
-    SQLite: the write lock taken by ``BEGIN IMMEDIATE``), so none is queued twice.
+    SQLite: the write lock taken by ``BEGIN IMMEDIATE``) and the outbox is looked at
+    again, so nothing is queued twice.
     """
-    from desk.clocks import clocks_of
-    from desk.sla import ClockState
+    moment = now or db.now()
+    with db.read() as session:
+        due = _due_clocks(session, moment)
+    if not due:
+        return []
 
     def work(session: Session) -> list[int]:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(hashtext('desk.check_clocks'))"))
-        moment = now or db.now()
-        closed = [s for s in Status if s.is_closed]
-        open_tickets = session.scalars(select(Ticket).where(
-            Ticket.status.not_in(closed),
-            or_(Ticket.responded_at.is_(None),
-                Ticket.workaround_at.is_(None) & Ticket.restored_at.is_(None)),
-        ).order_by(Ticket.id)).all()
-        if not open_tickets:
-            return []
-        told = {(tid, trig) for tid, trig in session.execute(
-            select(OutboxMessage.ticket_id, OutboxMessage.trigger).where(
-                OutboxMessage.trigger.like("sla\\_%", escape="\\"),
-                OutboxMessage.ticket_id.in_([t.id for t in open_tickets])))}
+        told = _told(session, {ticket_id for ticket_id, *_rest in due})
         tz = settings.timezone(session)
         ids: list[int] = []
-        for ticket in open_tickets:
-            for clock in clocks_of(session, ticket, moment):
-                if clock.state not in (ClockState.WARNING, ClockState.BREACHED):
-                    continue
-                rule = "sla_warning" if clock.state == ClockState.WARNING else "sla_breached"
-                trigger = f"{rule}:{clock.name}"
-                if (ticket.id, trigger) in told:
-                    continue
-                told.add((ticket.id, trigger))
-                extra = f"{'响应' if clock.name == 'respond' else '恢复'}时限为 " \
-                        f"{format_local(clock.due_at, tz)}。"
-                ids += _enqueue(session, ticket, rule, trigger, moment, extra)
+        for ticket_id, rule, trigger, due_at in due:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None or ticket.status.is_closed or (ticket_id, trigger) in told:
+                continue
+            clock = trigger.split(":", 1)[1]
+            if (ticket.responded_at if clock == "respond" else _restore_met(ticket)) is not None:
+                continue  # stopped since the scan
+            told.add((ticket_id, trigger))
+            extra = f"{'响应' if clock == 'respond' else '恢复'}时限为 {format_local(due_at, tz)}。"
+            ids += _enqueue(session, ticket, rule, trigger, moment, extra)
         return ids
 
     return db.write(work)
+
+
+def _restore_met(ticket: Ticket) -> datetime | None:
+    moments = [m for m in (ticket.workaround_at, ticket.restored_at) if m is not None]
+    return min(moments) if moments else None
+
+
+def _told(session: Session, ticket_ids: set[int]) -> set[tuple[int, str]]:
+    if not ticket_ids:
+        return set()
+    rows = session.execute(select(OutboxMessage.ticket_id, OutboxMessage.trigger).where(
+        OutboxMessage.trigger.like("sla\\_%", escape="\\"),
+        OutboxMessage.ticket_id.in_(ticket_ids)))
+    return {(int(tid), str(trig)) for tid, trig in rows if tid is not None}
+
+
+def _due_clocks(session: Session, moment: datetime) -> list[tuple[int, str, str, datetime]]:
+    """(ticket id, rule, trigger, due at) for each running clock in warning or breach that
+    was not told yet; the calendar, limits and time zone are read once for all tickets."""
+    from desk import calendar as workcal
+    from desk import sla
+
+    closed = [s for s in Status if s.is_closed]
+    tickets = session.scalars(select(Ticket).where(
+        Ticket.status.not_in(closed),
+        or_(Ticket.responded_at.is_(None),
+            Ticket.workaround_at.is_(None) & Ticket.restored_at.is_(None)),
+    ).order_by(Ticket.id)).all()
+    if not tickets:
+        return []
+    told = _told(session, {t.id for t in tickets})
+    tz = settings.timezone(session)
+    cal = workcal.load(session)
+    all_limits = settings.limits(session)
+    fraction = settings.warning_fraction(session)
+    out: list[tuple[int, str, str, datetime]] = []
+    for t in tickets:
+        limits = all_limits[t.level]
+        for name, limit, met, due, estimated in (
+            ("respond", limits.respond, t.responded_at, t.respond_due_at,
+             t.respond_due_estimated),
+            ("restore", limits.restore, _restore_met(t), t.restore_due_at,
+             t.restore_due_estimated),
+        ):
+            if met is not None or (t.id, f"sla_breached:{name}") in told:
+                continue
+            deadline = (sla.Deadline(due, bool(estimated)) if due is not None
+                        else sla.add_limit(t.reported_at, limit, cal, tz))
+            if moment > deadline.due_at:
+                rule = "sla_breached"
+            else:
+                warn = sla.add_limit(t.reported_at, sla.warning_limit(limit, fraction), cal,
+                                     tz).due_at
+                if moment < min(warn, deadline.due_at):
+                    continue
+                rule = "sla_warning"
+            if (t.id, f"{rule}:{name}") not in told:
+                out.append((t.id, rule, f"{rule}:{name}", deadline.due_at))
+    return out
 
 
 # -- SMTP settings and the password in the keyring -----------------------------------------
