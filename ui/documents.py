@@ -90,6 +90,7 @@ from desk.errors import DeskError
 from desk.people import PersonView
 from models import Status
 from ui import tasks
+from ui.labels import label as tr_label
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -525,7 +526,7 @@ class PdfPreviewDialog(QDialog):
         allowed = self.person is not None and bool(self.person.roles & roles)
         self.issue_button.setEnabled(loaded and allowed)
         if not allowed:
-            names = "、".join(tr(r.label_zh) for r in sorted(roles))
+            names = "、".join(tr_label(r.label_zh) for r in sorted(roles))
             self.issue_button.setToolTip(tr("只有{0}可以签发。").format(names))
         else:
             self.issue_button.setToolTip("")

@@ -39,6 +39,7 @@ from desk.people import PersonView
 from desk.tickets import TicketDetail, TicketQuery
 from models import Role, Status
 from ui import tasks
+from ui.labels import label as tr_label
 from ui.queue_model import COLUMNS, TicketTableModel
 from ui.record_form import NewFaultForm
 from ui.ticket_panel import TicketPanel
@@ -345,7 +346,7 @@ class MainWindow(QMainWindow):
         if self.person is None:
             self.person_label.setText(self.tr("未选择人员"))
         else:
-            roles = "、".join(self.tr(r.label_zh) for r in sorted(self.person.roles))
+            roles = "、".join(tr_label(r.label_zh) for r in sorted(self.person.roles))
             self.person_label.setText(f"{self.person.name}（{self.person.employee_no}） {roles}")
 
     # -- new fault ------------------------------------------------------------------------

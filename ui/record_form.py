@@ -36,6 +36,7 @@ from desk.people import PersonView
 from desk.timeutil import parse_time
 from models import FaultLevel, FaultType
 from ui import tasks
+from ui.labels import label as tr_label
 
 ERROR_STYLE = "color: #c62828;"
 
@@ -90,11 +91,11 @@ class NewFaultForm(QWidget):
         self.fault_type = QComboBox()
         self.fault_type.setObjectName("faultType")
         for t in FaultType:
-            self.fault_type.addItem(f"{t.value}  {self.tr(t.label_zh)}", t.value)
+            self.fault_type.addItem(f"{t.value}  {tr_label(t.label_zh)}", t.value)
         self.level = QComboBox()
         self.level.setObjectName("level")
         for lv in FaultLevel:
-            self.level.addItem(self.tr(lv.label_zh), int(lv))
+            self.level.addItem(tr_label(lv.label_zh), int(lv))
         self.level.setCurrentIndex(2)
         self.occurred_at = QDateTimeEdit()
         self.occurred_at.setObjectName("occurredAt")
