@@ -199,11 +199,13 @@ def test_background_round_sends_only_when_a_server_is_set(
         center.run_now()
     assert finished.args[0].sending == "off" and finished.args[0].report is None
     assert smtp.received == []
+    assert window.notifications.state_action.text() == "邮件发送：未设置邮件服务器（仅站内通知）"
     notify.save_smtp_settings(db, ids["ADMIN"], smtp.settings)
     with qtbot.waitSignal(center.round_finished, timeout=15_000) as finished:
         center.run_now()
     assert finished.args[0].sending == "on"
     assert len(finished.args[0].report.sent) == 1
+    assert window.notifications.state_action.text() == "邮件发送：已开启"
     assert sorted(smtp.received[0].rcpt_tos) == ["biz006@example.com", "lead01@example.com"]
 
 
@@ -237,3 +239,19 @@ def test_models_pass_the_model_tester(qtmodeltester: Any, db: Any, ids: Any) -> 
     outbox.set_entries(notify.outbox_status(db, include_sent=True))
     assert outbox.rowCount() == 2
     qtmodeltester.check(outbox)
+
+
+def test_a_desk_without_the_password_leaves_the_mail_waiting(
+        qtbot: Any, window: MainWindow, db: Any, ids: Any, smtp: SmtpServer,
+        memory_keyring: dict[tuple[str, str], str]) -> None:
+    center = window.notifications.center
+    report(db, ids["SALES005"], interrupted=True)
+    with_user = notify.SmtpSettings(host="127.0.0.1", port=smtp.port, security="none",
+                                    user="desk", from_address="desk@example.com")
+    notify.save_smtp_settings(db, ids["ADMIN"], with_user)  # no password on this computer
+    with qtbot.waitSignal(center.round_finished, timeout=15_000) as finished:
+        center.run_now()
+    assert finished.args[0].sending == "no-password" and finished.args[0].report is None
+    assert [(e.status, e.attempts) for e in notify.outbox_status(db)] == [("pending", 0)]
+    assert "没有 SMTP 密码" in window.notifications.state_action.text()
+    assert smtp.received == []

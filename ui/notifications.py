@@ -198,7 +198,13 @@ def run_round(db: Database, person_id: int | None, since_id: int | None, sender_
     state = "off"
     smtp = notify.smtp_settings(db) if send else None
     if smtp is not None:
-        smtp = notify.with_password(smtp)
+        try:
+            smtp = notify.with_password(smtp)
+        except DeskError as exc:  # no usable keyring on this computer
+            log.warning("SMTP password not readable here: %s", exc)
+            smtp = None
+            state = "no-password"
+    if smtp is not None:
         if smtp.user and not smtp.password:
             state = "no-password"  # another desk with the password may send them
         else:
@@ -631,6 +637,10 @@ class NotificationsUi(QObject):
         self.check_action = menu.addAction(self.tr("立即检查并发送"))
         self.check_action.setObjectName("actionNotifyNow")
         self.check_action.triggered.connect(self.center.run_now)
+        self.state_action = menu.addAction(self.tr("邮件发送：等待首次检查"))
+        self.state_action.setObjectName("actionMailState")
+        self.state_action.setEnabled(False)
+        self.center.round_finished.connect(self._round_finished)
         menu.addSeparator()
         self.smtp_action = menu.addAction(self.tr("邮件服务器设置…"))
         self.smtp_action.setObjectName("actionSmtpSettings")
@@ -656,6 +666,16 @@ class NotificationsUi(QObject):
         if person is not self.center.person:
             self.center.set_person(person)
         self._update_title()
+
+    def _round_finished(self, result: TickResult) -> None:
+        text = {
+            "off": self.tr("邮件发送：未设置邮件服务器（仅站内通知）"),
+            "no-password": self.tr("邮件发送：本机密钥环中没有 SMTP 密码，由其他工作站发送"),
+            "on": self.tr("邮件发送：已开启"),
+        }.get(result.sending, result.sending)
+        if result.report is not None and result.report.errors:
+            text += self.tr("（最近错误：%1）").replace("%1", result.report.errors[-1])
+        self.state_action.setText(text)
 
     def _update_title(self) -> None:
         count = self.center.model.rowCount()
