@@ -102,7 +102,17 @@ def test_preview_shows_pages_zooms_and_navigates(qtbot, window):
     assert dialog.page_total.text() == f"/ 共 {expected} 页"
     assert number in dialog.windowTitle()
     first = dialog._labels[0]
-    qtbot.waitUntil(lambda: not first.pixmap().isNull(), timeout=10_000)
+    assert not first.pixmap().isNull()  # the first page is on screen when ready is said
+    tops = dialog._tops
+    assert tops == sorted(tops) and len(set(tops)) == expected  # each page in its place
+    # page navigation: the spin box scrolls, the page is rendered when it comes into view
+    with qtbot.waitSignal(dialog.page_rendered, timeout=10_000,
+                          check_params_cb=lambda i: i == 1):
+        dialog.page_spin.setValue(2)
+    assert dialog.current_page() == 2 and dialog.visible_pages()[0] == 1
+    assert dialog.scroll.verticalScrollBar().value() > 0
+    dialog.page_spin.setValue(1)
+    assert dialog.current_page() == 1 and dialog.scroll.verticalScrollBar().value() == 0
     width = first.pixmap().width()
     # the first showing fits the page to the width of the view: no sideways scrolling
     assert dialog.scroll.horizontalScrollBar().maximum() == 0
@@ -127,7 +137,7 @@ def test_preview_shows_pages_zooms_and_navigates(qtbot, window):
     QApplication.sendEvent(viewport, wheel)
     assert dialog.zoom < before
 
-    # page navigation: the spin box scrolls, the page is rendered when it comes into view
+    # after zooming, the last page
     with qtbot.waitSignal(dialog.page_rendered, timeout=10_000,
                           check_params_cb=lambda i: i == expected - 1):
         dialog.page_spin.setValue(expected)

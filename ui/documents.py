@@ -105,7 +105,7 @@ ZOOMS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 
 THUMB_WIDTH = 110
 KEEP_AROUND = 6  # rendered pages kept either side of the view; the rest are dropped
 LOOKAHEAD = 2  # pages rendered ahead of (and behind) the view
-PRINT_DPI_CAP = 600  # a 1200 dpi A4 bitmap would take half a gigabyte per page
+PRINT_DPI_CAP = 300  # an A4 page is a 35 MB bitmap at 300 dpi, 560 MB at 1200 dpi
 
 # Which document Ctrl+P shows first, by state: the one a person most likely wants now.
 RELEVANT = {
@@ -137,20 +137,27 @@ def kind_label(kind: str) -> str:
 
 
 class PdfPages:
-    """A PDF opened with pdfium: page count, page sizes (points), pages as ``QImage``.
+    """A PDF for pdfium: page count, page sizes (points), pages as ``QImage``.
 
-    Safe to call from any thread (every pdfium call holds the module lock); ``close``
-    waits for a render in progress and later renders raise ``DeskError``.
+    Safe to call from any thread: every pdfium call holds the module lock. The pdfium
+    document is opened on the first render and ``release`` closes it again (the preview
+    does so whenever it has nothing left to render), so an idle or forgotten preview
+    holds no pdfium handle; after ``close`` renders raise ``DeskError``.
     """
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self._doc: pdfium.PdfDocument | None = None
+        self._closed = False
         with _PDFIUM:
-            self._doc: pdfium.PdfDocument | None = pdfium.PdfDocument(data)
-            self.sizes: list[tuple[float, float]] = [
-                tuple(self._doc.get_page_size(i))  # type: ignore[misc]
-                for i in range(len(self._doc))
-            ]
+            doc = pdfium.PdfDocument(data)
+            try:
+                self.sizes: list[tuple[float, float]] = [
+                    (float(w), float(h)) for w, h in (doc.get_page_size(i)
+                                                      for i in range(len(doc)))
+                ]
+            finally:
+                doc.close()
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -158,15 +165,23 @@ class PdfPages:
     def render(self, index: int, scale: float) -> QImage:
         """Page ``index`` (from 0) at ``scale`` pixels per point, on white."""
         with _PDFIUM:
-            if self._doc is None:
+            if self._closed:
                 raise DeskError("文档已关闭。", "The document is closed.")
+            if self._doc is None:
+                self._doc = pdfium.PdfDocument(self.data)
             return _render_page(self._doc, index, scale)
 
-    def close(self) -> None:
+    def release(self) -> None:
+        """Close the pdfium document until the next render."""
         with _PDFIUM:
             if self._doc is not None:
                 self._doc.close()
                 self._doc = None
+
+    def close(self) -> None:
+        with _PDFIUM:
+            self._closed = True
+        self.release()
 
 
 def _render_page(doc: pdfium.PdfDocument, index: int, scale: float) -> QImage:
@@ -388,11 +403,11 @@ class PdfPreviewDialog(QDialog):
         self._fit_width = True  # the first showing fits the page to the width
         self._generation = 0
         self._pixmaps: dict[int, QPixmap] = {}
-        self._tops: list[int] = []
         self._labels: list[QLabel] = []
         self._job: tasks.Operation | None = None
         self._shown_first = False
         self._closed = False
+        self._released = True
         self._printing = False
 
         # toolbar: page navigation and zoom
@@ -545,7 +560,7 @@ class PdfPreviewDialog(QDialog):
             built.pages.close()
             return
         if self.doc is not None:
-            self.doc.pages.close()
+            tasks.run(self.doc.pages.close)  # may wait for the lock: not on this thread
         self.doc = built
         self.ticket = TicketRef(built.ticket_id, built.number, built.status)
         sizes = built.pages.sizes
@@ -561,6 +576,7 @@ class PdfPreviewDialog(QDialog):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setStyleSheet("background: white; color: #9e9e9e;")
             self.pages_layout.addWidget(label)
+            label.show()  # now, not when the layout gets round to it: its place is needed
             self._labels.append(label)
         self.page_spin.blockSignals(True)
         self.page_spin.setRange(1, max(1, len(sizes)))
@@ -633,8 +649,6 @@ class PdfPreviewDialog(QDialog):
             label.setFixedSize(max(1, round(w * scale)), max(1, round(h * scale)))
         self.zoom_label.setText(f"{round(self.zoom * 100)}%")
         self.pages_layout.activate()
-        self.pages_widget.adjustSize()
-        self._tops = [label.y() for label in self._labels]
         self._pump()
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
@@ -646,33 +660,43 @@ class PdfPreviewDialog(QDialog):
 
     # -- navigation ----------------------------------------------------------------------
 
+    @property
+    def _tops(self) -> list[int]:
+        """Where each page starts in the scrolled area (read live from the layout)."""
+        return [label.y() for label in self._labels]
+
     def page_count(self) -> int:
         return len(self.doc.pages) if self.doc is not None else 0
 
     def current_page(self) -> int:
-        """The page (from 1) at the middle of the view."""
-        if not self._tops:
+        """The page (from 1) at a third of the way down the view."""
+        tops = self._tops
+        if not tops:
             return 1
         middle = self.scroll.verticalScrollBar().value() + self.scroll.viewport().height() // 3
-        return max(1, bisect.bisect_right(self._tops, middle))
+        return max(1, bisect.bisect_right(tops, middle))
 
     def visible_pages(self) -> range:
         """Pages (from 0) at least partly in view."""
-        if not self._tops:
+        tops = self._tops
+        if not tops:
             return range(0)
+        bottoms = [t + label.height() for t, label in zip(tops, self._labels, strict=True)]
         top = self.scroll.verticalScrollBar().value()
         bottom = top + self.scroll.viewport().height()
-        first = max(0, bisect.bisect_right(self._tops, top) - 1)
-        last = max(first, bisect.bisect_left(self._tops, bottom) - 1)
-        return range(first, min(last, len(self._tops) - 1) + 1)
+        first = min(bisect.bisect_right(bottoms, top), len(tops) - 1)
+        last = max(first, bisect.bisect_left(tops, bottom) - 1)
+        return range(first, min(last, len(tops) - 1) + 1)
 
     def go_to_page(self, number: int) -> None:
         """Scroll so page ``number`` (from 1) starts at the top of the view."""
         if not self._labels:
             return
         number = max(1, min(number, len(self._labels)))
+        self.pages_layout.activate()  # a zoom just changed the sizes: place them first
         spacing = self.pages_layout.spacing() // 2
-        self.scroll.verticalScrollBar().setValue(max(0, self._tops[number - 1] - spacing))
+        value = 0 if number == 1 else self._tops[number - 1] - spacing
+        self.scroll.verticalScrollBar().setValue(max(0, value))
         self._scrolled()
 
     def _scrolled(self) -> None:
@@ -717,11 +741,15 @@ class PdfPreviewDialog(QDialog):
         return None
 
     def _pump(self) -> None:
-        if self._job is not None or self._closed:
+        if self._job is not None or self._closed or self.doc is None:
             return
         job = self._next_job()
         if job is None:
+            if not self._released:  # nothing left to draw: let pdfium's handle go
+                self._released = True
+                tasks.run(self.doc.pages.release)
             return
+        self._released = False
         what, index, scale = job
         generation, pages = self._generation, self.doc.pages  # type: ignore[union-attr]
         self._job = tasks.run(lambda: (what, index, generation, pages.render(index, scale)),
@@ -906,7 +934,7 @@ class PdfPreviewDialog(QDialog):
             return
         self._closed = True
         if self.doc is not None:
-            self.doc.pages.close()  # waits for a page being rendered; later ones fail
+            tasks.run(self.doc.pages.close)  # waits for the page being rendered, not here
 
 
 def _write_file(target: Path, data: bytes) -> None:
