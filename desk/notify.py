@@ -576,6 +576,11 @@ def save_smtp_settings(db: Database, actor_id: int, s: SmtpSettings,
     from desk import admin
 
     s = validate_smtp(s)
+    if password and not password.isascii():
+        # smtplib sends the login as ASCII: such a password could never log in
+        raise ValidationError({"password": (
+            "SMTP 密码只能包含 ASCII 字符（英文字母、数字与符号）。",
+            "The SMTP password can only hold ASCII characters (letters, digits, symbols).")})
     with db.read() as session:
         actor = session.get(Person, actor_id)
         if actor is None or Role.ADMIN not in actor.roles:
@@ -652,6 +657,10 @@ def connect(s: SmtpSettings) -> smtplib.SMTP:
         return client
     except DeskError:
         raise
+    except UnicodeEncodeError as exc:
+        raise DeskError("SMTP 用户名或密码含有非 ASCII 字符，邮件服务器登录无法发送。",
+                        "The SMTP user name or password holds non-ASCII characters, which "
+                        "the login cannot send.") from exc
     except (OSError, smtplib.SMTPException) as exc:
         raise _connection_error(exc) from exc
 

@@ -141,17 +141,17 @@ def test_test_mail_failure_is_a_clear_message(qtbot: Any, db: Any, ids: Any) -> 
 def test_saving_puts_the_password_in_the_keyring_not_in_the_settings(
         qtbot: Any, db: Any, ids: Any, memory_keyring: dict[tuple[str, str], str]) -> None:
     dialog = smtp_dialog(qtbot, db, "ADMIN")
-    fill(qtbot, dialog, 2525, password="秘密-pass-123")
+    fill(qtbot, dialog, 2525, password="s3cret-pass-123")
     save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
     with qtbot.waitSignal(dialog.saved, timeout=15_000):
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-    assert memory_keyring == {("Desk SMTP", "desk@127.0.0.1"): "秘密-pass-123"}
+    assert memory_keyring == {("Desk SMTP", "desk@127.0.0.1"): "s3cret-pass-123"}
     stored = notify.smtp_settings(db)
     assert stored == notify.SmtpSettings(host="127.0.0.1", port=2525, security="none",
                                          user="desk", from_address="desk@example.com")
     with db.read() as s:
         values = [json.dumps(v, ensure_ascii=False) for v in s.scalars(select(Setting.value))]
-    assert values and not any("秘密" in v for v in values)
+    assert values and not any("s3cret" in v for v in values)
 
 
 def test_only_an_administrator_may_save(qtbot: Any, db: Any, ids: Any) -> None:

@@ -528,19 +528,22 @@ def test_smtp_settings_keep_the_password_out_of_the_database(db: Any, demo_peopl
     s = notify.SmtpSettings(host="smtp.example.com", port=465, security="ssl",
                             user="desk", from_address="desk@example.com")
     with pytest.raises(PermissionDeniedError):
-        notify.save_smtp_settings(db, ids["LEAD01"], s, "s3cret-密码")
+        notify.save_smtp_settings(db, ids["LEAD01"], s, "s3cret-pass")
     assert memory_keyring == {}
-    notify.save_smtp_settings(db, ids["ADMIN"], s, "s3cret-密码")
-    assert memory_keyring == {("Desk SMTP", "desk@smtp.example.com"): "s3cret-密码"}
+    notify.save_smtp_settings(db, ids["ADMIN"], s, "s3cret-pass")
+    assert memory_keyring == {("Desk SMTP", "desk@smtp.example.com"): "s3cret-pass"}
     with db.read() as session:
         stored = [json.dumps(v, ensure_ascii=False) for v in session.scalars(select(Setting.value))]
     assert not any("s3cret" in v for v in stored)
     loaded = notify.smtp_settings(db)
     assert loaded == s and loaded is not None and loaded.password is None
-    assert notify.with_password(loaded).password == "s3cret-密码"
+    assert notify.with_password(loaded).password == "s3cret-pass"
     with pytest.raises(ValidationError):
         notify.save_smtp_settings(db, ids["ADMIN"], notify.SmtpSettings(host="", port=0),
                                   None)
+    with pytest.raises(ValidationError, match="ASCII"):  # smtplib could never send it
+        notify.save_smtp_settings(db, ids["ADMIN"], s, "密码")
+    assert memory_keyring == {("Desk SMTP", "desk@smtp.example.com"): "s3cret-pass"}
 
 
 @pytest.fixture
@@ -604,3 +607,35 @@ def test_cli_mail_commands(sqlite_url: str, make_db: Any, smtp: SmtpServer,
     assert smtp.received[-1].rcpt_tos == ["root@example.com"]
     assert cli.main(["--db", sqlite_url, "mail", "check-clocks"]) == 0
     assert "queued" in capsys.readouterr().out
+
+
+def test_login_with_the_keyring_password(db: Any, demo_people: Any,
+                                         memory_keyring: dict[tuple[str, str], str]) -> None:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
+                      auth_data: Any) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"desk" \
+            and auth_data.password == b"s3cret-pass"
+        return AuthResult(success=ok, handled=False)
+
+    server = SmtpServer()
+    server.controller = Controller(server.collector, hostname="127.0.0.1", port=server.port,
+                                   authenticator=authenticator, auth_require_tls=False)
+    server.controller.start()
+    try:
+        ids = demo_people
+        settings = notify.SmtpSettings(host="127.0.0.1", port=server.port, security="none",
+                                       user="desk", from_address="desk@example.com", timeout=5)
+        notify.save_smtp_settings(db, ids["ADMIN"], settings, "wrong")
+        report(db, ids["SALES005"], interrupted=True)
+        stored = notify.smtp_settings(db)
+        assert stored is not None
+        refused = notify.send_due(db, stored, "test")
+        assert refused.failed and "SMTP 登录失败" in outbox_rows(db)[0].last_error
+        notify.save_smtp_settings(db, ids["ADMIN"], settings, "s3cret-pass")
+        db.clock.advance(minutes=1)  # past the back-off
+        sent = notify.send_due(db, stored, "test")
+        assert len(sent.sent) == 1 and len(server.received) == 1
+    finally:
+        server.stop()
