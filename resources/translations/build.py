@@ -22,6 +22,7 @@ the ``pyside6-lrelease`` tool.
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import importlib.util
 import json
@@ -120,13 +121,19 @@ def ensure_qm(ts: Path = TS, out_dir: Path | None = None) -> Path | None:
     Returns None when there is no .qm and it cannot be built (no lrelease, or the
     folder is read-only): the window then shows its Chinese source texts.
     """
-    qm = (out_dir or ts.parent) / ts.with_suffix(".qm").name
-    try:
-        if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
-            lrelease(ts, qm)
-    except (OSError, RuntimeError) as exc:
-        log.warning("translation %s not built: %s", qm.name, exc)
-    return qm if qm.exists() else None
+    folders = [out_dir] if out_dir is not None else [
+        ts.parent, Path(tempfile.gettempdir()) / "desk-translations"]  # installed read-only
+    for folder in folders:
+        qm = folder / ts.with_suffix(".qm").name
+        try:
+            if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+                lrelease(ts, qm)
+            return qm
+        except (OSError, RuntimeError) as exc:
+            log.warning("translation %s not built in %s: %s", qm.name, folder, exc)
+            if qm.exists():
+                return qm
+    return None
 
 
 # -- reading a .ts ---------------------------------------------------------------------
@@ -146,10 +153,14 @@ def messages(ts: Path = TS) -> list[Message]:
         name = context.findtext("name") or ""
         for message in context.iter("message"):
             translation = message.find("translation")
+            text = ""
+            if translation is not None:
+                forms = [f.text or "" for f in translation.iter("numerusform")]
+                text = translation.text or "" if not forms else ("" if "" in forms else forms[0])
             out.append(Message(
                 context=name,
                 source=message.findtext("source") or "",
-                translation=(translation.text or "") if translation is not None else "",
+                translation=text,
                 kind=(translation.get("type") or "") if translation is not None else "",
             ))
     return out
@@ -161,7 +172,7 @@ def problems(ts: Path = TS) -> dict[str, list[Message]]:
     for m in messages(ts):
         if m.kind == "unfinished":
             found["unfinished"].append(m)
-        elif not m.kind and not m.translation.strip():
+        elif not m.kind and not m.translation:
             found["empty"].append(m)
     return found
 
@@ -263,9 +274,39 @@ def vocabulary() -> list[tuple[str, str]]:
     return pairs
 
 
-def tables() -> list[tuple[str, str]]:
-    """(context, text) of the module-level tables in ``TABLES``."""
+def helper_calls(path: Path) -> list[tuple[str, str]]:
+    """(context, text) of literal calls to a module's own ``tr`` helper.
+
+    A module-level ``def tr(text): return QCoreApplication.translate("Ctx", text)``
+    is called as ``tr("…")``; lupdate files those calls under the enclosing class (or
+    no context at all), while at run time they are looked up in ``Ctx``.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    helpers: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) \
+                        and inner.func.attr == "translate" and inner.args \
+                        and isinstance(inner.args[0], ast.Constant) \
+                        and isinstance(inner.args[0].value, str) and len(inner.args) > 1 \
+                        and isinstance(inner.args[1], ast.Name):
+                    helpers[node.name] = inner.args[0].value
     out: list[tuple[str, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in helpers and node.args \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            out.append((helpers[node.func.id], node.args[0].value))
+    return out
+
+
+def tables() -> list[tuple[str, str]]:
+    """(context, text) of the module-level tables in ``TABLES`` and of ``tr`` helpers."""
+    out: list[tuple[str, str]] = []
+    for path in sources():
+        if path.name != "labels.py":
+            out.extend(helper_calls(path))
     for module_name, context, names in TABLES:
         try:
             module = importlib.import_module(module_name)
