@@ -63,8 +63,11 @@ def install_translations(app: QApplication, language: str) -> list[QTranslator]:
             app.installTranslator(qt)
             loaded.append(qt)
     else:
+        from resources.translations.build import ensure_qm  # built when missing or stale
+
         own = QTranslator(app)
-        if own.load(str(path("translations", f"desk_{language}.qm"))):
+        qm = ensure_qm(path("translations", f"desk_{language}.ts"))
+        if qm is not None and own.load(str(qm)):
             app.installTranslator(own)
             loaded.append(own)
     return loaded
