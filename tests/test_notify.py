@@ -639,3 +639,62 @@ def test_login_with_the_keyring_password(db: Any, demo_people: Any,
         assert len(sent.sent) == 1 and len(server.received) == 1
     finally:
         server.stop()
+
+
+@pytest.fixture
+def certificate(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 that this test process trusts."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))  # read by create_default_context
+    return str(cert_file), str(key_file)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_starttls_and_ssl(security: str, certificate: tuple[str, str]) -> None:
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    server = SmtpServer()
+    if security == "ssl":
+        server.controller = Controller(server.collector, hostname="127.0.0.1",
+                                       port=server.port, ssl_context=context)
+    else:
+        server.controller = Controller(server.collector, hostname="127.0.0.1",
+                                       port=server.port, tls_context=context,
+                                       require_starttls=True)
+    server.controller.start()
+    try:
+        settings = notify.SmtpSettings(host="127.0.0.1", port=server.port, security=security,
+                                       from_address="desk@example.com", timeout=5)
+        assert notify.send_test_mail(settings, "admin@example.com") == "admin@example.com"
+        assert [r.rcpt_tos for r in server.received] == [["admin@example.com"]]
+        plain = notify.SmtpSettings(host="127.0.0.1", port=server.port, security="none",
+                                    from_address="desk@example.com", timeout=1)
+        with pytest.raises(notify.DeskError):  # the server insists on encryption
+            notify.send_test_mail(plain, "admin@example.com")
+    finally:
+        server.stop()
