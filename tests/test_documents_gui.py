@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QPointF, Qt, QThreadPool
 from PySide6.QtGui import QPixmap, QWheelEvent
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desk import documents, people, tickets, workflow
@@ -110,6 +110,7 @@ def test_preview_shows_pages_zooms_and_navigates(qtbot, window):
                           check_params_cb=lambda i: i == 1):
         dialog.page_spin.setValue(2)
     assert dialog.current_page() == 2 and dialog.visible_pages()[0] == 1
+    assert dialog.thumb_view.currentIndex().row() == 1  # the thumbnails follow
     assert dialog.scroll.verticalScrollBar().value() > 0
     dialog.page_spin.setValue(1)
     assert dialog.current_page() == 1 and dialog.scroll.verticalScrollBar().value() == 0
@@ -218,6 +219,33 @@ def test_print_goes_to_the_printer_page_by_page(qtbot, window, tmp_path, monkeyp
     assert float(box.width) == pytest.approx(595.3, abs=2)
     assert float(box.height) == pytest.approx(841.9, abs=2)
     assert "已发送到打印机" in dialog.status.text()
+    dialog.close()
+
+
+def test_print_dialog_opens_without_blocking_and_prints_when_accepted(qtbot, window,
+                                                                       tmp_path, monkeypatch):
+    out = tmp_path / "from-dialog.pdf"
+    make_printer = PdfPreviewDialog.make_printer
+
+    def to_file(self):  # as if "Print to File (PDF)" had been chosen in the dialog
+        printer = make_printer(self)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        printer.setResolution(100)
+        return printer
+
+    monkeypatch.setattr(PdfPreviewDialog, "make_printer", to_file)
+    select_status(window, Status.DISPATCHED)
+    dialog = open_preview(qtbot, window, "start-notice")
+    qtbot.waitSignal(dialog.pages_ready, timeout=20_000).wait()
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    asked = dialog.findChild(QPrintDialog, "printDialog")
+    assert asked is not None and asked.isVisible()
+    assert asked.windowModality() == Qt.WindowModality.WindowModal
+    assert not out.exists()
+    with qtbot.waitSignal(dialog.printed, timeout=20_000) as printed:
+        asked.accept()
+    assert printed.args == [1] and len(PdfReader(out).pages) == 1
     dialog.close()
 
 

@@ -408,6 +408,7 @@ class PdfPreviewDialog(QDialog):
         self._shown_first = False
         self._closed = False
         self._released = True
+        self._page = 0  # the page last reported as current
         self._printing = False
 
         # toolbar: page navigation and zoom
@@ -455,7 +456,6 @@ class PdfPreviewDialog(QDialog):
         self.thumb_view.setIconSize(QSize(THUMB_WIDTH, round(THUMB_WIDTH * 1.42)))
         self.thumb_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.thumb_view.setMinimumWidth(THUMB_WIDTH + 40)
-        self.thumb_view.setMaximumWidth(THUMB_WIDTH + 60)
         self.thumb_view.clicked.connect(lambda index: self.go_to_page(index.row() + 1))
 
         self.pages_widget = QWidget()
@@ -485,8 +485,10 @@ class PdfPreviewDialog(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.thumb_view)
         split.addWidget(self.scroll)
+        split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setCollapsible(1, False)
+        split.setSizes([THUMB_WIDTH + 50, 800])
 
         # buttons
         self.status = QLabel()
@@ -583,6 +585,7 @@ class PdfPreviewDialog(QDialog):
         self.page_spin.blockSignals(False)
         self.page_total.setText(tr("/ 共 {0} 页").format(len(sizes)))
         self._shown_first = False
+        self._page = 0
         self._set_loaded(True)
         self.status.clear()
         if self._fit_width:
@@ -701,11 +704,14 @@ class PdfPreviewDialog(QDialog):
 
     def _scrolled(self) -> None:
         page = self.current_page()
-        if self.page_spin.value() != page:
+        if self._page != page:
+            self._page = page
             self.page_spin.blockSignals(True)
             self.page_spin.setValue(page)
             self.page_spin.blockSignals(False)
-            self.thumb_view.setCurrentIndex(self.thumbs.index(page - 1, 0))
+            index = self.thumbs.index(page - 1, 0)
+            self.thumb_view.setCurrentIndex(index)
+            self.thumb_view.scrollTo(index)
             self.current_page_changed.emit(page)
         self._evict()
         self._pump()
@@ -837,7 +843,7 @@ class PdfPreviewDialog(QDialog):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setMinMax(1, max(1, parent.page_count()))
         dialog.accepted.connect(lambda: parent.print_to(printer))
-        dialog.open()
+        QDialog.open(dialog)  # QPrintDialog.open in PySide wants (receiver, member)
         return False
 
     def print_document(self) -> None:
@@ -1210,8 +1216,13 @@ class BatchExportDialog(QDialog):
         self.progress.setValue(0)
         self.progress.setFormat(tr("%v / %m 个故障"))
         layout.addWidget(self.progress)
+        self.failures_label = QLabel(tr("未能导出："))
+        self.failures_label.hide()
+        layout.addWidget(self.failures_label)
         self.failures = QListWidget()
         self.failures.setObjectName("batchFailures")
+        self.failures.setWordWrap(True)
+        self.failures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.failures.hide()
         layout.addWidget(self.failures, 1)
 
@@ -1269,6 +1280,7 @@ class BatchExportDialog(QDialog):
         self.report = None
         self.failures.clear()
         self.failures.hide()
+        self.failures_label.hide()
         self.open_button.hide()
         self.progress.setValue(0)
         job = BatchExportJob(self.db, self.tickets, self.chosen_kinds(),
@@ -1317,8 +1329,11 @@ class BatchExportDialog(QDialog):
         self.summary.setText(text + tr("。"))
         self.summary.setStyleSheet("color: #c62828;" if report.failures else "")
         for number, message in report.failures:
-            self.failures.addItem(f"{number}：{message}" if number else message)
+            item = QListWidgetItem(f"{number}：{message}" if number else message)
+            item.setToolTip(item.text())
+            self.failures.addItem(item)
         self.failures.setVisible(bool(report.failures))
+        self.failures_label.setVisible(bool(report.failures))
         self.open_button.setVisible(bool(report.written))
         self.finished_export.emit(report)
         if self._close_when_done:
