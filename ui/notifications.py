@@ -110,7 +110,12 @@ class NotificationModel(QAbstractListModel):
             return None
         n = self.items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{format_local(n.created_at, self.tz)[5:]}  {n.subject}"
+            # two fixed lines (what, then which fault): no word wrap, no clipped third line
+            at = format_local(n.created_at, self.tz)[5:]
+            cut = n.subject.find(n.ticket_number) if n.ticket_number else -1
+            if cut > 0:
+                return f"{at}  {n.subject[:cut].strip()}\n{n.subject[cut:]}"
+            return f"{at}  {n.subject}"
         if role == Qt.ItemDataRole.ToolTipRole:
             status = notify.STATUS_LABELS_ZH.get(n.status, n.status)
             return f"{n.subject}\n{status}\n\n{n.body}"
@@ -152,10 +157,14 @@ class NotificationPanel(QWidget):
         self.view = QListView()
         self.view.setObjectName("notificationList")
         self.view.setModel(model)
-        self.view.setWordWrap(True)
+        self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
         self.view.setUniformItemSizes(False)
         self.view.setSpacing(3)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)  # rewrap when the dock resizes
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setMinimumWidth(260)
         self.view.doubleClicked.connect(self._activated)
         self.empty = QLabel(self.tr("暂无通知"))
         self.empty.setObjectName("notificationEmpty")
