@@ -24,7 +24,7 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     assert lines[0].split()[:3] == ["backend", "tickets", "measure"]
     names = {"queue first page", "filter: open, level 1-2", "free-text search",
              "sort by business", "open ticket (50 events, 10 files)", "report a fault (p99)",
-             "cold start to first queue page", "peak memory, queue open"}
+             "report a fault (median)", "cold start to first queue page", "peak memory, queue open"}
     for name in names:
         assert any(name in line for line in lines), name
     data = json.loads(out.read_text(encoding="utf-8"))
