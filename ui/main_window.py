@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
         from ui.dashboard import install_dashboard  # the 统计 menu
 
         self.dashboard_action = install_dashboard(self, db)
+        from ui.kb_dialog import install_kb_menu  # the 知识库 menu
+
+        self.kb_action = install_kb_menu(self, db, self.person)
 
     # -- construction -------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +38,7 @@ from desk.timeutil import parse_time
 from models import FaultLevel, FaultType
 from ui import tasks
 from ui.labels import label as tr_label
+from ui.similar_panel import SimilarFaultsPanel
 
 ERROR_STYLE = "color: #c62828;"
 
@@ -74,7 +76,15 @@ class NewFaultForm(QWidget):
         scroll.setWidgetResizable(True)
         body = QWidget()
         scroll.setWidget(body)
-        outer.addWidget(scroll)
+        # similar past faults and their solutions, beside the form (ui.similar_panel)
+        self.similar = SimilarFaultsPanel(db)
+        self.form_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.form_splitter.setObjectName("formSplitter")
+        self.form_splitter.addWidget(scroll)
+        self.form_splitter.addWidget(self.similar)
+        self.form_splitter.setStretchFactor(0, 1)
+        self.form_splitter.setStretchFactor(1, 0)
+        outer.addWidget(self.form_splitter, 1)
         layout = QVBoxLayout(body)
 
         title = QLabel(self.tr("技术故障反馈与处理记录表"))
@@ -149,6 +159,7 @@ class NewFaultForm(QWidget):
         attach.setObjectName("attachmentsHint")
         dform.addRow(self.tr("附加信息"), attach)
         layout.addWidget(detail)
+        self.similar.watch(self.business, self.phenomenon, self.fault_type)
         layout.addStretch(1)
 
         self.general_error = QLabel()

@@ -1,0 +1,209 @@
+"""Similar past faults beside the new-fault form (相似历史故障).
+
+As a person types the phenomenon and the affected business, the panel looks up the
+most similar past faults (``desk.knowledge.similar_faults``: archived knowledge-base
+entries and resolved faults) with their solutions. Typing restarts a short debounce
+timer; the look-up runs on the thread pool (``ui.tasks``) and a result that arrives
+after a newer request was made is dropped, so the list always matches the latest text
+and input never waits for the database.
+
+Signals (SimilarFaultsPanel):
+    updated(int): the number of faults listed, after each refresh.
+    activated(object): a listed fault (``desk.knowledge.SimilarFault``) was double-clicked.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from desk import knowledge
+from desk.db import Database
+from desk.knowledge import SimilarFault
+from ui import tasks
+from ui.kb_dialog import HtmlRole, RichTextDelegate, show_similar_fault
+
+DEBOUNCE_MS = 250
+FaultRole = Qt.ItemDataRole.UserRole + 1  # HtmlRole (UserRole + 2): the item as rich text
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+class SimilarFaultsModel(QAbstractListModel):
+    """The faults found, best first: number, title, solution (plain data only)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.faults: list[SimilarFault] = []
+
+    def set_faults(self, faults: list[SimilarFault]) -> None:
+        self.beginResetModel()
+        self.faults = list(faults)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.faults)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.faults):
+            return None
+        fault = self.faults[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            state = (self.tr("知识库") if fault.archived else self.tr("已解决，未归档"))
+            solution = fault.solution or self.tr("（未记录方案）")
+            return (f"{fault.title}\n{fault.ticket_number} · {state} · "
+                    f"{self.tr('相似度')} {round(fault.score * 100)}%\n{solution}")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"{fault.ticket_number}\n{self.tr('故障现象')}：{fault.phenomenon}\n"
+                    f"{self.tr('受影响业务')}：{fault.affected_business}\n"
+                    f"{self.tr('方案')}：{fault.solution}")
+        if role == HtmlRole:
+            state = (self.tr("知识库") if fault.archived else self.tr("已解决，未归档"))
+            solution = _e(fault.solution) if fault.solution else _e(self.tr("（未记录方案）"))
+            return (f"<div style='font-weight:bold'>{_e(fault.title)}</div>"
+                    f"<div style='color:#666'>{_e(fault.ticket_number)} · {_e(state)} · "
+                    f"{_e(self.tr('相似度'))} {round(fault.score * 100)}%</div>"
+                    f"<div style='color:#2e7d32'>{_e(self.tr('方案'))}：{solution}</div>")
+        if role == FaultRole:
+            return fault
+        return None
+
+
+class SimilarFaultsPanel(QWidget):
+    """A side column listing past faults like the one being typed, with their solutions."""
+
+    updated = Signal(int)
+    activated = Signal(object)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("similarPanel")
+        self.db = db
+        self._request = 0  # the latest request; older results are dropped
+        self._texts: tuple[str, str, str | None] = ("", "", None)
+        self._last: tuple[str, str, str | None] | None = None
+        self.running = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        heading = QLabel(self.tr("相似历史故障"))
+        heading.setObjectName("similarHeading")
+        heading.setStyleSheet("font-weight: bold; margin-top: 4px;")
+        layout.addWidget(heading)
+        self.status = QLabel(self.tr("填写受影响业务和故障现象后，这里会列出相似的历史故障及其解决方案。"))
+        self.status.setObjectName("similarStatus")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color: #555;")
+        layout.addWidget(self.status)
+        self.model = SimilarFaultsModel(self)
+        self.view = QListView()
+        self.view.setObjectName("similarList")
+        self.view.setModel(self.model)
+        self.view.setWordWrap(True)
+        self.view.setItemDelegate(RichTextDelegate(self.view))
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSpacing(2)
+        self.view.setUniformItemSizes(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.view.doubleClicked.connect(self._double_clicked)
+        layout.addWidget(self.view, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.refresh)
+        self._sources: tuple[QLineEdit, QPlainTextEdit, QComboBox | None] | None = None
+
+    def sizeHint(self) -> QSize:
+        return QSize(240, 400)
+
+    def watch(self, business: QLineEdit, phenomenon: QPlainTextEdit,
+              fault_type: QComboBox | None = None) -> None:
+        """Follow the form's fields: every change restarts the debounce timer."""
+        self._sources = (business, phenomenon, fault_type)
+        business.textChanged.connect(self._changed)
+        phenomenon.textChanged.connect(self._changed)
+        if fault_type is not None:
+            fault_type.currentIndexChanged.connect(self._changed)
+
+    def _changed(self, *_args: Any) -> None:
+        if self._sources is None:
+            return
+        business, phenomenon, fault_type = self._sources
+        kind = fault_type.currentData() if fault_type is not None else None
+        self.request(phenomenon.toPlainText(), business.text(), kind)
+
+    def request(self, phenomenon: str, business: str, fault_type: str | None = None) -> None:
+        """Ask for a refresh with these texts after the debounce delay."""
+        self._texts = (phenomenon, business, fault_type)
+        self.timer.start()
+
+    def refresh(self) -> tasks.Operation | None:
+        """Look up now (off the GUI thread) with the latest texts; the operation started."""
+        self.timer.stop()
+        phenomenon, business, fault_type = self._texts
+        self._request += 1
+        request = self._request
+        if not phenomenon.strip() and not business.strip():
+            self._show(request, [])
+            return None
+        self.running = True
+        self.status.setText(self.tr("正在查找相似故障…"))
+        db = self.db
+        return tasks.run(lambda: knowledge.similar_faults(db, phenomenon, business, fault_type),
+                         lambda found: self._show(request, found),
+                         lambda exc: self._failed(request, exc))
+
+    def _show(self, request: int, found: list[SimilarFault]) -> None:
+        if not isValid(self) or request != self._request:
+            return  # the widget is gone, or a newer request is on its way
+        self.running = False
+        self.model.set_faults(found)
+        if found:
+            self.status.setText(self.tr("找到 %n 个相似的历史故障（双击查看）：", "", len(found)))
+        elif self._texts[0].strip() or self._texts[1].strip():
+            self.status.setText(self.tr("没有找到相似的历史故障。"))
+        else:
+            self.status.setText(self.tr("填写受影响业务和故障现象后，这里会列出相似的历史故障及其解决方案。"))
+        self.updated.emit(len(found))
+
+    def _failed(self, request: int, exc: BaseException) -> None:
+        if not isValid(self) or request != self._request:
+            return
+        self.running = False
+        self.model.set_faults([])
+        self.status.setText(self.tr("无法查找相似故障：") + str(exc))
+        self.updated.emit(0)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        fault = index.data(FaultRole)
+        if fault is None:
+            return
+        self.activated.emit(fault)
+        show_similar_fault(self, self.db, fault)
