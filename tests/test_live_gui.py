@@ -172,6 +172,16 @@ def test_change_at_another_desk_reloads_the_open_ticket_and_keeps_the_selection(
     qtbot.waitUntil(lambda: window.panel.detail.version == 2, timeout=1_000)
     assert window.panel.detail.status == Status.TRIAGE
     assert window.selected_ticket_id() == first["id"]
+    # a resync that finds nothing new leaves the model (and its scroll position) alone
+    resets: list[int] = []
+    window.model.modelReset.connect(lambda: resets.append(1))
+    window.live.on_resync()
+    assert resets == []
+    peer.do(do="transition", name="change_level", ticket=second["id"], person="LEAD01",
+            data={"level": 1, "reason": "影响扩大"})
+    window.live.on_resync()
+    assert resets == [1]
+    assert window.selected_ticket_id() == first["id"]
 
 
 def test_ticket_changed_while_an_action_dialog_is_open_shows_the_bar(qtbot, window, peer):

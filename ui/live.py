@@ -359,13 +359,29 @@ class LiveBinding(QObject):
 
     # -- changes from other desks -------------------------------------------------------
 
+    def queue_unchanged(self, query: tickets.TicketQuery) -> bool:
+        """True when the rows on screen are still exactly what the query returns.
+
+        SQLite's watcher reports every commit (this desk's heartbeat too), so most
+        resyncs change nothing visible; comparing spares the model a reset, which
+        would drop the pages fetched so far and the scroll position.
+        """
+        model = self.window.model
+        if query != model.query or tickets.count_tickets(model.db, query) != model.total:
+            return False
+        fresh = tickets.list_tickets(model.db, query, 0, max(len(model.rows), 1))
+        return fresh == model.rows
+
     def reload_queue(self) -> None:
         """Reload the queue with the same query, keeping the selected row."""
         w = self.window
         selected = w.selected_ticket_id()
         w._live_reloading = True
         try:
-            w.model.set_query(w.build_query())
+            query = w.build_query()
+            if self.queue_unchanged(query):
+                return
+            w.model.set_query(query)
             w._update_view_counts()
             if selected is not None:
                 w.select_ticket(selected)
