@@ -298,6 +298,36 @@ def helper_calls(path: Path) -> list[tuple[str, str]]:
                 and node.func.id in helpers and node.args \
                 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
             out.append((helpers[node.func.id], node.args[0].value))
+    out.extend(_other_object_calls(tree))
+    return out
+
+
+def _other_object_calls(tree: ast.Module) -> list[tuple[str, str]]:
+    """(context, text) of ``window.tr("…")`` and ``parent.tr("…")`` calls.
+
+    PySide looks ``obj.tr`` up in the context named after the object's class at run
+    time, while lupdate files such calls under "window" or "parent". By Desk's
+    habits ``window`` is the ``MainWindow``, and ``parent`` is the widget whose
+    class method asks (the enclosing class), or the ``MainWindow`` in a function.
+    """
+    out: list[tuple[str, str]] = []
+
+    def visit(node: ast.AST, owner: str | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child.name if isinstance(child, ast.ClassDef) else owner
+            if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) \
+                    and child.func.attr == "tr" and isinstance(child.func.value, ast.Name) \
+                    and child.func.value.id in ("window", "parent") and child.args \
+                    and isinstance(child.args[0], ast.Constant) \
+                    and isinstance(child.args[0].value, str):
+                text = child.args[0].value
+                if child.func.value.id == "window" or owner is None:
+                    out.append(("MainWindow", text))
+                else:
+                    out.append((owner, text))
+            visit(child, inner)
+
+    visit(tree, None)
     return out
 
 
