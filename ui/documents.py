@@ -407,6 +407,7 @@ class PdfPreviewDialog(QDialog):
         self._job: tasks.Operation | None = None
         self._shown_first = False
         self._closed = False
+        self._printer: QPrinter | None = None  # kept alive while the print dialog is open
         self._released = True
         self._page = 0  # the page last reported as current
         self._printing = False
@@ -429,7 +430,7 @@ class PdfPreviewDialog(QDialog):
         self.zoom_in_button.setShortcut(QKeySequence.StandardKey.ZoomIn)
         self.fit_button = self._tool("fitWidth", tr("适合宽度"), tr("页面宽度与窗口一致"),
                                      self.fit_width)
-        self.actual_button = self._tool("actualSize", "100%", tr("实际大小"),
+        self.actual_button = self._tool("actualSize", tr("实际大小"), tr("按 100% 显示"),
                                         lambda: self.set_zoom(1.0))
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("第")))
@@ -495,9 +496,13 @@ class PdfPreviewDialog(QDialog):
         self.status.setObjectName("previewStatus")
         self.print_button = QPushButton(tr("打印…"))
         self.print_button.setObjectName("printButton")
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.setToolTip(tr("打印（Ctrl+P）"))
         self.print_button.clicked.connect(self.print_document)
         self.save_button = QPushButton(tr("另存为 PDF…"))
         self.save_button.setObjectName("saveButton")
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_button.setToolTip(tr("另存为 PDF（Ctrl+S）"))
         self.save_button.clicked.connect(self.save_as)
         self.issue_button = QPushButton(tr("签发…") if kind == "start-notice"
                                         else tr("发送…"))
@@ -850,7 +855,7 @@ class PdfPreviewDialog(QDialog):
         if self.doc is None or self._printing:
             return
         printer = self.make_printer()
-        self._printer = printer  # kept alive while the dialog is open
+        self._printer = printer
         if self.ask_print(self, printer):
             self.print_to(printer)
 
