@@ -6,7 +6,7 @@ rows of plain values, so that the window, the CSV/XLSX exports, the PDF and the 
 show the same figures.
 
 A fault belongs to the period when it was *reported* in it. Everything is aggregated
-by the database (GROUP BY, window functions, ``percentile_cont`` on PostgreSQL); Python
+by the database (GROUP BY, ``percentile_cont`` on PostgreSQL); Python
 only rolls up the few grouped rows (at most levels × types × states) and, for SQLite,
 interpolates the 90th percentile between the two neighbouring values the query returns.
 
@@ -27,13 +27,26 @@ Decisions:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, text
+from sqlalchemy import (
+    DateTime,
+    Float,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -46,6 +59,7 @@ TOP_BUSINESSES = 10
 LEVELS = tuple(FaultLevel)
 ALL = "合计"
 PERCENTILE = 0.9
+PG_WORK_MEM = "64MB"
 
 
 @dataclass(frozen=True)
@@ -204,13 +218,16 @@ def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES) -> 
                                           "The period cannot be longer than ten years.")})
     now = db.now()
     with db.read() as session:
+        if db.backend == "postgresql":
+            # the percentiles sort the period's times in memory rather than on disk
+            session.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
         tz = settings.timezone(session)
         organisation = str(settings.get(session, "organisation") or "")
         lo, hi = utc_bounds(start, end, tz)
         backend = db.backend
         grouped = _grouped(session, backend, lo, hi, now)
         p90 = (_p90_pg(session, lo, hi) if backend == "postgresql"
-               else _p90_sqlite(session, lo, hi))
+               else _p90_sqlite(session, lo, hi, sample_counts(grouped)))
         businesses = _businesses(session, lo, hi, top)
         weeks = _weekly(session, backend, start, end, tz, lo, hi)
     total = sum(s.count for s in grouped.values())
@@ -292,42 +309,58 @@ def _p90_pg(session: Session, lo: datetime, hi: datetime) -> dict[tuple[str, int
     return out
 
 
-def _p90_sqlite(session: Session, lo: datetime, hi: datetime) -> dict[tuple[str, int], float]:
-    """SQLite has no percentile: rank the durations per level (and over all levels, as
-    level 0) with window functions and return only the two values around the
-    percentile's position; the interpolation between them is done here."""
+def sample_counts(grouped: dict[_GroupKey, _Sums]) -> dict[tuple[str, int], int]:
+    """How many tickets have each time, per level (and over all levels as level 0)."""
+    counts: dict[tuple[str, int], int] = {}
+    for (level, _, status), sums in grouped.items():
+        if status == Status.CANCELLED:
+            continue
+        for metric, n in sums.dur_n.items():
+            for key in ((metric, int(level)), (metric, 0)):
+                counts[key] = counts.get(key, 0) + n
+    return counts
+
+
+def _p90_sqlite(session: Session, lo: datetime, hi: datetime,
+                counts: dict[tuple[str, int], int]) -> dict[tuple[str, int], float]:
+    """SQLite has no percentile: with the number of values per level known (from the
+    grouped scan), the two values around the 90th percentile's position are picked by
+    ``ORDER BY d DESC LIMIT 2 OFFSET m`` — the offset counted from the top, so SQLite's
+    sorter keeps only the top tenth — over one pass of the period's rows (a common
+    table expression); the interpolation between the two values is done here."""
+    names = list(METRIC_LABELS)
+    durations = _durations("sqlite")
+    base = (select(cast(Ticket.level, Integer).label("lv"),
+                   *[cast(durations[m], Float).label(m) for m in names])
+            .where(*_period_filter(lo, hi)).cte("base"))
+    parts = []
+    for (metric, level), n in sorted(counts.items()):
+        if n == 0:
+            continue
+        pos = PERCENTILE * (n - 1)
+        k = math.floor(pos)
+        column = base.c[metric]
+        picked = (select(literal(metric).label("m"), literal(level).label("lv"),
+                         column.label("d"))
+                  .where(column.is_not(None), *([base.c.lv == level] if level else []))
+                  .order_by(column.desc()).limit(2).offset(max(n - k - 2, 0))
+                  .subquery())
+        parts.append(select(picked.c.m, picked.c.lv, picked.c.d))
     out: dict[tuple[str, int], float] = {}
-    for name, expr in _durations("sqlite").items():
-        base = (select(cast(Ticket.level, Integer).label("lv"), cast(expr, Float).label("d"))
-                .where(*_period_filter(lo, hi), expr.is_not(None))
-                .cte("base"))
-        both = select(base.c.lv, base.c.d).union_all(
-            select(literal(0).label("lv"), base.c.d)).subquery("both_")
-        ranked = select(
-            both.c.lv, both.c.d,
-            func.row_number().over(partition_by=both.c.lv, order_by=both.c.d).label("rn"),
-            func.count().over(partition_by=both.c.lv).label("n"),
-        ).subquery("ranked")
-        pos = cast(PERCENTILE * (ranked.c.n - 1), Float)
-        stmt = select(ranked.c.lv, ranked.c.d, ranked.c.rn, ranked.c.n).where(
-            ranked.c.rn - 1 >= cast(pos, Integer), ranked.c.rn - 1 <= cast(pos, Integer) + 1)
-        picked: dict[int, list[tuple[int, float, int]]] = {}
-        for lv, d, rn, n in session.execute(stmt):
-            picked.setdefault(int(lv), []).append((int(rn), float(d), int(n)))
-        for lv, values in picked.items():
-            out[(name, lv)] = _interpolate(sorted(values))
+    if not parts:
+        return out
+    found: dict[tuple[str, int], list[float]] = {}
+    for metric, level, d in session.execute(union_all(*parts)):
+        found.setdefault((str(metric), int(level)), []).append(float(d))
+    for key, values in found.items():
+        n = counts[key]
+        pos = PERCENTILE * (n - 1)
+        k = math.floor(pos)
+        ascending = sorted(values)  # ranks k and k+1 (0-based), or only k when k = n-1
+        low = ascending[0] if k + 1 < n else ascending[-1]
+        high = ascending[-1]
+        out[key] = low + (high - low) * (pos - k)
     return out
-
-
-def _interpolate(values: Sequence[tuple[int, float, int]]) -> float:
-    """percentile_cont from the ranked neighbours (rank k+1 and k+2, 1-based)."""
-    n = values[0][2]
-    pos = PERCENTILE * (n - 1)
-    k = math.floor(pos)
-    by_rank = {rn: d for rn, d, _ in values}
-    low = by_rank[k + 1]
-    high = by_rank.get(k + 2, low)
-    return low + (high - low) * (pos - k)
 
 
 def _businesses(session: Session, lo: datetime, hi: datetime,
@@ -361,9 +394,14 @@ def _weekly(session: Session, backend: str, start: date, end: date, tz: ZoneInfo
             lo: datetime, hi: datetime) -> dict[tuple[date, int], int]:
     """Counts per (local ISO week's Monday, level)."""
     monday = start - timedelta(days=start.weekday())
+    mondays = week_starts(start, end)
     if backend == "postgresql":
-        local = func.timezone(tz.key, Ticket.reported_at)
-        bucket: ColumnElement[Any] = func.date_trunc("week", local)
+        # the local Mondays as UTC moments, found by binary search: exact in any zone
+        bounds = [datetime(d.year, d.month, d.day, tzinfo=tz).astimezone(UTC)
+                  for d in mondays]
+        bucket: ColumnElement[Any] = func.width_bucket(
+            Ticket.reported_at,
+            bindparam("week_bounds", bounds, type_=ARRAY(DateTime(timezone=True)))) - 1
     else:
         # SQLite has no time zones: shift by the zone's offset at the period start
         # (exact for zones without daylight saving time, such as China's)
@@ -376,10 +414,7 @@ def _weekly(session: Session, backend: str, start: date, end: date, tz: ZoneInfo
             .group_by(text("1"), Ticket.level))
     out: dict[tuple[date, int], int] = {}
     for w, level, n in session.execute(stmt):
-        if backend == "postgresql":
-            week = w.date() if isinstance(w, datetime) else w
-        else:
-            week = monday + timedelta(days=7 * int(w))
+        week = monday + timedelta(days=7 * int(w))
         out[(week, int(level))] = out.get((week, int(level)), 0) + int(n)
     return out
 
