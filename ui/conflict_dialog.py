@@ -167,6 +167,8 @@ class ConflictDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
+        if not hasattr(self, "save_button"):
+            return  # rows being built: their defaults are set before the buttons exist
         waiting = self.undecided()
         for name, cells in self.row_widgets.items():
             cells[0].setStyleSheet(UNDECIDED_STYLE if name in waiting else "")

@@ -301,7 +301,8 @@ class MainWindow(QMainWindow):
                 ticket_id is None
                 or not self.panel.confirm_leave(lambda: self.select_ticket(ticket_id))):
             if shown is not None and ticket_id is not None:
-                self.select_ticket(shown)
+                # back to the shown ticket once this selection change has finished
+                QTimer.singleShot(0, lambda: self.select_ticket(shown))
             return
         self.stack.setCurrentWidget(self.panel)
         try:

@@ -187,6 +187,18 @@ QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {
 """
 
 
+class _Note(QLabel):
+    """A message line that takes no room while it has nothing to say."""
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        super().clear()
+        self.hide()
+
+
 def _db_key(db: Database) -> str:
     """Which database a draft belongs to (two databases share one drafts folder)."""
     try:
@@ -260,12 +272,14 @@ class TicketPanel(QWidget):
         self.save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.save_shortcut.activated.connect(self.save)
 
-        self.message = QLabel()
+        self.message = _Note()
+        self.message.hide()
         self.message.setObjectName("actionMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c62828;")
         outer.addWidget(self.message)
-        self.status_line = QLabel()
+        self.status_line = _Note()
+        self.status_line.hide()
         self.status_line.setObjectName("saveStatus")
         self.status_line.setStyleSheet("color: #2e7d32;")
         outer.addWidget(self.status_line)
@@ -726,6 +740,7 @@ class TicketPanel(QWidget):
         panel.setMinimumHeight(230)
         panel.changed.connect(self._attachments_changed)
         self.attachment_layout.addWidget(panel)
+        panel.show()  # not left to the layout's queued show: visible as soon as shown
         self.attachment_panel = panel
 
     def _drop_attachments(self) -> None:
@@ -975,6 +990,14 @@ class TicketPanel(QWidget):
         if self.draft_timer.isActive():
             self.write_draft()
         self._drop_attachments()
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        # Ctrl+S reaching the panel (a child ignored it and no shortcut took it first)
+        if event.matches(QKeySequence.StandardKey.Save):
+            event.accept()
+            self.save()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         self.shutdown()
