@@ -359,8 +359,11 @@ class MainWindow(QMainWindow):
         if self.form is not None and self.stack.currentWidget() is self.form:
             self.form.business.setFocus()
             return self.form
+        first = not getattr(self, "_new_draft_checked", False)
+        self._new_draft_checked = True
         self.form = NewFaultForm(self.db, self.tz, self.person)
-        draft = self.form.pending_draft()
+        # only a draft left by an earlier run (a crash) is offered, once per window
+        draft = self.form.pending_draft() if first else None
         if draft is not None and self.ask_restore_draft(self, draft.saved_at):
             self.form.restore_draft(draft)
         elif draft is not None:
