@@ -105,6 +105,7 @@ class ConflictDialog(QDialog):
             cells.append(choice)
             self.groups[name] = group
             self.row_widgets[name] = cells
+        grid.setRowStretch(len(rows) + 1, 1)  # spare height below the rows, not between
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
         grid.setColumnStretch(3, 1)
@@ -174,8 +175,11 @@ class ConflictDialog(QDialog):
             cells[0].setStyleSheet(UNDECIDED_STYLE if name in waiting else "")
         self.save_button.setEnabled(not waiting)
         if waiting:
-            self.message.setText(self.tr("双方都修改了以下字段，请逐项选择：")
-                                 + "、".join(self.labels.get(n, n) for n in waiting))
+            both = {name for name, base, theirs, mine in self.rows
+                    if mine != base and theirs != base and mine != theirs}
+            prompt = (self.tr("双方都修改了以下字段，请逐项选择：") if set(waiting) <= both
+                      else self.tr("请为以下字段选择保留哪一方（或点“合并”）："))
+            self.message.setText(prompt + "、".join(self.labels.get(n, n) for n in waiting))
         else:
             self.message.clear()
 
