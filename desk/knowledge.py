@@ -219,7 +219,7 @@ def create_entry_for(session: Session, ticket: Ticket, actor: Person,
     root = (ticket.root_cause or "").strip()
     if (ticket.underlying_cause or "").strip():
         root = f"{root}\n深层原因：{ticket.underlying_cause.strip()}".strip()
-    symptom_head = _short(ticket.phenomenon or "", 30)
+    symptom_head = _short(ticket.phenomenon or "", 24)
     title = f"{business}：{symptom_head}" if business else symptom_head
     entry = KnowledgeEntry(
         ticket_id=ticket.id,
@@ -662,7 +662,7 @@ def similar_faults(db: Database, phenomenon: str, business: str,
         for number, phen_text, bus_text, ftype, temporary, long_term in resolved:
             score = _combined(phen, bus, phen_text, bus_text, ftype == kind)
             if score >= MIN_SIMILARITY:
-                title = f"{bus_text}：{_short(phen_text, 30)}" if bus_text else _short(phen_text, 30)
+                title = f"{bus_text}：{_short(phen_text, 24)}" if bus_text else _short(phen_text, 24)
                 scored.append((score, 1, number, SimilarFault(
                     ticket_number=number, entry_id=None, title=title, phenomenon=phen_text,
                     affected_business=bus_text, fault_type=ftype,
