@@ -119,11 +119,16 @@ def test_fields_follow_role_and_state(make_panel, env):
     assert support.findChild(QLineEdit, "edit_number").text() == tickets.get_ticket(
         db, triage).number
     assert support.findChild(QPushButton, "ticketSave").isEnabled()
-    # a read-only field looks greyed: its palette comes from the read-only style
+    # a read-only field looks greyed, an editable one does not: compare painted pixels
     number = support.findChild(QLineEdit, "edit_number")
-    phenomenon = support.findChild(QPlainTextEdit, "edit_phenomenon")
-    assert number.palette().base().color() != phenomenon.palette().base().color() or \
-        number.styleSheet() != "" or support.styleSheet().count('readOnly="true"') == 1
+    contact = support.findChild(QLineEdit, "edit_reporter_contact")
+    assert number.isReadOnly() and not contact.isReadOnly()
+
+    def background(w: QWidget):
+        image = w.grab().toImage()
+        return image.pixelColor(image.width() - 6, image.height() // 2)
+
+    assert background(number).lightness() < background(contact).lightness()
 
     support.show_ticket(diagnosing)  # the same person, a later state: nothing to edit
     assert not editable_in_form(support, "phenomenon")
