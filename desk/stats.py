@@ -27,9 +27,11 @@ Decisions:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -60,6 +62,7 @@ LEVELS = tuple(FaultLevel)
 ALL = "合计"
 PERCENTILE = 0.9
 PG_WORK_MEM = "64MB"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -217,19 +220,33 @@ def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES) -> 
         raise ValidationError({"period": ("统计期间不能超过十年。",
                                           "The period cannot be longer than ten years.")})
     now = db.now()
+    backend = db.backend
     with db.read() as session:
-        if db.backend == "postgresql":
-            # the percentiles sort the period's times in memory rather than on disk
-            session.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
         tz = settings.timezone(session)
         organisation = str(settings.get(session, "organisation") or "")
-        lo, hi = utc_bounds(start, end, tz)
-        backend = db.backend
-        grouped = _grouped(session, backend, lo, hi, now)
-        p90 = (_p90_pg(session, lo, hi) if backend == "postgresql"
-               else _p90_sqlite(session, lo, hi, sample_counts(grouped)))
-        businesses = _businesses(session, lo, hi, top)
-        weeks = _weekly(session, backend, start, end, tz, lo, hi)
+    lo, hi = utc_bounds(start, end, tz)
+
+    def reading(fn: Callable[[Session], T]) -> Callable[[], T]:
+        def run() -> T:
+            with db.read() as session:
+                if backend == "postgresql":
+                    # the percentiles sort the period's times in memory, not on disk
+                    session.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
+                return fn(session)
+        return run
+
+    # The queries are independent scans: run them side by side on their own connections
+    # (each a short read). SQLite's percentiles need the grouped counts, so wait for them.
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="stats") as pool:
+        businesses_f = pool.submit(reading(lambda s: _businesses(s, lo, hi, top)))
+        weeks_f = pool.submit(reading(lambda s: _weekly(s, backend, start, end, tz, lo, hi)))
+        p90_f = (pool.submit(reading(lambda s: _p90_pg(s, lo, hi)))
+                 if backend == "postgresql" else None)
+        grouped = reading(lambda s: _grouped(s, backend, lo, hi, now))()
+        p90 = (p90_f.result() if p90_f is not None else
+               reading(lambda s: _p90_sqlite(s, lo, hi, sample_counts(grouped)))())
+        businesses = businesses_f.result()
+        weeks = weeks_f.result()
     total = sum(s.count for s in grouped.values())
     return Dashboard(
         start=start, end=end, timezone=tz.key, generated_at=now.astimezone(tz),
@@ -322,14 +339,15 @@ def sample_counts(grouped: dict[_GroupKey, _Sums]) -> dict[tuple[str, int], int]
 
 
 def _p90_sqlite(session: Session, lo: datetime, hi: datetime,
-                counts: dict[tuple[str, int], int]) -> dict[tuple[str, int], float]:
+                counts: dict[tuple[str, int], int],
+                backend: str = "sqlite") -> dict[tuple[str, int], float]:
     """SQLite has no percentile: with the number of values per level known (from the
     grouped scan), the two values around the 90th percentile's position are picked by
     ``ORDER BY d DESC LIMIT 2 OFFSET m`` — the offset counted from the top, so SQLite's
     sorter keeps only the top tenth — over one pass of the period's rows (a common
     table expression); the interpolation between the two values is done here."""
     names = list(METRIC_LABELS)
-    durations = _durations("sqlite")
+    durations = _durations(backend)
     base = (select(cast(Ticket.level, Integer).label("lv"),
                    *[cast(durations[m], Float).label(m) for m in names])
             .where(*_period_filter(lo, hi)).cte("base"))
