@@ -108,7 +108,8 @@ def report_of(dashboard: Dashboard) -> pdf.DashboardReport:
                      [("故障数", [float(r[1]) for r in types])]),
         pdf.BarChart("时限达成率（%）", [str(r[0]) for r in respond],
                      [("响应达标%", [float(r[3] or 0) for r in respond]),
-                      ("恢复达标%", [float(r[3] or 0) for r in restore])]),
+                      ("恢复达标%", [float(r[3] or 0) for r in restore])],
+                     value_suffix="%"),
         pdf.BarChart("每周趋势（故障数，按等级）", [str(r[0]) for r in trend],
                      [(h, [float(r[2 + i]) for r in trend])
                       for i, h in enumerate(dashboard.weekly_trend.headers[2:5])],

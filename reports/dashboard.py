@@ -104,8 +104,16 @@ def bar_chart(chart: BarChart, width: float, height: float) -> Drawing:
     bars.valueAxis.valueMin = 0
     top = max((sum(col) if chart.stacked else max(col)
                for col in zip(*bars.data, strict=True)), default=0.0)
-    if top <= 0:
+    if chart.value_suffix == "%":  # a rate: the whole scale, room for the labels above
+        bars.valueAxis.valueMax = 120
+        bars.valueAxis.valueStep = 20
+    elif top <= 0:
         bars.valueAxis.valueMax = 1
+    elif top < 5:
+        bars.valueAxis.valueMax = top + 1  # whole numbers with room for the bar labels
+        bars.valueAxis.valueStep = 1
+    else:
+        bars.valueAxis.valueMax = top * 1.15
     bars.valueAxis.visibleGrid = True
     bars.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
     bars.barLabels.fontName = FONT
@@ -185,9 +193,11 @@ def build(report: DashboardReport, out: str | Path | BinaryIO | None = None) -> 
             continue
         pending.append([para(table.title, "subsection"), _small_table(table, half)])
         if len(pending) == 2:
+            story.append(Spacer(1, 2 * mm))
             story.append(_side_by_side(pending, [half + 2 * mm] * 2))
             pending = []
     if pending:
+        story.append(Spacer(1, 2 * mm))
         story.append(_side_by_side([*pending, []], [half + 2 * mm] * 2))
     header = DocumentHeader(organisation=report.organisation, title=TITLE,
                             number=report.period, generated_at=report.generated_at)
