@@ -26,6 +26,7 @@ LiveUpdates signals:
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import socket
 import threading
@@ -33,7 +34,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -55,6 +56,22 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 0.2  # seconds: how long stop() may have to wait for the worker
 HEARTBEAT_MS = 10_000
 RECONNECT_DELAY = 0.5
+
+
+def emit(signal: Any, *args: Any) -> None:
+    """``signal.emit(*args)`` without wearing down the interpreter's ``True``/``False``.
+
+    PySide6 6.12.0 hands ``emit()``'s bool result back without a reference of its
+    own; on Python 3.11, where bools are not immortal, each call then drops one
+    reference to ``True`` and the process aborts ("Fatal Python error:
+    bool_dealloc") after a few hundred emits. The worker emits for every notice and
+    heartbeat for as long as the window is open, so the reference is given back.
+    With a PySide that keeps its own reference this adds one more to a bool, which
+    is never freed anyway: harmless either way.
+    """
+    result = signal.emit(*args)
+    if isinstance(result, bool):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 def new_desk_id() -> str:
@@ -110,23 +127,23 @@ class _Worker(QObject):
                         log.info("live updates: cannot connect: %s", exc)
                         if not lost:
                             lost = True
-                            self.lost.emit()
+                            emit(self.lost)
                         self.stop_flag.wait(RECONNECT_DELAY)
                         continue
                     if first:
                         first = False
-                        self.listening.emit()
+                        emit(self.listening)
                     if lost:
                         lost = False
-                        self.restored.emit()
-                        self.resync.emit()
+                        emit(self.restored)
+                        emit(self.resync)
                     self.beat_now.set()
                 lost, source = self._turn(source, lost)
         finally:
             self._leave()
             if source is not None:
                 source.close()
-            self.finished.emit()
+            emit(self.finished)
 
     def _turn(
         self, source: live.TicketListener | live.DataVersionWatcher, lost: bool
@@ -139,24 +156,24 @@ class _Worker(QObject):
             log.info("live updates: polling failed: %s", exc)
             source.close()
             if not lost:
-                self.lost.emit()
+                emit(self.lost)
             return True, None
         if listener is not None:
             after = listener.backend_pid
             if after is None:
                 if not lost:
                     lost = True
-                    self.lost.emit()
+                    emit(self.lost)
             elif after != before:  # reconnected (perhaps within one poll)
                 if not lost:
-                    self.lost.emit()
+                    emit(self.lost)
                 lost = False
-                self.restored.emit()
+                emit(self.restored)
         for notice in notices:
             if isinstance(notice, live.TicketChange):
-                self.changed.emit(notice.ticket_id, notice.version)
+                emit(self.changed, notice.ticket_id, notice.version)
             else:
-                self.resync.emit()
+                emit(self.resync)
         if self.beat_now.is_set() or notices:
             self._beat(send=self.beat_now.is_set())
         return lost, source
@@ -176,7 +193,7 @@ class _Worker(QObject):
         except DeskError as exc:
             log.info("presence heartbeat failed: %s", exc.en)
             return
-        self.presence.emit(ticket_id or 0, others)
+        emit(self.presence, ticket_id or 0, others)
 
     def _leave(self) -> None:
         if not self._present:
@@ -295,6 +312,9 @@ class LiveBinding(QObject):
         self.heartbeat.setObjectName("presenceHeartbeat")
         self.heartbeat.setInterval(heartbeat_ms)
         self.heartbeat.timeout.connect(self.beat)
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting without closing the window still stops the thread
+            app.aboutToQuit.connect(self.stop)
 
     def _wrap_right_side(self) -> None:
         """Put the presence label and the stale bar above the ticket panel."""
