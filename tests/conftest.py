@@ -143,6 +143,9 @@ def type_into(qtbot: object, widget: object, text: str) -> None:
     from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication
 
+    # a person types into a running event loop: let pending layout and paint happen first,
+    # so that clicks that follow land where the widgets really are
+    QApplication.processEvents()
     widget.setFocus()  # type: ignore[attr-defined]
     chunk = ""
     for ch in text + "\0":
@@ -161,3 +164,12 @@ def type_into(qtbot: object, widget: object, text: str) -> None:
                 qtbot.keyClick(widget, Qt.Key.Key_Return)  # type: ignore[attr-defined]
             else:
                 qtbot.keyClicks(widget, ch)  # type: ignore[attr-defined]
+
+
+def click(qtbot: object, widget: object) -> None:
+    """Click a widget after pending layout has run (as it has for a person's click)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from desk import people, tickets, workflow
 from desk.demo import add_demo_data, ensure_people
 from models import FaultLevel, FaultType, Status, Ticket
-from tests.conftest import type_into
+from tests.conftest import click, type_into
 from ui.main_window import MainWindow
 from ui.queue_model import TicketTableModel
 
@@ -53,7 +53,7 @@ def test_new_fault_typed_in_the_form_is_saved_numbered_and_on_top(qtbot, window)
     type_into(qtbot, form.phenomenon, "五楼有线网络全部断开，交换机指示灯不亮。")
     type_into(qtbot, form.steps, "1. 插上网线；2. 无法获取地址")
     with qtbot.waitSignal(window.ticket_saved, timeout=10_000) as saved:
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        click(qtbot, form.save_button)
     detail = saved.args[0]
     assert detail.number.startswith("NET-20261127-")
     assert ticket_count(db) == before + 1
@@ -78,7 +78,7 @@ def test_future_occurrence_time_is_refused_next_to_the_field_and_input_kept(qtbo
     type_into(qtbot, form.phenomenon, "导出按钮无响应")
     form.occurred_at.setDateTime(form.occurred_at.dateTime().addDays(2))
     with qtbot.waitSignal(form.failed, timeout=10_000):
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        click(qtbot, form.save_button)
     error = form.errors["occurred_at"]
     assert error.isVisible() and "发生时间不能晚于当前时间" in error.text()
     assert form.business.text() == "财务报表 – 数据导出"
@@ -87,7 +87,7 @@ def test_future_occurrence_time_is_refused_next_to_the_field_and_input_kept(qtbo
     # a restore time that cannot be read is refused before anything is sent
     form.occurred_at.setDateTime(form.occurred_at.dateTime().addDays(-2))
     type_into(qtbot, form.restored_at, "昨天下午")
-    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, form.save_button)
     assert "无法识别的时间" in form.errors["restored_at"].text()
     assert ticket_count(db) == before
 
@@ -95,7 +95,7 @@ def test_future_occurrence_time_is_refused_next_to_the_field_and_input_kept(qtbo
 def test_missing_required_fields_are_named(qtbot, window):
     form = window.new_fault()
     with qtbot.waitSignal(form.failed, timeout=10_000):
-        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        click(qtbot, form.save_button)
     assert "请填写受影响业务" in form.errors["affected_business"].text()
     assert "请填写故障现象" in form.errors["phenomenon"].text()
 
