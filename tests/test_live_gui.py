@@ -293,3 +293,20 @@ def test_sqlite_change_from_another_process_is_noticed(qtbot, monkeypatch, sqlit
         assert tickets.get_ticket(db, ticket["id"]).fault_type == FaultType.APPLICATION
     finally:
         db.dispose()
+
+
+def test_worker_emits_do_not_wear_down_the_bools(qapp):
+    import sys as _sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    from ui.live import emit
+
+    class Source(QObject):
+        ping = Signal(int)
+
+    source = Source()
+    before = _sys.getrefcount(True) + _sys.getrefcount(False)
+    for i in range(5_000):  # more than a fresh interpreter's references to True
+        emit(source.ping, i)
+    assert _sys.getrefcount(True) + _sys.getrefcount(False) >= before
