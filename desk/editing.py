@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desk import audit, live, tickets
+from desk import audit, live, tickets, workflow
 from desk.db import Database
 from desk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from desk.people import PersonView
@@ -252,13 +252,22 @@ def _unplain(name: str, value: Any) -> Any:
     return value
 
 
+# Actions whose unit of work raises the ticket's version by exactly one. Other events
+# about a ticket (mail sent, knowledge-base edits) leave the ticket row alone.
+VERSIONED_ACTIONS = frozenset({
+    "report", "edit", "attach", "remove_attachment", "issue_start_notice",
+    "issue_completion_notice", *workflow.TRANSITIONS,
+})
+
+
 def values_at(db: Database, ticket_key: str | int,
               version: int) -> tuple[dict[str, Any], dict[str, Any], set[str]]:
     """The editable fields as they were at ``version``, as they are now, and the
     fields changed since (by anyone), read from the ticket and its events.
 
-    Every unit of work that changes a ticket raises its version by one and appends
-    one event, so the events after the first ``version`` ones are the changes since.
+    Every unit of work that changes the ticket row raises its version by one and
+    appends one event (``VERSIONED_ACTIONS``; an ``edit`` records the version it
+    made), so counting those events finds the ones after ``version``.
     """
     with db.read() as session:
         ticket = tickets._load(session, ticket_key)
@@ -266,7 +275,15 @@ def values_at(db: Database, ticket_key: str | int,
         rows = session.scalars(
             select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id)
         ).all()
-        later = rows[max(version, 0):]
+        later: list[Event] = []
+        counted = 0
+        for e in rows:
+            if e.action not in VERSIONED_ACTIONS:
+                continue
+            made = (e.details or {}).get("version")
+            counted = made if isinstance(made, int) else counted + 1
+            if counted > version:
+                later.append(e)
         then = dict(now_values)
         touched: set[str] = set()
         # walk back from the newest: each field's oldest "before" wins

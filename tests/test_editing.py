@@ -246,3 +246,25 @@ def test_diff_for_conflict_tells_theirs_from_mine(db, demo_people):
     # the base can also be given by the form; the answer is the same
     with_base = editing.diff_for_conflict(db, tid, loaded.version, mine, base=loaded.values)
     assert {r[0]: r[1:] for r in with_base} == diff
+
+
+def test_diff_ignores_events_that_leave_the_ticket_alone(db, demo_people):
+    from desk import audit
+
+    tid = ticket_in(db, demo_people, S.TRIAGE)
+    loaded = tickets.get_ticket(db, tid)
+
+    def mail_sent(session) -> None:  # another service's event: the ticket row is untouched
+        audit.record(session, at=db.now(), action="mail_sent", ticket_id=tid, actor_id=None,
+                     changes={"phenomenon": {"before": "不相干", "after": "也不相干"}})
+
+    db.write(mail_sent)
+    editing.update_fields(db, tid, demo_people["LEAD01"], {"phenomenon": "对方的现象"},
+                          loaded.version)
+    db.write(mail_sent)
+    diff = {r[0]: r[1:] for r in editing.diff_for_conflict(
+        db, tid, loaded.version, {"reproduce_steps": "我的步骤"})}
+    assert diff == {
+        "phenomenon": ("点击提交后页面显示错误 500", "对方的现象", "点击提交后页面显示错误 500"),
+        "reproduce_steps": ("1. 登录；2. 提交订单", "1. 登录；2. 提交订单", "我的步骤"),
+    }

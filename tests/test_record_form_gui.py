@@ -328,13 +328,17 @@ def test_draft_typed_on_an_older_version_meets_the_conflict(qtbot, make_panel, e
     db, ids, store = env
     tid = ticket_in(db, ids, S.TRIAGE)
     v = tickets.get_ticket(db, tid).version
-    store.save(tid, {"phenomenon": "崩溃前写的现象"}, base_version=v)
+    store.save(tid, {"phenomenon": "崩溃前写的现象"}, base_version=v,
+               meta={"base": {"phenomenon": "点击提交后页面显示错误 500"}})
     editing.update_fields(db, tid, ids["LEAD01"], {"phenomenon": "之后别人写的"}, v)
     panel = make_panel("IT001", tid)
     click(qtbot, panel.findChild(QPushButton, "draftRestore"))
     dialog = open_conflict(qtbot, panel)
     assert dialog.findChild(QPlainTextEdit, "conflict_theirs_phenomenon").toPlainText() == \
         "之后别人写的"
+    assert dialog.findChild(QPlainTextEdit, "conflict_base_phenomenon").toPlainText() == \
+        "点击提交后页面显示错误 500"
+    assert [r[0] for r in dialog.rows] == ["phenomenon"]
     with qtbot.waitSignal(panel.saved, timeout=10_000):
         click(qtbot, dialog.findChild(QPushButton, "keepAllMine"))
     assert tickets.get_ticket(db, tid).phenomenon == "崩溃前写的现象"

@@ -249,6 +249,9 @@ class TicketPanel(QWidget):
         self._loaded: dict[str, Any] = {}  # widget values right after loading
         self._offered: Draft | None = None
         self._pending_choices: dict[str, Any] = {}
+        # what the fields were when a restored draft was typed (its version is older)
+        self._draft_base: dict[str, Any] | None = None
+        self._draft_base_plain: dict[str, Any] = {}
         self._after_save: Callable[[], None] | None = None
         self.setStyleSheet(READ_ONLY_STYLE)
 
@@ -514,6 +517,7 @@ class TicketPanel(QWidget):
             self.write_draft()  # leaving without saving: what was typed stays on disk
         self.draft_timer.stop()
         self._hide_draft_bar()
+        self._draft_base = None
         if ticket_id is None:
             self.detail = None
             self.version = None
@@ -795,6 +799,7 @@ class TicketPanel(QWidget):
         if self.drafts is not None:
             self.drafts.remove(detail.id)
         self.draft_timer.stop()
+        self._draft_base = None
         self._load(detail)
         self.status_line.setText(self.tr("已保存（版本 {0}）").format(detail.version))
         then, self._after_save = self._after_save, None
@@ -823,7 +828,8 @@ class TicketPanel(QWidget):
     def _open_conflict(self, exc: ConflictError) -> None:
         assert self.detail is not None
         mine = self.changes()
-        base = self.detail.values if self.version == self.detail.version else None
+        base = (self.detail.values if self.version == self.detail.version
+                else self._draft_base)
         ticket_id, base_version = self.detail.id, self.version or 0
         self.status_line.setText(self.tr("他人已修改此故障，正在比较…"))
 
@@ -851,6 +857,7 @@ class TicketPanel(QWidget):
         """Show the newest ticket with the chosen values of mine on top; save them."""
         mine_values = {name: mine for name, _b, _t, mine in rows if choices.get(name) == MINE}
         typed = self.dirty_values()
+        self._draft_base = None  # the newest ticket is the base from here on
         self._load(fresh)
         self._loading = True
         try:
@@ -931,9 +938,12 @@ class TicketPanel(QWidget):
         typed = self.dirty_values()
         try:
             if typed:
+                base = (self._draft_base_plain if self._draft_base is not None
+                        else {k: self._loaded.get(k) for k in typed})
                 self.drafts.save(self.detail.id, typed, base_version=self.version,
                                  person_id=self.person.id if self.person else None,
-                                 meta={"db": _db_key(self.db), "number": self.detail.number})
+                                 meta={"db": _db_key(self.db), "number": self.detail.number,
+                                       "base": base})
             elif self._offered is None:
                 self.drafts.remove(self.detail.id)
         except OSError as exc:
@@ -974,6 +984,11 @@ class TicketPanel(QWidget):
         if draft.base_version is not None and draft.base_version != self.detail.version:
             # typed on an older copy: saving must meet the conflict, not overwrite
             self.version = draft.base_version
+            plain = draft.meta.get("base")
+            if isinstance(plain, dict):
+                self._draft_base_plain = {k: v for k, v in plain.items() if k in ROWS}
+                self._draft_base = {k: self.service_value(k, v)
+                                    for k, v in self._draft_base_plain.items()}
         self._refresh_save_button()
         if skipped:
             self.message.setText(self.tr("以下草稿内容当前不可修改，未恢复：") + "；".join(skipped))
