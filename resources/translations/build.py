@@ -303,7 +303,8 @@ def helper_calls(path: Path) -> list[tuple[str, str]]:
 
 
 def _other_object_calls(tree: ast.Module) -> list[tuple[str, str]]:
-    """(context, text) of ``window.tr("…")`` and ``parent.tr("…")`` calls.
+    """(context, text) of ``window.tr("…")``/``parent.tr("…")`` calls, and of
+    ``self.tr("…")`` inside f-strings (which lupdate does not read).
 
     PySide looks ``obj.tr`` up in the context named after the object's class at run
     time, while lupdate files such calls under "window" or "parent". By Desk's
@@ -312,20 +313,23 @@ def _other_object_calls(tree: ast.Module) -> list[tuple[str, str]]:
     """
     out: list[tuple[str, str]] = []
 
-    def visit(node: ast.AST, owner: str | None) -> None:
+    def visit(node: ast.AST, owner: str | None, in_fstring: bool = False) -> None:
         for child in ast.iter_child_nodes(node):
             inner = child.name if isinstance(child, ast.ClassDef) else owner
             if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) \
                     and child.func.attr == "tr" and isinstance(child.func.value, ast.Name) \
-                    and child.func.value.id in ("window", "parent") and child.args \
+                    and child.func.value.id in ("window", "parent", "self") and child.args \
                     and isinstance(child.args[0], ast.Constant) \
                     and isinstance(child.args[0].value, str):
                 text = child.args[0].value
-                if child.func.value.id == "window" or owner is None:
+                if child.func.value.id == "self":
+                    if owner is not None and in_fstring:  # lupdate skips f-strings
+                        out.append((owner, text))
+                elif child.func.value.id == "window" or owner is None:
                     out.append(("MainWindow", text))
                 else:
                     out.append((owner, text))
-            visit(child, inner)
+            visit(child, inner, in_fstring or isinstance(child, ast.JoinedStr))
 
     visit(tree, None)
     return out

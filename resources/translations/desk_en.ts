@@ -662,6 +662,10 @@
         <source>双方都修改了以下字段，请逐项选择：</source>
         <translation>Both sides changed these fields; choose for each one:</translation>
     </message>
+    <message>
+        <source>请为以下字段选择保留哪一方（或点“合并”）：</source>
+        <translation>Choose which side to keep for these fields (or click “Merge”):</translation>
+    </message>
 </context>
 <context>
     <name>DashboardWindow</name>
@@ -1132,6 +1136,13 @@
     <message>
         <source>正在加载…</source>
         <translation>Loading…</translation>
+    </message>
+</context>
+<context>
+    <name>KBResultsModel</name>
+    <message>
+        <source>方案</source>
+        <translation>Solution</translation>
     </message>
 </context>
 <context>
@@ -2359,6 +2370,22 @@
         <source>关闭</source>
         <translation>Close</translation>
     </message>
+    <message>
+        <source>已解决，未归档</source>
+        <translation>Resolved, not archived</translation>
+    </message>
+    <message>
+        <source>受影响业务</source>
+        <translation>Affected business</translation>
+    </message>
+    <message>
+        <source>故障现象</source>
+        <translation>Phenomenon</translation>
+    </message>
+    <message>
+        <source>方案</source>
+        <translation>Solution</translation>
+    </message>
 </context>
 <context>
     <name>SimilarFaultsModel</name>
@@ -2373,6 +2400,22 @@
     <message>
         <source>（未记录方案）</source>
         <translation>(no solution recorded)</translation>
+    </message>
+    <message>
+        <source>相似度</source>
+        <translation>Similarity</translation>
+    </message>
+    <message>
+        <source>故障现象</source>
+        <translation>Phenomenon</translation>
+    </message>
+    <message>
+        <source>受影响业务</source>
+        <translation>Affected business</translation>
+    </message>
+    <message>
+        <source>方案</source>
+        <translation>Solution</translation>
     </message>
 </context>
 <context>
@@ -2513,6 +2556,10 @@
 </context>
 <context>
     <name>TicketPanel</name>
+    <message>
+        <source>截止</source>
+        <translation>due</translation>
+    </message>
     <message>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
