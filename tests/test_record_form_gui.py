@@ -488,3 +488,23 @@ def test_new_fault_draft_is_offered_when_a_new_fault_is_started(qtbot, window, m
         click(qtbot, form.save_button)
     assert default_store().load("new") is None
     assert isinstance(window.panel.findChild(QComboBox, "edit_level"), QComboBox)
+
+
+def test_typing_before_answering_the_draft_bar_keeps_both(qtbot, make_panel, env):
+    db, ids, store = env
+    tid = ticket_in(db, ids, S.TRIAGE)
+    store.save(tid, {"first_investigation": "崩溃前的排查"}, base_version=panel_version(db, tid))
+    panel = make_panel("IT001", tid)
+    assert panel.findChild(QWidget, "draftBar").isVisible()
+    append_into(qtbot, panel.findChild(QPlainTextEdit, "edit_confirmed_details"), "新写的细节")
+    panel.write_draft()  # what the debounce does a moment later
+    draft = store.load(tid)
+    assert draft.values == {"first_investigation": "崩溃前的排查", "confirmed_details": "新写的细节"}
+    click(qtbot, panel.findChild(QPushButton, "draftRestore"))
+    assert panel.findChild(QPlainTextEdit, "edit_first_investigation").toPlainText() == \
+        "崩溃前的排查"
+    assert panel.findChild(QPlainTextEdit, "edit_confirmed_details").toPlainText() == "新写的细节"
+
+
+def panel_version(db, tid: int) -> int:
+    return tickets.get_ticket(db, tid).version

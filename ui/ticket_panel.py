@@ -937,14 +937,24 @@ class TicketPanel(QWidget):
             return
         typed = self.dirty_values()
         try:
-            if typed:
+            offered = self._offered
+            if typed and offered is not None:
+                # typing before answering the bar: the offered draft is kept, with the
+                # new typing on top (its older version still leads to the conflict check)
+                base = dict(offered.meta.get("base") or {})
+                base.update({k: self._loaded.get(k) for k in typed})
+                self._offered = self.drafts.save(
+                    self.detail.id, {**offered.values, **typed},
+                    base_version=offered.base_version, person_id=offered.person_id,
+                    meta={**offered.meta, "base": base})
+            elif typed:
                 base = (self._draft_base_plain if self._draft_base is not None
                         else {k: self._loaded.get(k) for k in typed})
                 self.drafts.save(self.detail.id, typed, base_version=self.version,
                                  person_id=self.person.id if self.person else None,
                                  meta={"db": _db_key(self.db), "number": self.detail.number,
                                        "base": base})
-            elif self._offered is None:
+            elif offered is None:
                 self.drafts.remove(self.detail.id)
         except OSError as exc:
             log.warning("draft not written: %s", exc)
