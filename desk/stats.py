@@ -94,7 +94,6 @@ class Dashboard:
     verification: Table
     weekly_trend: Table
     organisation: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def tables(self) -> list[Table]:

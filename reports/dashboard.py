@@ -7,7 +7,6 @@ CJK font, so the page shows its Chinese on a computer without Chinese fonts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -214,6 +213,3 @@ def _side_by_side(cells: list[Any], widths: list[float]) -> Table:
                                  "BOTTOMPADDING")]]))
     return side
 
-
-def chart_values(rows: Sequence[Sequence[Any]], column: int) -> list[float]:
-    return [float(r[column] or 0) for r in rows]

@@ -368,6 +368,9 @@ def test_cli_stats(db: Database, generated: list[Fake], tmp_path: Path,
     assert main(["--db", url, "stats", "--from", "2026-12-01", "--to", "2026-11-01"]) == 1
     err = capsys.readouterr().err
     assert "结束日期" in err or "end" in err
+    assert main(["--db", url, "stats", "--from", "2026-13-01", "--to", "2026-12-01"]) == 1
+    assert "2026-13-01" in capsys.readouterr().err
     code = main(["--db", url, "stats", "--from", "2026-11-01", "--to", "2026-12-01"])
     assert code == 0
-    assert "按等级" in capsys.readouterr().out
+    printed_text = capsys.readouterr().out
+    assert "按等级" in printed_text and f"故障总数 {board.total}" in printed_text
