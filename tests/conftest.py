@@ -171,5 +171,11 @@ def click(qtbot: object, widget: object) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    QApplication.processEvents()
+    def reachable() -> bool:
+        QApplication.processEvents()
+        window = widget.window()  # type: ignore[attr-defined]
+        centre = widget.mapTo(window, widget.rect().center())  # type: ignore[attr-defined]
+        return window.childAt(centre) is widget
+
+    qtbot.waitUntil(reachable, timeout=5000)  # type: ignore[attr-defined]
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]

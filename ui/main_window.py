@@ -124,6 +124,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.stack)
         self.splitter.setSizes([760, 600])
+        # on a small screen the queue scrolls sideways; the record form never collapses away
+        self.stack.setMinimumWidth(440)
+        self.splitter.setCollapsible(1, False)
+        left.setMinimumWidth(240)
         self.setCentralWidget(self.splitter)
 
         self._build_actions()
