@@ -198,7 +198,7 @@ def _queue_rows(db: Any, backend: str, size: int, repeat: int) -> list[Row]:
 
         page_sql = text(f"SELECT {columns} FROM tickets t LEFT OUTER JOIN people p "
                         f"ON p.id = t.assignee_id {where} ORDER BY {order} LIMIT 200")
-        count_sql = text(f"SELECT count(t.id) FROM tickets t {where}")
+        count_sql = text(f"SELECT count(*) FROM tickets t {where}")
 
         def floor(page: Any = page_sql, count: Any = count_sql,
                   p: dict[str, Any] = params) -> None:

@@ -284,6 +284,7 @@ def test_search_finds_exactly_the_rows_holding_the_text(desk: Desk, needle: str)
     found = {r.id for r in list_tickets(desk.db, query, limit=10_000)}
     assert found == _expected(desk.db, needle)
     assert count_tickets(desk.db, query) == len(found)
+    assert count_tickets(desk.db, query, at_most=1) == min(1, len(found))
     assert len(found) < before[0]  # never "everything"
     assert _counts(desk.db) == before
 
