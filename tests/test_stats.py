@@ -374,3 +374,13 @@ def test_cli_stats(db: Database, generated: list[Fake], tmp_path: Path,
     assert code == 0
     printed_text = capsys.readouterr().out
     assert "按等级" in printed_text and f"故障总数 {board.total}" in printed_text
+
+
+def test_full_scan_and_index_give_the_same_figures(db: Database, generated: list[Fake],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stats, "_mostly", lambda *args: True)
+    scanned = stats.compute(db, START, END).to_json()
+    monkeypatch.setattr(stats, "_mostly", lambda *args: False)
+    indexed = stats.compute(db, START, END).to_json()
+    assert scanned["total"] > 100
+    assert scanned == indexed
