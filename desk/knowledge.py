@@ -73,7 +73,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
 TITLE_MAX = 300
 BUSINESS_MAX = 200
 QUERY_MAX = 200  # characters of a search query that are used
-SIMILAR_CANDIDATES = 200  # entries scored in Python after the index picked them
+SIMILAR_CANDIDATES = 150  # entries scored in Python after the index picked them
 MIN_SIMILARITY = 0.12
 
 # the same expression as schema 0004's trigram index (kb_fts_document_trgm)
@@ -502,12 +502,12 @@ def search(db: Database, query: str, fault_type: FaultType | str | None = None,
                 return []
             score = literal_column("0.0", type_=Float())
             stmt = select(KnowledgeEntry, score).order_by(KnowledgeEntry.id.desc())
-        elif postgres:
-            joined = " ".join(terms)
-            doc = literal_column(_SQL_DOCUMENT, type_=Text())
-            score = (0.5 * func.word_similarity(joined, KnowledgeEntry.title)
-                     + 0.3 * func.word_similarity(joined, KnowledgeEntry.symptom)
-                     + 0.2 * func.word_similarity(joined, doc)).label("score")
+        elif postgres and long_terms:
+            # the GIN index finds the rows; word similarity to the short title and
+            # symptom ranks them (the whole document would cost too much per row)
+            joined = " ".join(long_terms)
+            score = (0.6 * func.word_similarity(joined, KnowledgeEntry.title)
+                     + 0.4 * func.word_similarity(joined, KnowledgeEntry.symptom)).label("score")
             stmt = select(KnowledgeEntry, score)
             for term in terms:
                 stmt = stmt.where(_document_like(term, True))
@@ -528,9 +528,9 @@ def search(db: Database, query: str, fault_type: FaultType | str | None = None,
             score = literal_column("0.0", type_=Float())
             stmt = select(KnowledgeEntry, score)
             for term in short_terms:
-                stmt = stmt.where(_document_like(term, False))
+                stmt = stmt.where(_document_like(term, postgres))
             stmt = stmt.order_by(KnowledgeEntry.id.desc())
-        stmt = _filters(stmt, fault_type, business).limit(limit if long_terms or postgres
+        stmt = _filters(stmt, fault_type, business).limit(limit if long_terms
                                                           else limit * 5)
         rows = session.execute(stmt).all()
         numbers = dict(session.execute(select(Ticket.id, Ticket.number).where(
@@ -538,7 +538,7 @@ def search(db: Database, query: str, fault_type: FaultType | str | None = None,
         hits: list[KBHit] = []
         for entry, raw in rows:
             value = float(raw or 0.0)
-            if terms and not (long_terms or postgres):
+            if terms and not long_terms:
                 value = _text_score(entry, short_terms)
             snippet_html, snippet_plain = _snippet(entry, terms)
             hits.append(KBHit(
@@ -548,7 +548,7 @@ def search(db: Database, query: str, fault_type: FaultType | str | None = None,
                 fault_type=entry.fault_type, affected_business=entry.affected_business,
                 snippet_plain=snippet_plain,
             ))
-        if terms and not (long_terms or postgres):
+        if terms and not long_terms:
             hits.sort(key=lambda h: (-h.score, -h.entry_id))
         return hits[:limit]
 
@@ -636,21 +636,21 @@ def similar_faults(db: Database, phenomenon: str, business: str,
         postgres = session.get_bind().dialect.name == "postgresql"
         ids = _candidate_entries(session, phenomenon, business, phen, bus, postgres)
         if ids:
+            # plain columns, not entities: a few hundred candidates are scored per keystroke
+            k = KnowledgeEntry
             rows = session.execute(
-                select(KnowledgeEntry, Ticket.number)
-                .join(Ticket, Ticket.id == KnowledgeEntry.ticket_id)
-                .where(KnowledgeEntry.id.in_(ids))
+                select(k.id, Ticket.number, k.title, k.symptom, k.affected_business,
+                       k.fault_type, k.temporary_solution, k.long_term_solution)
+                .join(Ticket, Ticket.id == k.ticket_id)
+                .where(k.id.in_(ids))
             ).all()
-            for entry, number in rows:
-                score = _combined(phen, bus, entry.symptom, entry.affected_business,
-                                  entry.fault_type == kind)
+            for entry_id, number, title, symptom, bus_text, ftype, temporary, long_term in rows:
+                score = _combined(phen, bus, symptom, bus_text, ftype == kind)
                 if score >= MIN_SIMILARITY:
                     scored.append((score, 0, number, SimilarFault(
-                        ticket_number=number, entry_id=entry.id, title=entry.title,
-                        phenomenon=entry.symptom, affected_business=entry.affected_business,
-                        fault_type=entry.fault_type,
-                        solution=_solution_summary(entry.temporary_solution,
-                                                   entry.long_term_solution),
+                        ticket_number=number, entry_id=entry_id, title=title,
+                        phenomenon=symptom, affected_business=bus_text, fault_type=ftype,
+                        solution=_solution_summary(temporary, long_term),
                         score=round(score, 4), archived=True)))
         resolved = session.execute(
             select(Ticket.number, Ticket.phenomenon, Ticket.affected_business,
@@ -677,34 +677,49 @@ def _reverse(value: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in value)
 
 
+def _spread(grams: list[str], most: int) -> list[str]:
+    """At most ``most`` of the trigrams, evenly spread over the text."""
+    if len(grams) <= most:
+        return grams
+    step = len(grams) / most
+    return [grams[int(i * step)] for i in range(most)]
+
+
+def _ordered_trigrams(value: str) -> list[str]:
+    flat = " ".join(value.casefold().split())
+    seen: dict[str, None] = {}
+    for i in range(len(flat) - 2):
+        seen.setdefault(flat[i:i + 3], None)
+    return list(seen)
+
+
 def _candidate_entries(session: Session, phenomenon: str, business: str,
                        phen: frozenset[str], bus: frozenset[str], postgres: bool) -> list[int]:
-    """Ids of entries worth scoring: the index finds those sharing trigrams."""
+    """Ids of entries worth scoring: the trigram index finds the nearest ones."""
     if postgres:
-        parts = []
-        params: dict[str, Any] = {"limit": SIMILAR_CANDIDATES}
+        # nearest neighbours through the GiST trigram indexes (schema 0004); a second
+        # sort key would turn the index scan into a full scan and sort
+        ids: list[int] = []
         if phenomenon:
-            parts.append("similarity(symptom, :p)")
-            params["p"] = phenomenon
+            ids += session.scalars(text(
+                "SELECT id FROM kb_entries ORDER BY symptom <-> :p LIMIT :n"),
+                {"p": phenomenon, "n": SIMILAR_CANDIDATES})
         if business:
-            parts.append("similarity(affected_business, :b)")
-            params["b"] = business
-        conditions = []
-        if phenomenon:
-            conditions.append("symptom % :p")
-        if business:
-            conditions.append("affected_business % :b")
-        score = " + ".join(parts)
-        sql = (f"SELECT id FROM kb_entries WHERE {' OR '.join(conditions)} "
-               f"ORDER BY {score} DESC, id DESC LIMIT :limit")
-        session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', '0.1', true)"))
-        return list(session.scalars(text(sql), params))
-    grams = sorted(g for g in phen | bus if len(g) == 3)
-    if grams:
-        match = " OR ".join(fts_phrase(g) for g in grams[:120])
+            ids += session.scalars(text(
+                "SELECT id FROM kb_entries ORDER BY affected_business <-> :b LIMIT :n"),
+                {"b": business, "n": SIMILAR_CANDIDATES // 2})
+        return sorted(set(ids))
+    phen_grams = _spread(_ordered_trigrams(phenomenon), 40)
+    bus_grams = _spread(_ordered_trigrams(business), 12)
+    parts = []
+    if phen_grams:
+        parts.append("symptom : (" + " OR ".join(fts_phrase(g) for g in phen_grams) + ")")
+    if bus_grams:
+        parts.append("business : (" + " OR ".join(fts_phrase(g) for g in bus_grams) + ")")
+    if parts:
         sql = ("SELECT rowid FROM kb_fts WHERE kb_fts MATCH :match "
                "ORDER BY bm25(kb_fts, 0.0, 2.0, 1.0, 0.0), rowid DESC LIMIT :limit")
-        return list(session.scalars(text(sql), {"match": f"{{symptom business}} : ({match})",
+        return list(session.scalars(text(sql), {"match": " OR ".join(parts),
                                                 "limit": SIMILAR_CANDIDATES}))
     likes: list[ColumnElement[bool]] = []
     if phenomenon:

@@ -3,7 +3,8 @@
 On SQLite an FTS5 table ``kb_fts`` with the trigram tokenizer holds a copy of each
 entry's searchable text (rowid = ``kb_entries.id``), kept in step by triggers on
 ``kb_entries``. On PostgreSQL ``pg_trgm`` GIN indexes serve ILIKE and similarity on the
-same text. Neither is in the ORM: every object here is named ``kb_fts…`` and the
+same text (GIN on the whole document for ILIKE, GiST on the symptom and the business
+for nearest-neighbour order). Neither is in the ORM: every object here is named ``kb_fts…`` and the
 schema comparison skips those names.
 
 Revision ID: 0004
@@ -11,16 +12,15 @@ Revises: 0003
 Create Date: 2026-11-27
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision: str = '0004'
-down_revision: Union[str, Sequence[str], None] = '0003'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '0003'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 # the same expression as desk.knowledge.PG_DOCUMENT: an index on an expression is only
 # used by a query that spells the expression identically
@@ -66,10 +66,13 @@ def upgrade() -> None:
         op.execute(
             f"CREATE INDEX kb_fts_document_trgm ON kb_entries USING gin ({PG_DOCUMENT} gin_trgm_ops)"
         )
-        op.execute("CREATE INDEX kb_fts_symptom_trgm ON kb_entries USING gin (symptom gin_trgm_ops)")
+        # GiST: nearest-neighbour order (<->) for the similar-fault suggestions
         op.execute(
-            "CREATE INDEX kb_fts_business_trgm ON kb_entries USING gin "
-            "(affected_business gin_trgm_ops)"
+            "CREATE INDEX kb_fts_symptom_trgm ON kb_entries USING gist (symptom gist_trgm_ops)"
+        )
+        op.execute(
+            "CREATE INDEX kb_fts_business_trgm ON kb_entries USING gist "
+            "(affected_business gist_trgm_ops)"
         )
 
 
