@@ -669,7 +669,12 @@ class TicketPanel(QWidget):
         name = self.tr("响应") if c.name == "respond" else self.tr("恢复")
         colour = CLOCK_COLOURS[c.state.value]
         est = self.tr("（估算）") if c.estimated else ""
-        remaining = "" if c.met_at else self.tr("剩余 ") + format_remaining(c.remaining)
+        if c.met_at:
+            remaining = ""
+        elif c.remaining.total_seconds() < 0:
+            remaining = self.tr("已超出 ") + format_remaining(-c.remaining)
+        else:
+            remaining = self.tr("剩余 ") + format_remaining(c.remaining)
         return (f"<span style='color:{colour}'>■ {name} {self.tr('截止')} "
                 f"{format_local(c.due_at, self.tz)}{est} {tr_label(c.state.label_zh)} "
                 f"{remaining}</span>&nbsp;&nbsp;")
