@@ -17,7 +17,9 @@ Signals:
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -60,6 +62,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from desk import knowledge
+from desk.attachments import local_zone
 from desk.db import Database
 from desk.errors import ConflictError, DeskError, ValidationError
 from desk.knowledge import EntryView, KBHit, SimilarFault
@@ -164,8 +167,12 @@ class RichTextDelegate(QStyledItemDelegate):
         return QSize(int(doc.idealWidth()) + 8, int(doc.size().height()) + 6)
 
 
-def entry_html(entry: EntryView, tr: Any) -> str:
-    """The entry as an HTML page: every text escaped."""
+def entry_html(entry: EntryView, tr: Any, tz: ZoneInfo | None = None) -> str:
+    """The entry as an HTML page (times in the desk's zone ``tz``): every text escaped."""
+
+    def when(moment: datetime) -> str:
+        return (moment.astimezone(tz) if tz else moment).strftime("%Y-%m-%d %H:%M")
+
     rows = []
     for name in ("affected_business", "symptom", "root_cause", "temporary_solution",
                  "long_term_solution", "prevention"):
@@ -174,7 +181,7 @@ def entry_html(entry: EntryView, tr: Any) -> str:
                     f"{_e(tr(zh))}</td><td>{_multiline(getattr(entry, name))}</td></tr>")
     attachments = "、".join(_e(a) for a in entry.attachments) or _e(tr("无"))
     history = "".join(
-        f"<li>{_e(rev.at.strftime('%Y-%m-%d %H:%M'))} {_e(rev.by)}："
+        f"<li>{_e(when(rev.at))} {_e(rev.by)}："
         + "；".join(f"{_e(tr(knowledge.FIELD_LABELS.get(k, (k, k))[0]))} "
                    f"“{_e(str(rev.before.get(k, ''))[:60])}” → “{_e(str(v)[:60])}”"
                    for k, v in rev.after.items())
@@ -185,8 +192,9 @@ def entry_html(entry: EntryView, tr: Any) -> str:
         f"{_e(tr_label(entry.fault_type.label_zh))} · {_e(tr('版本'))} {entry.version}</p>"
         f"<table cellspacing='4'>{''.join(rows)}"
         f"<tr><td style='color:#555'>{_e(tr('附件'))}</td><td>{attachments}</td></tr></table>"
-        f"<p style='color:#777'>{_e(tr('建立'))} {_e(entry.created_by)}；"
-        f"{_e(tr('最后修改'))} {_e(entry.updated_by)}</p>"
+        f"<p style='color:#777'>{_e(tr('建立'))} {_e(when(entry.created_at))} "
+        f"{_e(entry.created_by)}；{_e(tr('最后修改'))} {_e(when(entry.updated_at))} "
+        f"{_e(entry.updated_by)}</p>"
         + (f"<p><b>{_e(tr('修改历史'))}</b></p><ul>{history}</ul>" if history else "")
     )
 
@@ -306,6 +314,7 @@ class KnowledgeBaseDialog(QDialog):
         self.db = db
         self.person = person
         self.entry: EntryView | None = None
+        self.tz: ZoneInfo | None = None
         self._search_request = 0
         self._entry_request = 0
         self.edit_dialog: EntryEditDialog | None = None
@@ -456,15 +465,16 @@ class KnowledgeBaseDialog(QDialog):
         self._entry_request += 1
         request = self._entry_request
         db = self.db
-        tasks.run(lambda: knowledge.get_entry(db, entry_id),
-                  lambda entry: self._entry_loaded(request, entry),
+        tasks.run(lambda: (knowledge.get_entry(db, entry_id), local_zone(db)),
+                  lambda loaded: self._entry_loaded(request, *loaded),
                   lambda exc: self._entry_failed(request, exc))
 
-    def _entry_loaded(self, request: int, entry: EntryView) -> None:
+    def _entry_loaded(self, request: int, entry: EntryView, tz: ZoneInfo | None) -> None:
         if not isValid(self) or request != self._entry_request:
             return
         self.entry = entry
-        self.entry_view.setHtml(entry_html(entry, self.tr))
+        self.tz = tz or self.tz
+        self.entry_view.setHtml(entry_html(entry, self.tr, self.tz))
         self.edit_button.setEnabled(self.person is not None
                                     and knowledge.may_edit(self.person.roles))
         self.entry_shown.emit(entry.id)
@@ -487,7 +497,7 @@ class KnowledgeBaseDialog(QDialog):
 
     def _entry_saved(self, entry: EntryView) -> None:
         self._entry_request += 1
-        self._entry_loaded(self._entry_request, entry)
+        self._entry_loaded(self._entry_request, entry, None)
         self.search()
 
 
