@@ -6,16 +6,19 @@ administrators may reword an entry (``edit_entry``); each edit keeps a revision 
 wording before and after, and appends an event to the fault's trail.
 
 Search works on Chinese text without spaces: on SQLite through the FTS5 table
-``kb_fts`` (trigram tokenizer, ranked with bm25), on PostgreSQL through ``pg_trgm``
-indexes (ILIKE, ranked with word similarity); both from schema 0004. A query is split
-at spaces into terms that must all occur; a term shorter than three characters cannot
-be matched by trigrams and falls back to LIKE. Every value is a bound parameter and an
-FTS5 term is always quoted as a phrase, so quotes, ``%``, ``_``, ``*``, parentheses or
+``kb_fts`` (trigram tokenizer, ranked with bm25, title weighted most), on PostgreSQL
+through a ``pg_trgm`` GIN index (ILIKE, ranked with word similarity to the title and
+the symptom); both from schema 0004. A query is split at spaces into terms that must
+all occur; a term shorter than three characters cannot be matched by trigrams and falls
+back to LIKE (a query made only of such terms is ranked by where its terms occur).
+Every value is a bound parameter, LIKE patterns escape ``%``, ``_`` and the backslash, and an
+FTS5 term is always quoted as a phrase, so quotes, ``*``, parentheses, ``NEAR`` or
 ``OR`` in a query are searched for as text.
 
 ``similar_faults`` suggests past faults while a new one is being typed: archived
-entries and resolved faults not archived yet, scored by trigram similarity of the
-phenomenon and the affected business, in a stable order.
+entries and resolved faults not archived yet. The index picks candidates (FTS5 on
+SQLite, GiST nearest neighbours on PostgreSQL); they are then scored the same way on
+both (``similarity``), in a stable order.
 """
 
 from __future__ import annotations
