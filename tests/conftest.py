@@ -53,6 +53,12 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
     home = tmp_path_factory.mktemp("desk-home")
     monkeypatch.setenv("DESK_HOME", str(home))
     monkeypatch.delenv("DESK_DB_URL", raising=False)
+    # window state (geometry, splitters, columns) goes to this test's folder, never to
+    # the user's real settings, and never leaks from one test or run to the next
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home))
 
 
 @pytest.fixture
