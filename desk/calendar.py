@@ -114,7 +114,14 @@ def parse_import(text: str) -> list[tuple[date, DayKind, str]]:
                 "(expected date,holiday|workday,name)",
             )
             continue
-        rows.append((day, kind, record[2].strip() if len(record) > 2 else ""))
+        name = record[2].strip() if len(record) > 2 else ""
+        if any(ord(ch) < 32 for ch in name):
+            errors[f"line{lineno}"] = (
+                f"第 {lineno} 行的名称含有控制字符。",
+                f"Line {lineno}: the name holds a control character.",
+            )
+            continue
+        rows.append((day, kind, name))
     if errors:
         raise ValidationError(errors)
     if not rows:

@@ -275,7 +275,8 @@ def _cmd_report(db: Database, args: argparse.Namespace) -> int:
         affected_business=args.business,
         phenomenon=args.phenomenon,
         level=FaultLevel(args.level),
-        occurred_at=parse_time(args.occurred_at, tz, "occurred_at") if args.occurred_at else None,
+        occurred_at=parse_time(args.occurred_at, tz, "occurred_at")
+        if args.occurred_at is not None else None,
         impact_scope=args.scope,
         reproduce_steps=args.steps,
         reporter_name=args.reporter,
@@ -299,7 +300,8 @@ def _cmd_list(db: Database, args: argparse.Namespace) -> int:
     query = tickets.TicketQuery(
         statuses=tuple(Status(s) for s in args.status or ()),
         levels=tuple(FaultLevel(v) for v in args.level or ()),
-        text=args.search,
+        # Python 3.11's argparse drops a literal "--" value (``--search=--``) and leaves []
+        text=args.search if isinstance(args.search, str) else "--",
     )
     rows = tickets.list_tickets(db, query, limit=args.limit)
     if args.json:

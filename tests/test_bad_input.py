@@ -155,9 +155,7 @@ def test_impossible_times_are_refused_clearly(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "2026-02-30 10:00", "25:61", "明天",
-    pytest.param("", marks=pytest.mark.xfail(
-        strict=True, reason="desk report treats --occurred-at '' as 'now' (cli.py: `if "
-        "args.occurred_at`), where dispatch refuses an empty time")),
+    "",
 ])
 def test_cli_refuses_impossible_times_and_changes_nothing(
         desk: Desk, text: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -289,9 +287,7 @@ def test_search_finds_exactly_the_rows_holding_the_text(desk: Desk, needle: str)
     assert _counts(desk.db) == before
 
 
-@pytest.mark.parametrize("needle", ["%", "_", "'", "\\", "有--符", pytest.param("--", marks=(
-    pytest.mark.xfail(strict=True, reason="Python 3.11's argparse turns --search=-- into []: "
-                      "desk list then fails with an internal error (cli.py)")))])
+@pytest.mark.parametrize("needle", ["%", "_", "'", "\\", "有--符", "--"])
 def test_cli_search_lists_exactly_the_matching_faults(
         desk: Desk, needle: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", desk.url, "list", f"--search={needle}", "--limit", "10000"]) == 0
@@ -385,13 +381,7 @@ BAD_CALENDARS = {
     "NUL": "2027-10-01,holiday,国\x00庆\n",
     "binary": "\x01\x02\x03,\x04\n",
 }
-NUL_IN_CALENDAR = pytest.mark.xfail(
-    strict=True, reason="desk.calendar.parse_import accepts NUL in a day's name: SQLite "
-    "stores it, PostgreSQL fails in the driver")
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=NUL_IN_CALENDAR) if n == "NUL" else n for n in BAD_CALENDARS])
+@pytest.mark.parametrize("name", list(BAD_CALENDARS))
 def test_malformed_calendar_imports_change_nothing(desk: Desk, name: str) -> None:
     before = _counts(desk.db)
     with pytest.raises(DeskError) as err:
