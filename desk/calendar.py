@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from desk.errors import ValidationError
-from models import CalendarDay, CalendarYear, DayKind
+from models import CalendarDay, CalendarYear, DayKind, Setting
 
 PACKAGE_SOURCE = "chinesecalendar"
 MIN_YEAR, MAX_YEAR = 2000, 2200  # outside: a typing error, not a calendar
@@ -47,7 +48,48 @@ class WorkCalendar:
         return day.year in self.years
 
 
+REVISION_KEY = "calendar.revision"
+_CACHE: dict[tuple[str, str], WorkCalendar] = {}
+
+
+def _revision(session: Session) -> str:
+    row = session.get(Setting, REVISION_KEY)
+    return str(row.value) if row is not None else ""
+
+
+def touch(session: Session) -> None:
+    """Mark the calendar changed (in the caller's transaction).
+
+    The mark is a fresh random token, not a counter: a change that is rolled back
+    leaves a token nobody will ever commit, so no desk can cache its days by mistake.
+    """
+    token = uuid.uuid4().hex
+    row = session.get(Setting, REVISION_KEY)
+    if row is None:
+        session.add(Setting(key=REVISION_KEY, value=token))
+    else:
+        row.value = token
+
+
 def load(session: Session) -> WorkCalendar:
+    """The calendar as of this transaction, cached per database and revision.
+
+    Reading the revision is one primary-key lookup; the ~1,500 days are read again only
+    after a desk (this one or another) changed the calendar through Desk.
+    """
+    key = (session.get_bind().engine.url.render_as_string(hide_password=True),
+           _revision(session))
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    calendar = _read(session)
+    if len(_CACHE) > 32:
+        _CACHE.clear()
+    _CACHE[key] = calendar
+    return calendar
+
+
+def _read(session: Session) -> WorkCalendar:
     holidays: set[date] = set()
     workdays: set[date] = set()
     for row in session.execute(select(CalendarDay.day, CalendarDay.kind)):
@@ -77,11 +119,13 @@ def seed_from_package(session: Session) -> int:
     days, years = package_days()
     session.add_all(CalendarDay(day=d, kind=k, name=n, source=PACKAGE_SOURCE) for d, k, n in days)
     session.add_all(CalendarYear(year=y, source=PACKAGE_SOURCE) for y in sorted(years))
+    touch(session)
     return len(days)
 
 
 def set_day(session: Session, day: date, kind: DayKind | None, name: str, source: str) -> None:
     """Declare one day a holiday or a make-up working day; ``None`` removes the exception."""
+    touch(session)
     row = session.get(CalendarDay, day)
     if kind is None:
         if row is not None:
@@ -157,4 +201,5 @@ def import_year(
     session.add_all(CalendarDay(day=d, kind=k, name=n, source=source) for d, k, n in rows)
     if session.get(CalendarYear, year) is None:
         session.add(CalendarYear(year=year, source=source))
+    touch(session)
     return len(rows)

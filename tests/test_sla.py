@@ -469,3 +469,33 @@ def test_calendar_import_needs_an_administrator(db: Database,
                                                 demo_people: dict[str, int]) -> None:
     with pytest.raises(PermissionDeniedError):
         admin.calendar_import(db, demo_people["LEAD01"], 2027, "2027-01-01,holiday,元旦\n", "x")
+
+
+def test_cached_calendar_follows_changes_made_by_another_desk(db_url, make_db):
+    """Each desk caches the calendar; a change through another desk is seen at once,
+    and a change that was rolled back is never taken for the calendar."""
+    from datetime import date as _date
+
+    from desk import calendar as workcal
+    from desk.admin import calendar_add
+    from desk.demo import ensure_people
+    from models import DayKind
+
+    here, there = make_db(db_url), make_db(db_url)
+    admin = ensure_people(here)["ADMIN"]
+    day = _date(2026, 12, 2)  # an ordinary Wednesday
+    with here.read() as s:
+        assert workcal.load(s).is_working_day(day)
+    calendar_add(there, admin, day.isoformat(), DayKind.HOLIDAY, "临时假日")
+    with here.read() as s:
+        assert not workcal.load(s).is_working_day(day)
+
+    def change_then_fail(session):
+        workcal.set_day(session, _date(2026, 12, 3), DayKind.HOLIDAY, "不会提交", "test")
+        assert not workcal.load(session).is_working_day(_date(2026, 12, 3))
+        raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        here.write(change_then_fail)
+    with here.read() as s:
+        assert workcal.load(s).is_working_day(_date(2026, 12, 3))
