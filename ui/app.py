@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, Qt, QTranslator, Signal
@@ -124,6 +125,90 @@ def install_settings_action(window: QMainWindow, config: Config) -> QAction:
     return action
 
 
+def warn_about_storage(window: QMainWindow, config: Config) -> None:
+    """Say so when the SQLite file sits on a network share (locking there is unreliable)."""
+    from desk.backup import sqlite_path, storage_warning
+
+    path = sqlite_path(config.db_url) if config.db_url.startswith("sqlite") else None
+    note = storage_warning(path) if path is not None else None
+    if note:
+        window.statusBar().showMessage(note, 30_000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Desk", note, QMessageBox.StandardButton.Ok,
+                          window)
+        box.setObjectName("storageWarning")
+        box.open()
+
+
+def install_backup_actions(window: QMainWindow, db: Database, config: Config) -> list[QAction]:
+    """备份数据库… and 从备份恢复… in the 文件 menu (SQLite; PostgreSQL is told to use pg_dump)."""
+    from desk import backup as backups
+
+    menu = _file_menu(window)
+    before = getattr(window, "switch_user_action", None)
+    backup_action = QAction(window.tr("备份数据库…"), window)
+    backup_action.setObjectName("actionBackup")
+    restore_action = QAction(window.tr("从备份恢复…"), window)
+    restore_action.setObjectName("actionRestore")
+    for action in (backup_action, restore_action):
+        if before is not None:
+            menu.insertAction(before, action)
+        else:
+            menu.addAction(action)
+
+    def report(text: str) -> None:
+        window.statusBar().showMessage(text, 10_000)
+        box = QMessageBox(QMessageBox.Icon.Information, "Desk", text,
+                          QMessageBox.StandardButton.Ok, window)
+        box.setObjectName("backupMessage")
+        box.open()
+
+    def failed(exc: BaseException) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Desk", str(exc),
+                          QMessageBox.StandardButton.Ok, window)
+        box.setObjectName("backupMessage")
+        box.open()
+
+    def do_backup() -> None:
+        suggested = str(config.data_dir / "backups" / "desk-backup.sqlite3")
+        path = ask_backup_file(window, suggested, save=True)
+        if not path:
+            return
+        tasks.run(lambda: backups.backup(db, path),
+                  lambda target: report(window.tr("已备份到 ") + str(target)), failed)
+
+    def do_restore() -> None:
+        path = ask_backup_file(window, str(config.data_dir / "backups"), save=False)
+        if not path:
+            return
+
+        def work() -> object:
+            backups.verify_desk_database(Path(path))  # refuse before anything is closed
+            db.dispose()
+            return backups.restore(config.db_url, path)
+
+        def done(kept: object) -> None:
+            report(window.tr("已从备份恢复。原数据库保存在 ") + str(kept)
+                   + window.tr("。请重新启动 Desk。"))
+            window.setEnabled(False)
+
+        tasks.run(work, done, failed)
+
+    backup_action.triggered.connect(do_backup)
+    restore_action.triggered.connect(do_restore)
+    return [backup_action, restore_action]
+
+
+def ask_backup_file(parent: QWidget, suggested: str, save: bool) -> str:
+    """The backup file to write or read (tests replace this)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    caption = parent.tr("备份数据库") if save else parent.tr("从备份恢复")
+    filters = "SQLite (*.sqlite3 *.db);;*"
+    if save:
+        return QFileDialog.getSaveFileName(parent, caption, suggested, filters)[0]
+    return QFileDialog.getOpenFileName(parent, caption, suggested, filters)[0]
+
+
 class Startup(QObject):
     """Database → first administrator or sign-in → window, one signal at a time."""
 
@@ -148,7 +233,8 @@ class Startup(QObject):
         url, demo = self.config.db_url, self.demo
 
         def work() -> tuple[Database, bool, bool, str]:
-            db = open_database(url)
+            # an SQLite desk keeps a backup a day (the last 7) beside its data
+            db = open_database(url, auto_backup_dir=self.config.data_dir / "backups")
             try:
                 if demo:
                     from desk.demo import add_demo_data, ensure_people, has_tickets
@@ -261,8 +347,10 @@ class Startup(QObject):
         if changed is not None:
             changed.connect(self.admin_menu.set_person)
         install_settings_action(window, self.config)
+        install_backup_actions(window, self.db, self.config)
         self.window = window
         window.show()
+        warn_about_storage(window, self.config)
         self.window_ready.emit(window)
 
 
