@@ -101,10 +101,12 @@ def _parts(db: Any, start: date, end: date) -> None:
         lo, hi = stats.utc_bounds(start, end, tz)
         floor = _timed(lambda: session.execute(select(func.count()).where(
             Ticket.reported_at >= lo, Ticket.reported_at < hi)).scalar_one())
+        counts = stats.sample_counts(stats._grouped(session, db.backend, lo, hi, NOW))
+
         def p90() -> object:
             if db.backend == "postgresql":
                 return stats._p90_pg(session, lo, hi)
-            return stats._p90_sqlite(session, lo, hi)
+            return stats._p90_sqlite(session, lo, hi, counts)
 
         parts = {
             "grouped scan": lambda: stats._grouped(session, db.backend, lo, hi, NOW),

@@ -237,15 +237,16 @@ def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES) -> 
         return run
 
     # The queries are independent scans: run them side by side on their own connections
-    # (each a short read).
+    # (each a short read). SQLite's percentiles need the grouped counts, so wait for them.
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="stats") as pool:
         businesses_f = pool.submit(reading(lambda s: _businesses(s, lo, hi, top, full)))
         weeks_f = pool.submit(reading(lambda s: _weekly(s, backend, start, end, tz, lo, hi, full)))
-        p90_f = pool.submit(reading(
-            (lambda s: _p90_pg(s, lo, hi)) if backend == "postgresql"
-            else (lambda s: _p90_sqlite(s, lo, hi, full))))
+        p90_f = (pool.submit(reading(lambda s: _p90_pg(s, lo, hi)))
+                 if backend == "postgresql" else None)
         grouped = reading(lambda s: _grouped(s, backend, lo, hi, now, full))()
-        p90 = p90_f.result()
+        p90 = (p90_f.result() if p90_f is not None else
+               reading(lambda s: _p90_sqlite(s, lo, hi, sample_counts(grouped),
+                                       full_scan=full))())
         businesses = businesses_f.result()
         weeks = weeks_f.result()
     total = sum(s.count for s in grouped.values())
@@ -349,40 +350,56 @@ def _p90_pg(session: Session, lo: datetime, hi: datetime,
     return out
 
 
+def sample_counts(grouped: dict[_GroupKey, _Sums]) -> dict[tuple[str, int], int]:
+    """How many tickets have each time, per level (and over all levels as level 0)."""
+    counts: dict[tuple[str, int], int] = {}
+    for (level, _, status), sums in grouped.items():
+        if status == Status.CANCELLED:
+            continue
+        for metric, n in sums.dur_n.items():
+            for key in ((metric, int(level)), (metric, 0)):
+                counts[key] = counts.get(key, 0) + n
+    return counts
+
+
 def _p90_sqlite(session: Session, lo: datetime, hi: datetime,
+                counts: dict[tuple[str, int], int], backend: str = "sqlite",
                 full_scan: bool = False) -> dict[tuple[str, int], float]:
-    """SQLite has no percentile. Over one pass of the period's rows (a common table
-    expression, materialized because it is used many times), each level's values (and
-    all levels', as level 0) are counted and the two values around the 90th percentile's
-    position picked by ``ORDER BY d DESC LIMIT 2 OFFSET m`` — the offset counted from
-    the top, so SQLite's sorter keeps only the top tenth. The interpolation between the
-    two values is done here."""
+    """SQLite has no percentile: with the number of values per level known (from the
+    grouped scan), the two values around the 90th percentile's position are picked by
+    ``ORDER BY d DESC LIMIT 2 OFFSET m`` — the offset counted from the top, so SQLite's
+    sorter keeps only the top tenth — over one pass of the period's rows (a common
+    table expression); the interpolation between the two values is done here."""
     names = list(METRIC_LABELS)
-    durations = _durations("sqlite")
+    durations = _durations(backend)
     base = (select(cast(Ticket.level, Integer).label("lv"),
                    *[cast(durations[m], Float).label(m) for m in names])
             .where(*_period_filter(lo, hi, full_scan)).cte("base"))
     parts = []
-    for metric in names:
+    for (metric, level), n in sorted(counts.items()):
+        if n == 0:
+            continue
+        pos = PERCENTILE * (n - 1)
+        k = math.floor(pos)
         column = base.c[metric]
-        for level in (0, *[int(lv) for lv in LEVELS]):
-            which = [column.is_not(None), *([base.c.lv == level] if level else [])]
-            n = select(func.count()).select_from(base).where(*which).scalar_subquery()
-            rank = cast(PERCENTILE * (n - 1), Integer)
-            picked = (select(literal(metric).label("m"), literal(level).label("lv"),
-                             column.label("d"), n.label("n"))
-                      .where(*which).order_by(column.desc()).limit(2)
-                      .offset(func.max(n - rank - 2, 0)).subquery())
-            parts.append(select(picked.c.m, picked.c.lv, picked.c.d, picked.c.n))
-    found: dict[tuple[str, int], tuple[int, list[float]]] = {}
-    for metric, level, d, n in session.execute(union_all(*parts)):
-        found.setdefault((str(metric), int(level)), (int(n), []))[1].append(float(d))
+        picked = (select(literal(metric).label("m"), literal(level).label("lv"),
+                         column.label("d"))
+                  .where(column.is_not(None), *([base.c.lv == level] if level else []))
+                  .order_by(column.desc()).limit(2).offset(max(n - k - 2, 0))
+                  .subquery())
+        parts.append(select(picked.c.m, picked.c.lv, picked.c.d))
     out: dict[tuple[str, int], float] = {}
-    for key, (size, values) in found.items():
-        pos = PERCENTILE * (size - 1)
+    if not parts:
+        return out
+    found: dict[tuple[str, int], list[float]] = {}
+    for metric, level, d in session.execute(union_all(*parts)):
+        found.setdefault((str(metric), int(level)), []).append(float(d))
+    for key, values in found.items():
+        n = counts[key]
+        pos = PERCENTILE * (n - 1)
         k = math.floor(pos)
         ascending = sorted(values)  # ranks k and k+1 (0-based), or only k when k = n-1
-        low = ascending[0] if k + 1 < size else ascending[-1]
+        low = ascending[0] if k + 1 < n else ascending[-1]
         high = ascending[-1]
         out[key] = low + (high - low) * (pos - k)
     return out
