@@ -199,7 +199,8 @@ def build(report: DashboardReport, out: str | Path | BinaryIO | None = None) -> 
         story.append(Spacer(1, 2 * mm))
         story.append(_side_by_side([*pending, []], [half + 2 * mm] * 2))
     header = DocumentHeader(organisation=report.organisation, title=TITLE,
-                            number=report.period, generated_at=report.generated_at)
+                            number=report.period, generated_at=report.generated_at,
+                            number_label="统计期间", qr=False)
     return build_pdf(header, story, out)
 
 

@@ -380,6 +380,8 @@ class DocumentHeader:
     title: str
     number: str
     generated_at: datetime  # local time of the desk
+    number_label: str = "故障编号"  # what ``number`` is; a report over a period says 统计期间
+    qr: bool = True  # a QR code of the fault number (not for a period)
 
 
 @lru_cache(maxsize=256)
@@ -447,11 +449,12 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hi
         self.setFillColor(colors.HexColor("#444444"))
         top = PAGE_H - 12 * mm
         self.drawString(MARGIN, top, h.organisation)
-        self.drawRightString(PAGE_W - MARGIN - 16 * mm, top, f"故障编号：{h.number}")
+        self.drawRightString(PAGE_W - MARGIN - 16 * mm, top, f"{h.number_label}：{h.number}")
         self.drawRightString(PAGE_W - MARGIN - 16 * mm, top - 4.5 * mm, h.title)
         self.setStrokeColor(colors.HexColor("#999999"))
         self.line(MARGIN, top - 6.5 * mm, PAGE_W - MARGIN, top - 6.5 * mm)
-        draw_qr(self, h.number, PAGE_W - MARGIN - 14 * mm, top - 9 * mm, 14 * mm)
+        if h.qr:
+            draw_qr(self, h.number, PAGE_W - MARGIN - 14 * mm, top - 9 * mm, 14 * mm)
         self.line(MARGIN, 14 * mm, PAGE_W - MARGIN, 14 * mm)
         self.drawString(MARGIN, 9 * mm, f"生成时间：{h.generated_at:%Y-%m-%d %H:%M}")
         self.drawRightString(PAGE_W - MARGIN, 9 * mm,

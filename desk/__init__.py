@@ -1,0 +1,5 @@
+"""Desk's core: the process (workflow), SLA clocks, numbering, services, settings, CLI.
+
+No Qt here: everything in ``desk`` runs and is tested without a screen. The window
+(``ui``) calls these services; ``desk`` never imports ``ui``.
+"""
