@@ -15,7 +15,7 @@ from desk.demo import add_demo_data, ensure_people
 from models import FaultLevel, FaultType, Status, Ticket
 from tests.conftest import click, type_into
 from ui.main_window import MainWindow
-from ui.queue_model import TicketTableModel
+from ui.queue_model import COLUMNS, TicketTableModel
 
 
 @pytest.fixture
@@ -192,3 +192,68 @@ def test_a_recorded_workaround_survives_a_proposal_without_one(db, demo_people):
     detail = tickets.get_ticket(db, t.id)
     assert detail.temporary_solution == "切换备用服务器"
     assert detail.long_term_solution == "修复连接释放"
+
+
+def _numbers(window) -> set[str]:
+    while window.model.canFetchMore():
+        window.model.fetchMore()
+    return {r.number for r in window.model.rows}
+
+
+def _expected(db, predicate) -> set[str]:
+    with db.read() as s:
+        return {t.number for t in s.scalars(select(Ticket)) if predicate(t)}
+
+
+def test_views_search_and_sort_show_the_right_tickets(qtbot, window):
+    db = window.db
+    views = {window.view_list.item(i).data(Qt.ItemDataRole.UserRole): i
+             for i in range(window.view_list.count())}
+    # 我的待办 of on-duty support: faults in a state where support has a step to take
+    # (acknowledge, triage, solve on the spot, archive)
+    window.view_list.setCurrentRow(views["mine"])
+    mine = _numbers(window)
+    assert mine == _expected(db, lambda t: bool(workflow.allowed_for(window.person.roles,
+                                                                     t.status)))
+    assert mine >= _expected(db, lambda t: t.status in (Status.REPORTED, Status.TRIAGE))
+    window.view_list.setCurrentRow(views["reported"])
+    assert _numbers(window) == _expected(db, lambda t: t.status == Status.REPORTED)
+    window.view_list.setCurrentRow(views["resolved"])
+    assert _numbers(window) == _expected(
+        db, lambda t: t.status in (Status.RESOLVED, Status.ARCHIVED))
+    window.view_list.setCurrentRow(views["all"])
+    window.search.setText("销售订单")
+    window.apply_query()
+    assert _numbers(window) == _expected(
+        db, lambda t: "销售订单" in t.affected_business or "销售订单" in t.phenomenon)
+    window.search.setText("%")  # LIKE's own characters match literally
+    window.apply_query()
+    assert _numbers(window) == set()
+    window.search.clear()
+    column = [c[0] for c in COLUMNS].index("level")
+    window.table.horizontalHeader().setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+    levels = [int(r.level) for r in window.model.rows]
+    assert levels == sorted(levels) and len(levels) == 12
+
+
+def test_my_work_of_an_engineer_is_what_is_assigned_to_them(qtbot, window):
+    db = window.db
+    op003 = people.get_person(db, people.person_id(db, "OP003"))
+    window.set_person(op003)
+    window.view_list.setCurrentRow(1)
+    assert window.current_view() == "mine"
+    window.apply_query()
+    expected = _expected(db, lambda t: t.assignee_id == op003.id and bool(
+        workflow.allowed_for(op003.roles, t.status)))
+    assert expected and _numbers(window) == expected
+
+
+def test_every_view_shows_its_count(qtbot, window):
+    with qtbot.waitSignal(window.view_counts_updated, timeout=10_000) as counted:
+        window.apply_query()
+    counts = counted.args[0]
+    assert counts["all"] == 12
+    assert counts["reported"] == len(_expected(window.db, lambda t: t.status == Status.REPORTED))
+    texts = [window.view_list.item(i).text() for i in range(window.view_list.count())]
+    assert texts[0].endswith("(12)")
+    assert all("(" in text for text in texts)

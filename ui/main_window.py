@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import documents, people
+from desk import documents, people, tickets, workflow
 from desk.db import Database
 from desk.people import PersonView
 from desk.tickets import TicketDetail, TicketQuery
@@ -60,6 +60,7 @@ VIEWS = [
 
 class MainWindow(QMainWindow):
     ticket_saved = Signal(object)
+    view_counts_updated = Signal(object)
     person_changed = Signal(object)
 
     def __init__(self, db: Database, tz: ZoneInfo, db_label: str,
@@ -236,8 +237,8 @@ class MainWindow(QMainWindow):
         item = self.view_list.currentItem()
         return str(item.data(Qt.ItemDataRole.UserRole)) if item else "all"
 
-    def build_query(self) -> TicketQuery:
-        view = self.current_view()
+    def build_query(self, view: str | None = None) -> TicketQuery:
+        view = view or self.current_view()
         sort_key = COLUMNS[self.table.horizontalHeader().sortIndicatorSection()][0]
         descending = self.table.horizontalHeader().sortIndicatorOrder() == \
             Qt.SortOrder.DescendingOrder
@@ -251,10 +252,17 @@ class MainWindow(QMainWindow):
             return TicketQuery(**{**base.as_dict(),
                                   "due_before": self.db.now() + timedelta(minutes=30)})
         if view == "mine" and self.person is not None:
-            if self.person.roles & {Role.SUPPORT, Role.SUPPORT_LEAD}:
-                return TicketQuery(**{**base.as_dict(), "open_only": True})
-            return TicketQuery(**{**base.as_dict(), "assignee_id": self.person.id,
-                                  "open_only": True})
+            # what this person can act on: the states where one of their roles has a step;
+            # an engineer (not a lead) only on the faults assigned to them
+            roles = self.person.roles
+            statuses = tuple(s for s in Status if workflow.allowed_for(roles, s))
+            if not statuses:  # a reporter only: nothing to act on in the process
+                return TicketQuery(**{**base.as_dict(), "statuses": (), "assignee_id": -1})
+            mine = TicketQuery(**{**base.as_dict(), "statuses": statuses})
+            if not roles & {Role.SUPPORT, Role.SUPPORT_LEAD, Role.DIRECTOR,
+                            Role.BUSINESS_CONFIRMER, Role.VERIFIER}:
+                return TicketQuery(**{**mine.as_dict(), "assignee_id": self.person.id})
+            return mine
         return base
 
     def apply_query(self) -> None:
@@ -268,11 +276,28 @@ class MainWindow(QMainWindow):
         if selected is not None:
             self.select_ticket(selected)
 
+    VIEW_COUNT_CAP = 100_000
+
     def _update_view_counts(self) -> None:
-        item = self.view_list.currentItem()
-        if item is not None:
-            label = dict(VIEWS)[self.current_view()]
-            item.setText(f"{self.tr(label)} ({self.model.total})")
+        """Counts per view beside their names, counted off the GUI thread (capped)."""
+        queries = {key: self.build_query(key) for key, _label in VIEWS}
+        db, cap = self.db, self.VIEW_COUNT_CAP
+        tasks.run(lambda: {key: tickets.count_tickets(db, q, at_most=cap)
+                           for key, q in queries.items()},
+                  self._show_view_counts, lambda exc: None)
+
+    def _show_view_counts(self, counts: dict[str, int]) -> None:
+        for row in range(self.view_list.count()):
+            item = self.view_list.item(row)
+            key = str(item.data(Qt.ItemDataRole.UserRole))
+            count = counts.get(key)
+            label = self.tr(dict(VIEWS)[key])
+            if count is None:
+                item.setText(label)
+            else:
+                shown = f"{count}+" if count >= self.VIEW_COUNT_CAP else str(count)
+                item.setText(f"{label} ({shown})")
+        self.view_counts_updated.emit(counts)
 
     def _sort_changed(self, _section: int, _order: Qt.SortOrder) -> None:
         self.apply_query()
