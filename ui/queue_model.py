@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from desk import tickets
 from desk.db import Database
@@ -58,6 +58,34 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 
 LEVEL_COLOURS = {1: QColor("#c62828"), 2: QColor("#ef6c00"), 3: QColor("#1565c0")}
+STATUS_COLOURS = {
+    Status.REPORTED: "#c62828", Status.TRIAGE: "#ef6c00", Status.DISPATCHED: "#f9a825",
+    Status.DIAGNOSING: "#6a1b9a", Status.SOLUTION_PROPOSED: "#3949ab",
+    Status.IMPLEMENTING: "#0277bd", Status.VERIFYING: "#00897b", Status.RESOLVED: "#2e7d32",
+    Status.ARCHIVED: "#9e9e9e", Status.CANCELLED: "#bdbdbd",
+}
+_ICONS: dict[tuple[str, bool], QIcon] = {}
+
+
+def dot_icon(colour: str, square: bool = False) -> QIcon:
+    """A small round (level) or square (state) mark, drawn at 4× so it stays sharp on
+    high-DPI screens; cached per colour."""
+    key = (colour, square)
+    icon = _ICONS.get(key)
+    if icon is None:
+        pixmap = QPixmap(64, 64)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour))
+        if square:
+            painter.drawRoundedRect(12, 12, 40, 40, 8, 8)
+        else:
+            painter.drawEllipse(8, 8, 48, 48)
+        painter.end()
+        icon = _ICONS[key] = QIcon(pixmap)
+    return icon
 
 
 class TicketTableModel(QAbstractTableModel):
@@ -146,6 +174,12 @@ class TicketTableModel(QAbstractTableModel):
             return self._text(r, key)
         if role == Qt.ItemDataRole.UserRole:
             return r.id
+        if role == Qt.ItemDataRole.DecorationRole:
+            if key == "level":
+                return dot_icon(LEVEL_COLOURS[int(r.level)].name())
+            if key == "status":
+                return dot_icon(STATUS_COLOURS.get(r.status, "#757575"), square=True)
+            return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "level":
                 return QBrush(LEVEL_COLOURS[int(r.level)])
