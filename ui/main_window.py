@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         header.sortIndicatorChanged.connect(self._sort_changed)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for key, width in (("number", 150), ("level", 72), ("status", 78), ("fault_type", 72),
+        for key, width in (("number", 150), ("level", 96), ("status", 100), ("fault_type", 72),
                            ("affected_business", 170), ("reporter_name", 60),
                            ("assignee", 60), ("reported_at", 88), ("respond_due_at", 88),
                            ("restore_due_at", 88)):
