@@ -1,0 +1,49 @@
+"""The queue over 100,000 tickets: it opens and filters by fetching pages, never all rows."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bench.generate import generate_tickets
+from desk.bootstrap import open_database
+from desk.tickets import TicketQuery, count_tickets
+from models import FaultLevel, Status
+from ui.queue_model import PAGE, TicketTableModel
+
+N = 100_000
+
+
+@pytest.fixture(scope="module")
+def big_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('big')}/desk.sqlite3"
+    generate_tickets(url, N)
+    return url
+
+
+def test_a_queue_over_100000_tickets_fetches_only_what_it_shows(qtmodeltester, big_url):
+    db = open_database(big_url)
+    try:
+        model = TicketTableModel(db, ZoneInfo("Asia/Shanghai"))
+        model.reload()
+        assert model.total == N
+        assert model.rowCount() == PAGE and model.fetched_pages == 1
+        model.fetchMore()
+        assert model.rowCount() == 2 * PAGE and model.fetched_pages == 2
+
+        query = TicketQuery(levels=(FaultLevel.URGENT,), statuses=(Status.REPORTED,
+                                                                  Status.TRIAGE,
+                                                                  Status.DISPATCHED))
+        model.set_query(query)
+        expected = count_tickets(db, query)
+        assert model.total == expected
+        assert model.rowCount() == min(PAGE, expected) and model.fetched_pages == 1
+        assert all(r.level == FaultLevel.URGENT for r in model.rows)
+
+        model.set_query(TicketQuery(text="考勤"))
+        assert 0 < model.rowCount() <= PAGE < model.total
+        assert all("考勤" in r.affected_business for r in model.rows[:50])
+        qtmodeltester.check(model, force_py=True)
+    finally:
+        db.dispose()
