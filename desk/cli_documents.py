@@ -3,7 +3,7 @@
 ``desk pdf KIND NUMBER -o FILE.pdf`` writes one document (``--blank`` gives the
 verification form for signing on paper). ``desk pdf --all KIND --status STATE -o
 FOLDER`` writes the document of every fault in the given states as
-``FOLDER/NUMBER-KIND.pdf``; a fault that fails is reported on stderr and the others
+``FOLDER/KIND-NUMBER.pdf`` (the names the window uses too); a fault that fails is reported on stderr and the others
 are still written, and the exit code is then 1.
 """
 
@@ -87,7 +87,7 @@ def _batch(db: Database, kind: str, statuses: list[Status], folder: Path, blank:
     numbers = documents.numbers_in(db, statuses)
     failed = 0
     for number in numbers:
-        out = folder / f"{number}-{kind}.pdf"
+        out = folder / f"{kind}-{number}.pdf"
         try:
             _write(out, documents.render(db, kind, number, blank=blank))
         except DeskError as exc:

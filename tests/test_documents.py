@@ -497,12 +497,12 @@ def test_cli_batch_reports_a_broken_ticket_and_goes_on(
     assert code == 1
     assert broken in err and "Traceback" not in err
     written = sorted(p.name for p in folder.glob("*.pdf"))
-    assert written == sorted(f"{n}-record.pdf" for n in expected)
+    assert written == sorted(f"record-{n}.pdf" for n in expected)
     # all good: exit code 0
     code = main(["--db", sqlite_url, "pdf", "--all", "start-notice", "--status", "dispatched",
                  "-o", str(folder)])
     assert code == 0
-    assert (folder / f"{numbers[DISPATCHED]}-start-notice.pdf").exists()
+    assert (folder / f"start-notice-{numbers[DISPATCHED]}.pdf").exists()
 
 
 def test_pdf_command_lives_in_its_own_module() -> None:
