@@ -47,3 +47,20 @@ def test_a_queue_over_100000_tickets_fetches_only_what_it_shows(qtmodeltester, b
         qtmodeltester.check(model, force_py=True)
     finally:
         db.dispose()
+
+
+def test_the_count_stops_at_its_cap_and_paging_goes_on_past_it(big_url, monkeypatch):
+    import ui.queue_model as queue_model
+
+    monkeypatch.setattr(queue_model, "COUNT_CAP", 500)
+    db = open_database(big_url)
+    try:
+        model = TicketTableModel(db, ZoneInfo("Asia/Shanghai"))
+        model.reload()
+        assert model.total == 500 and model.capped
+        for _ in range(3):
+            model.fetchMore()
+        assert model.rowCount() == 4 * PAGE and model.canFetchMore()
+        assert model.total >= model.rowCount()
+    finally:
+        db.dispose()

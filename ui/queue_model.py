@@ -35,6 +35,7 @@ from models import Status
 from ui.labels import label as tr_label
 
 PAGE = 200
+COUNT_CAP = 100_000
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -100,6 +101,8 @@ class TicketTableModel(QAbstractTableModel):
         self.query = TicketQuery()
         self.rows: list[TicketRow] = []
         self.total = 0
+        self.capped = False
+        self._last_page_full = False
         self.fetched_pages = 0
         self.now: datetime = db.now()
 
@@ -113,14 +116,20 @@ class TicketTableModel(QAbstractTableModel):
         """Start again from the first page (after a change or a new filter)."""
         self.beginResetModel()
         self.now = self.db.now()
-        self.total = tickets.count_tickets(self.db, self.query)
+        # counting stops at COUNT_CAP: over a million tickets an exact count of a broad
+        # search costs a second, and nobody scrolls past the first hundred thousand
+        self.total = tickets.count_tickets(self.db, self.query, at_most=COUNT_CAP)
+        self.capped = self.total >= COUNT_CAP
         self.rows = tickets.list_tickets(self.db, self.query, 0, PAGE)
+        self._last_page_full = len(self.rows) == PAGE
         self.fetched_pages = 1
         self.endResetModel()
         self.loaded.emit(self.total)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and len(self.rows) < self.total
+        if parent.isValid():
+            return False
+        return len(self.rows) < self.total or (self.capped and self._last_page_full)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
         if parent.isValid():
@@ -128,10 +137,13 @@ class TicketTableModel(QAbstractTableModel):
         more = tickets.list_tickets(self.db, self.query, len(self.rows), PAGE)
         if not more:
             self.total = len(self.rows)
+            self.capped = self._last_page_full = False
             return
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
         self.rows.extend(more)
         self.fetched_pages += 1
+        self._last_page_full = len(more) == PAGE
+        self.total = max(self.total, len(self.rows))
         self.endInsertRows()
 
     def tick(self) -> None:
