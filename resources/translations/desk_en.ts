@@ -1702,6 +1702,34 @@
         <translation>Settings…</translation>
     </message>
     <message>
+        <source>备份数据库…</source>
+        <translation>Back up the database…</translation>
+    </message>
+    <message>
+        <source>从备份恢复…</source>
+        <translation>Restore from a backup…</translation>
+    </message>
+    <message>
+        <source>已备份到 </source>
+        <translation>Backed up to </translation>
+    </message>
+    <message>
+        <source>已从备份恢复。原数据库保存在 </source>
+        <translation>Restored from the backup. The previous database was kept at </translation>
+    </message>
+    <message>
+        <source>。请重新启动 Desk。</source>
+        <translation>. Restart Desk.</translation>
+    </message>
+    <message>
+        <source>备份数据库</source>
+        <translation>Back up the database</translation>
+    </message>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from a backup</translation>
+    </message>
+    <message>
         <source>统计(&amp;S)</source>
         <translation>&amp;Statistics</translation>
     </message>
@@ -2997,6 +3025,10 @@
         <translation> (estimated)</translation>
     </message>
     <message>
+        <source>已超出 </source>
+        <translation>over by </translation>
+    </message>
+    <message>
         <source>剩余 </source>
         <translation>left </translation>
     </message>
@@ -3123,6 +3155,14 @@
         <source>此故障有尚未保存的修改。要保存吗？</source>
         <translation>This fault has unsaved changes. Save them?</translation>
     </message>
+    <message>
+        <source>备份数据库</source>
+        <translation>Back up the database</translation>
+    </message>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from a backup</translation>
+    </message>
 </context>
 <context>
     <name>window</name>
@@ -3133,6 +3173,26 @@
     <message>
         <source>设置…</source>
         <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>备份数据库…</source>
+        <translation>Back up the database…</translation>
+    </message>
+    <message>
+        <source>从备份恢复…</source>
+        <translation>Restore from a backup…</translation>
+    </message>
+    <message>
+        <source>已备份到 </source>
+        <translation>Backed up to </translation>
+    </message>
+    <message>
+        <source>已从备份恢复。原数据库保存在 </source>
+        <translation>Restored from the backup. The previous database was kept at </translation>
+    </message>
+    <message>
+        <source>。请重新启动 Desk。</source>
+        <translation>. Restart Desk.</translation>
     </message>
     <message>
         <source>统计(&amp;S)</source>
