@@ -35,7 +35,7 @@ from models import Status
 from ui.labels import label as tr_label
 
 PAGE = 200
-COUNT_CAP = 100_000
+COUNT_CAP = 10_000
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -117,7 +117,7 @@ class TicketTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.now = self.db.now()
         # counting stops at COUNT_CAP: over a million tickets an exact count of a broad
-        # search costs a second, and nobody scrolls past the first hundred thousand
+        # search costs a second, and nobody scrolls through ten thousand rows
         self.total = tickets.count_tickets(self.db, self.query, at_most=COUNT_CAP)
         self.capped = self.total >= COUNT_CAP
         self.rows = tickets.list_tickets(self.db, self.query, 0, PAGE)

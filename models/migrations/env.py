@@ -16,7 +16,7 @@ def _include_object(obj: object, name: str | None, type_: str, reflected: bool,
                     compare_to: object) -> bool:
     # the knowledge-base search objects (0004: FTS5 table, trigram indexes) are not in
     # the ORM; autogenerate must not offer to drop them
-    return not ((name or "").startswith("kb_fts") or "_trgm" in (name or ""))
+    return not ((name or "").startswith(("kb_fts", "tickets_fts")) or "_trgm" in (name or ""))
 
 
 context.configure(
