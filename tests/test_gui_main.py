@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QPushButton
+from PySide6.QtWidgets import QComboBox, QDialog, QPushButton
 from sqlalchemy import func, select
 
 from desk import people, tickets, workflow
@@ -257,3 +257,29 @@ def test_every_view_shows_its_count(qtbot, window):
     texts = [window.view_list.item(i).text() for i in range(window.view_list.count())]
     assert texts[0].endswith("(12)")
     assert all("(" in text for text in texts)
+
+
+def test_the_filter_bar_narrows_the_queue(qtbot, window):
+    db = window.db
+    level = window.findChild(QComboBox, "filterLevel")
+    kind = window.findChild(QComboBox, "filterType")
+    status = window.findChild(QComboBox, "filterStatus")
+    assignee = window.findChild(QComboBox, "filterAssignee")
+    level.setCurrentIndex(level.findData(1))
+    assert _numbers(window) == _expected(db, lambda t: t.level == FaultLevel.URGENT)
+    kind.setCurrentIndex(kind.findData("SYS"))
+    assert _numbers(window) == _expected(
+        db, lambda t: t.level == FaultLevel.URGENT and t.fault_type == FaultType.SYSTEM)
+    level.setCurrentIndex(0)
+    kind.setCurrentIndex(0)
+    status.setCurrentIndex(status.findData("verifying"))
+    assert _numbers(window) == _expected(db, lambda t: t.status == Status.VERIFYING)
+    status.setCurrentIndex(0)
+    dev = people.person_id(db, "DEV002")
+    assignee.setCurrentIndex(assignee.findData(dev))
+    assert _numbers(window) == _expected(db, lambda t: t.assignee_id == dev)
+    # a filter the view excludes gives an empty queue, never the filter alone
+    assignee.setCurrentIndex(0)
+    window.view_list.setCurrentRow(2)  # 待受理
+    status.setCurrentIndex(status.findData("resolved"))
+    assert _numbers(window) == set()

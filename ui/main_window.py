@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -37,7 +39,7 @@ from desk import documents, people, tickets, workflow
 from desk.db import Database
 from desk.people import PersonView
 from desk.tickets import TicketDetail, TicketQuery
-from models import Role, Status
+from models import FaultLevel, FaultType, Role, Status
 from ui import tasks
 from ui.labels import label as tr_label
 from ui.queue_model import COLUMNS, TicketTableModel
@@ -117,7 +119,12 @@ class MainWindow(QMainWindow):
 
         left = QSplitter(Qt.Orientation.Horizontal)
         left.addWidget(self.view_list)
-        left.addWidget(self.table)
+        queue_box = QWidget()
+        queue_layout = QVBoxLayout(queue_box)
+        queue_layout.setContentsMargins(0, 0, 0, 0)
+        queue_layout.addWidget(self._build_filter_bar())
+        queue_layout.addWidget(self.table, 1)
+        left.addWidget(queue_box)
         left.setStretchFactor(1, 1)
         left.setSizes([130, 640])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -238,6 +245,56 @@ class MainWindow(QMainWindow):
         return str(item.data(Qt.ItemDataRole.UserRole)) if item else "all"
 
     def build_query(self, view: str | None = None) -> TicketQuery:
+        """The view's query narrowed by the filter bar (status, level, type, assignee)."""
+        query = self._view_query(view)
+        status, level = self.filter_status.currentData(), self.filter_level.currentData()
+        fault_type, assignee = self.filter_type.currentData(), self.filter_assignee.currentData()
+        changes: dict[str, object] = {}
+        nothing = -1  # no person has this id: the view and the filter exclude each other
+        if status is not None:
+            wanted = Status(status)
+            changes["statuses"] = (wanted,)
+            if query.statuses and wanted not in query.statuses:
+                changes["assignee_id"] = nothing
+        if level is not None:
+            changes["levels"] = (FaultLevel(level),)
+        if fault_type is not None:
+            changes["fault_types"] = (FaultType(fault_type),)
+        if assignee is not None and changes.get("assignee_id") != nothing:
+            mismatch = query.assignee_id not in (None, assignee)
+            changes["assignee_id"] = nothing if mismatch else assignee
+        return TicketQuery(**{**query.as_dict(), **changes}) if changes else query
+
+    def _build_filter_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("filterBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+
+        def combo(name: str, everything: str, items: list[tuple[str, object]]) -> QComboBox:
+            box = QComboBox()
+            box.setObjectName(name)
+            box.addItem(everything, None)
+            for text, value in items:
+                box.addItem(text, value)
+            box.currentIndexChanged.connect(lambda _i: self.apply_query())
+            row.addWidget(box)
+            return box
+
+        self.filter_status = combo("filterStatus", self.tr("全部状态"),
+                                   [(tr_label(s.label_zh), s.value) for s in Status])
+        self.filter_level = combo("filterLevel", self.tr("全部等级"),
+                                  [(tr_label(lv.label_zh), int(lv)) for lv in FaultLevel])
+        self.filter_type = combo("filterType", self.tr("全部类型"),
+                                 [(tr_label(t.label_zh), t.value) for t in FaultType])
+        engineers = [p for p in people.list_people(self.db)
+                     if p.roles & {Role.ENGINEER, Role.DIRECTOR}]
+        self.filter_assignee = combo("filterAssignee", self.tr("全部处理人"),
+                                     [(p.display, p.id) for p in engineers])
+        row.addStretch(1)
+        return bar
+
+    def _view_query(self, view: str | None = None) -> TicketQuery:
         view = view or self.current_view()
         sort_key = COLUMNS[self.table.horizontalHeader().sortIndicatorSection()][0]
         descending = self.table.horizontalHeader().sortIndicatorOrder() == \
