@@ -23,7 +23,7 @@ from ui.main_window import MainWindow
 
 # desk_en.ts held this many messages, every one translated, when it was generated;
 # strings added to ui/ later are reported by `build.py --check`, not failed here.
-MESSAGES_AT_GENERATION = 771
+MESSAGES_AT_GENERATION = 775
 
 
 @pytest.fixture

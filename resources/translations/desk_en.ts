@@ -1834,6 +1834,22 @@
         <translation>&amp;View</translation>
     </message>
     <message>
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <source>全部等级</source>
+        <translation>All levels</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部处理人</source>
+        <translation>All assignees</translation>
+    </message>
+    <message>
         <source>未选择人员</source>
         <translation>No person selected</translation>
     </message>
