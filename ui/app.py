@@ -350,6 +350,7 @@ class Startup(QObject):
         install_backup_actions(window, self.db, self.config)
         self.window = window
         window.show()
+        window.start_live()  # other desks' changes, presence, the connection state
         warn_about_storage(window, self.config)
         self.window_ready.emit(window)
 

@@ -10,6 +10,7 @@ Signals:
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -70,6 +71,9 @@ class NewFaultForm(QWidget):
         self.person = person
         self.errors: dict[str, QLabel] = {}
         self.saving = False
+        # one token per form: pressing 保存 again after a lost connection is a retry of
+        # the same report (desk.tickets.report_fault), never a second ticket
+        self.client_token = uuid.uuid4().hex
 
         outer = QVBoxLayout(self)
         scroll = QScrollArea(self)
@@ -202,6 +206,7 @@ class NewFaultForm(QWidget):
         restored_text = self.restored_at.text().strip()
         restored = parse_time(restored_text, self.tz, "restored_at") if restored_text else None
         return tickets.FaultReport(
+            client_token=self.client_token,
             fault_type=FaultType(self.fault_type.currentData()),
             level=FaultLevel(int(self.level.currentData())),
             occurred_at=from_qdatetime(self.occurred_at.dateTime(), self.tz),
