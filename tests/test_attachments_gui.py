@@ -20,7 +20,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before pytest-qt makes the app
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -60,7 +60,7 @@ def _drop(panel: AttachmentPanel, paths: list[Path]) -> None:
     """What a person's drag does: enter (Qt remembers who accepted it), then drop."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(panel, enter)
     assert enter.isAccepted()
@@ -109,7 +109,7 @@ def test_drag_enter_accepts_files_only(panel: AttachmentPanel, tmp_path: Path) -
     text.setText("just text")
     results = []
     for mime in (files, text):
-        event = QDragEnterEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+        event = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime,
                                 Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(panel, event)
         results.append(event.isAccepted())
