@@ -185,3 +185,40 @@ def click(qtbot: object, widget: object) -> None:
 
     qtbot.waitUntil(reachable, timeout=5000)  # type: ignore[attr-defined]
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+
+
+def memory_keyring_class() -> type:
+    """A keyring backend that keeps passwords in a dict (``.passwords``), for tests."""
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class _MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.passwords: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.passwords.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.passwords[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.passwords.pop((service, username), None) is None:
+                raise PasswordDeleteError(username)
+
+    return _MemoryKeyring
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
+    """The keyring replaced by one in memory; yields its {(service, user): password}."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    ring = memory_keyring_class()()
+    keyring.set_keyring(ring)
+    yield ring.passwords
+    keyring.set_keyring(previous)

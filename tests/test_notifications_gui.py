@@ -43,33 +43,6 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
-def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
-    import keyring
-    from keyring.backend import KeyringBackend
-    from keyring.errors import PasswordDeleteError
-
-    store: dict[tuple[str, str], str] = {}
-
-    class MemoryKeyring(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return store.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            store[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            if store.pop((service, username), None) is None:
-                raise PasswordDeleteError(username)
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield store
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
 def db(sqlite_url: str, make_db: Any) -> Any:
     return make_db(sqlite_url)
 

@@ -546,33 +546,6 @@ def test_smtp_settings_keep_the_password_out_of_the_database(db: Any, demo_peopl
     assert memory_keyring == {("Desk SMTP", "desk@smtp.example.com"): "s3cret-pass"}
 
 
-@pytest.fixture
-def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
-    import keyring
-    from keyring.backend import KeyringBackend
-    from keyring.errors import PasswordDeleteError
-
-    store: dict[tuple[str, str], str] = {}
-
-    class MemoryKeyring(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return store.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            store[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            if store.pop((service, username), None) is None:
-                raise PasswordDeleteError(username)
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield store
-    keyring.set_keyring(previous)
-
-
 def test_test_mail_and_login_failures(smtp: SmtpServer) -> None:
     assert notify.send_test_mail(smtp.settings, "admin@example.com") == "admin@example.com"
     assert smtp.received[0].rcpt_tos == ["admin@example.com"]

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import keyring
 import pytest
 from argon2 import PasswordHasher
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from desk import admin, auth, people, tickets
 from desk.config import load_config, save_settings
 from desk.demo import DEMO_PASSWORD, ensure_people
 from models import CalendarDay, DayKind, FaultLevel, FaultType, Person, Role, Setting, Ticket
-from tests.conftest import type_into
+from tests.conftest import memory_keyring_class, type_into
 from ui.admin_dialogs import (
     CalendarDialog,
     LimitsDialog,
@@ -380,39 +379,11 @@ def test_switch_user_in_the_main_window(qtbot, db, ids, monkeypatch):
 # -- this computer's settings ------------------------------------------------------------
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps passwords in a dict, for tests."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
-
-
-class BrokenKeyring(MemoryKeyring):
+class BrokenKeyring(memory_keyring_class()):  # type: ignore[misc]
     def set_password(self, service: str, username: str, password: str) -> None:
         from keyring.errors import PasswordSetError
 
         raise PasswordSetError("no backend")
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
 
 
 def settings_dialog(qtbot, config) -> SettingsDialog:
@@ -470,7 +441,7 @@ def test_saved_password_goes_to_the_keyring_not_the_settings_file(qtbot, memory_
     stored = json.loads(text)
     assert stored["db_url"] == "postgresql://desk@db.example.com:5432/desk"
     assert stored["language"] == "en"
-    assert memory_keyring.passwords == {("Desk", "desk@db.example.com/desk"): "s3cret-pw"}
+    assert memory_keyring == {("Desk", "desk@db.example.com/desk"): "s3cret-pw"}
     loaded = load_config()
     assert loaded.db_url == "postgresql://desk:s3cret-pw@db.example.com:5432/desk"
     assert loaded.language == "en"
