@@ -9,6 +9,7 @@ data out of the real user folders. PostgreSQL tests use the server on 127.0.0.1:
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -170,6 +171,25 @@ def type_into(qtbot: object, widget: object, text: str) -> None:
                 qtbot.keyClick(widget, Qt.Key.Key_Return)  # type: ignore[attr-defined]
             else:
                 qtbot.keyClicks(widget, ch)  # type: ignore[attr-defined]
+
+
+def settle(qtbot: object, window: object) -> None:
+    """Wait until the queue (a window's, or the model itself) holds the answer to its
+    last load: the queue loads off the GUI thread, as a person sees it fill in."""
+    model = getattr(window, "model", window)
+    qtbot.waitUntil(lambda: not model.busy, timeout=10_000)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _background_work_done() -> Iterator[None]:
+    """No background load of one test lands in the next one."""
+    yield
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QCoreApplication, QThreadPool
+
+        if QCoreApplication.instance() is not None:
+            QThreadPool.globalInstance().waitForDone(30_000)
+            QCoreApplication.processEvents()
 
 
 def click(qtbot: object, widget: object) -> None:

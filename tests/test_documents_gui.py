@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desk import documents, people, tickets, workflow
 from desk.demo import add_demo_data, ensure_people
 from models import FaultType, Status
-from tests.conftest import type_into
+from tests.conftest import settle, type_into
 from ui.documents import (
     THUMB_WIDTH,
     BatchExportDialog,
@@ -39,6 +39,7 @@ def _window(qtbot, db, employee_no: str) -> MainWindow:
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    settle(qtbot, w)
     return w
 
 

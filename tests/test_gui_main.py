@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from desk import people, tickets, workflow
 from desk.demo import add_demo_data, ensure_people
 from models import FaultLevel, FaultType, Status, Ticket
-from tests.conftest import click, type_into
+from tests.conftest import click, settle, type_into
 from ui.main_window import MainWindow
 from ui.queue_model import COLUMNS, TicketTableModel
 
@@ -32,6 +32,7 @@ def window(monkeypatch, qtbot, sqlite_url, make_db):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    settle(qtbot, w)
     return w
 
 
@@ -65,6 +66,7 @@ def test_new_fault_typed_in_the_form_is_saved_numbered_and_on_top(qtbot, window)
         assert t.phenomenon == "五楼有线网络全部断开，交换机指示灯不亮。"
         assert t.reporter_employee_no == "IT001"
         assert t.status == Status.REPORTED
+    settle(qtbot, window)  # the queue reloads off the GUI thread
     top = window.model.row_at(0)
     assert top is not None and top.number == detail.number
     assert window.selected_ticket_id() == detail.id
@@ -100,18 +102,22 @@ def test_missing_required_fields_are_named(qtbot, window):
     assert "请填写故障现象" in form.errors["phenomenon"].text()
 
 
-def test_queue_model_passes_modeltester(qtmodeltester, sqlite_url, make_db):
+def test_queue_model_passes_modeltester(qtbot, qtmodeltester, sqlite_url, make_db):
     from zoneinfo import ZoneInfo
 
     db = make_db(sqlite_url)
     add_demo_data(db)
     model = TicketTableModel(db, ZoneInfo("Asia/Shanghai"))
+    assert model.rowCount() == 0  # nothing is read until asked
     model.reload()
+    assert model.busy and model.rowCount() == 0  # the rows come from the thread pool
+    settle(qtbot, model)
     assert model.rowCount() == 12
     qtmodeltester.check(model, force_py=True)
+    settle(qtbot, model)  # the tester may have asked for more
 
 
-def test_queue_pages_rows_in_lazily(sqlite_url, make_db):
+def test_queue_pages_rows_in_lazily(qtbot, sqlite_url, make_db):
     from zoneinfo import ZoneInfo
 
     db = make_db(sqlite_url)
@@ -122,9 +128,14 @@ def test_queue_pages_rows_in_lazily(sqlite_url, make_db):
             ids["IT001"])
     model = TicketTableModel(db, ZoneInfo("Asia/Shanghai"))
     model.reload()
+    settle(qtbot, model)
     assert model.total == 450 and model.rowCount() == 200 and model.canFetchMore()
     model.fetchMore()
+    model.fetchMore()  # one page at a time: asked again while the first is on its way
+    settle(qtbot, model)
+    assert model.rowCount() == 400
     model.fetchMore()
+    settle(qtbot, model)
     assert model.rowCount() == 450 and not model.canFetchMore()
     assert model.fetched_pages == 3
 
@@ -194,9 +205,11 @@ def test_a_recorded_workaround_survives_a_proposal_without_one(db, demo_people):
     assert detail.long_term_solution == "修复连接释放"
 
 
-def _numbers(window) -> set[str]:
+def _numbers(qtbot, window) -> set[str]:
+    settle(qtbot, window)
     while window.model.canFetchMore():
         window.model.fetchMore()
+        settle(qtbot, window)
     return {r.number for r in window.model.rows}
 
 
@@ -212,26 +225,27 @@ def test_views_search_and_sort_show_the_right_tickets(qtbot, window):
     # 我的待办 of on-duty support: faults in a state where support has a step to take
     # (acknowledge, triage, solve on the spot, archive)
     window.view_list.setCurrentRow(views["mine"])
-    mine = _numbers(window)
+    mine = _numbers(qtbot, window)
     assert mine == _expected(db, lambda t: bool(workflow.allowed_for(window.person.roles,
                                                                      t.status)))
     assert mine >= _expected(db, lambda t: t.status in (Status.REPORTED, Status.TRIAGE))
     window.view_list.setCurrentRow(views["reported"])
-    assert _numbers(window) == _expected(db, lambda t: t.status == Status.REPORTED)
+    assert _numbers(qtbot, window) == _expected(db, lambda t: t.status == Status.REPORTED)
     window.view_list.setCurrentRow(views["resolved"])
-    assert _numbers(window) == _expected(
+    assert _numbers(qtbot, window) == _expected(
         db, lambda t: t.status in (Status.RESOLVED, Status.ARCHIVED))
     window.view_list.setCurrentRow(views["all"])
     window.search.setText("销售订单")
     window.apply_query()
-    assert _numbers(window) == _expected(
+    assert _numbers(qtbot, window) == _expected(
         db, lambda t: "销售订单" in t.affected_business or "销售订单" in t.phenomenon)
     window.search.setText("%")  # LIKE's own characters match literally
     window.apply_query()
-    assert _numbers(window) == set()
+    assert _numbers(qtbot, window) == set()
     window.search.clear()
     column = [c[0] for c in COLUMNS].index("level")
     window.table.horizontalHeader().setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+    settle(qtbot, window)
     levels = [int(r.level) for r in window.model.rows]
     assert levels == sorted(levels) and len(levels) == 12
 
@@ -245,7 +259,7 @@ def test_my_work_of_an_engineer_is_what_is_assigned_to_them(qtbot, window):
     window.apply_query()
     expected = _expected(db, lambda t: t.assignee_id == op003.id and bool(
         workflow.allowed_for(op003.roles, t.status)))
-    assert expected and _numbers(window) == expected
+    assert expected and _numbers(qtbot, window) == expected
 
 
 def test_every_view_shows_its_count(qtbot, window):
@@ -266,20 +280,20 @@ def test_the_filter_bar_narrows_the_queue(qtbot, window):
     status = window.findChild(QComboBox, "filterStatus")
     assignee = window.findChild(QComboBox, "filterAssignee")
     level.setCurrentIndex(level.findData(1))
-    assert _numbers(window) == _expected(db, lambda t: t.level == FaultLevel.URGENT)
+    assert _numbers(qtbot, window) == _expected(db, lambda t: t.level == FaultLevel.URGENT)
     kind.setCurrentIndex(kind.findData("SYS"))
-    assert _numbers(window) == _expected(
+    assert _numbers(qtbot, window) == _expected(
         db, lambda t: t.level == FaultLevel.URGENT and t.fault_type == FaultType.SYSTEM)
     level.setCurrentIndex(0)
     kind.setCurrentIndex(0)
     status.setCurrentIndex(status.findData("verifying"))
-    assert _numbers(window) == _expected(db, lambda t: t.status == Status.VERIFYING)
+    assert _numbers(qtbot, window) == _expected(db, lambda t: t.status == Status.VERIFYING)
     status.setCurrentIndex(0)
     dev = people.person_id(db, "DEV002")
     assignee.setCurrentIndex(assignee.findData(dev))
-    assert _numbers(window) == _expected(db, lambda t: t.assignee_id == dev)
+    assert _numbers(qtbot, window) == _expected(db, lambda t: t.assignee_id == dev)
     # a filter the view excludes gives an empty queue, never the filter alone
     assignee.setCurrentIndex(0)
     window.view_list.setCurrentRow(2)  # 待受理
     status.setCurrentIndex(status.findData("resolved"))
-    assert _numbers(window) == set()
+    assert _numbers(qtbot, window) == set()

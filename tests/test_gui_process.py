@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desk import people, tickets, workflow
 from desk.demo import ensure_people
 from models import FaultLevel, Status
-from tests.conftest import click, type_into
+from tests.conftest import click, settle, type_into
 from ui.main_window import MainWindow
 
 
@@ -35,6 +35,7 @@ def window(monkeypatch, qtbot, sqlite_url, make_db):
     w.resize(1500, 950)
     w.show()
     qtbot.waitExposed(w)
+    settle(qtbot, w)
     return w
 
 
@@ -96,6 +97,7 @@ def act(qtbot, window: MainWindow, who: str, action: str, values: dict[str, obje
     with qtbot.waitSignal(window.panel.changed, timeout=15_000):
         click(qtbot, dialog.findChild(QPushButton, "dialogOk"))
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+    settle(qtbot, window)  # the queue shows the new state
 
 
 def report(qtbot, window: MainWindow, level: int, business: str, phenomenon: str) -> int:
@@ -107,6 +109,7 @@ def report(qtbot, window: MainWindow, level: int, business: str, phenomenon: str
     type_into(qtbot, form.phenomenon, phenomenon)
     with qtbot.waitSignal(window.ticket_saved, timeout=15_000) as saved:
         click(qtbot, form.save_button)
+    settle(qtbot, window)  # the queue shows the new fault, selected
     return int(saved.args[0].id)
 
 

@@ -27,7 +27,7 @@ from desk import people, presence, tickets, workflow
 from desk.bootstrap import open_database
 from desk.demo import ensure_people
 from models import FaultType, Status, Ticket
-from tests.conftest import PG_ADMIN_URL, _libpq, type_into
+from tests.conftest import PG_ADMIN_URL, _libpq, settle, type_into
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +84,7 @@ def _window(qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Any, label: str) ->
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    settle(qtbot, w)
     return w
 
 
@@ -150,6 +151,8 @@ def test_new_ticket_at_another_desk_shows_in_the_queue_within_a_second(qtbot, wi
     assert changed.args == [ticket_id, 1]
     latency = received[0] - reply["at"]
     assert latency < 1.0, f"took {latency:.3f} s"
+    # the queue reloads off the GUI thread: the row follows the signal at once
+    qtbot.waitUntil(lambda: window.model.row_of(ticket_id) >= 0, timeout=1_000)
     row = window.model.row_of(ticket_id)
     assert row >= 0 and window.model.row_at(row).number == reply["ok"]["number"]
     # the form being typed stays on screen with its text
@@ -173,13 +176,17 @@ def test_change_at_another_desk_reloads_the_open_ticket_and_keeps_the_selection(
     assert window.panel.detail.status == Status.TRIAGE
     assert window.selected_ticket_id() == first["id"]
     # a resync that finds nothing new leaves the model (and its scroll position) alone
+    settle(qtbot, window)
     resets: list[int] = []
     window.model.modelReset.connect(lambda: resets.append(1))
     window.live.on_resync()
+    assert window.model.busy
+    settle(qtbot, window)
     assert resets == []
     peer.do(do="transition", name="change_level", ticket=second["id"], person="LEAD01",
             data={"level": 1, "reason": "影响扩大"})
     window.live.on_resync()
+    settle(qtbot, window)
     assert resets == [1]
     assert window.selected_ticket_id() == first["id"]
 

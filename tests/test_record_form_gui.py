@@ -25,7 +25,7 @@ from desk import editing, people, tickets, workflow
 from desk.demo import ensure_people
 from desk.drafts import DraftStore
 from models import Event, Status
-from tests.conftest import type_into
+from tests.conftest import settle, type_into
 from tests.test_editing import ticket_in
 from ui.conflict_dialog import ConflictDialog
 from ui.ticket_panel import TicketPanel
@@ -418,6 +418,7 @@ def window(monkeypatch, qtbot, env):
     w.resize(1360, 820)
     w.show()
     qtbot.waitExposed(w)
+    settle(qtbot, w)
     w.tickets = (a, b)  # type: ignore[attr-defined]
     return w
 

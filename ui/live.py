@@ -344,7 +344,7 @@ class LiveBinding(QObject):
     # -- presence ---------------------------------------------------------------------
 
     def _row_switched(self, *_args: object) -> None:
-        if not getattr(self.window, "_live_reloading", False):
+        if not getattr(self.window, "_reselecting", False):
             self.stale_bar.setVisible(False)  # another ticket: its panel is fresh
         self.beat()
 
@@ -379,36 +379,14 @@ class LiveBinding(QObject):
 
     # -- changes from other desks -------------------------------------------------------
 
-    def queue_unchanged(self, query: tickets.TicketQuery) -> bool:
-        """True when the rows on screen are still exactly what the query returns.
+    def reload_queue(self) -> None:
+        """Reload the queue, keeping the selected row and the record form.
 
         SQLite's watcher reports every commit (this desk's heartbeat too), so most
-        resyncs change nothing visible; comparing spares the model a reset, which
-        would drop the pages fetched so far and the scroll position.
+        reloads change nothing visible; the model then leaves its rows, the pages
+        fetched so far and the scroll position alone.
         """
-        model = self.window.model
-        if query != model.query or tickets.count_tickets(model.db, query) != model.total:
-            return False
-        fresh = tickets.list_tickets(model.db, query, 0, max(len(model.rows), 1))
-        return fresh == model.rows
-
-    def reload_queue(self) -> None:
-        """Reload the queue with the same query, keeping the selected row."""
-        w = self.window
-        selected = w.selected_ticket_id()
-        w._live_reloading = True
-        try:
-            query = w.build_query()
-            if self.queue_unchanged(query):
-                return
-            w.model.set_query(query)
-            w._update_view_counts()
-            if selected is not None:
-                w.select_ticket(selected)
-        except DeskError as exc:
-            log.info("live reload of the queue failed: %s", exc.en)
-        finally:
-            w._live_reloading = False
+        self.window.apply_query()
         self.last_reload = time.monotonic()
 
     def _shown_version(self) -> int | None:

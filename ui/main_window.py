@@ -76,6 +76,13 @@ class MainWindow(QMainWindow):
         self.resize(1360, 820)
 
         self.model = TicketTableModel(db, tz, self)
+        # the queue loads off the GUI thread; when its rows arrive, the ticket asked for
+        # (a new one) or else the one selected before is selected (see apply_query)
+        self._select_after_load: int | None = None
+        self._selected_before_reset: int | None = None
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.loaded.connect(self._queue_loaded)
+        self.model.failed.connect(self._queue_failed)
         self.view_list = QListWidget()
         self.view_list.setObjectName("viewList")
         self.view_list.setMaximumWidth(200)
@@ -144,6 +151,11 @@ class MainWindow(QMainWindow):
         self.person_label = QLabel()
         self.person_label.setObjectName("personLabel")
         self.statusBar().addWidget(self.db_label, 1)
+        self.busy_label = QLabel(self.tr("正在查询…"))
+        self.busy_label.setObjectName("queueBusy")
+        self.busy_label.setVisible(False)
+        self.model.busy_changed.connect(self.busy_label.setVisible)
+        self.statusBar().addPermanentWidget(self.busy_label)
         self.statusBar().addPermanentWidget(self.person_label)
         self._update_person_label()
 
@@ -154,7 +166,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.apply_query()
         self.live: LiveBinding | None = None
-        self._live_reloading = False  # a live reload re-selects the row: keep panel and form
+        self._reselecting = False  # a reload selects the shown ticket's row again
         if live:
             self.start_live()
         from ui.documents import install_documents  # the 文档 menu, batch export, Ctrl+P
@@ -322,16 +334,51 @@ class MainWindow(QMainWindow):
             return mine
         return base
 
-    def apply_query(self) -> None:
-        selected = self.selected_ticket_id()
-        try:
-            self.model.set_query(self.build_query())
-        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+    def apply_query(self, select: int | None = None) -> None:
+        """Load the queue for the view, filters, search and sort, off the GUI thread.
+
+        The rows on screen stay until the new ones arrive. Then ``select`` is selected,
+        or else the ticket that was selected stays so.
+        """
+        if select is not None:
+            self._select_after_load = select
+        query = self.build_query()
+        if query == self.model.query and self.model.rows:
+            self.model.reload()  # the same rows again: no reset when nothing changed
+        else:
+            self.model.set_query(query)
+        self._update_view_counts()
+
+    def _remember_selection(self) -> None:
+        self._selected_before_reset = self.selected_ticket_id()
+
+    def _queue_loaded(self, _total: int) -> None:
+        wanted = [t for t in (self._select_after_load, self._selected_before_reset)
+                  if t is not None]
+        self._select_after_load = self._selected_before_reset = None
+        for ticket_id in wanted:
+            if ticket_id == self.selected_ticket_id():
+                return
+            shown = self.panel.detail.id if self.panel.detail is not None else None
+            # the record form already shows this ticket: selecting its row again must not
+            # reload the form (it may hold typed text; whoever changed the ticket does)
+            self._reselecting = ticket_id == shown
+            try:
+                if self.select_ticket(ticket_id):
+                    return
+            finally:
+                self._reselecting = False
+
+    def _queue_failed(self, exc: BaseException) -> None:
+        from desk.errors import DeskError
+
+        self._select_after_load = self._selected_before_reset = None
+        if not isinstance(exc, DeskError):
             self.show_error(exc)
             return
-        self._update_view_counts()
-        if selected is not None:
-            self.select_ticket(selected)
+        # the rows on screen stay; the status bar says why they are not fresh
+        log.info("loading the queue failed: %s", exc.en)
+        self.statusBar().showMessage(self.tr("队列未能刷新：") + str(exc), 15_000)
 
     VIEW_COUNT_CAP = 100_000
 
@@ -378,7 +425,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _row_changed(self, current: object, _previous: object) -> None:
-        if getattr(self, "_live_reloading", False):
+        if getattr(self, "_reselecting", False):
             return
         ticket_id = self.selected_ticket_id()
         shown = self.panel.detail.id if self.panel.detail is not None else None
@@ -396,9 +443,8 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001
             self.show_error(exc)
 
-    def _ticket_changed(self, ticket_id: int) -> None:
-        self.apply_query()
-        self.select_ticket(ticket_id)
+    def _ticket_changed(self, _ticket_id: int) -> None:
+        self.apply_query()  # the changed ticket's row, still selected, shows its new state
 
     # -- people ---------------------------------------------------------------------------
 
@@ -497,8 +543,7 @@ class MainWindow(QMainWindow):
         self.search.clear()
         self.table.horizontalHeader().setSortIndicator(
             COLUMNS.index(("reported_at", "报告时间")), Qt.SortOrder.DescendingOrder)
-        self.apply_query()
-        self.select_ticket(detail.id)
+        self.apply_query(select=detail.id)
         self.statusBar().showMessage(self.tr("已保存：") + detail.number, 8000)
         self.ticket_saved.emit(detail)
 

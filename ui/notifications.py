@@ -700,8 +700,9 @@ class NotificationsUi(QObject):
         select = getattr(self.window, "select_ticket", None)
         reload = getattr(self.window, "apply_query", None)
         if callable(select) and not select(ticket_id) and callable(reload):
-            reload()  # the queue may not hold the ticket yet (reported on another desk)
-            select(ticket_id)
+            # the queue may not hold the ticket yet (reported on another desk): it is
+            # selected when the reloaded rows arrive
+            reload(select=ticket_id)
 
     def open_smtp_dialog(self) -> SmtpSettingsDialog:
         dialog = SmtpSettingsDialog(self.db, self.center.person, self.window)

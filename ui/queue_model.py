@@ -7,8 +7,14 @@ and filtering happen in SQL (``desk.tickets.TicketQuery``). The remaining-time c
 is computed from stored deadlines at paint time, so a once-a-minute repaint costs no
 query.
 
+Loading runs on the thread pool (``set_query``, ``reload``, ``fetchMore`` return at once).
+
 Signals:
-    loaded(int): the total number of tickets matching the query, after a reset.
+    loaded(int): an answer to ``set_query``/``reload`` is shown; the number of matching
+        tickets (capped at ``COUNT_CAP``).
+    page_loaded(int): a further page is appended; the rows now held.
+    busy_changed(bool): a load started or the last one finished.
+    failed(object): a load failed (the exception); the rows on screen stay.
 """
 
 from __future__ import annotations
@@ -32,10 +38,12 @@ from desk.db import Database
 from desk.sla import format_remaining
 from desk.tickets import TicketQuery, TicketRow
 from models import Status
+from ui import tasks
 from ui.labels import label as tr_label
 
 PAGE = 200
 COUNT_CAP = 10_000
+MAX_KEPT = 10 * PAGE  # a reload reads back at most this many of the rows on screen
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -93,6 +101,9 @@ class TicketTableModel(QAbstractTableModel):
     """Rows of the queue, fetched lazily in pages."""
 
     loaded = Signal(int)
+    page_loaded = Signal(int)
+    busy_changed = Signal(bool)
+    failed = Signal(object)
 
     def __init__(self, db: Database, tz: ZoneInfo, parent: Any = None) -> None:
         super().__init__(parent)
@@ -105,46 +116,97 @@ class TicketTableModel(QAbstractTableModel):
         self._last_page_full = False
         self.fetched_pages = 0
         self.now: datetime = db.now()
+        self._loads = tasks.Latest(self, self._idle)
+        self._pages = tasks.Latest(self, self._idle)
 
     # -- loading --------------------------------------------------------------------
+    #
+    # Every query runs on the thread pool: a broad search over a million tickets can take
+    # longer than a frame, and the window must keep painting and taking keys meanwhile.
+    # The rows on screen stay until the answer arrives; an answer to a query that has
+    # been replaced since is dropped (``tasks.Latest``).
 
     def set_query(self, query: TicketQuery) -> None:
+        """Show the first page of another query."""
         self.query = query
-        self.reload()
+        self._start(keep=0)
 
     def reload(self) -> None:
-        """Start again from the first page (after a change or a new filter)."""
-        self.beginResetModel()
-        self.now = self.db.now()
-        # counting stops at COUNT_CAP: over a million tickets an exact count of a broad
-        # search costs a second, and nobody scrolls through ten thousand rows
-        self.total = tickets.count_tickets(self.db, self.query, at_most=COUNT_CAP)
-        self.capped = self.total >= COUNT_CAP
-        self.rows = tickets.list_tickets(self.db, self.query, 0, PAGE)
-        self._last_page_full = len(self.rows) == PAGE
-        self.fetched_pages = 1
-        self.endResetModel()
+        """Read the same query again (after a change here or on another desk).
+
+        As many rows as are on screen are read back, so a person who scrolled down keeps
+        the place; when nothing changed, the model is left alone (no reset, selection
+        and scroll position stay).
+        """
+        self._start(keep=min(len(self.rows), MAX_KEPT))
+
+    @property
+    def busy(self) -> bool:
+        """A load or a page is on its way."""
+        return self._loads.busy or self._pages.busy
+
+    def _start(self, keep: int) -> None:
+        db, query = self.db, self.query
+        limit = max(keep, PAGE)
+
+        def load() -> tuple[datetime, int, list[TicketRow]]:
+            # counting stops at COUNT_CAP: over a million tickets an exact count of a broad
+            # search costs a second, and nobody scrolls through ten thousand rows
+            total = tickets.count_tickets(db, query, at_most=COUNT_CAP)
+            return db.now(), total, tickets.list_tickets(db, query, 0, limit)
+
+        self._pages.cancel()  # a page of the old answer must not land in the new one
+        self._loads.run(load, self._loaded, self._failed)
+        self.busy_changed.emit(True)
+
+    def _loaded(self, answer: tuple[datetime, int, list[TicketRow]]) -> None:
+        now, total, rows = answer
+        self.now = now
+        if not (total == self.total and rows == self.rows):  # else: the same on screen
+            self.beginResetModel()
+            self.total = total
+            self.rows = rows
+            self.fetched_pages = -(-len(rows) // PAGE) if rows else 1
+            self.endResetModel()
+        self.capped = total >= COUNT_CAP
+        self._last_page_full = len(rows) >= PAGE and len(rows) % PAGE == 0
         self.loaded.emit(self.total)
 
+    def _failed(self, exc: BaseException) -> None:
+        self.failed.emit(exc)
+
+    def _idle(self) -> None:
+        if not self.busy:
+            self.busy_changed.emit(False)
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        if parent.isValid():
+        if parent.isValid() or self._loads.busy:
             return False
         return len(self.rows) < self.total or (self.capped and self._last_page_full)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
-        if parent.isValid():
+        """Ask for the next page; it is appended when it arrives (one at a time)."""
+        if parent.isValid() or self._pages.busy or not self.canFetchMore():
             return
-        more = tickets.list_tickets(self.db, self.query, len(self.rows), PAGE)
+        db, query, offset = self.db, self.query, len(self.rows)
+        self._pages.run(lambda: tickets.list_tickets(db, query, offset, PAGE),
+                        lambda more: self._append(offset, more), self._failed)
+        self.busy_changed.emit(True)
+
+    def _append(self, offset: int, more: list[TicketRow]) -> None:
+        if offset != len(self.rows):  # the model changed under this page
+            return
         if not more:
             self.total = len(self.rows)
             self.capped = self._last_page_full = False
-            return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-        self.rows.extend(more)
-        self.fetched_pages += 1
-        self._last_page_full = len(more) == PAGE
-        self.total = max(self.total, len(self.rows))
-        self.endInsertRows()
+        else:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+            self.rows.extend(more)
+            self.fetched_pages += 1
+            self._last_page_full = len(more) == PAGE
+            self.total = max(self.total, len(self.rows))
+            self.endInsertRows()
+        self.page_loaded.emit(len(self.rows))
 
     def tick(self) -> None:
         """Repaint the countdown column (no query)."""

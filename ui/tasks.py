@@ -78,3 +78,47 @@ def _is_known(exc: BaseException) -> bool:
 def run(fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None) -> Operation:
     return Operation(fn, on_done, on_error).start()
+
+
+class Latest:
+    """Background loads of which only the newest counts.
+
+    A widget that reloads as the person types or clicks starts a load each time; the
+    answers can come back in any order. ``Latest.run`` hands on only the answer to the
+    most recent call, and none once ``owner`` (the widget) has been deleted.
+    """
+
+    def __init__(self, owner: QObject, on_idle: Callable[[], None] | None = None) -> None:
+        self.owner = owner
+        self.on_idle = on_idle  # called when the last load started has come back
+        self.request = 0
+        self.pending = 0  # loads started and not yet answered (stale ones included)
+
+    @property
+    def busy(self) -> bool:
+        return self.pending > 0
+
+    def cancel(self) -> None:
+        """Drop the answers of every load started so far."""
+        self.request += 1
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[BaseException], None] | None = None) -> Operation:
+        self.request += 1
+        request = self.request
+        self.pending += 1
+
+        def deliver(callback: Callable[[Any], None] | None) -> Callable[[Any], None]:
+            def call(value: Any) -> None:
+                from shiboken6 import isValid
+
+                self.pending -= 1
+                if not isValid(self.owner):
+                    return
+                if callback is not None and request == self.request:
+                    callback(value)
+                if self.pending == 0 and self.on_idle is not None:
+                    self.on_idle()
+            return call
+
+        return run(fn, deliver(on_done), deliver(on_error))

@@ -1786,6 +1786,10 @@
         <translation>Desk — Technical fault reporting and handling</translation>
     </message>
     <message>
+        <source>正在查询…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
@@ -1848,6 +1852,10 @@
     <message>
         <source>全部处理人</source>
         <translation>All assignees</translation>
+    </message>
+    <message>
+        <source>队列未能刷新：</source>
+        <translation>The queue could not be refreshed: </translation>
     </message>
     <message>
         <source>未选择人员</source>

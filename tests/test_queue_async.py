@@ -1,0 +1,116 @@
+"""The queue loads off the GUI thread: the window keeps working while a query runs, and
+an answer to a query that has been replaced since never reaches the screen."""
+
+from __future__ import annotations
+
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from desk import people, tickets
+from desk.demo import add_demo_data
+from tests.conftest import settle
+from ui.main_window import MainWindow
+
+SLOW = "慢查询"
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Searches for SLOW wait in the worker until the test opens the gate."""
+    opened = threading.Event()
+    started = threading.Event()
+    real = tickets.list_tickets
+
+    def list_tickets(db, query, offset=0, limit=200):
+        if query.text == SLOW:
+            started.set()
+            assert opened.wait(30), "the gate was never opened"
+        return real(db, query, offset, limit)
+
+    monkeypatch.setattr(tickets, "list_tickets", list_tickets)
+    yield started, opened
+    opened.set()  # never leave a worker waiting
+
+
+@pytest.fixture
+def window(qtbot, sqlite_url, make_db):
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    person = people.get_person(db, people.person_id(db, "IT001"))
+    w = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite (test)", person)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    settle(qtbot, w)
+    return w
+
+
+def test_the_window_keeps_working_while_a_search_runs(qtbot, window, gate):
+    started, opened = gate
+    before = [r.number for r in window.model.rows]
+    assert len(before) == 12
+    window.search.setText(SLOW)
+    window.apply_query()
+    assert started.wait(10)
+    # the query is stuck in the worker; the GUI thread goes on: timers fire, the old rows
+    # stay on screen, the status bar says a query is running
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: ticks == [1], timeout=2_000)
+    assert window.model.busy and window.busy_label.isVisible()
+    assert [r.number for r in window.model.rows] == before
+    with qtbot.waitSignal(window.model.loaded, timeout=10_000):
+        opened.set()
+    settle(qtbot, window)
+    assert window.model.rows == [] and not window.busy_label.isVisible()
+
+
+def test_an_answer_to_a_replaced_search_never_reaches_the_screen(qtbot, window, gate):
+    started, opened = gate
+    wanted = next(r for r in window.model.rows if "销售订单" in r.affected_business)
+    window.search.setText(SLOW)
+    window.apply_query()
+    assert started.wait(10)
+    window.search.setText("销售订单")  # typed on while the first search still runs
+    window.apply_query()
+    qtbot.waitUntil(lambda: window.model.row_of(wanted.id) >= 0
+                    and len(window.model.rows) < 12, timeout=10_000)
+    shown = [r.id for r in window.model.rows]
+    assert window.model.busy  # the first search has not come back yet
+    opened.set()
+    settle(qtbot, window)
+    assert [r.id for r in window.model.rows] == shown  # its answer was dropped
+
+
+def test_the_selected_ticket_stays_selected_across_a_reload(qtbot, window):
+    row = 3
+    window.table.selectRow(row)
+    chosen = window.selected_ticket_id()
+    assert chosen is not None and window.panel.detail.id == chosen
+    # a new fault on top shifts every row down by one; the selection follows the ticket
+    tickets.report_fault(window.db, tickets.FaultReport(
+        fault_type=window.model.rows[0].fault_type, affected_business="新业务",
+        phenomenon="新故障"), people.person_id(window.db, "IT001"))
+    window.apply_query()
+    settle(qtbot, window)
+    assert len(window.model.rows) == 13
+    assert window.selected_ticket_id() == chosen
+    assert window.model.row_of(chosen) == row + 1
+
+
+def test_a_failed_load_keeps_the_rows_and_says_so(qtbot, window, monkeypatch):
+    from desk.errors import DatabaseError
+
+    def broken(*_args, **_kwargs):
+        raise DatabaseError("数据库暂时不可用", "the database is unavailable")
+
+    before = list(window.model.rows)
+    monkeypatch.setattr(tickets, "count_tickets", broken)
+    with qtbot.waitSignal(window.model.failed, timeout=10_000):
+        window.apply_query()
+    settle(qtbot, window)
+    assert window.model.rows == before
+    assert "数据库暂时不可用" in window.statusBar().currentMessage()
