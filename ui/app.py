@@ -20,7 +20,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, Qt, QTranslator, Signal
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSettings,
+    Qt,
+    QThreadPool,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
 
@@ -381,6 +390,8 @@ def run(config: Config, demo: bool = False) -> int:
     startup.stopped.connect(stopped)
     startup.begin()
     code = app.exec()
+    # a queue load still on the thread pool finishes before its database is closed
+    QThreadPool.globalInstance().waitForDone(10_000)
     if startup.db is not None:
         startup.db.dispose()
     return int(result.get("code", code))
