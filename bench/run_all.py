@@ -402,6 +402,22 @@ def _window_rows(url: str, backend: str, size: int, runs: int) -> list[Row]:
     ]
 
 
+def _gui_rows(url: str, backend: str, size: int, repeat: int) -> list[Row]:
+    """The longest GUI-thread stall while the window's queue searches, filters, sorts
+    and pages (``bench/bench_queue_gui.py``, in a child process: Qt stays out of here)."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_queue_gui.py"), url, "--json",
+         "--repeat", str(repeat)],
+        capture_output=True, text=True, timeout=1800, cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    if proc.returncode != 0:
+        raise RuntimeError(f"queue GUI child failed: {proc.stderr.strip()[-600:]}")
+    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    worst = max(results.items(), key=lambda item: item[1]["stall_ms"])
+    return [Row(backend, size, f"GUI stall, queue operations (worst: {worst[0]})",
+                worst[1]["stall_ms"], None, target="< 50 ms", ok=worst[1]["stall_ms"] < 50)]
+
+
 # -- the run ------------------------------------------------------------------------------
 
 
@@ -425,6 +441,8 @@ def run(sizes: list[int], backends: list[str], repeat: int, reports: int, window
             if size == max(sizes) and window_runs:
                 rows += _window_rows(url, "postgresql" if backend == "pg" else backend, size,
                                      window_runs)
+                rows += _gui_rows(url, "postgresql" if backend == "pg" else backend, size,
+                                  max(1, repeat // 5))
     return rows
 
 
