@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from desk import calendar as workcal
 from desk import notify
@@ -59,8 +60,7 @@ def open_database(
     try:
         if upgrade:
             schema.upgrade(db.engine)
-            db.write(workcal.seed_from_package)
-            db.write(notify.seed_default_rules)
+            db.write(_seed)
         else:
             schema.check_not_newer(db.engine)
     except schema.SchemaTooNewError as exc:
@@ -87,6 +87,13 @@ def open_database(
         except DeskError as exc:
             log.warning("daily backup failed: %s", exc.en)
     return db
+
+
+def _seed(session: Session) -> None:
+    """The calendar and the default notification rules where they are still empty (one
+    write transaction: a desk that starts waits for the SQLite write lock once)."""
+    workcal.seed_from_package(session)
+    notify.seed_default_rules(session)
 
 
 def open_from_config(config: Config, **kwargs: object) -> Database:
