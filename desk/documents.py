@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -43,9 +43,14 @@ from models import (
     Status,
     Ticket,
 )
-from reports import analysis_report, completion_notice, record_table, start_notice
-from reports import verification_form as vform
-from reports.parts import AttachmentItem, Measure, TeamLine, TimelineEntry, format_size
+
+if TYPE_CHECKING:
+    from reports import analysis_report, completion_notice, record_table, start_notice
+    from reports import verification_form as vform
+    from reports.parts import AttachmentItem, Measure, TeamLine, TimelineEntry
+
+# ``reports`` (ReportLab, qrcode, Pillow: a tenth of a second of imports) is imported in
+# the functions that fill or build a document, so the window starts without it.
 
 KINDS = ("start-notice", "analysis-report", "verification-form", "completion-notice", "record")
 KIND_LABELS_ZH = {
@@ -70,7 +75,7 @@ EXTRA_ACTIONS_ZH = {
 }
 
 S = Status
-_Doc = TypeVar("_Doc", analysis_report.AnalysisReport, record_table.RecordTable)
+_Doc = TypeVar("_Doc", "analysis_report.AnalysisReport", "record_table.RecordTable")
 AFTER_DISPATCH = frozenset({S.DISPATCHED, S.DIAGNOSING, S.SOLUTION_PROPOSED, S.IMPLEMENTING,
                             S.VERIFYING, S.RESOLVED, S.ARCHIVED})
 AFTER_DIAGNOSIS = frozenset({S.DIAGNOSING, S.SOLUTION_PROPOSED, S.IMPLEMENTING, S.VERIFYING,
@@ -130,6 +135,8 @@ def _outage(t: Ticket) -> str:
 
 
 def _team(t: Ticket) -> list[TeamLine]:
+    from reports.parts import TeamLine
+
     return [
         TeamLine(m.duty.label_zh, m.person.name, m.person.contact,
                  m.person.department.name if m.person.department else "")
@@ -216,6 +223,8 @@ def _note(event: dict[str, Any]) -> str:
 
 
 def _timeline(db: Database, ticket_id: int, tz: ZoneInfo) -> list[TimelineEntry]:
+    from reports.parts import TimelineEntry
+
     return [
         TimelineEntry(format_local(e["at"], tz), e["actor"] or "系统", action_label(e["action"]),
                       _note(e))
@@ -232,6 +241,8 @@ def _image_bytes(session: Session, attachment_id: int) -> bytes:
 
 
 def _attachments(r: _Reader, t: Ticket) -> list[AttachmentItem]:
+    from reports.parts import AttachmentItem, format_size
+
     rows = r.session.scalars(
         select(Attachment).where(Attachment.ticket_id == t.id, Attachment.removed_at.is_(None))
         .order_by(Attachment.id)
@@ -249,6 +260,8 @@ def _attachments(r: _Reader, t: Ticket) -> list[AttachmentItem]:
 
 
 def start_notice_data(db: Database, key: str | int) -> start_notice.StartNotice:
+    from reports import start_notice
+
     with db.read() as session:
         r = _Reader(db, session)
         t: Ticket = tickets._load(session, key)
@@ -288,6 +301,8 @@ def start_notice_data(db: Database, key: str | int) -> start_notice.StartNotice:
 
 
 def _measures(r: _Reader, t: Ticket) -> list[Measure]:
+    from reports.parts import Measure
+
     owner = r.name(t.assignee_id)
     deadline = r.day(t.expected_done_at)
     measures = [Measure(f"长期方案：{line}", owner, deadline)
@@ -297,6 +312,8 @@ def _measures(r: _Reader, t: Ticket) -> list[Measure]:
 
 
 def analysis_report_data(db: Database, key: str | int) -> analysis_report.AnalysisReport:
+    from reports import analysis_report
+
     with db.read() as session:
         r = _Reader(db, session)
         t: Ticket = tickets._load(session, key)
@@ -337,6 +354,8 @@ def _with_timeline(doc: _Doc, db: Database, ticket_id: int, tz: ZoneInfo) -> _Do
 
 
 def _latest_items(t: Ticket) -> list[vform.CheckedItem]:
+    from reports import verification_form as vform
+
     return [vform.CheckedItem(i.item, i.expected, i.actual, i.passed)
             for i in t.verification_items if i.round == t.verification_rounds]
 
@@ -351,6 +370,8 @@ def _department_head(r: _Reader, pid: int | None) -> str:
 
 def verification_form_data(db: Database, key: str | int,
                            blank: bool = False) -> vform.VerificationForm:
+    from reports import verification_form as vform
+
     with db.read() as session:
         r = _Reader(db, session)
         t: Ticket = tickets._load(session, key)
@@ -384,6 +405,8 @@ def verification_form_data(db: Database, key: str | int,
 
 def _clock_line(r: _Reader, label: str, limit: str, clock: ClockStatus) -> \
         completion_notice.ClockLine:
+    from reports import completion_notice
+
     if clock.state == ClockState.MET:
         verdict = "按时完成"
     elif clock.state == ClockState.MET_LATE and clock.met_at is not None:
@@ -395,6 +418,9 @@ def _clock_line(r: _Reader, label: str, limit: str, clock: ClockStatus) -> \
 
 
 def completion_notice_data(db: Database, key: str | int) -> completion_notice.CompletionNotice:
+    from reports import completion_notice
+    from reports.parts import Measure
+
     with db.read() as session:
         r = _Reader(db, session)
         t: Ticket = tickets._load(session, key)
@@ -444,6 +470,9 @@ def completion_notice_data(db: Database, key: str | int) -> completion_notice.Co
 
 
 def record_data(db: Database, key: str | int) -> record_table.RecordTable:
+    from reports import record_table
+    from reports import verification_form as vform
+
     with db.read() as session:
         r = _Reader(db, session)
         t: Ticket = tickets._load(session, key)
@@ -539,18 +568,19 @@ def data_of(db: Database, kind: str, key: str | int, blank: bool = False) -> Any
     raise NotFoundError(f"没有这种文档：{kind}", f"There is no document kind {kind}.")
 
 
-BUILDERS: dict[type, Callable[[Any, str | Path | BinaryIO | None], bytes]] = {
-    start_notice.StartNotice: start_notice.build,
-    analysis_report.AnalysisReport: analysis_report.build,
-    vform.VerificationForm: vform.build,
-    completion_notice.CompletionNotice: completion_notice.build,
-    record_table.RecordTable: record_table.build,
-}
-
-
 def build(data: Any, out: str | Path | BinaryIO | None = None) -> bytes:
     """Lay out a document's plain data (from ``data_of``) as PDF."""
-    return BUILDERS[type(data)](data, out)
+    from reports import analysis_report, completion_notice, record_table, start_notice
+    from reports import verification_form as vform
+
+    builders: dict[type, Callable[[Any, str | Path | BinaryIO | None], bytes]] = {
+        start_notice.StartNotice: start_notice.build,
+        analysis_report.AnalysisReport: analysis_report.build,
+        vform.VerificationForm: vform.build,
+        completion_notice.CompletionNotice: completion_notice.build,
+        record_table.RecordTable: record_table.build,
+    }
+    return builders[type(data)](data, out)
 
 
 def render(db: Database, kind: str, key: str | int,

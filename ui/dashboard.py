@@ -61,7 +61,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import stats, stats_export
+from desk import stats
 from desk.db import Database
 from desk.errors import DeskError
 from ui import tasks
@@ -483,6 +483,8 @@ class DashboardWindow(QWidget):
         return path
 
     def export(self, kind: str) -> None:
+        from desk import stats_export  # ReportLab: not loaded until something is exported
+
         board = self.dashboard
         if board is None:
             return

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
@@ -56,7 +55,6 @@ from PySide6.QtGui import (
     QPixmap,
     QWheelEvent,
 )
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -93,7 +91,13 @@ from ui import tasks
 from ui.labels import label as tr_label
 
 if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+    from PySide6.QtPrintSupport import QPrinter
+
     from ui.main_window import MainWindow
+
+# pdfium and Qt's print support are imported where a PDF is opened or printed: the main
+# window installs the 文档 menu at start and needs neither until then.
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +151,8 @@ class PdfPages:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        import pypdfium2 as pdfium
+
         self._doc: pdfium.PdfDocument | None = None
         self._closed = False
         with _PDFIUM:
@@ -164,6 +170,8 @@ class PdfPages:
 
     def render(self, index: int, scale: float) -> QImage:
         """Page ``index`` (from 0) at ``scale`` pixels per point, on white."""
+        import pypdfium2 as pdfium
+
         with _PDFIUM:
             if self._closed:
                 raise DeskError("文档已关闭。", "The document is closed.")
@@ -207,6 +215,8 @@ def print_pdf(data: bytes, printer: QPrinter,
     ``PRINT_DPI_CAP``) and drawn with ``QPainter`` onto the whole sheet, keeping its
     proportions. QPainter may paint on a ``QPrinter`` outside the GUI thread.
     """
+    import pypdfium2 as pdfium
+
     dpi = printer.resolution()
     scale = min(dpi, PRINT_DPI_CAP) / 72.0
     with _PDFIUM:
@@ -825,6 +835,8 @@ class PdfPreviewDialog(QDialog):
 
     def make_printer(self) -> QPrinter:
         """A printer set up for this document: paper from its first page, named after it."""
+        from PySide6.QtPrintSupport import QPrinter
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.suggested_name()[:-4])
         if self.doc is not None and self.doc.pages.sizes:
@@ -843,6 +855,8 @@ class PdfPreviewDialog(QDialog):
         print dialog is window-modal and opened with ``open()``: it returns False at
         once and starts printing itself when the person accepts it.
         """
+        from PySide6.QtPrintSupport import QPrintDialog
+
         dialog = QPrintDialog(printer, parent)
         dialog.setObjectName("printDialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
