@@ -49,7 +49,6 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -439,6 +438,8 @@ def _weekly(session: Session, backend: str, start: date, end: date, tz: ZoneInfo
     monday = start - timedelta(days=start.weekday())
     mondays = week_starts(start, end)
     if backend == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY  # not loaded on SQLite
+
         # the local Mondays as UTC moments, found by binary search: exact in any zone
         bounds = [datetime(d.year, d.month, d.day, tzinfo=tz).astimezone(UTC)
                   for d in mondays]
