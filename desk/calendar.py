@@ -71,14 +71,15 @@ def touch(session: Session) -> None:
         row.value = token
 
 
-def load(session: Session) -> WorkCalendar:
+def load(session: Session, revision: str | None = None) -> WorkCalendar:
     """The calendar as of this transaction, cached per database and revision.
 
-    Reading the revision is one primary-key lookup; the ~1,500 days are read again only
-    after a desk (this one or another) changed the calendar through Desk.
+    Reading the revision is one primary-key lookup (none when the caller has just read
+    the ``REVISION_KEY`` setting and passes its value, ``""`` when absent); the ~1,500
+    days are read again only after a desk (this one or another) changed the calendar.
     """
     key = (session.get_bind().engine.url.render_as_string(hide_password=True),
-           _revision(session))
+           _revision(session) if revision is None else revision)
     cached = _CACHE.get(key)
     if cached is not None:
         return cached

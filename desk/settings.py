@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.errors import ValidationError
@@ -97,12 +98,32 @@ def zone(name: str) -> ZoneInfo:
         ) from exc
 
 
+def get_many(session: Session, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Several settings read with one query, each falling back to its default.
+
+    A key that is neither stored nor has a default is left out.
+    """
+    found: dict[str, Any] = {
+        key: value
+        for key, value in session.execute(
+            select(Setting.key, Setting.value).where(Setting.key.in_(keys))
+        )
+    }
+    return {k: found[k] if k in found else DEFAULTS[k]
+            for k in keys if k in found or k in DEFAULTS}
+
+
 def limits(session: Session) -> dict[FaultLevel, LevelLimits]:
     stored = session.get(Setting, "sla.limits")
-    if stored is None:
-        return dict(DEFAULT_LIMITS)
+    return limits_from(stored.value if stored is not None else None)
+
+
+def limits_from(stored: dict[str, Any] | None) -> dict[FaultLevel, LevelLimits]:
+    """The limits of every level from the stored ``sla.limits`` value (None: defaults)."""
     result = dict(DEFAULT_LIMITS)
-    for key, value in stored.value.items():
+    if stored is None:
+        return result
+    for key, value in stored.items():
         level = FaultLevel(int(key))
         result[level] = LevelLimits(
             ClockLimit.from_json(value["respond"]), ClockLimit.from_json(value["restore"])

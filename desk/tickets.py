@@ -11,6 +11,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import false, func, or_, select
@@ -99,11 +100,33 @@ def validate_report(report: FaultReport, now: datetime) -> dict[str, tuple[str, 
     return errors
 
 
-def apply_deadlines(session: Session, ticket: Ticket) -> None:
+@dataclass(frozen=True)
+class DeadlineRules:
+    """What the deadlines are computed from: limits, calendar and time zone in force."""
+
+    limits: dict[FaultLevel, settings.LevelLimits]
+    calendar: workcal.WorkCalendar
+    tz: ZoneInfo
+
+
+RULE_KEYS = ("timezone", "sla.limits", workcal.REVISION_KEY)
+
+
+def deadline_rules(session: Session) -> DeadlineRules:
+    """The rules in force, read with one settings query (the calendar is cached)."""
+    values = settings.get_many(session, RULE_KEYS)
+    return DeadlineRules(
+        limits=settings.limits_from(values.get("sla.limits")),
+        calendar=workcal.load(session, str(values.get(workcal.REVISION_KEY, ""))),
+        tz=settings.zone(str(values["timezone"])),
+    )
+
+
+def apply_deadlines(session: Session, ticket: Ticket, rules: DeadlineRules | None = None) -> None:
     """(Re)compute the ticket's respond and restore deadlines from its report time."""
-    limits = settings.limits(session)[ticket.level]
+    rules = rules or deadline_rules(session)
     respond, restore = sla.deadlines(
-        ticket.reported_at, limits, workcal.load(session), settings.timezone(session)
+        ticket.reported_at, rules.limits[ticket.level], rules.calendar, rules.tz
     )
     ticket.respond_due_at = respond.due_at
     ticket.respond_due_estimated = respond.estimated
@@ -157,10 +180,8 @@ def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> Tic
         errors = validate_report(report, now)
         if errors:
             raise ValidationError(errors)
-        tz = settings.timezone(session)
-        number = allocate_number(session, report.fault_type, now.astimezone(tz).date())
+        rules = deadline_rules(session)
         ticket = Ticket(
-            number=number,
             version=1,
             status=Status.REPORTED,
             fault_type=report.fault_type,
@@ -178,7 +199,12 @@ def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> Tic
             reported_at=now,
             reported_by_id=actor.id if actor else None,
         )
-        apply_deadlines(session, ticket)
+        apply_deadlines(session, ticket, rules)
+        # Last of all: the counter row stays locked until COMMIT, and every desk reporting
+        # this type today waits for it, so nothing but the inserts runs while it is held.
+        ticket.number = allocate_number(
+            session, report.fault_type, now.astimezone(rules.tz).date()
+        )
         session.add(ticket)
         session.flush()
         audit.record(
