@@ -15,7 +15,8 @@ from desk.db import Database
 from desk.demo import FAULTS, add_demo_data
 from models import KnowledgeRevision
 from tests.conftest import type_into
-from ui.kb_dialog import HtmlRole, KBResultsModel, KnowledgeBaseDialog, install_kb_menu
+from ui.kb_dialog import HtmlRole, KBResultsModel, KnowledgeBaseDialog
+from ui.menus import install_kb_menu
 from ui.record_form import NewFaultForm
 from ui.similar_panel import FaultRole, SimilarFaultsModel
 

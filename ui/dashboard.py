@@ -6,7 +6,8 @@
   from–to), one tab per view with a QtCharts chart above the table behind it, exports
   to CSV / XLSX / PDF. The figures are computed off the GUI thread (``ui.tasks``) with a
   busy bar; a result for a period that is no longer chosen is dropped.
-- ``install_dashboard(window, db)``: the 统计 menu of the main window.
+- ``open_dashboard(window, db)``: the main window's dashboard, opened or raised (its 统计
+  menu is put in by ``ui.menus``, which imports this module on first use).
 
 Signals of ``DashboardWindow``:
     computed(object): a ``Dashboard`` arrived and is shown.
@@ -42,7 +43,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -539,25 +540,14 @@ def _count_axis(axis: QValueAxis, top: float) -> None:
     axis.setLabelFormat("%d")
 
 
-def install_dashboard(window: QMainWindow, db: Database) -> QAction:
-    """Add the 统计 menu to the main window; its action opens (or raises) the dashboard."""
-    menu = window.menuBar().addMenu(window.tr("统计(&S)"))
-    menu.setObjectName("statsMenu")
-    action = menu.addAction(window.tr("统计报表…"))
-    action.setObjectName("actionDashboard")
-    holder: dict[str, DashboardWindow] = {}
-
-    def open_dashboard() -> None:
-        current = holder.get("window")
-        if current is None:
-            current = DashboardWindow(db, window)
-            current.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-            current.destroyed.connect(lambda *_: holder.pop("window", None))
-            holder["window"] = current
-            window.dashboard_window = current  # type: ignore[attr-defined]
-        current.show()
-        current.raise_()
-        current.activateWindow()
-
-    action.triggered.connect(open_dashboard)
-    return action
+def open_dashboard(window: QMainWindow, db: Database) -> DashboardWindow:
+    """Open the main window's dashboard, or raise the one already open."""
+    current = getattr(window, "dashboard_window", None)
+    if not isinstance(current, DashboardWindow) or not shiboken6.isValid(current):
+        current = DashboardWindow(db, window)
+        current.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.dashboard_window = current  # type: ignore[attr-defined]
+    current.show()
+    current.raise_()
+    current.activateWindow()
+    return current

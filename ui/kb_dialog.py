@@ -5,8 +5,8 @@ filtered by fault type and affected business; results are ranked by
 ``desk.knowledge.search`` and show the matched passage highlighted (rich text). The
 chosen entry is shown with its fault number, solutions, attachments and edit history;
 support leads, directors and administrators may edit it (``EntryEditDialog``), and a
-stale version is refused with nothing typed lost. ``install_kb_menu`` adds the
-“知识库(&K)” menu to the main window.
+stale version is refused with nothing typed lost. The main window's “知识库(&K)” menu
+(``ui.menus.install_kb_menu``) imports this module when it is first used.
 
 Signals:
     KnowledgeBaseDialog.searched(int): the number of results, after each search.
@@ -32,9 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
-    QAction,
     QColor,
-    QKeySequence,
     QPainter,
     QPalette,
     QTextDocument,
@@ -48,7 +46,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -539,22 +536,3 @@ def show_similar_fault(parent: QWidget, db: Database, fault: SimilarFault) -> QD
     dialog.open()
     return dialog
 
-
-def install_kb_menu(window: QMainWindow, db: Database, person: PersonView | None) -> QAction:
-    """Add the “知识库(&K)” menu; the dialog opens for the window's current person."""
-    menu = window.menuBar().addMenu(window.tr("知识库(&K)"))
-    menu.setObjectName("menuKnowledgeBase")
-    action = menu.addAction(window.tr("搜索知识库…"))
-    action.setObjectName("actionKnowledgeBase")
-    action.setShortcut(QKeySequence("Ctrl+K"))
-
-    def open_dialog() -> None:
-        current = getattr(window, "person", person)
-        dialog = KnowledgeBaseDialog(db, current, window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.kb_dialog = dialog  # type: ignore[attr-defined]
-        dialog.show()
-        dialog.query.setFocus()
-
-    action.triggered.connect(open_dialog)
-    return action

@@ -175,11 +175,10 @@ class MainWindow(QMainWindow):
         from ui.notifications import install_notifications  # the 通知 menu, dock, mail
 
         self.notifications = install_notifications(self, db, self.person)
-        from ui.dashboard import install_dashboard  # the 统计 menu
+        # the 统计 and 知识库 menus: the dashboard and the knowledge base load on first use
+        from ui.menus import install_dashboard, install_kb_menu
 
         self.dashboard_action = install_dashboard(self, db)
-        from ui.kb_dialog import install_kb_menu  # the 知识库 menu
-
         self.kb_action = install_kb_menu(self, db, self.person)
 
     # -- construction -------------------------------------------------------------------

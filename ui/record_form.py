@@ -39,7 +39,6 @@ from desk.timeutil import parse_time
 from models import FaultLevel, FaultType
 from ui import tasks
 from ui.labels import label as tr_label
-from ui.similar_panel import SimilarFaultsPanel
 
 ERROR_STYLE = "color: #c62828;"
 
@@ -80,7 +79,10 @@ class NewFaultForm(QWidget):
         scroll.setWidgetResizable(True)
         body = QWidget()
         scroll.setWidget(body)
-        # similar past faults and their solutions, beside the form (ui.similar_panel)
+        # similar past faults and their solutions, beside the form (ui.similar_panel; its
+        # knowledge-base widgets are loaded with the first form, not at start)
+        from ui.similar_panel import SimilarFaultsPanel
+
         self.similar = SimilarFaultsPanel(db)
         self.form_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.form_splitter.setObjectName("formSplitter")
