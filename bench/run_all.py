@@ -331,10 +331,11 @@ WINDOW_CHILD = r"""
 import os, resource, sys, time
 sys.path.insert(0, {root!r})
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtWidgets import QApplication
+# in the order the desk command imports them: the services (desk.cli), then Qt (ui.app)
 from desk import people
 from desk.bootstrap import open_database
 from desk.settings import timezone
+from PySide6.QtWidgets import QApplication
 from ui.main_window import MainWindow
 app = QApplication([])
 db = open_database({url!r})
