@@ -2,8 +2,8 @@
 
 ReportLab, Alembic, openpyxl, the holiday package, pdfium and Qt's print support are
 imported only when a document is built, the schema upgraded, a dashboard exported, the
-calendar seeded or a page printed; the dashboard (QtCharts) and the knowledge base when
-they are first opened. A change that puts one of them back on the start
+calendar seeded or a page printed; the dashboard (QtCharts), the knowledge base and the
+PDF preview when they are first opened. A change that puts one of them back on the start
 path fails here (the cold start itself is measured by ``bench/run_all.py``).
 """
 
@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Not needed to show the queue's first page: the window imports them on first use.
 NOT_AT_START = ("reportlab", "reports", "alembic", "openpyxl", "chinese_calendar",
                 "pypdfium2", "qrcode", "PySide6.QtPrintSupport", "PySide6.QtCharts",
-                "desk.stats", "ui.dashboard", "ui.kb_dialog", "ui.similar_panel")
+                "desk.stats", "ui.dashboard", "ui.documents", "ui.kb_dialog",
+                "ui.similar_panel")
 
 WINDOW = r"""
 import json, os, sys, time

@@ -1,4 +1,4 @@
-"""The documents in the window: the 文档 menu, the PDF preview, printing and batch export.
+"""The documents in the window: the PDF preview, printing and batch export.
 
 Owns everything between ``desk.documents`` (PDF bytes from a ticket) and the screen:
 
@@ -8,17 +8,16 @@ Owns everything between ``desk.documents`` (PDF bytes from a ticket) and the scr
   scroll area (rendered page by page off the GUI thread, nearest the view first; pages
   far from the view are dropped again so a 50-page record does not hold 50 bitmaps),
   zoom, page navigation, thumbnails, print, save as PDF and issuing a notice.
-- ``DocumentMenu``: the 文档 menu for the selected ticket, greyed per state with the
-  reason as tooltip (``desk.documents.available_documents``).
 - ``BatchExportDialog``: chosen documents of the selected tickets into a folder, one
   worker, progress, Cancel between tickets, failures listed at the end.
-- ``install_documents(window, db)``: puts the above into the main window.
+
+The 文档 menu that opens them is ``ui.document_menu``, which imports this module when a
+document is first previewed or exported.
 """
 
 from __future__ import annotations
 
 import bisect
-import contextlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -44,7 +43,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QAction,
     QColor,
     QDesktopServices,
     QImage,
@@ -69,7 +67,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -88,16 +85,14 @@ from desk.errors import DeskError
 from desk.people import PersonView
 from models import Status
 from ui import tasks
+from ui.document_menu import MENU_ORDER, TicketRef, kind_label
 from ui.labels import label as tr_label
 
 if TYPE_CHECKING:
     import pypdfium2 as pdfium
     from PySide6.QtPrintSupport import QPrinter
 
-    from ui.main_window import MainWindow
-
-# pdfium and Qt's print support are imported where a PDF is opened or printed: the main
-# window installs the 文档 menu at start and needs neither until then.
+# pdfium and Qt's print support are imported where a PDF is opened or printed.
 
 log = logging.getLogger(__name__)
 
@@ -111,30 +106,11 @@ KEEP_AROUND = 6  # rendered pages kept either side of the view; the rest are dro
 LOOKAHEAD = 2  # pages rendered ahead of (and behind) the view
 PRINT_DPI_CAP = 300  # an A4 page is a 35 MB bitmap at 300 dpi, 560 MB at 1200 dpi
 
-# Which document Ctrl+P shows first, by state: the one a person most likely wants now.
-RELEVANT = {
-    Status.REPORTED: "record",
-    Status.TRIAGE: "record",
-    Status.DISPATCHED: "start-notice",
-    Status.DIAGNOSING: "analysis-report",
-    Status.SOLUTION_PROPOSED: "analysis-report",
-    Status.IMPLEMENTING: "analysis-report",
-    Status.VERIFYING: "verification-form-blank",
-    Status.RESOLVED: "completion-notice",
-    Status.ARCHIVED: "record",
-    Status.CANCELLED: "record",
-}
-MENU_ORDER = ("start-notice", "analysis-report", "verification-form-blank",
-              "verification-form", "completion-notice", "record")
 NOTICE_KINDS = frozenset(documents.NOTICE_ACTIONS)
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Documents", text)
-
-
-def kind_label(kind: str) -> str:
-    return tr(documents.KIND_LABELS_ZH[kind])
 
 
 # -- pdfium ----------------------------------------------------------------------------
@@ -266,15 +242,6 @@ def page_size_of(points: tuple[float, float]) -> tuple[QPageSize, QPageLayout.Or
 
 
 # -- what a preview is built from --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TicketRef:
-    """The selected ticket, as the queue knows it (plain values)."""
-
-    id: int
-    number: str
-    status: Status
 
 
 @dataclass
@@ -1032,49 +999,6 @@ class IssueNoticeDialog(QDialog):
         return list(dict.fromkeys([*ticked, *(x for x in typed if x)]))
 
 
-# -- the 文档 menu -------------------------------------------------------------------------
-
-
-class DocumentMenu(QMenu):
-    """"文档(&D)": the documents of the selected ticket, greyed with a reason by state.
-
-    Signals:
-        preview_requested(str): a document kind was chosen.
-    """
-
-    preview_requested = Signal(str)
-
-    def __init__(self, current: Callable[[], TicketRef | None],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(tr("文档(&D)"), parent)
-        self.setObjectName("documentMenu")
-        self.setToolTipsVisible(True)
-        self.current = current
-        self.document_actions: dict[str, QAction] = {}
-        for kind in MENU_ORDER:
-            action = QAction(kind_label(kind) + "…", self)
-            action.setObjectName(f"document_{kind}")
-            action.triggered.connect(lambda _checked=False, k=kind: self.preview_requested.emit(k))
-            self.addAction(action)
-            self.document_actions[kind] = action
-        self.aboutToShow.connect(self.refresh)
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Enable the documents that fit the selected ticket's state."""
-        ticket = self.current()
-        if ticket is None:
-            for action in self.document_actions.values():
-                action.setEnabled(False)
-                action.setToolTip(tr("请先在列表中选择一个故障。"))
-            return
-        for kind, enabled, reason in documents.available_documents(ticket.status):
-            action = self.document_actions.get(kind)
-            if action is not None:
-                action.setEnabled(enabled)
-                action.setToolTip(tr(reason) if reason else kind_label(kind))
-
-
 # -- batch export --------------------------------------------------------------------------
 
 
@@ -1374,124 +1298,14 @@ class BatchExportDialog(QDialog):
         super().closeEvent(event)
 
 
-# -- the main window -----------------------------------------------------------------------
-
-
-class DocumentActions(QObject):
-    """The documents' menu and actions in the main window.
-
-    Signals:
-        preview_opened(object): a ``PdfPreviewDialog`` was opened.
-        batch_opened(object): a ``BatchExportDialog`` was opened.
-    """
-
-    preview_opened = Signal(object)
-    batch_opened = Signal(object)
-
-    def __init__(self, window: MainWindow, db: Database) -> None:
-        super().__init__(window)
-        self.setObjectName("documentActions")
-        self.window, self.db = window, db
-        self.menu = DocumentMenu(self.current_ticket, window)
-        self.menu.preview_requested.connect(self.open_preview)
-        self.preview_action = QAction(tr("预览与打印…"), window)
-        self.preview_action.setObjectName("actionPreview")
-        self.preview_action.setShortcut(QKeySequence.StandardKey.Print)
-        self.preview_action.setToolTip(tr("预览所选故障当前最相关的文档（Ctrl+P）"))
-        self.preview_action.triggered.connect(self.preview_relevant)
-        self.batch_action = QAction(tr("批量导出…"), window)
-        self.batch_action.setObjectName("actionBatchExport")
-        self.batch_action.triggered.connect(self.open_batch)
-        first = self.menu.actions()[0] if self.menu.actions() else None
-        self.menu.insertAction(first, self.preview_action)
-        self.menu.insertSeparator(first)
-        self.menu.addSeparator()
-        self.menu.addAction(self.batch_action)
-        window.addAction(self.preview_action)  # Ctrl+P works wherever the focus is
-        window.menuBar().addMenu(self.menu)
-        table = window.table
-        table.selectionModel().selectionChanged.connect(lambda *_a: self.update_enabled())
-        table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_enabled())
-        window.model.modelReset.connect(self.update_enabled)
-        self.previews: list[PdfPreviewDialog] = []
-        self.update_enabled()
-
-    def current_ticket(self) -> TicketRef | None:
-        index = self.window.table.currentIndex()
-        row = self.window.model.row_at(index.row()) if index.isValid() else None
-        return TicketRef(row.id, row.number, row.status) if row is not None else None
-
-    def selected_tickets(self) -> list[TicketRef]:
-        rows = sorted(i.row() for i in self.window.table.selectionModel().selectedRows())
-        refs = []
-        for r in rows:
-            row = self.window.model.row_at(r)
-            if row is not None:
-                refs.append(TicketRef(row.id, row.number, row.status))
-        return refs
-
-    def update_enabled(self) -> None:
-        current = self.current_ticket()
-        self.preview_action.setEnabled(current is not None)
-        self.batch_action.setEnabled(bool(self.selected_tickets()))
-        self.menu.refresh()
-
-    def relevant_kind(self, ticket: TicketRef) -> str:
-        kind = RELEVANT.get(ticket.status, "record")
-        allowed = {k for k, ok, _why in documents.available_documents(ticket.status) if ok}
-        return kind if kind in allowed else "record"
-
-    def preview_relevant(self) -> PdfPreviewDialog | None:
-        ticket = self.current_ticket()
-        if ticket is None:
-            self.window.statusBar().showMessage(tr("请先在列表中选择一个故障。"), 5000)
-            return None
-        return self.open_preview(self.relevant_kind(ticket))
-
-    def open_preview(self, kind: str) -> PdfPreviewDialog | None:
-        ticket = self.current_ticket()
-        if ticket is None:
-            return None
-        dialog = PdfPreviewDialog(self.db, kind, ticket, self.window.person, self.window)
-        dialog.issued.connect(lambda _d: self.window.refresh())
-        dialog.destroyed.connect(lambda _o=None, d=dialog: self._forget(d))
-        self.previews.append(dialog)
-        dialog.show()
-        self.preview_opened.emit(dialog)
-        return dialog
-
-    def _forget(self, dialog: PdfPreviewDialog) -> None:
-        with contextlib.suppress(ValueError):
-            self.previews.remove(dialog)
-
-    def open_batch(self) -> BatchExportDialog | None:
-        refs = self.selected_tickets()
-        if not refs:
-            self.window.statusBar().showMessage(tr("请先在列表中选择要导出的故障。"), 5000)
-            return None
-        dialog = BatchExportDialog(self.db, refs, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self.batch_opened.emit(dialog)
-        return dialog
-
-
-def install_documents(window: MainWindow, db: Database) -> DocumentActions:
-    """Add the 文档 menu, 批量导出… and Ctrl+P (preview) to the main window."""
-    return DocumentActions(window, db)
-
-
 __all__ = [
     "BatchExportDialog",
     "BatchReport",
-    "DocumentActions",
-    "DocumentMenu",
     "IssueNoticeDialog",
     "PdfPages",
     "PdfPreviewDialog",
     "ThumbnailModel",
     "TicketRef",
-    "install_documents",
     "print_pdf",
     "unique_path",
     "write_new",

@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         self._reselecting = False  # a reload selects the shown ticket's row again
         if live:
             self.start_live()
-        from ui.documents import install_documents  # the 文档 menu, batch export, Ctrl+P
+        from ui.document_menu import install_documents  # the 文档 menu, batch export, Ctrl+P
 
         self.document_actions = install_documents(self, db)
         from ui.notifications import install_notifications  # the 通知 menu, dock, mail
