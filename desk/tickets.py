@@ -364,12 +364,110 @@ class TicketQuery:
         return asdict(self)
 
 
-# SQLite keeps a trigram full-text index of these three columns (schema 0007); a search of
-# three characters or more goes through it instead of reading every ticket
+# The free-text search is a case-insensitive substring search of number, affected business
+# and phenomenon, answered from an index wherever one applies (schemas 0006-0008):
+#
+# * SQLite: an FTS5 trigram index of the three values, each indexed with SEARCH_TAIL twice
+#   appended. A term of FTS_MIN characters or more is an FTS5 phrase (the trigram tokenizer
+#   matches it as a substring); a shorter one is the start of every trigram that holds it,
+#   so its tickets are those of the index terms from the term to the term followed by the
+#   last character (fts5vocab table ``tickets_fts_terms``).
+# * PostgreSQL: pg_trgm indexes serve ILIKE for FTS_MIN characters or more; a shorter term
+#   is one element of ``tickets_search_grams()``, the characters and character pairs of
+#   the lower-cased values (GIN).
+#
+# Both give exactly the tickets holding the term. A term that many tickets hold is found
+# faster by walking the queue's sort order and testing each row (the first page fills
+# within a few thousand rows), so its page is read that way; its count still comes from the
+# index, which stops at ``at_most``.
 FTS_MIN = 3
+SEARCH_TAIL = "\uffff"  # appended to the values indexed (0008); a term holding it is not
+SQLITE_SELECTIVE = 20_000  # fewer matching tickets: the page is read through the index
+PG_SELECTIVE = 8_000  # the planner's estimate below which the same holds on PostgreSQL
+_LAST = chr(0x10FFFF)
+_FTS_IDS = "SELECT rowid AS id FROM tickets_fts WHERE tickets_fts MATCH :search_phrase"
+_TERM_IDS = ("SELECT DISTINCT doc AS id FROM tickets_fts_terms "
+             "WHERE term >= :search_low AND term <= :search_high")
+_GRAMS = ("tickets_search_grams(tickets.number, tickets.affected_business, "
+          "tickets.phenomenon) @> ARRAY[lower(:search_term)]")
 
 
-def _filtered(query: TicketQuery, stmt: Any, backend: str = "") -> Any:  # any Select
+@dataclass(frozen=True)
+class _Search:
+    """How the free text of a query is looked for: the WHERE condition, and whether the
+    sort column's index must not be used (PostgreSQL then reads the few matching tickets
+    through the search index and sorts them)."""
+
+    condition: Any
+    unordered: bool = False
+
+
+def _contains(text: str) -> Any:
+    """The substring test row by row: LIKE with its own characters escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(
+        Ticket.number.ilike(pattern, escape="\\"),
+        Ticket.affected_business.ilike(pattern, escape="\\"),
+        Ticket.phenomenon.ilike(pattern, escape="\\"),
+    )
+
+
+def _like_folds_alike(text: str) -> bool:
+    """Whether SQLite's LIKE (which folds ASCII letters only) finds what the index finds
+    (which folds all cased letters): no letter outside ASCII has two cases."""
+    return all(c.isascii() or c.lower() == c.upper() for c in text)
+
+
+def _sqlite_ids(text: str) -> tuple[str, dict[str, Any]] | None:
+    """A SELECT of the ids of the tickets holding ``text`` from the FTS5 index, or None."""
+    if SEARCH_TAIL in text:
+        return None
+    if len(text) >= FTS_MIN:
+        return _FTS_IDS, {"search_phrase": '"' + text.replace('"', '""') + '"'}
+    low = [c.lower() for c in text]  # as the trigram tokenizer folds one character
+    if any(len(c) != 1 for c in low):
+        return None
+    term = "".join(low)
+    return _TERM_IDS, {"search_low": term, "search_high": term + _LAST * (FTS_MIN - len(term))}
+
+
+def _search(session: Session, backend: str, text: str, count: bool) -> _Search:
+    """The condition for ``text`` in a page of the queue (``count``: in a count)."""
+    contains = _contains(text)
+    if backend == "sqlite":
+        found = _sqlite_ids(text)
+        if found is None:
+            return _Search(contains)
+        sql, params = found
+        probe = session.scalar(text_clause(f"SELECT count(*) FROM ({sql} LIMIT :search_cap)"),
+                               {**params, "search_cap": SQLITE_SELECTIVE})
+        if int(probe or 0) < SQLITE_SELECTIVE:
+            return _Search(Ticket.id.in_(text_clause(sql).bindparams(**params)))
+        # a common term: walk the sort order (or the filter's index), testing each row;
+        # through the search index still when LIKE would fold letters differently
+        # (``id + 0`` keeps SQLite on that walk)
+        if _like_folds_alike(text):
+            return _Search(contains)
+        return _Search((Ticket.id + 0).in_(text_clause(sql).bindparams(**params)))
+    if backend == "postgresql" and len(text) < FTS_MIN and SEARCH_TAIL not in text:
+        grams = text_clause(_GRAMS).bindparams(search_term=text)
+        if count:  # the planner reads the index (the function is costed high)
+            return _Search(grams)
+        plan = session.scalar(text_clause(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM tickets "
+                                          f"WHERE {_GRAMS}"), {"search_term": text})
+        if float(plan[0]["Plan"]["Plan Rows"]) < PG_SELECTIVE:
+            return _Search(grams, unordered=True)
+    return _Search(contains)
+
+
+def _only_text(query: TicketQuery) -> bool:
+    return not (query.statuses or query.levels or query.fault_types or query.open_only
+                or query.assignee_id is not None or query.due_before is not None)
+
+
+def _filtered(query: TicketQuery, stmt: Any, backend: str = "",
+              search: Any = None) -> Any:  # any Select; ``search``: the text's condition
     if query.statuses:
         stmt = stmt.where(Ticket.status.in_(query.statuses))
     if query.levels:
@@ -389,20 +487,8 @@ def _filtered(query: TicketQuery, stmt: Any, backend: str = "") -> Any:  # any S
     text = query.text.strip()
     if "\x00" in text:  # no saved text holds NUL (refused on save); PostgreSQL refuses it
         return stmt.where(false())
-    if text and backend == "sqlite" and len(text) >= FTS_MIN:
-        # one FTS5 phrase: the trigram tokenizer matches it as a substring, like LIKE
-        phrase = '"' + text.replace('"', '""') + '"'
-        matches = text_clause("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :phrase")
-        return stmt.where(Ticket.id.in_(matches.bindparams(phrase=phrase)))
     if text:
-        # bound parameters with LIKE's own characters escaped: % and _ match literally
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        stmt = stmt.where(or_(
-            Ticket.number.ilike(pattern, escape="\\"),
-            Ticket.affected_business.ilike(pattern, escape="\\"),
-            Ticket.phenomenon.ilike(pattern, escape="\\"),
-        ))
+        stmt = stmt.where(search if search is not None else _contains(text))
     return stmt
 
 
@@ -410,13 +496,27 @@ def count_tickets(db: Database, query: TicketQuery, at_most: int | None = None) 
     """How many tickets match; with ``at_most``, stop counting there (cheap at 1M rows).
 
     ``count(*)``, not ``count(id)``: SQLite then counts index entries without reading
-    each row (4× faster over a million tickets).
+    each row (4× faster over a million tickets). A search with no other filter on SQLite
+    counts the entries of its search index alone.
     """
+    text = query.text.strip()
     with db.read() as session:
+        found = _sqlite_ids(text) if db.backend == "sqlite" and text and "\x00" not in text \
+            and _only_text(query) else None
+        if found is not None:  # the search index's entries alone
+            sql, params = found
+            cap = "" if at_most is None else " LIMIT :search_cap"
+            return int(session.scalar(text_clause(f"SELECT count(*) FROM ({sql}{cap})"),
+                                      {**params, "search_cap": at_most}) or 0)
+        search = _search(session, db.backend, text, count=True) \
+            if text and "\x00" not in text else None
+        condition = search.condition if search is not None else None
         if at_most is None:
-            stmt = _filtered(query, select(func.count()).select_from(Ticket), db.backend)
+            stmt = _filtered(query, select(func.count()).select_from(Ticket), db.backend,
+                             condition)
         else:
-            capped = _filtered(query, select(Ticket.id), db.backend).limit(at_most).subquery()
+            capped = _filtered(query, select(Ticket.id), db.backend,
+                               condition).limit(at_most).subquery()
             stmt = select(func.count()).select_from(capped)
         return int(session.scalar(stmt) or 0)
 
@@ -426,23 +526,31 @@ def list_tickets(
 ) -> list[TicketRow]:
     """One page of the queue, sorted and filtered in SQL."""
     assignee = aliased(Person)
-    column = SORTABLE.get(query.sort, Ticket.reported_at)
-    order = column.desc() if query.descending else column.asc()
-    tiebreak = Ticket.id.desc() if query.descending else Ticket.id.asc()
-    stmt = (
-        select(
-            Ticket.id, Ticket.number, Ticket.level, Ticket.status, Ticket.fault_type,
-            Ticket.affected_business, Ticket.reporter_name, assignee.name,
-            Ticket.reported_at, Ticket.respond_due_at, Ticket.restore_due_at,
-            Ticket.responded_at, Ticket.workaround_at, Ticket.restored_at, Ticket.version,
-        )
-        .outerjoin(assignee, assignee.id == Ticket.assignee_id)
-        .order_by(order, tiebreak)
-        .offset(offset)
-        .limit(limit)
-    )
-    stmt = _filtered(query, stmt, db.backend)
+    text = query.text.strip()
     with db.read() as session:
+        search = _search(session, db.backend, text, count=False) \
+            if text and "\x00" not in text else None
+        column: Any = SORTABLE.get(query.sort, Ticket.reported_at)
+        tiebreak: Any = Ticket.id
+        if search is not None and search.unordered:
+            # the same order through expressions no index holds: PostgreSQL then reads
+            # the few matching tickets through the search index and sorts them
+            column, tiebreak = func.coalesce(column, column), Ticket.id + 0
+        order = (column.desc(), tiebreak.desc()) if query.descending else \
+            (column.asc(), tiebreak.asc())
+        stmt = (
+            select(
+                Ticket.id, Ticket.number, Ticket.level, Ticket.status, Ticket.fault_type,
+                Ticket.affected_business, Ticket.reporter_name, assignee.name,
+                Ticket.reported_at, Ticket.respond_due_at, Ticket.restore_due_at,
+                Ticket.responded_at, Ticket.workaround_at, Ticket.restored_at, Ticket.version,
+            )
+            .outerjoin(assignee, assignee.id == Ticket.assignee_id)
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
+        stmt = _filtered(query, stmt, db.backend, search.condition if search else None)
         rows = session.execute(stmt).all()
     return [
         TicketRow(

@@ -14,9 +14,10 @@ if connection is None:  # pragma: no cover - Desk always passes its connection
 
 def _include_object(obj: object, name: str | None, type_: str, reflected: bool,
                     compare_to: object) -> bool:
-    # the knowledge-base search objects (0004: FTS5 table, trigram indexes) are not in
-    # the ORM; autogenerate must not offer to drop them
-    return not ((name or "").startswith(("kb_fts", "tickets_fts")) or "_trgm" in (name or ""))
+    # the search objects (0004, 0006-0008: FTS5 tables and their view, trigram and
+    # character-pair indexes) are not in the ORM; autogenerate must not offer to drop them
+    return not ((name or "").startswith(("kb_fts", "tickets_fts"))
+                or "_trgm" in (name or "") or "_grams" in (name or ""))
 
 
 context.configure(
