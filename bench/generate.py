@@ -7,7 +7,11 @@ business names with a long tail, response, restore and resolve times drawn from
 log-normal distributions around the SLA limits, and states that depend on age (old
 faults are resolved or archived, recent ones still open). Rows go in with one bulk
 ``executemany`` per chunk on SQLite and ``COPY`` on PostgreSQL, bypassing the ORM;
-every NOT NULL column gets its default. The same seed gives the same data.
+every NOT NULL column gets its default. Neither bypasses the search indexes: SQLite's
+insert triggers fill the FTS5 table (0007/0008) and ``COPY`` maintains PostgreSQL's
+indexes; ``ANALYZE`` afterwards gives the planner the statistics of the character-pair
+index (tests/test_search_index.py searches generated tickets). The same seed gives the
+same data.
 
     python -m bench.generate URL N [SEED]
 """
