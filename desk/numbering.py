@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from models import FaultType, NumberCounter
 
@@ -35,21 +36,35 @@ def format_number(fault_type: FaultType, day: date, seq: int) -> str:
 
 def allocate_number(session: Session, fault_type: FaultType, day: date) -> str:
     """Take the next number for ``fault_type`` on the local ``day`` in this transaction."""
+    stmt = _upsert(session.get_bind().dialect.name)
+    seq = session.execute(stmt, {"fault_type": fault_type.value, "day": day}).scalar_one()
+    return format_number(fault_type, day, int(seq))
+
+
+_UPSERTS: dict[str, ReturningInsert[Any]] = {}
+
+
+def _upsert(dialect: str) -> ReturningInsert[Any]:
+    """The counter upsert, built once per dialect (type and day bound at execution)."""
+    cached = _UPSERTS.get(dialect)
+    if cached is not None:
+        return cached
     # only the running backend's dialect: PostgreSQL's alone is 50 ms of imports on SQLite
     insert: Callable[[Table], postgresql.Insert | sqlite.Insert]
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     table = cast(Table, NumberCounter.__table__)  # declared with a Table, typed as FromClause
     stmt = (
         insert(table)
-        .values(fault_type=fault_type.value, day=day, last_seq=1)
+        .values(fault_type=bindparam("fault_type", type_=table.c.fault_type.type),
+                day=bindparam("day", type_=table.c.day.type), last_seq=1)
         .on_conflict_do_update(
             index_elements=[table.c.fault_type, table.c.day],
             set_={"last_seq": table.c.last_seq + 1},
         )
         .returning(table.c.last_seq)
     )
-    seq = session.execute(stmt).scalar_one()
-    return format_number(fault_type, day, int(seq))
+    _UPSERTS[dialect] = stmt
+    return stmt
