@@ -7,6 +7,11 @@ a barrier for the others and then files its faults through ``desk.tickets.report
     .venv/bin/python bench/bench_concurrency.py                  # PostgreSQL, 16 x 500
     .venv/bin/python bench/bench_concurrency.py --sqlite         # and an SQLite file
     .venv/bin/python bench/bench_concurrency.py --processes 4 --reports 200
+    .venv/bin/python bench/bench_concurrency.py --floor --repeat 3 --reports 300
+
+``--floor`` also runs the same transactions as bare SQL through psycopg, alternating
+with Desk's runs: what this machine can do at all, so that a figure on a busy 2-core
+machine is read against the floor. ``--repeat N`` prints medians.
 
 PostgreSQL: a scratch database is created through ``--pg`` (an administrator's URL,
 default ``$DESK_BENCH_PG`` or postgresql://postgres@127.0.0.1:5432/postgres) and
@@ -88,11 +93,79 @@ def desk(url: str, count: int, worker: int, barrier: Any, results: Any, notify: 
         results.put(out)
 
 
-def run(url: str, processes: int, each: int, notify: bool) -> list[DeskResult]:
+def raw_desk(url: str, count: int, worker: int, barrier: Any, results: Any,
+             notify: bool) -> None:
+    """The floor: one report as bare SQL through psycopg, without Desk or SQLAlchemy.
+
+    The same transaction a report writes (counter upsert, ticket, event, ``pg_notify``,
+    COMMIT) on the same schema, so the difference to ``desk`` is what Desk costs.
+    """
+    import json
+    from datetime import UTC, datetime
+
+    import psycopg
+
+    from desk.numbering import format_number
+    from models import FaultType
+
+    types = [FaultType.SYSTEM, FaultType.APPLICATION, FaultType.NETWORK, FaultType.DATA]
+    out = DeskResult()
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+            # every column the ticket must have, with an empty value of its type
+            required = dict(conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE "
+                "table_name = 'tickets' AND is_nullable = 'NO' AND column_default IS NULL"
+            ).fetchall())
+            conn.commit()
+            ticket_sql = (f"INSERT INTO tickets ({', '.join(required)}) VALUES "
+                          f"({', '.join(f'%({c})s' for c in required)}) RETURNING id")
+            blank = {"integer": 0, "boolean": False}
+            empty: dict[str, Any] = {c: blank.get(t, "") for c, t in required.items()}
+            barrier.wait(timeout=300)
+            out.started = time.time()
+            for i in range(count):
+                t0 = time.perf_counter()
+                now = datetime.now(UTC)
+                kind = types[(worker + i) % len(types)]
+                seq = conn.execute(
+                    "INSERT INTO number_counters (fault_type, day, last_seq) VALUES (%s, %s, 1) "
+                    "ON CONFLICT (fault_type, day) DO UPDATE SET last_seq = "
+                    "number_counters.last_seq + 1 RETURNING last_seq",
+                    (kind.value, now.date())).fetchone()
+                number = format_number(kind, now.date(), int(seq[0]) if seq else 0)
+                ticket_id = conn.execute(ticket_sql, {
+                    **empty, "number": number, "fault_type": kind.value, "level": 3,
+                    "status": "reported", "version": 1, "occurred_at": now,
+                    "reported_at": now, "reporter_name": "孙丽",
+                    "affected_business": "销售订单系统 – 下单",
+                    "phenomenon": f"第 {worker} 号工作站的第 {i} 次报障。",
+                }).fetchone()
+                tid = ticket_id[0] if ticket_id else None
+                conn.execute(
+                    "INSERT INTO events (ticket_id, at, action, changes, details, reason) "
+                    "VALUES (%s, %s, 'report', %s, '{}', '')",
+                    (tid, now, json.dumps({"number": {"before": None, "after": number}})))
+                if notify:
+                    conn.execute("SELECT pg_notify('desk_tickets', %s)",
+                                 (json.dumps({"id": tid, "version": 1}),))
+                conn.commit()
+                out.numbers.append(number)
+                out.latencies.append(time.perf_counter() - t0)
+            out.finished = time.time()
+    except Exception as exc:
+        barrier.abort()
+        out.errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        results.put(out)
+
+
+def run(url: str, processes: int, each: int, notify: bool,
+        target: Any = desk) -> list[DeskResult]:
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(processes)
     results = ctx.Queue()
-    procs = [ctx.Process(target=desk, args=(url, each, n, barrier, results, notify))
+    procs = [ctx.Process(target=target, args=(url, each, n, barrier, results, notify))
              for n in range(processes)]
     for p in procs:
         p.start()
@@ -130,14 +203,18 @@ def database_duplicates(url: str) -> tuple[int, int]:
         db.dispose()
 
 
-def report(label: str, url: str, processes: int, each: int, notify: bool = True) -> None:
+def report(label: str, url: str, processes: int, each: int, notify: bool = True,
+           floor: bool = False) -> float:
+    """Run once and print the figures; return the throughput (reports/s)."""
     from desk.bootstrap import open_database
 
     open_database(url).dispose()  # migrate once, before the desks start
     extra = "" if notify else ", without pg_notify"
+    if floor:
+        extra += ", floor: bare SQL through psycopg"
     print(f"\n== {label}: {processes} processes x {each} reports{extra} ==", flush=True)
     load_before = os.getloadavg()[0]
-    results = run(url, processes, each, notify)
+    results = run(url, processes, each, notify, raw_desk if floor else desk)
     numbers = [n for r in results for n in r.numbers]
     latencies = sorted(x for r in results for x in r.latencies)
     errors = [e for r in results for e in r.errors]
@@ -161,6 +238,7 @@ def report(label: str, url: str, processes: int, each: int, notify: bool = True)
     verdict_p99 = "met" if q[98] < 0.050 else "missed"
     verdict_rate = "met" if len(numbers) / wall >= 1000 else "missed"
     print(f"targets          p99 < 50 ms: {verdict_p99}; >= 1,000/s: {verdict_rate}")
+    return len(numbers) / wall
 
 
 def main() -> int:
@@ -171,6 +249,12 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true", help="also run on an SQLite file")
     parser.add_argument("--without-notify", action="store_true",
                         help="also run PostgreSQL with live.notify switched off, for comparison")
+    parser.add_argument("--floor", action="store_true",
+                        help="also run the same transactions as bare SQL through psycopg "
+                        "(what this machine can do at all), alternating with Desk's runs")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="run PostgreSQL N times and print the median (a shared machine "
+                        "is noisy)")
     parser.add_argument("--processes", type=int, default=16)
     parser.add_argument("--reports", type=int, default=500, help="reports per process")
     args = parser.parse_args()
@@ -179,14 +263,28 @@ def main() -> int:
         import psycopg
 
         admin = args.pg.replace("postgresql+psycopg://", "postgresql://")
-        name = f"desk_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            report("PostgreSQL", f"{admin.rsplit('/', 1)[0]}/{name}", args.processes, args.reports)
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        rates: dict[str, list[float]] = defaultdict(list)
+        for _ in range(max(1, args.repeat)):
+            for floor in (False, True) if args.floor else (False,):
+                name = f"desk_bench_{uuid.uuid4().hex[:8]}"
+                with psycopg.connect(admin, autocommit=True) as conn:
+                    conn.execute(f'CREATE DATABASE "{name}"')
+                try:
+                    rates["floor" if floor else "desk"].append(report(
+                        "PostgreSQL", f"{admin.rsplit('/', 1)[0]}/{name}", args.processes,
+                        args.reports, floor=floor))
+                finally:
+                    with psycopg.connect(admin, autocommit=True) as conn:
+                        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if args.repeat > 1 or args.floor:
+            desk_rate = statistics.median(rates["desk"])
+            print(f"\nmedian           Desk {desk_rate:.0f} reports/s over {len(rates['desk'])} runs "
+                  f"({', '.join(f'{r:.0f}' for r in rates['desk'])})")
+            if args.floor:
+                floor_rate = statistics.median(rates["floor"])
+                print(f"floor            bare SQL {floor_rate:.0f} reports/s "
+                      f"({', '.join(f'{r:.0f}' for r in rates['floor'])}); Desk reaches "
+                      f"{desk_rate / floor_rate:.0%} of it")
         if args.without_notify:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{name}"')
