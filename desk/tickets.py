@@ -416,8 +416,10 @@ class TicketQuery:
 # index, which stops at ``at_most``.
 FTS_MIN = 3
 SEARCH_TAIL = "\uffff"  # appended to the values indexed (0008); a term holding it is not
-SQLITE_SELECTIVE = 20_000  # fewer matching tickets: the page is read through the index
-PG_SELECTIVE = 8_000  # the planner's estimate below which the same holds on PostgreSQL
+# fewer matching tickets than this (counted in the index on SQLite, the planner's estimate
+# on PostgreSQL): the page is read through the index; more: by walking the sort order
+# (at 1M tickets both take 30-90 ms around this point)
+SELECTIVE = 15_000
 _LAST = chr(0x10FFFF)
 _FTS_IDS = "SELECT rowid AS id FROM tickets_fts WHERE tickets_fts MATCH :search_phrase"
 _TERM_IDS = ("SELECT DISTINCT doc AS id FROM tickets_fts_terms "
@@ -469,14 +471,19 @@ def _sqlite_ids(text: str) -> tuple[str, dict[str, Any]] | None:
 def _search(session: Session, backend: str, text: str, count: bool) -> _Search:
     """The condition for ``text`` in a page of the queue (``count``: in a count)."""
     contains = _contains(text)
+    if backend == "postgresql":
+        # a search reads a few thousand rows through an index, or walks the sort order
+        # until a page is full: parallel workers cost more to start than they save
+        # (10-40 ms a query); the read transaction ends with a rollback
+        session.execute(text_clause("SET LOCAL max_parallel_workers_per_gather = 0"))
     if backend == "sqlite":
         found = _sqlite_ids(text)
         if found is None:
             return _Search(contains)
         sql, params = found
         probe = session.scalar(text_clause(f"SELECT count(*) FROM ({sql} LIMIT :search_cap)"),
-                               {**params, "search_cap": SQLITE_SELECTIVE})
-        if int(probe or 0) < SQLITE_SELECTIVE:
+                               {**params, "search_cap": SELECTIVE})
+        if int(probe or 0) < SELECTIVE:
             return _Search(Ticket.id.in_(text_clause(sql).bindparams(**params)))
         # a common term: walk the sort order (or the filter's index), testing each row;
         # through the search index still when LIKE would fold letters differently
@@ -490,7 +497,7 @@ def _search(session: Session, backend: str, text: str, count: bool) -> _Search:
             return _Search(grams)
         plan = session.scalar(text_clause(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM tickets "
                                           f"WHERE {_GRAMS}"), {"search_term": text})
-        if float(plan[0]["Plan"]["Plan Rows"]) < PG_SELECTIVE:
+        if float(plan[0]["Plan"]["Plan Rows"]) < SELECTIVE:
             return _Search(grams, unordered=True)
     return _Search(contains)
 

@@ -56,8 +56,7 @@ def terms(draw: st.DrawFn, texts: list[tuple[str, str]]) -> str:
 def paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """``walk``: every term counts as common, so a page walks the sort order."""
     if request.param == "walk":
-        monkeypatch.setattr(tickets, "SQLITE_SELECTIVE", 0)
-        monkeypatch.setattr(tickets, "PG_SELECTIVE", 0)
+        monkeypatch.setattr(tickets, "SELECTIVE", 0)
     return str(request.param)
 
 
