@@ -410,12 +410,15 @@ class TicketQuery:
 #   is one element of ``tickets_search_grams()``, the characters and character pairs of
 #   the lower-cased values (GIN).
 #
-# Both give exactly the tickets holding the term. A term that many tickets hold is found
-# faster by walking the queue's sort order and testing each row (the first page fills
-# within a few thousand rows), so its page is read that way; its count still comes from the
-# index, which stops at ``at_most``.
+# Both give exactly the tickets holding the term (SQLite's index folds every letter with two
+# cases, its LIKE only ASCII ones: a page is read with LIKE only where the two agree). A
+# term that many tickets hold is found faster by walking the queue's sort order and testing
+# each row (the first page fills within a few thousand rows), so its page is read that
+# way; its count still comes from the index, which stops at ``at_most``.
 FTS_MIN = 3
-SEARCH_TAIL = "\uffff"  # appended to the values indexed (0008); a term holding it is not
+# appended twice to every value indexed on SQLite, and the cut mark of the character pairs
+# on PostgreSQL (0008): a term holding it is searched with LIKE, without an index
+SEARCH_TAIL = "\uffff"
 # fewer matching tickets than this (counted in the index on SQLite, the planner's estimate
 # on PostgreSQL): the page is read through the index; more: by walking the sort order
 # (at 1M tickets both take 30-90 ms around this point)
