@@ -185,10 +185,12 @@ def _background_work_done() -> Iterator[None]:
     """No background load of one test lands in the next one."""
     yield
     if "PySide6.QtCore" in sys.modules:
-        from PySide6.QtCore import QCoreApplication, QThreadPool
+        from PySide6.QtCore import QCoreApplication
+
+        from ui import tasks
 
         if QCoreApplication.instance() is not None:
-            QThreadPool.globalInstance().waitForDone(30_000)
+            tasks.wait_all(30_000)
             QCoreApplication.processEvents()
 
 

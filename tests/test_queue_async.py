@@ -114,3 +114,37 @@ def test_a_failed_load_keeps_the_rows_and_says_so(qtbot, window, monkeypatch):
     settle(qtbot, window)
     assert window.model.rows == before
     assert "数据库暂时不可用" in window.statusBar().currentMessage()
+
+
+def test_view_counts_never_hold_up_the_queue_and_run_one_at_a_time(qtbot, window, monkeypatch):
+    """A slow count beside the views (a search over a million tickets) must not keep the
+    queue's rows waiting; requests made meanwhile are counted once, with the last query."""
+    gate = threading.Event()
+    batches: list[str] = []
+    real = tickets.count_tickets
+
+    def count_tickets(db, query, at_most=None):
+        if at_most == MainWindow.VIEW_COUNT_CAP:
+            if not batches or batches[-1] != query.text:  # a batch counts every view
+                batches.append(query.text)
+            assert gate.wait(30), "the gate was never opened"
+        return real(db, query, at_most)
+
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: not window._counts.busy, timeout=10_000)
+    monkeypatch.setattr(tickets, "count_tickets", count_tickets)
+    try:
+        for text in ["销", "销售", "销售订", "销售订单"]:  # typed key by key
+            window.search.setText(text)
+            window.apply_query()
+            settle(qtbot, window)  # the rows come although the count is stuck
+            assert all(text in r.affected_business or text in r.phenomenon
+                       for r in window.model.rows) or not window.model.rows
+        assert batches == ["销"]
+        with qtbot.waitSignal(window.view_counts_updated, timeout=10_000) as counted:
+            gate.set()
+    finally:
+        gate.set()
+    assert batches == ["销", "销售订单"]  # the first, then once more with the last query
+    expected = tickets.count_tickets(window.db, window.build_query("all"))
+    assert counted.args[0]["all"] == expected

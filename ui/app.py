@@ -26,7 +26,6 @@ from PySide6.QtCore import (
     QObject,
     QSettings,
     Qt,
-    QThreadPool,
     QTranslator,
     Signal,
 )
@@ -391,7 +390,7 @@ def run(config: Config, demo: bool = False) -> int:
     startup.begin()
     code = app.exec()
     # a queue load still on the thread pool finishes before its database is closed
-    QThreadPool.globalInstance().waitForDone(10_000)
+    tasks.wait_all(10_000)
     if startup.db is not None:
         startup.db.dispose()
     return int(result.get("code", code))

@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.loaded.connect(self._queue_loaded)
         self.model.failed.connect(self._queue_failed)
+        self._counts = tasks.Latest(self, self._counts_idle)  # see _update_view_counts
+        self._counts_stale = False
         self.view_list = QListWidget()
         self.view_list.setObjectName("viewList")
         self.view_list.setMaximumWidth(200)
@@ -382,12 +384,30 @@ class MainWindow(QMainWindow):
     VIEW_COUNT_CAP = 100_000
 
     def _update_view_counts(self) -> None:
-        """Counts per view beside their names, counted off the GUI thread (capped)."""
+        """Counts per view beside their names, counted off the GUI thread (capped).
+
+        One count at a time, on the side pool: over a million tickets a count with a
+        search can take a second, and the queue's own loads must not wait behind it.
+        A request made while a count runs is remembered and counted once it is done
+        (typing a search starts one count, not one per key).
+        """
+        if self._counts.busy:
+            self._counts_stale = True
+            return
+        self._counts_stale = False
         queries = {key: self.build_query(key) for key, _label in VIEWS}
         db, cap = self.db, self.VIEW_COUNT_CAP
-        tasks.run(lambda: {key: tickets.count_tickets(db, q, at_most=cap)
-                           for key, q in queries.items()},
-                  self._show_view_counts, lambda exc: None)
+        self._counts.run(lambda: {key: tickets.count_tickets(db, q, at_most=cap)
+                                  for key, q in queries.items()},
+                         self._counts_done, lambda exc: None, pool=tasks.side_pool())
+
+    def _counts_done(self, counts: dict[str, int]) -> None:
+        if not self._counts_stale:  # else they are counted again at once
+            self._show_view_counts(counts)
+
+    def _counts_idle(self) -> None:
+        if self._counts_stale:
+            self._update_view_counts()
 
     def _show_view_counts(self, counts: dict[str, int]) -> None:
         for row in range(self.view_list.count()):

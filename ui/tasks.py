@@ -63,10 +63,29 @@ class Operation(QRunnable):
         if self.on_error is not None:
             self.on_error(exc)
 
-    def start(self) -> Operation:
+    def start(self, pool: QThreadPool | None = None) -> Operation:
         _alive.add(self)
-        QThreadPool.globalInstance().start(self)
+        (pool or QThreadPool.globalInstance()).start(self)
         return self
+
+
+_side: QThreadPool | None = None
+
+
+def side_pool() -> QThreadPool:
+    """One thread for work nobody waits on (counts beside the views): however long it
+    takes, the pool the window's own loads run on stays free."""
+    global _side
+    if _side is None:
+        _side = QThreadPool()
+        _side.setMaxThreadCount(1)
+    return _side
+
+
+def wait_all(msecs: int) -> bool:
+    """Wait until no background operation runs (before closing the database)."""
+    done = QThreadPool.globalInstance().waitForDone(msecs)
+    return (_side is None or _side.waitForDone(msecs)) and done
 
 
 def _is_known(exc: BaseException) -> bool:
@@ -76,8 +95,9 @@ def _is_known(exc: BaseException) -> bool:
 
 
 def run(fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None) -> Operation:
-    return Operation(fn, on_done, on_error).start()
+        on_error: Callable[[BaseException], None] | None = None,
+        pool: QThreadPool | None = None) -> Operation:
+    return Operation(fn, on_done, on_error).start(pool)
 
 
 class Latest:
@@ -103,7 +123,8 @@ class Latest:
         self.request += 1
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None] | None = None) -> Operation:
+            on_error: Callable[[BaseException], None] | None = None,
+            pool: QThreadPool | None = None) -> Operation:
         self.request += 1
         request = self.request
         self.pending += 1
@@ -121,4 +142,4 @@ class Latest:
                     self.on_idle()
             return call
 
-        return run(fn, deliver(on_done), deliver(on_error))
+        return run(fn, deliver(on_done), deliver(on_error), pool)
