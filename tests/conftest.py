@@ -180,6 +180,27 @@ def settle(qtbot: object, window: object) -> None:
     qtbot.waitUntil(lambda: not model.busy, timeout=10_000)  # type: ignore[attr-defined]
 
 
+@pytest.fixture
+def demo_window(qtbot: object, sqlite_url: str, make_db: Callable[[str], object]) -> object:
+    """The main window on a SQLite database with the demo faults, signed in as IT001,
+    shown, with its queue loaded."""
+    from zoneinfo import ZoneInfo
+
+    from desk import people
+    from desk.demo import add_demo_data
+    from ui.main_window import MainWindow
+
+    db = make_db(sqlite_url)
+    add_demo_data(db)  # type: ignore[arg-type]
+    person = people.get_person(db, people.person_id(db, "IT001"))  # type: ignore[arg-type]
+    w = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite (test)", person)  # type: ignore[arg-type]
+    qtbot.addWidget(w)  # type: ignore[attr-defined]
+    w.show()
+    qtbot.waitExposed(w)  # type: ignore[attr-defined]
+    settle(qtbot, w)
+    return w
+
+
 @pytest.fixture(autouse=True)
 def _background_work_done() -> Iterator[None]:
     """No background load of one test lands in the next one."""

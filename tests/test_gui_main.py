@@ -19,21 +19,9 @@ from ui.queue_model import COLUMNS, TicketTableModel
 
 
 @pytest.fixture
-def window(monkeypatch, qtbot, sqlite_url, make_db):
-    asked: list[str] = []
-    monkeypatch.setattr(MainWindow, "ask_discard",
-                        classmethod(lambda cls, parent, text: asked.append(text) or True))
-    db = make_db(sqlite_url)
-    add_demo_data(db)
-    from zoneinfo import ZoneInfo
-
-    person = people.get_person(db, people.person_id(db, "IT001"))
-    w = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite (test)", person)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    settle(qtbot, w)
-    return w
+def window(monkeypatch, demo_window):
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent, text: True))
+    return demo_window
 
 
 def ticket_count(db) -> int:

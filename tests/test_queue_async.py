@@ -4,13 +4,11 @@ an answer to a query that has been replaced since never reaches the screen."""
 from __future__ import annotations
 
 import threading
-from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QTimer
 
 from desk import people, tickets
-from desk.demo import add_demo_data
 from tests.conftest import settle
 from ui.main_window import MainWindow
 
@@ -36,16 +34,8 @@ def gate(monkeypatch):
 
 
 @pytest.fixture
-def window(qtbot, sqlite_url, make_db):
-    db = make_db(sqlite_url)
-    add_demo_data(db)
-    person = people.get_person(db, people.person_id(db, "IT001"))
-    w = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite (test)", person)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    settle(qtbot, w)
-    return w
+def window(demo_window):
+    return demo_window
 
 
 def test_the_window_keeps_working_while_a_search_runs(qtbot, window, gate):
