@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from desk import knowledge
 from desk.db import Database
@@ -103,7 +102,7 @@ class SimilarFaultsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("similarPanel")
         self.db = db
-        self._request = 0  # the latest request; older results are dropped
+        self._lookups = tasks.Latest(self)  # only the newest lookup's answer is shown
         self._texts: tuple[str, str, str | None] = ("", "", None)
         self._last: tuple[str, str, str | None] | None = None
         self.running = False
@@ -168,21 +167,18 @@ class SimilarFaultsPanel(QWidget):
         """Look up now (off the GUI thread) with the latest texts; the operation started."""
         self.timer.stop()
         phenomenon, business, fault_type = self._texts
-        self._request += 1
-        request = self._request
         if not phenomenon.strip() and not business.strip():
-            self._show(request, [])
+            self._lookups.cancel()  # an answer still on its way is for old texts
+            self._show([])
             return None
         self.running = True
         self.status.setText(self.tr("正在查找相似故障…"))
         db = self.db
-        return tasks.run(lambda: knowledge.similar_faults(db, phenomenon, business, fault_type),
-                         lambda found: self._show(request, found),
-                         lambda exc: self._failed(request, exc))
+        return self._lookups.run(
+            lambda: knowledge.similar_faults(db, phenomenon, business, fault_type),
+            self._show, self._failed)
 
-    def _show(self, request: int, found: list[SimilarFault]) -> None:
-        if not isValid(self) or request != self._request:
-            return  # the widget is gone, or a newer request is on its way
+    def _show(self, found: list[SimilarFault]) -> None:
         self.running = False
         self.model.set_faults(found)
         if found:
@@ -193,9 +189,7 @@ class SimilarFaultsPanel(QWidget):
             self.status.setText(self.tr("填写受影响业务和故障现象后，这里会列出相似的历史故障及其解决方案。"))
         self.updated.emit(len(found))
 
-    def _failed(self, request: int, exc: BaseException) -> None:
-        if not isValid(self) or request != self._request:
-            return
+    def _failed(self, exc: BaseException) -> None:
         self.running = False
         self.model.set_faults([])
         self.status.setText(self.tr("无法查找相似故障：") + str(exc))
