@@ -312,8 +312,8 @@ class KnowledgeBaseDialog(QDialog):
         self.person = person
         self.entry: EntryView | None = None
         self.tz: ZoneInfo | None = None
-        self._search_request = 0
-        self._entry_request = 0
+        self._searches = tasks.Latest(self)  # only the newest answer of each is shown
+        self._entries = tasks.Latest(self)
         self.edit_dialog: EntryEditDialog | None = None
         self.resize(1080, 680)
 
@@ -421,20 +421,16 @@ class KnowledgeBaseDialog(QDialog):
         query = self.query.text()
         kind = self.fault_type.currentData()
         business = self.business.currentText().strip() or None
-        self._search_request += 1
-        request = self._search_request
         if not query.strip() and not kind and not business:
-            self._searched(request, [])
+            self._searches.cancel()  # an answer still on its way is for an old query
+            self._searched([])
             return
         self.status.setText(self.tr("正在搜索…"))
         db = self.db
-        tasks.run(lambda: knowledge.search(db, query, kind, business),
-                  lambda hits: self._searched(request, hits),
-                  lambda exc: self._search_failed(request, exc))
+        self._searches.run(lambda: knowledge.search(db, query, kind, business),
+                           self._searched, self._search_failed)
 
-    def _searched(self, request: int, hits: list[KBHit]) -> None:
-        if not isValid(self) or request != self._search_request:
-            return
+    def _searched(self, hits: list[KBHit]) -> None:
         self.model.set_hits(hits)
         if hits:
             self.status.setText(self.tr("找到 %n 条（按相关度排序）", "", len(hits)))
@@ -445,9 +441,7 @@ class KnowledgeBaseDialog(QDialog):
             self.status.setText(self.tr("输入关键词搜索已归档故障的经验（中文无需空格）。"))
         self.searched.emit(len(hits))
 
-    def _search_failed(self, request: int, exc: BaseException) -> None:
-        if not isValid(self) or request != self._search_request:
-            return
+    def _search_failed(self, exc: BaseException) -> None:
         self.model.set_hits([])
         self.status.setText(self.tr("搜索失败：") + str(exc))
         self.searched.emit(0)
@@ -459,16 +453,11 @@ class KnowledgeBaseDialog(QDialog):
 
     def show_entry(self, entry_id: int) -> None:
         """Load an entry off the GUI thread and show it."""
-        self._entry_request += 1
-        request = self._entry_request
         db = self.db
-        tasks.run(lambda: (knowledge.get_entry(db, entry_id), local_zone(db)),
-                  lambda loaded: self._entry_loaded(request, *loaded),
-                  lambda exc: self._entry_failed(request, exc))
+        self._entries.run(lambda: (knowledge.get_entry(db, entry_id), local_zone(db)),
+                          lambda loaded: self._entry_loaded(*loaded), self._entry_failed)
 
-    def _entry_loaded(self, request: int, entry: EntryView, tz: ZoneInfo | None) -> None:
-        if not isValid(self) or request != self._entry_request:
-            return
+    def _entry_loaded(self, entry: EntryView, tz: ZoneInfo | None) -> None:
         self.entry = entry
         self.tz = tz or self.tz
         self.entry_view.setHtml(entry_html(entry, self.tr, self.tz))
@@ -476,9 +465,7 @@ class KnowledgeBaseDialog(QDialog):
                                     and knowledge.may_edit(self.person.roles))
         self.entry_shown.emit(entry.id)
 
-    def _entry_failed(self, request: int, exc: BaseException) -> None:
-        if not isValid(self) or request != self._entry_request:
-            return
+    def _entry_failed(self, exc: BaseException) -> None:
         self.entry = None
         self.entry_view.setPlainText(str(exc))
         self.edit_button.setEnabled(False)
@@ -493,8 +480,8 @@ class KnowledgeBaseDialog(QDialog):
         return dialog
 
     def _entry_saved(self, entry: EntryView) -> None:
-        self._entry_request += 1
-        self._entry_loaded(self._entry_request, entry, None)
+        self._entries.cancel()  # the saved entry is newer than any load on its way
+        self._entry_loaded(entry, None)
         self.search()
 
 
