@@ -1,7 +1,7 @@
 """The database as the services see it: units of work, retries, errors sorted out.
 
-``Database.write(fn)`` runs ``fn(session)`` in one transaction and commits it: one
-service call is one unit of work. On PostgreSQL a serialization failure or deadlock
+``Database.write(fn)`` runs ``fn(session)`` in one transaction, hands the domain events it
+recorded to their subscribers, and commits it: one service call is one unit of work. On PostgreSQL a serialization failure or deadlock
 (SQLSTATE 40001, 40P01) is retried a bounded number of times with a fresh session, so
 a person never sees them. Driver errors that a person can act on (server unreachable,
 file locked, read-only, disk full, not a database) become ``DatabaseError`` with a
@@ -15,7 +15,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -24,6 +24,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from desk.errors import DatabaseError, DeskError
+from desk.events import Bus
 from models.database import make_engine, session_factories
 
 log = logging.getLogger(__name__)
@@ -40,18 +41,22 @@ def utc_now() -> datetime:
 
 @dataclass
 class Database:
-    """Engine, session factories and the clock, built once by ``desk.bootstrap``."""
+    """Engine, session factories, the clock and the event bus, built once by
+    ``desk.bootstrap`` (which subscribes the handlers)."""
 
     engine: Engine
     read_sessions: sessionmaker[Session]
     write_sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = utc_now
+    bus: Bus = field(default_factory=Bus)
 
     @classmethod
-    def connect(cls, url: str, clock: Callable[[], datetime] = utc_now) -> Database:
+    def connect(cls, url: str, clock: Callable[[], datetime] = utc_now,
+                bus: Bus | None = None) -> Database:
         engine = make_engine(url)
         read, write = session_factories(engine)
-        return cls(engine=engine, read_sessions=read, write_sessions=write, clock=clock)
+        return cls(engine=engine, read_sessions=read, write_sessions=write, clock=clock,
+                   bus=bus or Bus())
 
     @property
     def backend(self) -> str:
@@ -71,11 +76,13 @@ class Database:
             raise translate_db_error(exc) from exc
 
     def write(self, fn: Callable[[Session], T]) -> T:
-        """Run ``fn`` in one transaction, commit, and retry on serialization failures."""
+        """Run ``fn`` in one transaction, dispatch the domain events it recorded to their
+        handlers (``desk.events``), commit; retry on serialization failures."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 with self.write_sessions() as session, session.begin():
                     result = fn(session)
+                    self.bus.dispatch(session)
                 return result
             except sa_exc.DBAPIError as exc:
                 if _sqlstate(exc) in RETRYABLE_SQLSTATES and attempt < MAX_ATTEMPTS:

@@ -244,6 +244,11 @@ def create_entry_for(session: Session, ticket: Ticket, actor: Person,
     return entry
 
 
+def on_archived(session: Session, event: FaultArchived) -> None:
+    """Subscriber: an archived fault gets its knowledge-base entry in the same unit of work."""
+    create_entry_for(session, event.ticket, event.actor, event.at)
+
+
 def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i}
     if not wanted:
@@ -390,7 +395,7 @@ def edit_entry(db: Database, entry_id: int, actor_id: int, changes: Mapping[str,
                      changes={k: {"before": before[k], "after": after[k]} for k in after},
                      details={"entry_id": entry.id, "revision_id": revision.id,
                               "entry_version": entry.version})
-        live.notify(session, entry.ticket_id)
+        events.record(session, TicketChanged(entry.ticket_id))
         return _view(session, entry)
 
     try:

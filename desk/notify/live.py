@@ -90,6 +90,12 @@ def notify(session: Session, ticket_id: int) -> None:
     )
 
 
+def on_ticket_event(session: Session,
+                    event: FaultReported | TransitionPerformed | TicketChanged) -> None:
+    """Subscriber: every change to a ticket is announced to the other desks."""
+    notify(session, event.ticket_id if isinstance(event, TicketChanged) else event.ticket.id)
+
+
 def parse_payload(payload: str) -> Notice:
     """A notice from its JSON text; anything unexpected means "reload everything"."""
     try:

@@ -45,57 +45,8 @@ from models import (
     VerificationItem,
 )
 
-S = Status
-R = Role
-
-OPEN_AFTER_DISPATCH = frozenset(
-    {S.DISPATCHED, S.DIAGNOSING, S.SOLUTION_PROPOSED, S.IMPLEMENTING, S.VERIFYING}
-)
-NOT_CLOSED = frozenset(s for s in Status if not s.is_closed)
 EMERGENCY_DUTIES = frozenset({TeamDuty.OPS, TeamDuty.DEVELOPMENT, TeamDuty.DATABASE,
                               TeamDuty.NETWORK})
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One input a transition asks for."""
-
-    name: str
-    label_zh: str
-    label_en: str
-    kind: str = "text"  # text, level, type, bool, person, team, datetime, items, choice
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label_zh: str
-    label_en: str
-    sources: frozenset[Status]
-    target: Status | None  # None: the state is decided by the handler (or unchanged)
-    roles: frozenset[Role]
-    fields: tuple[FieldSpec, ...] = ()
-    records: str = ""
-    handler: Callable[[Context], None] | None = field(default=None, compare=False)
-    # where a handler-decided transition (``target`` None) may lead, besides staying put
-    outcomes: frozenset[Status] = frozenset()
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.required)
-
-    def reachable(self, source: Status) -> frozenset[Status]:
-        """Every state a ticket in ``source`` may be in after this transition succeeds.
-
-        A fixed ``target`` is the only one. Otherwise the handler decides: the ticket
-        stays where it is or moves to one of ``outcomes`` (a business confirmation
-        completing the pair moves on to implementation; a verification passes or
-        fails; a level change or a restore never moves the ticket).
-        """
-        if self.target is not None:
-            return frozenset({self.target})
-        return self.outcomes | {source}
 
 
 @dataclass
@@ -112,16 +63,12 @@ class Context:
     reason: str = ""
 
 
-def _f(name: str, zh: str, en: str, kind: str = "text", required: bool = True) -> FieldSpec:
-    return FieldSpec(name, zh, en, kind, required)
-
-
 # -- handlers ----------------------------------------------------------------------------
 
 
 def _person(ctx: Context, pid: Any, field_name: str, role: Role | None = None) -> Person:
     if pid is None or pid == "":
-        label = _FIELD_LABELS.get(field_name, (field_name, field_name))
+        label = FIELD_LABELS.get(field_name, (field_name, field_name))
         raise ValidationError({field_name: (f"请选择{label[0]}。", f"Choose the {label[1]}.")})
     try:
         person = ctx.session.get(Person, int(pid))
@@ -403,153 +350,23 @@ def _change_level(ctx: Context) -> None:
     ctx.reason = str(ctx.data["reason"])
 
 
-LEVEL = _f("level", "故障等级", "Level", "level")
-REASON = _f("reason", "原因", "Reason")
-
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
-    Transition(
-        "triage", "受理研判", "Acknowledge and triage", frozenset({S.REPORTED}), S.TRIAGE,
-        frozenset({R.SUPPORT, R.SUPPORT_LEAD}),
-        (_f("first_contact", "首次联系情况", "First contact"),
-         _f("fault_type", "故障类型", "Fault type", "type"), LEVEL,
-         _f("confirmed_details", "确认的细节", "Confirmed details", required=False),
-         _f("reproducible", "能否复现", "Reproducible", "bool", required=False),
-         _f("first_investigation", "初步排查结果", "First investigation", required=False)),
-        "the response: stops the respond clock", _triage),
-    Transition(
-        "solve_on_spot", "现场解决", "Solved on the spot", frozenset({S.TRIAGE}), S.VERIFYING,
-        frozenset({R.SUPPORT, R.SUPPORT_LEAD}),
-        (_f("temporary_solution", "指导或远程处理措施", "Guidance or remote fix"),),
-        "the fix as the solution; service restored", _solve_on_spot),
-    Transition(
-        "dispatch", "分级派单", "Grade and dispatch", frozenset({S.TRIAGE}), S.DISPATCHED,
-        frozenset({R.SUPPORT_LEAD}),
-        (LEVEL,
-         _f("coordinator_id", "总协调人（一级）", "Coordinator (level 1)", "person", False),
-         _f("lead_engineer_id", "主责工程师（二级）", "Lead engineer (level 2)", "person", False),
-         _f("module_engineer_id", "模块工程师（三级）", "Module engineer (level 3)", "person",
-            False),
-         _f("business_contact_id", "业务对接人", "Business contact", "person", False),
-         _f("team", "处理小组成员", "Team members", "team", False),
-         _f("expected_done_at", "预计完成时间", "Expected completion", "datetime", False),
-         _f("cooperation_required", "配合要求", "Cooperation required", required=False)),
-        "level, team, assignee; a start notice is due", _dispatch),
-    Transition(
-        "analyse", "提交原因分析", "Submit cause analysis",
-        frozenset({S.DISPATCHED, S.DIAGNOSING}), S.DIAGNOSING,
-        frozenset({R.ENGINEER, R.SUPPORT_LEAD, R.DIRECTOR}),
-        (_f("root_cause", "根本原因", "Root cause"),
-         _f("impact_assessment", "影响评估", "Impact assessment"),
-         _f("underlying_cause", "深层原因", "Underlying cause", required=False),
-         _f("reproduce_conditions", "复现条件", "Conditions to reproduce", required=False),
-         _f("evidence_list", "证据清单", "Evidence list", required=False),
-         _f("analysis_report_required", "需要原因分析报告", "Analysis report required", "bool",
-            False)),
-        "root cause, impact, reproduction, evidence", _analyse),
-    Transition(
-        "propose", "提交方案", "Propose solution", frozenset({S.DIAGNOSING}),
-        S.SOLUTION_PROPOSED, frozenset({R.ENGINEER, R.SUPPORT_LEAD, R.DIRECTOR}),
-        (_f("long_term_solution", "长期解决方案", "Long-term solution"),
-         _f("temporary_solution", "临时解决方案", "Temporary solution", required=False)),
-        "temporary and long-term solution; confirmation and approval reset", _propose),
-    Transition(
-        "confirm", "业务确认", "Business confirmation", frozenset({S.SOLUTION_PROPOSED}), None,
-        frozenset({R.BUSINESS_CONFIRMER}), (), "who confirmed, when", _confirm,
-        outcomes=frozenset({S.IMPLEMENTING})),
-    Transition(
-        "approve", "技术审批", "Technical approval", frozenset({S.SOLUTION_PROPOSED}), None,
-        frozenset({R.SUPPORT_LEAD, R.DIRECTOR}), (), "who approved, when", _approve,
-        outcomes=frozenset({S.IMPLEMENTING})),
-    Transition(
-        "step", "记录实施步骤", "Record implementation step", frozenset({S.IMPLEMENTING}), None,
-        frozenset({R.ENGINEER, R.SUPPORT_LEAD, R.DIRECTOR}),
-        (_f("action", "实施内容", "What was done"),
-         _f("state_after", "实施后状态", "State after")),
-        "what, who, when, state after", _step),
-    Transition(
-        "restore", "记录恢复/临时方案", "Record restore / workaround", OPEN_AFTER_DISPATCH, None,
-        frozenset({R.ENGINEER, R.SUPPORT_LEAD, R.DIRECTOR}),
-        (_f("kind", "类型（workaround/restored）", "Kind (workaround/restored)", "choice"),
-         _f("description", "说明", "Description")),
-        "stops the restore clock", _restore),
-    Transition(
-        "submit_verification", "提交验证", "Request verification", frozenset({S.IMPLEMENTING}),
-        S.VERIFYING, frozenset({R.ENGINEER, R.SUPPORT_LEAD, R.DIRECTOR}),
-        (_f("verifier_id", "验证人", "Verifier", "person"),),
-        "who verifies", _submit_verification),
-    Transition(
-        "verify", "验证", "Verify", frozenset({S.VERIFYING}), None, frozenset({R.VERIFIER}),
-        (_f("passed", "验证结论", "Result", "bool"),
-         _f("environment", "验证环境", "Environment"),
-         _f("checked", "验证内容", "What was checked"),
-         _f("items", "验证项", "Checked items", "items", False),
-         _f("remarks", "备注", "Remarks", required=False)),
-        "pass: resolved, completion notice due; fail: back to diagnosis", _verify,
-        outcomes=frozenset({S.RESOLVED, S.DIAGNOSING, S.TRIAGE})),
-    Transition(
-        "archive", "归档", "Archive", frozenset({S.RESOLVED}), S.ARCHIVED,
-        frozenset({R.SUPPORT, R.SUPPORT_LEAD}),
-        (_f("summary", "故障总结", "Summary"),
-         _f("prevention_measures", "预防措施", "Prevention measures")),
-        "summary and prevention; knowledge base entry", _archive),
-    Transition(
-        "cancel", "撤销", "Cancel", frozenset({S.REPORTED, S.TRIAGE}), S.CANCELLED,
-        frozenset({R.SUPPORT, R.SUPPORT_LEAD}), (REASON,), "the reason", _cancel),
-    Transition(
-        "change_level", "调整等级", "Change level", NOT_CLOSED, None,
-        frozenset({R.SUPPORT_LEAD}), (LEVEL, REASON),
-        "the new level; deadlines recomputed from the report time", _change_level),
-)}
-
-
-# field name -> (zh, en) label, for messages raised inside handlers
-_FIELD_LABELS: dict[str, tuple[str, str]] = {
-    f.name: (f.label_zh, f.label_en) for t in TRANSITIONS.values() for f in t.fields
+# what each transition records, by name (the table itself is desk.rules.transitions)
+HANDLERS: dict[str, Callable[[Context], None]] = {
+    "triage": _triage,
+    "solve_on_spot": _solve_on_spot,
+    "dispatch": _dispatch,
+    "analyse": _analyse,
+    "propose": _propose,
+    "confirm": _confirm,
+    "approve": _approve,
+    "step": _step,
+    "restore": _restore,
+    "submit_verification": _submit_verification,
+    "verify": _verify,
+    "archive": _archive,
+    "cancel": _cancel,
+    "change_level": _change_level,
 }
-
-
-def transition(name: str) -> Transition:
-    try:
-        return TRANSITIONS[name]
-    except KeyError:
-        raise NotFoundError(f"没有这个操作：{name}", f"There is no action named {name}.") from None
-
-
-def allowed_for(roles: Iterable[Role], status: Status) -> list[Transition]:
-    """The transitions a person with ``roles`` may fire on a ticket in ``status``."""
-    held = set(roles)
-    return [t for t in TRANSITIONS.values() if status in t.sources and held & t.roles]
-
-
-def _missing(spec: Transition, data: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    errors: dict[str, tuple[str, str]] = {}
-    for f in spec.fields:
-        value = data.get(f.name)
-        if f.required and (value is None or (isinstance(value, str) and not value.strip())):
-            errors[f.name] = (f"请填写{f.label_zh}。", f"{f.label_en} is required.")
-        elif isinstance(value, str) and len(value) > tickets.MAX_TEXT:
-            errors[f.name] = (f"{f.label_zh}过长（最多 {tickets.MAX_TEXT} 字）。",
-                              f"{f.label_en} is too long (at most {tickets.MAX_TEXT}).")
-        elif isinstance(value, str) and "\x00" in value:
-            # PostgreSQL refuses NUL in text: say so instead of failing in the driver
-            errors[f.name] = (f"{f.label_zh}含有无效字符。",
-                              f"{f.label_en} holds an invalid character.")
-    for f in spec.fields:
-        value = data.get(f.name)
-        if f.kind == "bool" and value is not None and not isinstance(value, bool):
-            errors[f.name] = (f"{f.label_zh}须为是或否。", f"{f.label_en} must be yes or no.")
-    for key in ("level",):
-        if key in data and data[key] is not None and key in {f.name for f in spec.fields}:
-            try:
-                FaultLevel(int(data[key]))
-            except (TypeError, ValueError):
-                errors[key] = ("故障等级须为 1、2 或 3。", "The level must be 1, 2 or 3.")
-    if "fault_type" in data and "fault_type" in {f.name for f in spec.fields}:
-        try:
-            FaultType(data["fault_type"])
-        except ValueError:
-            errors["fault_type"] = ("未知的故障类型。", "Unknown fault type.")
-    return errors
 
 
 def perform(
@@ -584,15 +401,14 @@ def perform(
                 f"Fault {ticket.number} is “{ticket.status.label_en}”; it cannot "
                 f"“{spec.label_en}” now.",
             )
-        errors = _missing(spec, data)
+        errors = missing_fields(spec, data)
         if errors:
             raise ValidationError(errors)
         now = db.now()
         ctx = Context(session=session, ticket=ticket, actor=actor, data=data, now=now)
         if spec.target is not None:
             ctx.values["status"] = spec.target
-        assert spec.handler is not None
-        spec.handler(ctx)
+        HANDLERS[name](ctx)
         level_before = ticket.level
         # no autoflush while the ticket is half changed: reading the limits and the
         # calendar would otherwise write the ticket early and raise its version twice
@@ -614,13 +430,13 @@ def perform(
             # go up, so that a desk holding the old version sees the conflict
             flag_modified(ticket, "status")
         session.flush()
-        if name == "archive":  # the knowledge-base entry, in the same unit of work
-            entry = knowledge.create_entry_for(session, ticket, actor, now)
-            ctx.details["kb_entry_id"] = entry.id
         audit.record(session, at=now, action=name, ticket_id=ticket.id, actor_id=actor.id,
                      changes=changes, details=ctx.details, reason=ctx.reason)
-        notify.enqueue_for(session, ticket, name, now)  # mail goes out only if this commits
-        live.notify(session, ticket.id)
+        # the subscribers (mail, the knowledge-base entry, live notices) run in this unit
+        # of work: mail goes out only if it commits
+        events.record(session, TransitionPerformed(ticket, name, actor, now))
+        if name == "archive":
+            events.record(session, FaultArchived(ticket, actor, now))
         return tickets.detail_of(session, ticket)
 
     attempts = 1 if expected_version is not None else 3
@@ -634,21 +450,3 @@ def perform(
                     raise ConflictError(t.id, expected_version or t.version - 1,
                                         t.version) from None
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def events(db: Database, ticket_key: str | int) -> list[dict[str, Any]]:
-    """A ticket's timeline: its events, oldest first, as plain dicts."""
-    with db.read() as session:
-        ticket = tickets._load(session, ticket_key)
-        rows = session.scalars(
-            select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id)
-        ).all()
-        return [
-            {
-                "id": e.id, "at": e.at, "action": e.action,
-                "actor": e.actor.name if e.actor else "", "actor_no":
-                e.actor.employee_no if e.actor else "", "changes": e.changes,
-                "details": e.details, "reason": e.reason,
-            }
-            for e in rows
-        ]

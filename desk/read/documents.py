@@ -2,8 +2,9 @@
 
 Each ``*_data`` function reads one ticket in one short session and returns the plain
 data class of ``reports`` (text in the desk's time zone, screenshots as bytes), so the
-same builder serves preview, print, e-mail and batch export. ``issue_notice`` records
-that a notice went out; ``available_documents`` says which documents make sense when.
+same builder serves preview, print, e-mail and batch export. ``available_documents`` says
+which documents make sense when; recording that a notice went out is
+``desk.process.notices``.
 """
 
 from __future__ import annotations
@@ -599,7 +600,7 @@ def numbers_in(db: Database, statuses: Iterable[Status]) -> list[str]:
         return list(session.scalars(stmt).all())
 
 
-# -- which document when, and recording that a notice went out ---------------------------
+# -- which document when ---------------------------
 
 
 def available_documents(status: Status) -> list[tuple[str, bool, str]]:
@@ -621,61 +622,3 @@ def available_documents(status: Status) -> list[tuple[str, bool, str]]:
     add("completion-notice", status in VERIFIED, "验证通过、故障解决后才能发送完成通知。")
     add("record", True, "")
     return out
-
-
-NOTICE_ACTIONS = {
-    "start-notice": ("issue_start_notice", frozenset({Role.SUPPORT_LEAD, Role.DIRECTOR}),
-                     AFTER_DISPATCH),
-    "completion-notice": ("issue_completion_notice",
-                          frozenset({Role.SUPPORT, Role.SUPPORT_LEAD, Role.DIRECTOR}), VERIFIED),
-}
-
-
-def issue_notice(db: Database, kind: str, key: str | int, actor_id: int,
-                 recipients: Sequence[str],
-                 expected_version: int | None = None) -> tickets.TicketDetail:
-    """Record that a start or completion notice went out, to whom; one unit of work.
-
-    Sets the ticket's issued/sent fields, bumps its version and appends one event
-    (``issue_start_notice`` / ``issue_completion_notice``, details: the recipients).
-    """
-    if kind not in NOTICE_ACTIONS:
-        raise NotFoundError(f"没有这种通知：{kind}", f"There is no notice kind {kind}.")
-    action, roles, states = NOTICE_ACTIONS[kind]
-    names = [str(x).strip() for x in recipients if str(x).strip()]
-    if not names:
-        raise ValidationError({"recipients": ("请填写发送对象。", "Say who the notice goes to.")})
-    label_zh = KIND_LABELS_ZH[kind]
-    label_en = "start notice" if kind == "start-notice" else "completion notice"
-
-    def work(session: Session) -> tickets.TicketDetail:
-        actor = session.get(Person, actor_id)
-        if actor is None or not actor.active:
-            raise NotFoundError("当前人员不存在或已停用。", "The acting person does not exist.")
-        ticket = tickets._load(session, key)
-        if expected_version is not None and ticket.version != expected_version:
-            raise ConflictError(ticket.id, expected_version, ticket.version)
-        if not (actor.roles & roles):
-            raise PermissionDeniedError(f"{actor.name} 无权发送《{label_zh}》。",
-                                        f"{actor.name} may not issue the {label_en}.")
-        if ticket.status not in states:
-            raise InvalidTransitionError(
-                f"故障 {ticket.number} 当前为“{ticket.status.label_zh}”，不能发送《{label_zh}》。",
-                f"Fault {ticket.number} is “{ticket.status.label_en}”; the {label_en} "
-                "cannot be issued now.",
-            )
-        now = db.now()
-        if kind == "start-notice":
-            values: dict[str, Any] = {"start_notice_issued_at": now}
-        else:
-            values = {"completion_notice_sent_at": now,
-                      "completion_notice_sent_to": "、".join(names)}
-        changes = audit.changes_of(ticket, values)
-        if not session.is_modified(ticket, include_collections=False):
-            flag_modified(ticket, "status")  # issued again within the same second
-        session.flush()  # the version goes up here (a stale copy raises StaleDataError)
-        audit.record(session, at=now, action=action, ticket_id=ticket.id, actor_id=actor.id,
-                     changes=changes, details={"recipients": names})
-        return tickets.detail_of(session, ticket)
-
-    return db.write(work)

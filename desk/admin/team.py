@@ -158,3 +158,14 @@ def calendar_year(db: Database, year: int) -> CalendarYearView:
                                       CalendarDay.day <= date(year, 12, 31))
             .order_by(CalendarDay.day))]
         return CalendarYearView(year, row is not None, row.source if row else "", days)
+def put(session: Session, key: str, value: Any) -> Any:
+    """Store a setting; return the value it had before (for the audit event)."""
+    row = session.get(Setting, key)
+    before = get(session, key) if key in DEFAULTS or row is not None else None
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    return before
+
+

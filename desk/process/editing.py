@@ -222,7 +222,7 @@ def update_fields(db: Database, ticket_key: str | int, actor_id: int,
         audit.record(session, at=now, action="edit", ticket_id=ticket.id, actor_id=actor.id,
                      changes=changed,
                      details={"version_before": version_before, "version": ticket.version})
-        live.notify(session, ticket.id)
+        events.record(session, TicketChanged(ticket.id))
         return tickets.detail_of(session, ticket)
 
     try:

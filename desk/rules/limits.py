@@ -1,8 +1,5 @@
-"""Team-wide settings kept in the database: time zone, organisation, SLA limits.
-
-Every desk on one database shares them; an administrator changes them (the CLI's
-``desk config`` or the administration dialog). Reading falls back to the defaults, so
-a fresh database works before anyone has set anything.
+"""The SLA limits as values: how long each clock of each level may run, and the checks
+an administrator's value passes before it is stored. No database here.
 """
 
 from __future__ import annotations
@@ -11,11 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from desk.errors import ValidationError
-from models import FaultLevel, Setting
+from models.vocabulary import FaultLevel
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -57,38 +51,6 @@ DEFAULT_LIMITS: dict[FaultLevel, LevelLimits] = {
     FaultLevel.GENERAL: LevelLimits(ClockLimit(30, True), ClockLimit(4 * 1440, True)),
 }
 
-DEFAULTS: dict[str, Any] = {
-    "timezone": DEFAULT_TIMEZONE,
-    "organisation": "某某科技有限公司",
-    "sla.warning_fraction": 0.8,
-    "attachments.max_bytes": 100 * 1024 * 1024,
-}
-
-
-def get(session: Session, key: str) -> Any:
-    row = session.get(Setting, key)
-    if row is not None:
-        return row.value
-    if key in DEFAULTS:
-        return DEFAULTS[key]
-    raise KeyError(key)
-
-
-def put(session: Session, key: str, value: Any) -> Any:
-    """Store a setting; return the value it had before (for the audit event)."""
-    row = session.get(Setting, key)
-    before = get(session, key) if key in DEFAULTS or row is not None else None
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-    return before
-
-
-def timezone(session: Session) -> ZoneInfo:
-    return zone(str(get(session, "timezone")))
-
-
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -96,26 +58,6 @@ def zone(name: str) -> ZoneInfo:
         raise ValidationError(
             {"timezone": (f"未知的时区：{name}", f"Unknown time zone: {name}")}
         ) from exc
-
-
-def get_many(session: Session, keys: tuple[str, ...]) -> dict[str, Any]:
-    """Several settings read with one query, each falling back to its default.
-
-    A key that is neither stored nor has a default is left out.
-    """
-    found: dict[str, Any] = {
-        key: value
-        for key, value in session.execute(
-            select(Setting.key, Setting.value).where(Setting.key.in_(keys))
-        )
-    }
-    return {k: found[k] if k in found else DEFAULTS[k]
-            for k in keys if k in found or k in DEFAULTS}
-
-
-def limits(session: Session) -> dict[FaultLevel, LevelLimits]:
-    stored = session.get(Setting, "sla.limits")
-    return limits_from(stored.value if stored is not None else None)
 
 
 def limits_from(stored: dict[str, Any] | None) -> dict[FaultLevel, LevelLimits]:
@@ -136,11 +78,6 @@ def limits_to_json(values: dict[FaultLevel, LevelLimits]) -> dict[str, Any]:
         str(int(level)): {"respond": v.respond.to_json(), "restore": v.restore.to_json()}
         for level, v in values.items()
     }
-
-
-def warning_fraction(session: Session) -> float:
-    """The share of a limit after which a running clock shows a warning (default 0.8)."""
-    return float(get(session, "sla.warning_fraction"))
 
 
 def validate(key: str, value: Any) -> Any:

@@ -304,6 +304,16 @@ def enqueue_for(session: Session, ticket: Ticket, action: str, now: datetime) ->
     return ids
 
 
+def on_reported(session: Session, event: FaultReported) -> None:
+    """Subscriber: the notices of a new fault are queued with the report."""
+    enqueue_for(session, event.ticket, "report", event.at)
+
+
+def on_transition(session: Session, event: TransitionPerformed) -> None:
+    """Subscriber: the notices of a step are queued with it (sent only if it commits)."""
+    enqueue_for(session, event.ticket, event.name, event.at)
+
+
 def _enqueue(session: Session, ticket: Ticket, rule_trigger: str, trigger: str,
              now: datetime, extra: str = "") -> list[int]:
     ids: list[int] = []

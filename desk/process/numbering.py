@@ -23,15 +23,11 @@ from sqlalchemy import Table, bindparam
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
+from desk.rules.numbering import format_number
 from models import FaultType, NumberCounter
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
-
-
-def format_number(fault_type: FaultType, day: date, seq: int) -> str:
-    """``SYS-20261127-001``; the sequence has at least three digits and grows past 999."""
-    return f"{fault_type.value}-{day:%Y%m%d}-{seq:03d}"
 
 
 def allocate_number(session: Session, fault_type: FaultType, day: date) -> str:

@@ -1,0 +1,97 @@
+"""Domain events: what a unit of work did, and the subscribers that react to it.
+
+A service records what happened on its session (``record``); before the transaction
+commits, ``Database.write`` hands each recorded event to the handlers subscribed to its
+type (``Bus``), in the same transaction. A refused change raises before anything is
+dispatched, so no handler runs; a handler that raises rolls the whole change back. The
+handlers are subscribed in one place, the composition root (``desk.bootstrap``): the
+outbox, the knowledge base and the live notices react to the process without the
+process modules importing them (Cosmic Python's message bus, kept small).
+
+Events carry the ORM objects of the session they were recorded on: a handler works
+inside that unit of work and must not keep them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from models import Person, Ticket
+
+PENDING = "desk.events.pending"  # the key of ``Session.info`` holding recorded events
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    """Something a unit of work did; subclasses say what."""
+
+
+@dataclass(frozen=True)
+class FaultReported(DomainEvent):
+    """A new fault was stored with its number."""
+
+    ticket: Ticket
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TransitionPerformed(DomainEvent):
+    """A step of the process (``desk.rules.transitions``) was recorded on a ticket."""
+
+    ticket: Ticket
+    name: str
+    actor: Person
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FaultArchived(DomainEvent):
+    """A resolved fault was archived with its summary and prevention measures."""
+
+    ticket: Ticket
+    actor: Person
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TicketChanged(DomainEvent):
+    """A ticket's fields (or what hangs on it, such as its knowledge entry) changed."""
+
+    ticket_id: int
+
+
+Handler = Callable[[Session, Any], None]
+
+
+def record(session: Session, event: DomainEvent) -> None:
+    """Record ``event`` on the unit of work; it is dispatched before the commit."""
+    session.info.setdefault(PENDING, []).append(event)
+
+
+@dataclass
+class Bus:
+    """The handlers of each event type, in the order they were subscribed."""
+
+    handlers: dict[type[DomainEvent], list[Handler]] = field(
+        default_factory=lambda: defaultdict(list))
+
+    def subscribe(self, event_type: type[DomainEvent], handler: Handler) -> None:
+        self.handlers[event_type].append(handler)
+
+    def dispatch(self, session: Session) -> None:
+        """Run the handlers of every event recorded on ``session``, oldest first.
+
+        A handler may record further events; they are dispatched in the same pass.
+        """
+        pending: list[DomainEvent] = session.info.get(PENDING, [])
+        while pending:
+            event = pending.pop(0)
+            for handler in self.handlers.get(type(event), ()):
+                handler(session, event)

@@ -1,0 +1,100 @@
+"""Reading one ticket back: plain frozen views, never live ORM objects, so the window
+can hold them after the session is closed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Column, ColumnDefault, Table, false, func, insert, or_, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import text as text_clause
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+
+from desk import audit, live, notify, settings, sla
+from desk import calendar as workcal
+from desk.db import Database
+from desk.errors import DatabaseError, NotFoundError, ValidationError
+from desk.numbering import allocate_number
+from models import Event, FaultLevel, FaultType, Person, Status, Ticket
+
+
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """One line of the queue."""
+
+    id: int
+    number: str
+    level: FaultLevel
+    status: Status
+    fault_type: FaultType
+    affected_business: str
+    reporter_name: str
+    assignee_name: str
+    reported_at: datetime
+    respond_due_at: datetime | None
+    restore_due_at: datetime | None
+    responded_at: datetime | None
+    restore_met_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    """Every field of one ticket, as plain values (``models.Ticket`` columns)."""
+
+    id: int
+    values: dict[str, Any]
+    people: dict[int, str] = field(default_factory=dict)  # person id -> "name (工号)"
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_json(self, tz: Any = None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in self.values.items():
+            if isinstance(value, datetime):
+                out[key] = value.astimezone(tz).isoformat() if tz else value.isoformat()
+            else:
+                out[key] = audit.plain(value)
+        return out
+
+
+def detail_of(session: Session, ticket: Ticket) -> TicketDetail:
+    values = {c.key: getattr(ticket, c.key) for c in Ticket.__table__.columns}
+    person_ids = {v for k, v in values.items() if k.endswith("_id") and k != "id" and v}
+    people = {
+        p.id: f"{p.name}（{p.employee_no}）"
+        for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    } if person_ids else {}
+    return TicketDetail(id=ticket.id, values=values, people=people)
+
+
+def get_ticket(db: Database, key: str | int) -> TicketDetail:
+    """A ticket by number (``SYS-20261127-001``) or id."""
+    with db.read() as session:
+        return detail_of(session, load_ticket(session, key))
+
+
+def load_ticket(session: Session, key: str | int) -> Ticket:
+    """The ticket with this number or id, in ``session``; ``NotFoundError`` if none."""
+    if isinstance(key, int):
+        # ids are 32-bit on PostgreSQL: a bigger number is no ticket, not a driver error
+        ticket = session.get(Ticket, key) if 0 < key < 2**31 else None
+    else:
+        ticket = session.scalar(select(Ticket).where(Ticket.number == key.strip().upper()))
+    if ticket is None:
+        raise NotFoundError(f"没有编号为 {key} 的故障。", f"There is no fault numbered {key}.")
+    return ticket
+
+
