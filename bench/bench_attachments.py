@@ -26,11 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desk import attachments, settings  # noqa: E402
+from desk.admin import team
+from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database  # noqa: E402
 from desk.db import Database  # noqa: E402
-from desk.demo import ensure_people  # noqa: E402
-from desk.tickets import FaultReport, report_fault  # noqa: E402
+from desk.process import attachments
+from desk.process.reporting import FaultReport, report_fault
 from models import FaultType  # noqa: E402
 
 PG_ADMIN = os.environ.get("DESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -103,7 +104,7 @@ def run(url: str, path: Path, expected: str) -> None:
     try:
         people = ensure_people(db)
         size = path.stat().st_size
-        db.write(lambda s: settings.put(s, "attachments.max_bytes", size + MB))
+        db.write(lambda s: team.put(s, "attachments.max_bytes", size + MB))
         actor = people["DEV002"]
 
         # 1. timed, with the peak RSS watched

@@ -1,7 +1,7 @@
 """Many desks reporting faults at once: throughput, latency per report, duplicate numbers.
 
 Each process is one desk: it opens its own ``Database`` (as the window does), waits at
-a barrier for the others and then files its faults through ``desk.tickets.report_fault``
+a barrier for the others and then files its faults through ``desk.process.reporting.report_fault``
 (validation, number, SLA deadlines, ticket, audit event, notification, commit).
 
     .venv/bin/python bench/bench_concurrency.py                  # PostgreSQL, 16 x 500
@@ -51,9 +51,9 @@ class DeskResult:
 
 def desk(url: str, count: int, worker: int, barrier: Any, results: Any, notify: bool) -> None:
     """One desk: its own Database, the barrier, then ``count`` reports, each timed."""
-    from desk import live
     from desk.bootstrap import open_database
-    from desk.tickets import FaultReport, report_fault
+    from desk.notify import live
+    from desk.process.reporting import FaultReport, report_fault
     from models import FaultType
 
     if not notify:
@@ -105,7 +105,7 @@ def raw_desk(url: str, count: int, worker: int, barrier: Any, results: Any,
 
     import psycopg
 
-    from desk.numbering import format_number
+    from desk.rules.numbering import format_number
     from models import FaultType
 
     types = [FaultType.SYSTEM, FaultType.APPLICATION, FaultType.NETWORK, FaultType.DATA]

@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pypdf  # noqa: E402
 
-from desk import documents, tickets  # noqa: E402
+from desk.admin.demo import add_demo_data
 from desk.bootstrap import open_database  # noqa: E402
 from desk.db import Database  # noqa: E402
-from desk.demo import add_demo_data  # noqa: E402
+from desk.read import documents, tickets
 from models import ImplementationStep, Status  # noqa: E402
 
 STEPS_PER_PAGE = 20  # measured: a record's step table holds about this many per page
@@ -50,7 +50,7 @@ def _pages(data: bytes) -> int:
 
 def _add_steps(db: Database, number: str, count: int) -> None:
     def work(session: object) -> None:
-        ticket = tickets._load(session, number)  # type: ignore[arg-type]
+        ticket = tickets.load_ticket(session, number)  # type: ignore[arg-type]
         first = len(ticket.steps) + 1
         for i in range(first, first + count):
             session.add(ImplementationStep(  # type: ignore[attr-defined]
@@ -103,7 +103,7 @@ def main() -> int:
             implementing = numbers[3]
             _add_steps(db, implementing, args.pages * STEPS_PER_PAGE)
             with db.read() as session:
-                assert tickets._load(session, implementing).status == Status.IMPLEMENTING
+                assert tickets.load_ticket(session, implementing).status == Status.IMPLEMENTING
             ms, data = _median_ms(lambda: documents.render(db, "record", implementing),
                                   max(3, args.repeat // 5))
             data_ms, record = _median_ms(lambda: documents.record_data(db, implementing), 3)

@@ -2,9 +2,9 @@
 
 Fills a fresh database with realistic Chinese entries (archived faults: business,
 phenomenon, root cause, solutions, prevention, made from combinable phrases), then
-times ``desk.knowledge.search`` for several queries (long terms through the trigram
+times ``desk.process.knowledge.search`` for several queries (long terms through the trigram
 index, short terms through LIKE, filters, a query that matches nothing) and
-``desk.knowledge.similar_faults`` for phenomena as a person types them.
+``desk.process.knowledge.similar_faults`` for phenomena as a person types them.
 
     .venv/bin/python bench/bench_kb.py                 # SQLite and PostgreSQL, 10,000 entries
     .venv/bin/python bench/bench_kb.py --entries 2000 --sqlite-only
@@ -64,7 +64,7 @@ def fill(db: Any, count: int, seed: int = 7) -> None:
     """``count`` archived faults with their knowledge-base entries, inserted in bulk."""
     from sqlalchemy import insert, select
 
-    from desk.demo import ensure_people
+    from desk.admin.demo import ensure_people
     from models import FaultLevel, FaultType, KnowledgeEntry, Status, Ticket
 
     rng = random.Random(seed)
@@ -129,8 +129,8 @@ def report(label: str, times: list[float], found: int) -> None:
 
 
 def run(url: str, count: int, runs: int) -> None:
-    from desk import knowledge
     from desk.bootstrap import open_database
+    from desk.process import knowledge
 
     db = open_database(url)
     try:

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_live.py [--rounds 50]
 
 A second process (``tests/live_peer.py``) reports faults one at a time; this process
-runs ``ui.live.LiveUpdates`` (the worker thread with ``desk.live.TicketListener``)
+runs ``ui.live.LiveUpdates`` (the worker thread with ``desk.notify.live.TicketListener``)
 under a ``QCoreApplication`` and notes when ``ticket_changed`` reaches the main
 thread. Printed: the time from the peer's commit having returned to the signal
 arriving (median, p95, max), next to its floor — the time the same process needs to
@@ -59,8 +59,8 @@ def main() -> int:
     import psycopg
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
+    from desk.admin.demo import ensure_people
     from desk.bootstrap import open_database
-    from desk.demo import ensure_people
     from ui.live import LiveUpdates
 
     # PySide6 6.12.0 on Python 3.11 drops a reference to None for every void Qt call

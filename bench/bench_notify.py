@@ -22,10 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
-from desk import notify, workflow  # noqa: E402
+from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database  # noqa: E402
-from desk.demo import ensure_people  # noqa: E402
-from desk.tickets import FaultReport, report_fault  # noqa: E402
+from desk.notify import outbox as notify
+from desk.process import workflow
+from desk.process.reporting import FaultReport, report_fault
 from models import FaultLevel, FaultType  # noqa: E402
 
 

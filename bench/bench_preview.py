@@ -32,10 +32,11 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desk import documents, people  # noqa: E402
+from desk.admin.demo import add_demo_data
 from desk.bootstrap import open_database  # noqa: E402
-from desk.demo import add_demo_data  # noqa: E402
-from desk.tickets import get_ticket  # noqa: E402
+from desk.process import people
+from desk.read import documents
+from desk.read.tickets import get_ticket
 from models import Status  # noqa: E402
 from ui.documents import PdfPages, PdfPreviewDialog, TicketRef, print_pdf  # noqa: E402
 

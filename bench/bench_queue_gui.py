@@ -67,9 +67,9 @@ def measure(url: str, repeat: int = 3) -> dict[str, dict[str, float]]:
     from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication, QComboBox
 
-    from desk import people
     from desk.bootstrap import open_database
-    from desk.settings import timezone
+    from desk.process import people
+    from desk.read.settings import timezone
     from ui.main_window import MainWindow
     from ui.queue_model import COLUMNS
 

@@ -4,7 +4,7 @@
 
 Generates N tickets (default 1,000,000; ``bench.generate``) into a temporary SQLite
 file and a temporary PostgreSQL database (both removed afterwards), then times
-``desk.stats.compute`` for a year and for a month (best and median of three runs),
+``desk.read.stats.compute`` for a year and for a month (best and median of three runs),
 each part of it (the grouped scan, the 90th percentiles, the businesses, the weekly
 trend), and the floor: a bare ``SELECT count(*)`` over the same table. Target: the
 whole dashboard under 2 s at a million tickets.
@@ -73,7 +73,7 @@ def measure(url: str, label: str, n: int, with_indexes: bool = False) -> None:
 def _measure(db: Any) -> None:
     from sqlalchemy import text
 
-    from desk import stats
+    from desk.read import stats
 
     with db.read() as session:
         floor = _timed(lambda: session.execute(
@@ -93,7 +93,7 @@ def _parts(db: Any, start: date, end: date) -> None:
     """Each query of the dashboard alone, and the count of the period's tickets."""
     from sqlalchemy import func, select
 
-    from desk import settings, stats
+    from desk.read import settings, stats
     from models import Ticket
 
     with db.read() as session:

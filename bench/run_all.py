@@ -9,14 +9,14 @@ into ``bench/results/data/`` (SQLite files) or ``desk_bench_<n>`` databases on t
 PostgreSQL server (``DESK_BENCH_PG``, default the test server); a data set of the right
 size is reused on the next run. Each row is measured next to its floor:
 
-* queue first page / filter / sort by a column: ``desk.tickets.list_tickets`` +
+* queue first page / filter / sort by a column: ``desk.read.queue.list_tickets`` +
   ``count_tickets`` vs the same SQL run raw through the same engine (median of the
   repeats);
 * free-text search, as the queue runs it (the count stopping at 10,000 and the first
   page), for terms of one, two and three characters, common, rare and absent
   (``SEARCHES``; a --quick run has the first only) vs the statements the service sent,
   replayed raw; target < 200 ms;
-* open a ticket with 50 events and 10 attachments: ``get_ticket`` + ``workflow.events``
+* open a ticket with 50 events and 10 attachments: ``get_ticket`` + ``timeline.events``
   + ``attachments.list_attachments`` vs three raw SELECTs; target < 100 ms;
 * report a fault, p99: ``report_fault`` vs a raw INSERT of a ticket and its event in one
   transaction; target < 20 ms SQLite, < 50 ms PostgreSQL;
@@ -171,7 +171,7 @@ def _p99(values: list[float]) -> float:
 def _queue_rows(db: Any, backend: str, size: int, repeat: int) -> list[Row]:
     from sqlalchemy import text
 
-    from desk.tickets import TicketQuery, count_tickets, list_tickets
+    from desk.read.queue import TicketQuery, count_tickets, list_tickets
     from models import FaultLevel, Status
 
     open_list = ", ".join(f"'{s}'" for s in OPEN_STATES)
@@ -224,7 +224,7 @@ def _search_rows(db: Any, size: int, repeat: int, searches: list[tuple[str, str]
     The floor replays the SQL the service sent (its index probe included) raw through
     the same engine.
     """
-    from desk.tickets import TicketQuery, count_tickets, list_tickets
+    from desk.read.queue import TicketQuery, count_tickets, list_tickets
 
     rows = []
     for n, (term, what) in enumerate(searches):
@@ -276,10 +276,10 @@ def _prepare_open_ticket(db: Any) -> int:
 
     from sqlalchemy import func, select
 
-    from desk import audit
-    from desk.attachments import add_attachment
-    from desk.demo import ensure_people
-    from desk.tickets import FaultReport, report_fault
+    from desk.admin.demo import ensure_people
+    from desk.process import audit
+    from desk.process.attachments import add_attachment
+    from desk.process.reporting import FaultReport, report_fault
     from models import Event, FaultType, Ticket
 
     ids = ensure_people(db)
@@ -307,14 +307,15 @@ def _prepare_open_ticket(db: Any) -> int:
 def _open_row(db: Any, size: int, repeat: int) -> Row:
     from sqlalchemy import text
 
-    from desk import attachments, workflow
-    from desk.tickets import get_ticket
+    from desk.process import attachments
+    from desk.read import timeline
+    from desk.read.tickets import get_ticket
 
     tid = _prepare_open_ticket(db)
 
     def service() -> None:
         get_ticket(db, tid)
-        assert len(workflow.events(db, tid)) >= 50
+        assert len(timeline.events(db, tid)) >= 50
         assert len(attachments.list_attachments(db, tid)) == 10
 
     def floor() -> None:
@@ -333,8 +334,8 @@ def _open_row(db: Any, size: int, repeat: int) -> Row:
 def _report_rows(db: Any, size: int, count: int) -> list[Row]:
     from sqlalchemy import text
 
-    from desk.demo import ensure_people
-    from desk.tickets import FaultReport, report_fault
+    from desk.admin.demo import ensure_people
+    from desk.process.reporting import FaultReport, report_fault
     from models import FaultType
 
     who = ensure_people(db)["SALES005"]
@@ -393,7 +394,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # in the order the desk command imports them: the services (desk.cli), then Qt (ui.app)
 from desk import people
 from desk.bootstrap import open_database
-from desk.settings import timezone
+from desk.read.settings import timezone
 from PySide6.QtWidgets import QApplication
 from ui.main_window import MainWindow
 app = QApplication([])

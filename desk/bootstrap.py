@@ -1,7 +1,10 @@
-"""The composition root: settings → engine → schema check → services' database.
+"""The composition root: settings → engine → schema check → services' database, and the
+subscribers of the domain events.
 
 Nothing happens at import time; ``open_database`` is called once by the CLI or the
 window (and by each test with its own temporary file or PostgreSQL database).
+``subscribers`` is the one place where what reacts to the process is wired to it: the
+outbox, the knowledge base and the live notices (``desk.events``).
 """
 
 from __future__ import annotations
@@ -15,16 +18,31 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from desk import calendar as workcal
-from desk import notify
-from desk.backup import auto_backup, check_sqlite_file, sqlite_path
-from desk.backup import storage_warning as storage_warning  # re-exported for the window
+from desk.admin import calendar
+from desk.admin.backup import auto_backup, check_sqlite_file, sqlite_path
+from desk.admin.backup import storage_warning as storage_warning  # re-exported for the window
 from desk.config import Config
 from desk.db import Database, translate_db_error, utc_now
 from desk.errors import DatabaseError, DeskError, SchemaTooNewError
+from desk.events import Bus, FaultArchived, FaultReported, TicketChanged, TransitionPerformed
+from desk.notify import live
+from desk.notify import outbox as notify
+from desk.process import knowledge
 from models import schema
 
 log = logging.getLogger(__name__)
+
+
+def subscribers() -> Bus:
+    """The handlers of every domain event, run inside the unit of work that recorded it."""
+    bus = Bus()
+    bus.subscribe(FaultReported, notify.on_reported)
+    bus.subscribe(FaultReported, live.on_ticket_event)
+    bus.subscribe(TransitionPerformed, notify.on_transition)
+    bus.subscribe(TransitionPerformed, live.on_ticket_event)
+    bus.subscribe(FaultArchived, knowledge.on_archived)
+    bus.subscribe(TicketChanged, live.on_ticket_event)
+    return bus
 
 
 def open_database(
@@ -34,7 +52,7 @@ def open_database(
     """Connect, bring the schema up to date (or refuse a newer one), seed the calendar.
 
     With ``auto_backup_dir`` an SQLite file gets its daily backup there once it opened
-    cleanly (``desk.backup.auto_backup``); a failed backup is logged, never fatal.
+    cleanly (``desk.admin.backup.auto_backup``); a failed backup is logged, never fatal.
     """
     try:
         backend = make_url(url).get_backend_name()
@@ -56,7 +74,7 @@ def open_database(
             )
         check_sqlite_file(path)  # not a database, cut short: refused before SQLite writes
         path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database.connect(url, clock=clock)
+    db = Database.connect(url, clock=clock, bus=subscribers())
     try:
         if upgrade:
             schema.upgrade(db.engine)
@@ -92,7 +110,7 @@ def open_database(
 def _seed(session: Session) -> None:
     """The calendar and the default notification rules where they are still empty (one
     write transaction: a desk that starts waits for the SQLite write lock once)."""
-    workcal.seed_from_package(session)
+    calendar.seed_from_package(session)
     notify.seed_default_rules(session)
 
 

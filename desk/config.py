@@ -1,7 +1,7 @@
 """This desk's own settings: which database, which language, where files go.
 
 Team-wide settings (time zone, organisation name, SLA limits) live in the database
-(``desk.settings``); this file holds only what differs from one computer to another.
+(``desk.read.settings``); this file holds only what differs from one computer to another.
 Order of precedence: command-line option, environment variable, settings file, default.
 """
 

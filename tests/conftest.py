@@ -139,7 +139,7 @@ def db(db_url: str, make_db: Callable[[str], object]) -> object:
 @pytest.fixture
 def demo_people(db: object) -> dict[str, int]:
     """SPEC.md's sample people in ``db``: employee number → person id."""
-    from desk.demo import ensure_people
+    from desk.admin.demo import ensure_people
 
     return ensure_people(db)  # type: ignore[arg-type]
 
@@ -186,8 +186,8 @@ def demo_window(qtbot: object, sqlite_url: str, make_db: Callable[[str], object]
     shown, with its queue loaded."""
     from zoneinfo import ZoneInfo
 
-    from desk import people
-    from desk.demo import add_demo_data
+    from desk.admin.demo import add_demo_data
+    from desk.process import people
     from ui.main_window import MainWindow
 
     db = make_db(sqlite_url)

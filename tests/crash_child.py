@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desk import people, workflow  # noqa: E402
 from desk.bootstrap import open_database  # noqa: E402
-from desk.tickets import FaultReport, report_fault  # noqa: E402
+from desk.process import people, workflow
+from desk.process.reporting import FaultReport, report_fault
 from models import FaultType  # noqa: E402
 
 TRIAGE = {"first_contact": "已电话联系报告人。", "confirmed_details": "可复现。",

@@ -17,9 +17,9 @@ import json
 import sys
 import time
 
-from desk import people, presence, tickets, workflow
 from desk.bootstrap import open_database
 from desk.errors import DeskError
+from desk.process import people, presence, reporting, workflow
 from models import FaultType
 
 DESK_ID = "peer-desk"
@@ -47,9 +47,9 @@ def main(url: str) -> int:
 def handle(db: object, cmd: dict[str, object]) -> object:
     do = cmd["do"]
     if do == "report":
-        detail = tickets.report_fault(
+        detail = reporting.report_fault(
             db,  # type: ignore[arg-type]
-            tickets.FaultReport(fault_type=FaultType.APPLICATION,
+            reporting.FaultReport(fault_type=FaultType.APPLICATION,
                                 affected_business=str(cmd.get("business", "销售订单系统")),
                                 phenomenon=str(cmd["phenomenon"])),
             people.person_id(db, str(cmd["person"])),  # type: ignore[arg-type]

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from desk import attachments as att
-from desk import settings, workflow
-from desk.cli import main as cli_main
+from desk.admin import team
+from desk.cli.main import main as cli_main
 from desk.db import Database
 from desk.errors import (
     DeskError,
@@ -25,7 +24,9 @@ from desk.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from desk.tickets import FaultReport, report_fault
+from desk.process import attachments as att
+from desk.process.reporting import FaultReport, report_fault
+from desk.read import timeline
 from models import (
     Attachment,
     AttachmentChunk,
@@ -210,7 +211,7 @@ def test_store_and_read_back(db: Database, ticket: str, demo_people: dict[str, i
         assert event.details["sha256"] == expected
         assert event.details["kind"] == "log"
     assert chunks == 3
-    assert [e["action"] for e in workflow.events(db, ticket)][-1] == "attach"
+    assert [e["action"] for e in timeline.events(db, ticket)][-1] == "attach"
 
     listed = att.list_attachments(db, ticket)
     assert listed == [view]
@@ -367,7 +368,7 @@ def test_two_desks_adding_the_same_file_at_once(db: Database, ticket: str,
 
 def test_size_limit_from_setting(db: Database, ticket: str, demo_people: dict[str, int],
                                  tmp_path: Path) -> None:
-    db.write(lambda s: settings.put(s, "attachments.max_bytes", 1000))
+    db.write(lambda s: team.put(s, "attachments.max_bytes", 1000))
     with pytest.raises(att.AttachmentRefused) as info:
         att.add_attachment(db, ticket, demo_people["IT001"], _write(tmp_path / "a.log", b"x" * 1001))
     assert "a.log" in str(info.value)

@@ -26,10 +26,10 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desk import attachments as att
-from desk import settings
+from desk.admin import team
 from desk.db import Database
-from desk.tickets import FaultReport, report_fault
+from desk.process import attachments as att
+from desk.process.reporting import FaultReport, report_fault
 from models import EvidenceKind, FaultType
 from ui.attachments import (
     AttachmentPanel,
@@ -324,7 +324,7 @@ def test_50mb_gbk_log_opens_and_search_finds_chinese(qtbot: QtBot, panel: Attach
 def test_200mb_upload_keeps_the_window_responsive(qtbot: QtBot, panel: AttachmentPanel,
                                                   db: Database, ticket_id: int,
                                                   tmp_path: Path) -> None:
-    db.write(lambda s: settings.put(s, "attachments.max_bytes", 300 * 1024 * 1024))
+    db.write(lambda s: team.put(s, "attachments.max_bytes", 300 * 1024 * 1024))
     path = tmp_path / "core-dump.bin"
     digest = hashlib.sha256()
     with path.open("wb") as fh:

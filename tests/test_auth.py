@@ -9,9 +9,11 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from desk import admin, auth, people, settings, tickets
-from desk.demo import DEMO_PASSWORD
+from desk.admin import team as admin
+from desk.admin.demo import DEMO_PASSWORD
 from desk.errors import PermissionDeniedError, ValidationError
+from desk.process import auth, people, reporting
+from desk.rules import limits
 from models import Event, FaultLevel, FaultType, Person, Role
 
 
@@ -200,11 +202,11 @@ def test_admin_changes_limits_and_a_new_ticket_follows(db, demo_people):
     admin_id = demo_people["ADMIN"]
     current = admin.read_team_settings(db).limits
     changed = dict(current)
-    changed[FaultLevel.IMPORTANT] = settings.LevelLimits(
-        current[FaultLevel.IMPORTANT].respond, settings.ClockLimit(180))
+    changed[FaultLevel.IMPORTANT] = limits.LevelLimits(
+        current[FaultLevel.IMPORTANT].respond, limits.ClockLimit(180))
     admin.set_limits(db, admin_id, changed)
     assert admin.read_team_settings(db).limits[FaultLevel.IMPORTANT].restore.minutes == 180
-    detail = tickets.report_fault(db, tickets.FaultReport(
+    detail = reporting.report_fault(db, reporting.FaultReport(
         fault_type=FaultType.NETWORK, level=FaultLevel.IMPORTANT,
         affected_business="办公网络", impact_scope="二楼", phenomenon="断网"),
         demo_people["SALES005"])
@@ -227,7 +229,7 @@ def test_cli_passwd_recovers_an_admin_only_while_nobody_can_administer(
         db, monkeypatch, capsys):
     import io
 
-    from desk.cli import main
+    from desk.cli.main import main
 
     def work(session):
         people.add_person(session, "BOSS", "老板", "", [Role.ADMIN])
@@ -252,7 +254,7 @@ def test_cli_passwd_recovers_an_admin_only_while_nobody_can_administer(
 def test_cli_person_add_is_for_administrators(db, demo_people, monkeypatch, capsys):
     import io
 
-    from desk.cli import main
+    from desk.cli.main import main
 
     args = ["--db", _url(db), "person", "add", "NEW09", "新同事", "--department", "客服部",
             "--role", "engineer", "--role", "verifier", "--password-stdin"]

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from desk import backup
+from desk.admin import backup
+from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
-from desk.cli import main
+from desk.cli.main import main
 from desk.db import Database
-from desk.demo import ensure_people
 from desk.errors import DatabaseError, DeskError
-from desk.tickets import FaultReport, report_fault
+from desk.process.reporting import FaultReport, report_fault
 from models import FaultType
 
 
@@ -110,7 +110,7 @@ def test_restore_keeps_the_current_file_then_puts_the_backup_in(
     db2 = open_database(f"sqlite:///{path}")
     try:
         from desk.errors import NotFoundError
-        from desk.tickets import get_ticket
+        from desk.read.tickets import get_ticket
 
         with pytest.raises(NotFoundError):
             get_ticket(db2, later)

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 from PySide6.QtWidgets import QMessageBox
 
 import ui.app as app_module
-from desk import backup as backups
-from desk import people, tickets
+from desk.admin import backup as backups
+from desk.admin.demo import add_demo_data
 from desk.bootstrap import open_database
 from desk.config import load_config
-from desk.demo import add_demo_data
+from desk.process import people, reporting
+from desk.read import queue
 from models import FaultType
 from ui.main_window import MainWindow
 
@@ -34,18 +35,18 @@ def test_backup_then_restore_from_the_file_menu(qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "backupMessage") is not None,
                     timeout=10_000)
     assert backups.verify_desk_database(target)
-    count = tickets.count_tickets(db, tickets.TicketQuery())
-    tickets.report_fault(db, tickets.FaultReport(
+    count = queue.count_tickets(db, queue.TicketQuery())
+    reporting.report_fault(db, reporting.FaultReport(
         fault_type=FaultType.OTHER, affected_business="备份之后", phenomenon="新故障"),
         person.id)
-    assert tickets.count_tickets(db, tickets.TicketQuery()) == count + 1
+    assert queue.count_tickets(db, queue.TicketQuery()) == count + 1
 
     window.findChild(QMessageBox, "backupMessage").deleteLater()
     restore_action.trigger()
     qtbot.waitUntil(lambda: not window.isEnabled(), timeout=10_000)
     reopened = open_database(url)
     try:
-        assert tickets.count_tickets(reopened, tickets.TicketQuery()) == count
+        assert queue.count_tickets(reopened, queue.TicketQuery()) == count
     finally:
         reopened.dispose()
     kept = list(Path(tmp_path).glob("desk.sqlite3.before-restore-*"))

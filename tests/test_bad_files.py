@@ -20,13 +20,15 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from desk import people, tickets
+from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database, storage_warning
-from desk.cli import main
+from desk.cli.main import main
 from desk.db import Database
-from desk.demo import ensure_people
 from desk.errors import DatabaseError, SchemaTooNewError, set_language
-from desk.tickets import FaultReport, TicketQuery, report_fault
+from desk.process import people
+from desk.process.reporting import FaultReport, report_fault
+from desk.read import queue as tickets
+from desk.read.queue import TicketQuery
 from models import FaultType
 
 

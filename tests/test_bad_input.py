@@ -19,13 +19,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from desk import documents, people, workflow
-from desk.admin import calendar_import
+from desk.admin.demo import ensure_people
+from desk.admin.team import calendar_import
 from desk.bootstrap import open_database
-from desk.cli import main
+from desk.cli.main import main
 from desk.config import load_config
 from desk.db import Database
-from desk.demo import ensure_people
 from desk.errors import (
     DeskError,
     InvalidTransitionError,
@@ -34,15 +33,13 @@ from desk.errors import (
     ValidationError,
     set_language,
 )
-from desk.tickets import (
-    FaultReport,
-    TicketQuery,
-    count_tickets,
-    get_ticket,
-    list_tickets,
-    report_fault,
-)
-from desk.timeutil import parse_time
+from desk.process import people, workflow
+from desk.process.reporting import FaultReport, report_fault
+from desk.read import documents
+from desk.read import timeline as timeline_mod
+from desk.read.queue import TicketQuery, count_tickets, list_tickets
+from desk.read.tickets import get_ticket
+from desk.rules.timeutil import parse_time
 from models import CalendarDay, Event, FaultType, Person, Setting, Status, Ticket
 
 from .conftest import PG_ADMIN_URL, _libpq, require_pg
@@ -238,7 +235,7 @@ def test_rare_characters_are_kept_exactly_in_every_text_field(desk: Desk) -> Non
         assert field in texts, field
         assert texts[field].endswith(RARE)
     assert detail.status == Status.RESOLVED
-    timeline = workflow.events(desk.db, desk.rare)
+    timeline = timeline_mod.events(desk.db, desk.rare)
     assert any(RARE in str(e["changes"]) for e in timeline)
 
 
@@ -311,7 +308,7 @@ def test_unknown_ticket_numbers(desk: Desk, key: str | int) -> None:
     with pytest.raises(NotFoundError):
         workflow.perform(desk.db, "cancel", key, desk.ids["IT001"], {"reason": "重复"})
     with pytest.raises(NotFoundError):
-        workflow.events(desk.db, key)
+        timeline_mod.events(desk.db, key)
     assert _counts(desk.db) == before
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from desk import cli, errors
+from desk import errors
+from desk.cli import main as cli
 from models import Status
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
+from desk.admin.demo import add_demo_data
 from desk.bootstrap import open_database
-from desk.demo import add_demo_data
 from models import schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Not needed to show the queue's first page: the window imports them on first use.
 NOT_AT_START = ("reportlab", "reports", "alembic", "openpyxl", "chinese_calendar",
                 "pypdfium2", "qrcode", "PySide6.QtPrintSupport", "PySide6.QtCharts",
-                "desk.stats", "ui.dashboard", "ui.documents", "ui.kb_dialog",
+                "desk.read.stats", "ui.dashboard", "ui.documents", "ui.kb_dialog",
                 "ui.similar_panel")
 
 WINDOW = r"""
@@ -35,7 +35,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 from desk import people
 from desk.bootstrap import open_database
-from desk.settings import timezone
+from desk.read.settings import timezone
 from ui.main_window import MainWindow
 app = QApplication([])
 db = open_database(sys.argv[1])

@@ -27,12 +27,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from desk import editing, people, workflow
+from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
 from desk.db import Database
-from desk.demo import ensure_people
 from desk.errors import DeskError
-from desk.tickets import FaultReport, report_fault
+from desk.process import editing, people, workflow
+from desk.process.reporting import FaultReport, report_fault
+from desk.rules import transitions
 from models import Event, FaultLevel, FaultType, Role, Status, Ticket
 
 NIGHTLY = os.environ.get("DESK_NIGHTLY") == "1"
@@ -87,18 +88,18 @@ class Actor:
                                     Ticket.reported_by_id).where(Ticket.id.in_(ticket_ids))
                              ).all()
         open_rows = [r for r in rows if any(r[2] in t.sources
-                                            for t in workflow.TRANSITIONS.values())]
+                                            for t in transitions.TRANSITIONS.values())]
         if not open_rows:
             return False
         tid, version, status, verifier, reporter = self.rng.choice(open_rows)
         if self.rng.random() < 0.25:
             self._edit(tid, version, status, reporter)
             return True
-        names = [n for n, t in workflow.TRANSITIONS.items() if status in t.sources]
+        names = [n for n, t in transitions.TRANSITIONS.items() if status in t.sources]
         # closing a ticket early ends its walk: cancel and level changes come rarely
         weights = [WEIGHTS.get(n, 1.0) for n in names]
         name = self.rng.choices(names, weights)[0]
-        spec = workflow.TRANSITIONS[name]
+        spec = transitions.TRANSITIONS[name]
         able = [p for p in self.people if p[1] & spec.roles]
         if name == "verify" and verifier is not None:
             able = [p for p in able if p[0] == verifier] or able

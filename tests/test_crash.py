@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
 from desk.db import Database
-from desk.demo import ensure_people
 from models import Event, Ticket
 
 CHILD = Path(__file__).with_name("crash_child.py")

@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from sqlalchemy import select
 
-from desk import people, stats
-from desk.demo import add_demo_data
+from desk.admin.demo import add_demo_data
+from desk.process import people
+from desk.read import stats
 from models import Ticket
 from ui.dashboard import DashboardWindow
 from ui.main_window import MainWindow

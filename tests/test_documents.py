@@ -22,16 +22,19 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import text as sql
 
-from desk import documents, people, tickets, workflow
-from desk.cli import main
+from desk.admin.demo import add_demo_data, ensure_people
+from desk.cli.main import main
 from desk.db import Database
-from desk.demo import add_demo_data, ensure_people
 from desk.errors import (
     ConflictError,
     InvalidTransitionError,
     PermissionDeniedError,
     ValidationError,
 )
+from desk.process import notices, people, reporting, workflow
+from desk.read import documents, tickets
+from desk.read import timeline as timeline_mod
+from desk.rules import transitions
 from models import (
     Attachment,
     AttachmentChunk,
@@ -95,7 +98,7 @@ def attach_png(db: Database, number: str, employee_no: str, name: str = "错误�
     data = png_bytes()
 
     def work(session: Any) -> None:
-        ticket = tickets._load(session, number)
+        ticket = tickets.load_ticket(session, number)
         person = people.find_by_employee_no(session, employee_no)
         row = Attachment(ticket_id=ticket.id, name=name, kind=EvidenceKind.SCREENSHOT,
                          note="提交订单时的报错页面", size=len(data), mime_type="image/png",
@@ -157,9 +160,9 @@ def demo(db: Database) -> list[str]:
 def test_every_document_prints_its_title_number_and_every_filled_field(
         db: Database, demo: list[str]) -> None:
     number = demo[ARCHIVED]
-    documents.issue_notice(db, "start-notice", number, person_id(db, "LEAD01"),
+    notices.issue_notice(db, "start-notice", number, person_id(db, "LEAD01"),
                            ["销售部", "运维部", "研发部"])
-    documents.issue_notice(db, "completion-notice", number, person_id(db, "IT001"),
+    notices.issue_notice(db, "completion-notice", number, person_id(db, "IT001"),
                            ["销售部", "财务部", "信息技术部"])
     attach_png(db, number, "DEV002")
     titles = {"start-notice": "故障处理启动通知", "analysis-report": "故障原因分析报告",
@@ -281,7 +284,7 @@ def test_document_data_is_plain(sqlite_url: str, make_db: Any) -> None:
 
 def _many_steps(db: Database, number: str, count: int) -> None:
     def work(session: Any) -> None:
-        ticket = tickets._load(session, number)
+        ticket = tickets.load_ticket(session, number)
         first = len(ticket.steps) + 1
         who = ticket.assignee_id
         for i in range(first, first + count):
@@ -351,10 +354,10 @@ def test_issue_notice_records_an_event_and_bumps_the_version(db: Database,
     number = demo[DISPATCHED]
     lead = person_id(db, "LEAD01")
     before = tickets.get_ticket(db, number)
-    after = documents.issue_notice(db, "start-notice", number, lead, ["运维部", " 销售部 ", ""])
+    after = notices.issue_notice(db, "start-notice", number, lead, ["运维部", " 销售部 ", ""])
     assert after.version == before.version + 1
     assert after.start_notice_issued_at == db.now()
-    timeline = workflow.events(db, number)
+    timeline = timeline_mod.events(db, number)
     assert timeline[-1]["action"] == "issue_start_notice"
     assert timeline[-1]["details"] == {"recipients": ["运维部", "销售部"]}
     assert timeline[-1]["actor"] == "张经理"
@@ -362,22 +365,22 @@ def test_issue_notice_records_an_event_and_bumps_the_version(db: Database,
     assert notice.recipients == ["运维部", "销售部"] and notice.issued_by == "张经理"
 
     with pytest.raises(ConflictError):
-        documents.issue_notice(db, "start-notice", number, lead, ["运维部"],
+        notices.issue_notice(db, "start-notice", number, lead, ["运维部"],
                                expected_version=before.version)
     with pytest.raises(PermissionDeniedError):
-        documents.issue_notice(db, "start-notice", number, person_id(db, "SALES005"), ["运维部"])
+        notices.issue_notice(db, "start-notice", number, person_id(db, "SALES005"), ["运维部"])
     with pytest.raises(ValidationError):
-        documents.issue_notice(db, "start-notice", number, lead, ["  "])
+        notices.issue_notice(db, "start-notice", number, lead, ["  "])
     with pytest.raises(InvalidTransitionError):
-        documents.issue_notice(db, "completion-notice", number, lead, ["运维部"])
+        notices.issue_notice(db, "completion-notice", number, lead, ["运维部"])
     with pytest.raises(InvalidTransitionError):
-        documents.issue_notice(db, "start-notice", demo[REPORTED], lead, ["运维部"])
+        notices.issue_notice(db, "start-notice", demo[REPORTED], lead, ["运维部"])
     assert tickets.get_ticket(db, number).version == after.version  # refusals changed nothing
 
 
 def test_completion_notice_sets_sent_to_and_at(db: Database, demo: list[str]) -> None:
     number = demo[RESOLVED]
-    detail = documents.issue_notice(db, "completion-notice", number, person_id(db, "IT001"),
+    detail = notices.issue_notice(db, "completion-notice", number, person_id(db, "IT001"),
                                     ["销售部", "信息技术部"])
     assert detail.completion_notice_sent_to == "销售部、信息技术部"
     assert detail.completion_notice_sent_at == db.now()
@@ -391,7 +394,7 @@ def test_completion_notice_sets_sent_to_and_at(db: Database, demo: list[str]) ->
 def _walk_level2(db: Database, clock: Any, late: timedelta) -> str:
     """A level 2 fault through every step; restored ``late`` after its 2-hour limit."""
     ids = ensure_people(db)
-    number = tickets.report_fault(db, tickets.FaultReport(
+    number = reporting.report_fault(db, reporting.FaultReport(
         fault_type=FaultType.DATA, level=FaultLevel.IMPORTANT,
         affected_business="财务报表 – 数据导出", phenomenon="导出金额合计与明细不符。",
     ), ids["FIN007"]).number
@@ -409,7 +412,7 @@ def _walk_level2(db: Database, clock: Any, late: timedelta) -> str:
     do("approve", "LEAD01")
     do("step", "DEV002", action="发布修正", state_after="合计正确")
     with db.read() as session:
-        reported = tickets._load(session, number).reported_at
+        reported = tickets.load_ticket(session, number).reported_at
     clock.now = reported + timedelta(hours=2) + late
     workflow.perform(db, "submit_verification", number, ids["DEV002"],
                      {"verifier_id": ids["FIN007"]})
@@ -530,11 +533,11 @@ def test_very_long_texts_flow_over_pages(sqlite_url: str, make_db: Any) -> None:
     db = make_db(sqlite_url)
     number = add_demo_data(db)[ARCHIVED]
     phenomenon = "".join(f"第{i}段：订单提交后页面报错，日志显示连接池等待超时。" for i in range(700))
-    phenomenon = phenomenon[:tickets.MAX_TEXT]
+    phenomenon = phenomenon[:transitions.MAX_TEXT]
     action = "回滚配置 " + "并逐台重启应用服务器 " * 400
 
     def work(session: Any) -> None:
-        ticket = tickets._load(session, number)
+        ticket = tickets.load_ticket(session, number)
         ticket.phenomenon = phenomenon
         ticket.root_cause = phenomenon
         ticket.steps[0].action = action
@@ -569,7 +572,7 @@ def test_notices_and_the_form_fit_on_one_page(sqlite_url: str, make_db: Any) -> 
     """A notice is one sheet of paper for an ordinary fault (the demo's level 1 one)."""
     db = make_db(sqlite_url)
     number = add_demo_data(db)[ARCHIVED]
-    documents.issue_notice(db, "completion-notice", number, person_id(db, "IT001"),
+    notices.issue_notice(db, "completion-notice", number, person_id(db, "IT001"),
                            ["销售部", "财务部", "信息技术部"])
     for kind in ("start-notice", "completion-notice", "verification-form"):
         assert len(pdf_pages(documents.render(db, kind, number))) == 1, kind

@@ -16,8 +16,9 @@ from PySide6.QtGui import QPixmap, QWheelEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desk import documents, people, tickets, workflow
-from desk.demo import add_demo_data, ensure_people
+from desk.admin.demo import add_demo_data, ensure_people
+from desk.process import notices, people, reporting, workflow
+from desk.read import documents, tickets, timeline
 from models import FaultType, Status
 from tests.conftest import settle, type_into
 from ui.documents import (
@@ -326,7 +327,7 @@ def test_issuing_the_start_notice_records_who_got_it(qtbot, window):
     with qtbot.waitSignal(dialog.issued, timeout=10_000) as issued:
         qtbot.mouseClick(ask.ok_button, Qt.MouseButton.LeftButton)
     assert issued.args[0].id == ticket_id
-    events = [e for e in workflow.events(window.db, ticket_id)
+    events = [e for e in timeline.events(window.db, ticket_id)
               if e["action"] == "issue_start_notice"]
     assert len(events) == 1
     assert events[0]["actor_no"] == "LEAD01"
@@ -343,7 +344,7 @@ def test_issuing_a_notice_that_changed_meanwhile_is_refused_with_a_message(qtbot
     dialog = open_preview(qtbot, window, "start-notice")
     qtbot.waitSignal(dialog.pages_ready, timeout=20_000).wait()
     # another desk issues it first: what this preview shows is no longer current
-    documents.issue_notice(window.db, "start-notice", ticket_id,
+    notices.issue_notice(window.db, "start-notice", ticket_id,
                            people.person_id(window.db, "CTO01"), ["信息技术部"])
     ask = _issue_dialog(qtbot, dialog)
     qtbot.mouseClick(ask.ok_button, Qt.MouseButton.LeftButton)
@@ -351,7 +352,7 @@ def test_issuing_a_notice_that_changed_meanwhile_is_refused_with_a_message(qtbot
                     timeout=10_000)
     box = dialog.findChild(QMessageBox, "issueRefused")
     assert box.isVisible() and box.text()
-    events = [e for e in workflow.events(window.db, ticket_id)
+    events = [e for e in timeline.events(window.db, ticket_id)
               if e["action"] == "issue_start_notice"]
     assert [e["actor_no"] for e in events] == ["CTO01"]
     box.close()
@@ -382,7 +383,7 @@ def fifty(qtbot, sqlite_url, make_db, pool, monkeypatch):
     db = make_db(sqlite_url)
     ids = ensure_people(db)
     for i in range(50):
-        detail = tickets.report_fault(db, tickets.FaultReport(
+        detail = reporting.report_fault(db, reporting.FaultReport(
             fault_type=FaultType.APPLICATION, affected_business=f"订单系统 {i}",
             phenomenon=f"第 {i} 个故障的现象"), ids["SALES005"])
         if i % 10 == 0:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desk import drafts
 from desk.config import load_config
-from desk.drafts import DraftStore
+from desk.process import drafts
+from desk.process.drafts import DraftStore
 
 
 class Clock:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from desk import editing, people, tickets, workflow
 from desk.errors import ConflictError, PermissionDeniedError, ValidationError
+from desk.process import editing, people, reporting, workflow
+from desk.read import tickets, timeline
 from models import Event, FaultType, Status, Ticket
 
 S = Status
@@ -20,7 +21,7 @@ STATES = (S.REPORTED, S.TRIAGE, S.DISPATCHED, S.DIAGNOSING, S.SOLUTION_PROPOSED,
 
 def ticket_in(db: Any, ids: dict[str, int], state: Status, reporter: str = "SALES005") -> int:
     """A new ticket walked through the real services until it is in ``state``."""
-    detail = tickets.report_fault(db, tickets.FaultReport(
+    detail = reporting.report_fault(db, reporting.FaultReport(
         fault_type=FaultType.SYSTEM, affected_business="销售订单系统 – 下单",
         phenomenon="点击提交后页面显示错误 500", impact_scope="销售部",
         reproduce_steps="1. 登录；2. 提交订单"), ids[reporter])
@@ -62,7 +63,7 @@ def ticket_in(db: Any, ids: dict[str, int], state: Status, reporter: str = "SALE
     return tid
 
 
-# The expected matrix, written out by hand (not read from desk.editing.EDIT_RULES):
+# The expected matrix, written out by hand (not read from desk.process.editing.EDIT_RULES):
 # person -> state -> which of the representative fields they may edit.
 F_DESC, F_NAME, F_TRIAGE, F_CAUSE, F_SOL, F_SUM = (
     "phenomenon", "reporter_name", "first_investigation", "root_cause",
@@ -124,7 +125,7 @@ def test_edit_records_one_event_with_before_and_after(db, demo_people):
         "impact_scope": before.impact_scope}, before.version)
     assert after.phenomenon == "提交后报错 500，仅限 Chrome"
     assert after.version == before.version + 1
-    events = workflow.events(db, tid)
+    events = timeline.events(db, tid)
     last = events[-1]
     assert last["action"] == "edit" and last["actor"] == "刘洋"
     assert last["changes"] == {
@@ -134,7 +135,7 @@ def test_edit_records_one_event_with_before_and_after(db, demo_people):
     # saving the same values again changes nothing: no event, no new version
     same = editing.update_fields(db, tid, demo_people["IT001"],
                                  {"phenomenon": after.phenomenon}, after.version)
-    assert same.version == after.version and len(workflow.events(db, tid)) == len(events)
+    assert same.version == after.version and len(timeline.events(db, tid)) == len(events)
 
 
 def test_refused_field_changes_nothing_even_with_allowed_ones(db, demo_people):
@@ -149,7 +150,7 @@ def test_refused_field_changes_nothing_even_with_allowed_ones(db, demo_people):
     with pytest.raises(PermissionDeniedError):
         editing.update_fields(db, tid, demo_people["IT001"], {"number": "SYS-1"},
                               before.version)
-    assert len(workflow.events(db, tid)) == 2  # report, triage
+    assert len(timeline.events(db, tid)) == 2  # report, triage
 
 
 def test_validation_lengths_required_and_times(db, demo_people, clock):
@@ -249,7 +250,7 @@ def test_diff_for_conflict_tells_theirs_from_mine(db, demo_people):
 
 
 def test_diff_ignores_events_that_leave_the_ticket_alone(db, demo_people):
-    from desk import audit
+    from desk.process import audit
 
     tid = ticket_in(db, demo_people, S.TRIAGE)
     loaded = tickets.get_ticket(db, tid)

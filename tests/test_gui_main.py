@@ -10,8 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QPushButton
 from sqlalchemy import func, select
 
-from desk import people, tickets, workflow
-from desk.demo import add_demo_data, ensure_people
+from desk.admin.demo import add_demo_data, ensure_people
+from desk.process import people, reporting, workflow
+from desk.read import tickets
+from desk.rules import transitions
 from models import FaultLevel, FaultType, Status, Ticket
 from tests.conftest import click, settle, type_into
 from ui.main_window import MainWindow
@@ -111,7 +113,7 @@ def test_queue_pages_rows_in_lazily(qtbot, sqlite_url, make_db):
     db = make_db(sqlite_url)
     ids = ensure_people(db)
     for i in range(450):
-        tickets.report_fault(db, tickets.FaultReport(
+        reporting.report_fault(db, reporting.FaultReport(
             fault_type=FaultType.OTHER, affected_business=f"业务{i}", phenomenon="现象"),
             ids["IT001"])
     model = TicketTableModel(db, ZoneInfo("Asia/Shanghai"))
@@ -164,7 +166,7 @@ def test_action_bar_fires_triage_through_the_service(qtbot, window):
 def test_refused_action_shows_the_service_message(qtbot, window):
     row = next(i for i, r in enumerate(window.model.rows) if r.status == Status.REPORTED)
     window.table.selectRow(row)
-    dialog = window.panel.open_action(workflow.TRANSITIONS["triage"])
+    dialog = window.panel.open_action(transitions.TRANSITIONS["triage"])
     # first contact left empty: the service refuses and says why; nothing changes
     qtbot.mouseClick(dialog.findChild(QPushButton, "dialogOk"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "请填写首次联系情况" in dialog.error.text(), timeout=10_000)
@@ -175,7 +177,7 @@ def test_refused_action_shows_the_service_message(qtbot, window):
 def test_a_recorded_workaround_survives_a_proposal_without_one(db, demo_people):
     """The temporary solution recorded with 记录恢复 stays when the proposal leaves it out."""
     ids = demo_people
-    t = tickets.report_fault(db, tickets.FaultReport(
+    t = reporting.report_fault(db, reporting.FaultReport(
         fault_type=FaultType.SYSTEM, affected_business="订单", phenomenon="报错 500",
         level=FaultLevel.IMPORTANT), ids["SALES005"])
     run = [
@@ -214,7 +216,7 @@ def test_views_search_and_sort_show_the_right_tickets(qtbot, window):
     # (acknowledge, triage, solve on the spot, archive)
     window.view_list.setCurrentRow(views["mine"])
     mine = _numbers(qtbot, window)
-    assert mine == _expected(db, lambda t: bool(workflow.allowed_for(window.person.roles,
+    assert mine == _expected(db, lambda t: bool(transitions.allowed_for(window.person.roles,
                                                                      t.status)))
     assert mine >= _expected(db, lambda t: t.status in (Status.REPORTED, Status.TRIAGE))
     window.view_list.setCurrentRow(views["reported"])
@@ -246,7 +248,7 @@ def test_my_work_of_an_engineer_is_what_is_assigned_to_them(qtbot, window):
     assert window.current_view() == "mine"
     window.apply_query()
     expected = _expected(db, lambda t: t.assignee_id == op003.id and bool(
-        workflow.allowed_for(op003.roles, t.status)))
+        transitions.allowed_for(op003.roles, t.status)))
     assert expected and _numbers(qtbot, window) == expected
 
 

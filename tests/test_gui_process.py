@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from desk import people, tickets, workflow
-from desk.demo import ensure_people
+from desk.admin.demo import ensure_people
+from desk.process import people
+from desk.read import tickets, timeline
 from models import FaultLevel, Status
 from tests.conftest import click, settle, type_into
 from ui.main_window import MainWindow
@@ -138,11 +139,11 @@ def test_a_level_3_fault_from_report_to_archive(qtbot, window):
     assert detail.root_cause == "账号被锁定" and detail.verification_passed is True
     assert detail.business_confirmed_by_id == p["BIZ006"]
     assert detail.technical_approved_by_id == p["LEAD01"]
-    actions = [e["action"] for e in workflow.events(window.db, tid)]
+    actions = [e["action"] for e in timeline.events(window.db, tid)]
     for expected in ("report", "triage", "dispatch", "analyse", "propose", "confirm",
                      "approve", "step", "submit_verification", "verify", "archive"):
         assert expected in actions
-    assert [e["actor_no"] for e in workflow.events(window.db, tid)
+    assert [e["actor_no"] for e in timeline.events(window.db, tid)
             if e["action"] == "verify"] == ["SALES005"]
 
 

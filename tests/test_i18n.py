@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desk import people
-from desk.demo import ensure_people
+from desk.admin.demo import ensure_people
+from desk.process import people
 from models import FaultLevel, FaultType, Role, Status
 from resources.translations import build
 from ui import labels

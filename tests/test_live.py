@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 import psycopg
 import pytest
 
-from desk import live, workflow
+from desk.admin.demo import ensure_people
 from desk.db import Database
-from desk.demo import ensure_people
-from desk.tickets import FaultReport, report_fault
+from desk.notify import live
+from desk.process import workflow
+from desk.process.reporting import FaultReport, report_fault
 from models import FaultType
 
 pytestmark = pytest.mark.pg

@@ -19,7 +19,7 @@ from sqlalchemy import exc as sa_exc
 
 from desk.bootstrap import open_database
 from desk.errors import DatabaseError
-from desk.tickets import FaultReport, report_fault
+from desk.process.reporting import FaultReport, report_fault
 from models import FaultType, Ticket
 from tests.conftest import require_pg
 

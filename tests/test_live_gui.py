@@ -23,9 +23,11 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from desk import people, presence, tickets, workflow
+from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
-from desk.demo import ensure_people
+from desk.process import people, presence
+from desk.read import tickets
+from desk.rules import transitions
 from models import FaultType, Status, Ticket
 from tests.conftest import PG_ADMIN_URL, _libpq, settle, type_into
 from ui.main_window import MainWindow
@@ -195,7 +197,7 @@ def test_ticket_changed_while_an_action_dialog_is_open_shows_the_bar(qtbot, wind
     ticket = peer.do(do="report", phenomenon="邮件发送失败。", person="SALES005")
     qtbot.waitUntil(lambda: window.model.row_of(ticket["id"]) >= 0, timeout=2_000)
     window.select_ticket(ticket["id"])
-    dialog = window.panel.open_action(workflow.TRANSITIONS["triage"])
+    dialog = window.panel.open_action(transitions.TRANSITIONS["triage"])
     assert dialog is not None and dialog.isVisible()
     bar = window.live.stale_bar
     assert not bar.isVisible()

@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from desk.bootstrap import open_database
-from desk.cli import main
+from desk.cli.main import main
 from desk.errors import DeskError, SchemaTooNewError
 from models import Base, schema
 from models.database import make_engine
@@ -121,7 +121,7 @@ def test_an_unknown_url_is_a_known_error() -> None:
 def test_the_core_imports_without_pyside6() -> None:
     code = (
         "import sys\n"
-        "import desk, desk.cli, desk.workflow, desk.tickets, desk.live, desk.pg_setup\n"
+        "import desk, desk.cli, desk.process.workflow, desk.read.queue, desk.notify.live, desk.admin.pg_setup\n"
         "import models, reports, reports.start_notice\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'ui'))\n"
         "assert not loaded, loaded\n"

@@ -17,8 +17,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
-from desk import notify, people
-from desk.demo import ensure_people
+from desk.admin.demo import ensure_people
+from desk.notify import outbox as notify
+from desk.process import people
 from models import FaultLevel, Setting
 from tests.conftest import settle, type_into
 from tests.test_notify import SmtpServer, report

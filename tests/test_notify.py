@@ -22,10 +22,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
-from desk import cli, live, notify, workflow
-from desk.demo import ensure_people
+from desk.admin.demo import ensure_people
+from desk.cli import main as cli
 from desk.errors import PermissionDeniedError, ValidationError
-from desk.tickets import FaultReport, report_fault
+from desk.notify import live
+from desk.notify import outbox as notify
+from desk.process import workflow
+from desk.process.reporting import FaultReport, report_fault
+from desk.read import timeline
 from models import (
     FaultLevel,
     FaultType,
@@ -349,7 +353,7 @@ def test_a_message_is_given_up_after_the_last_attempt(db: Any, demo_people: Any,
     row = outbox_rows(db)[0]
     assert (row.status, row.attempts) == ("failed", notify.MAX_ATTEMPTS)
     assert send(db, server).claimed == 0
-    assert [e["action"] for e in workflow.events(db, detail.number)][-1] == "mail_failed"
+    assert [e["action"] for e in timeline.events(db, detail.number)][-1] == "mail_failed"
     assert notify.backoff(1) == timedelta(seconds=30)
     assert notify.backoff(3) == timedelta(minutes=2)
     assert notify.backoff(20) == timedelta(hours=1)
@@ -468,7 +472,7 @@ def test_the_timeline_shows_what_was_sent_to_whom(db: Any, demo_people: Any,
     walk_to_dispatch(db, ids, detail.number)
     clock.advance(minutes=1)
     send(db, smtp)
-    sent = [e for e in workflow.events(db, detail.number) if e["action"] == "mail_sent"]
+    sent = [e for e in timeline.events(db, detail.number) if e["action"] == "mail_sent"]
     assert len(sent) == 1
     assert sent[0]["at"] == clock.now
     assert sent[0]["details"]["subject"].startswith("【二级 重要】故障处理启动通知")

@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from desk import settings as team_settings
+from desk.admin import team
 from desk.db import Database
 from desk.errors import ValidationError
-from desk.numbering import format_number
-from desk.tickets import FaultReport, report_fault
+from desk.process.reporting import FaultReport, report_fault
+from desk.rules.numbering import format_number
 from models import FaultType, NumberCounter, Ticket
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -76,7 +76,7 @@ def test_a_fault_at_half_past_midnight_in_beijing_carries_the_local_date(
 
 
 def test_the_number_follows_the_desks_time_zone_setting(db: Database, clock: Any) -> None:
-    db.write(lambda session: team_settings.put(session, "timezone", "UTC"))
+    db.write(lambda session: team.put(session, "timezone", "UTC"))
     clock.now = datetime(2026, 11, 26, 16, 30, tzinfo=UTC)
     assert _report(db) == "SYS-20261126-001"
 

@@ -19,13 +19,15 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from desk import pg_setup, workflow
+from desk.admin import pg_setup
+from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
-from desk.cli import main
+from desk.cli.main import main
 from desk.db import Database
-from desk.demo import ensure_people
 from desk.errors import DatabaseError, ValidationError
-from desk.tickets import FaultReport, report_fault
+from desk.process import workflow
+from desk.process.reporting import FaultReport, report_fault
+from desk.read import timeline
 from models import FaultType, Person, Role, Setting, Ticket, schema
 from models.database import make_engine
 
@@ -66,7 +68,7 @@ def _as(url: str, user: str) -> str:
 @pytest.fixture
 def app_url(pg_url: str, app_user: str) -> str:
     """``desk db init`` has run; the URL connects as the desks' login role."""
-    pg_setup.init_database(pg_url, app_user=app_user, admin_no="ADMIN", admin_name="系统管理员",
+    pg_setup.init_database(pg_url, open_db=open_database, app_user=app_user, admin_no="ADMIN", admin_name="系统管理员",
                            say=lambda _line: None)
     return _as(pg_url, app_user)
 
@@ -123,7 +125,7 @@ def test_init_gives_an_existing_person_the_admin_role(pg_url: str, make_db: Call
     assert isinstance(db, Database)
     ensure_people(db)
     lines: list[str] = []
-    pg_setup.init_database(pg_url, admin_no="IT001", say=lines.append)
+    pg_setup.init_database(pg_url, open_db=open_database, admin_no="IT001", say=lines.append)
     assert "administrator IT001: given the admin role" in lines
     with db.read() as session:
         person = session.scalars(select(Person).where(Person.employee_no == "IT001")).one()
@@ -135,7 +137,7 @@ def test_init_gives_an_existing_person_the_admin_role(pg_url: str, make_db: Call
                                   "pg_monitor", "9lives", ""])
 def test_init_refuses_an_unusable_role_name(pg_url: str, name: str) -> None:
     with pytest.raises(ValidationError) as info:
-        pg_setup.init_database(pg_url, app_user=name, say=lambda _line: None)
+        pg_setup.init_database(pg_url, open_db=open_database, app_user=name, say=lambda _line: None)
     assert "app_user" in info.value.fields
 
 
@@ -163,7 +165,7 @@ def test_desk_works_through_the_app_role(app_url: str) -> None:
         after = workflow.perform(db, "triage", ticket.id, ids["IT001"], {
             "first_contact": "已电话联系", "fault_type": "SYS", "level": 1})
         assert after.version > ticket.version
-        assert len(workflow.events(db, ticket.id)) == 2
+        assert len(timeline.events(db, ticket.id)) == 2
     finally:
         db.dispose()
 

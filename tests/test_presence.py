@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from desk import presence
 from desk.errors import NotFoundError
-from desk.tickets import FaultReport, report_fault
+from desk.process import presence
+from desk.process.reporting import FaultReport, report_fault
 from models import FaultType, Presence
 
 

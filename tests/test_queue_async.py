@@ -8,7 +8,8 @@ import threading
 import pytest
 from PySide6.QtCore import QTimer
 
-from desk import people, tickets
+from desk.process import people, reporting
+from desk.read import queue
 from tests.conftest import settle
 from ui.main_window import MainWindow
 
@@ -20,7 +21,7 @@ def gate(monkeypatch):
     """Searches for SLOW wait in the worker until the test opens the gate."""
     opened = threading.Event()
     started = threading.Event()
-    real = tickets.list_tickets
+    real = queue.list_tickets
 
     def list_tickets(db, query, offset=0, limit=200):
         if query.text == SLOW:
@@ -28,7 +29,7 @@ def gate(monkeypatch):
             assert opened.wait(30), "the gate was never opened"
         return real(db, query, offset, limit)
 
-    monkeypatch.setattr(tickets, "list_tickets", list_tickets)
+    monkeypatch.setattr(queue, "list_tickets", list_tickets)
     yield started, opened
     opened.set()  # never leave a worker waiting
 
@@ -81,7 +82,7 @@ def test_the_selected_ticket_stays_selected_across_a_reload(qtbot, window):
     chosen = window.selected_ticket_id()
     assert chosen is not None and window.panel.detail.id == chosen
     # a new fault on top shifts every row down by one; the selection follows the ticket
-    tickets.report_fault(window.db, tickets.FaultReport(
+    reporting.report_fault(window.db, reporting.FaultReport(
         fault_type=window.model.rows[0].fault_type, affected_business="新业务",
         phenomenon="新故障"), people.person_id(window.db, "IT001"))
     window.apply_query()
@@ -98,7 +99,7 @@ def test_a_failed_load_keeps_the_rows_and_says_so(qtbot, window, monkeypatch):
         raise DatabaseError("数据库暂时不可用", "the database is unavailable")
 
     before = list(window.model.rows)
-    monkeypatch.setattr(tickets, "count_tickets", broken)
+    monkeypatch.setattr(queue, "count_tickets", broken)
     with qtbot.waitSignal(window.model.failed, timeout=10_000):
         window.apply_query()
     settle(qtbot, window)
@@ -111,7 +112,7 @@ def test_view_counts_never_hold_up_the_queue_and_run_one_at_a_time(qtbot, window
     queue's rows waiting; requests made meanwhile are counted once, with the last query."""
     gate = threading.Event()
     batches: list[str] = []
-    real = tickets.count_tickets
+    real = queue.count_tickets
 
     def count_tickets(db, query, at_most=None):
         if at_most == MainWindow.VIEW_COUNT_CAP:
@@ -122,7 +123,7 @@ def test_view_counts_never_hold_up_the_queue_and_run_one_at_a_time(qtbot, window
 
     settle(qtbot, window)
     qtbot.waitUntil(lambda: not window._counts.busy, timeout=10_000)
-    monkeypatch.setattr(tickets, "count_tickets", count_tickets)
+    monkeypatch.setattr(queue, "count_tickets", count_tickets)
     try:
         for text in ["销", "销售", "销售订", "销售订单"]:  # typed key by key
             window.search.setText(text)
@@ -136,5 +137,5 @@ def test_view_counts_never_hold_up_the_queue_and_run_one_at_a_time(qtbot, window
     finally:
         gate.set()
     assert batches == ["销", "销售订单"]  # the first, then once more with the last query
-    expected = tickets.count_tickets(window.db, window.build_query("all"))
+    expected = queue.count_tickets(window.db, window.build_query("all"))
     assert counted.args[0]["all"] == expected

@@ -8,7 +8,7 @@ import pytest
 
 from bench.generate import generate_tickets
 from desk.bootstrap import open_database
-from desk.tickets import TicketQuery, count_tickets
+from desk.read.queue import TicketQuery, count_tickets
 from models import FaultLevel, Status
 from tests.conftest import settle
 from ui.queue_model import COUNT_CAP, PAGE, TicketTableModel

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from desk import editing, people, tickets, workflow
-from desk.demo import ensure_people
-from desk.drafts import DraftStore
+from desk.admin.demo import ensure_people
+from desk.process import editing, people
+from desk.process.drafts import DraftStore
+from desk.read import tickets
+from desk.rules import transitions
 from models import Event, Status
 from tests.conftest import settle, type_into
 from tests.test_editing import ticket_in
@@ -376,7 +378,7 @@ def test_action_dialog_conflict_offers_a_reload(qtbot, make_panel, env):
     db, ids, _ = env
     tid = ticket_in(db, ids, S.REPORTED)
     panel = make_panel("IT001", tid)
-    dialog = panel.open_action(workflow.TRANSITIONS["triage"])
+    dialog = panel.open_action(transitions.TRANSITIONS["triage"])
     type_into(qtbot, dialog.inputs["first_contact"], "已电话联系")
     editing.update_fields(db, tid, ids["LEAD01"], {"impact_scope": "两个部门"},
                           panel.detail.version)
@@ -398,7 +400,7 @@ def test_open_action_with_unsaved_edits_is_refused_with_a_message(qtbot, make_pa
     tid = ticket_in(db, ids, S.REPORTED)
     panel = make_panel("IT001", tid)
     append_into(qtbot, panel.findChild(QPlainTextEdit, "edit_impact_scope"), "更多")
-    assert panel.open_action(workflow.TRANSITIONS["triage"]) is None
+    assert panel.open_action(transitions.TRANSITIONS["triage"]) is None
     assert "未保存的修改" in panel.findChild(QLabel, "actionMessage").text()
 
 
@@ -473,7 +475,7 @@ def test_closing_the_window_asks_too(qtbot, window, monkeypatch):
 
 
 def test_new_fault_draft_is_offered_when_a_new_fault_is_started(qtbot, window, monkeypatch):
-    from desk.drafts import default_store
+    from desk.process.drafts import default_store
     from ui.main_window import MainWindow
 
     default_store().save("new", {"affected_business": "OA 办公系统", "phenomenon": "登录慢",

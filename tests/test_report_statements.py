@@ -17,9 +17,10 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from desk import admin
+from desk.admin import team as admin
 from desk.db import Database
-from desk.tickets import FaultReport, get_ticket, report_fault
+from desk.process.reporting import FaultReport, report_fault
+from desk.read.tickets import get_ticket
 from models import Event, FaultLevel, FaultType
 
 

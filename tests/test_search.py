@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from desk import editing, tickets
-from desk.tickets import FaultReport, TicketQuery, count_tickets, list_tickets
+from desk.process import editing, reporting
+from desk.process.reporting import FaultReport
+from desk.read import tickets
+from desk.read.queue import TicketQuery, count_tickets, list_tickets
 from models import FaultType
 
 TEXTS = [
@@ -22,7 +24,7 @@ TEXTS = [
 def filed(db, demo_people):
     numbers = []
     for business, phenomenon in TEXTS:
-        t = tickets.report_fault(db, FaultReport(
+        t = reporting.report_fault(db, FaultReport(
             fault_type=FaultType.APPLICATION, affected_business=business,
             phenomenon=phenomenon), demo_people["IT001"])
         numbers.append(t.number)

@@ -10,9 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from desk import editing, tickets
 from desk.db import Database
-from desk.tickets import FaultReport, TicketQuery, count_tickets, list_tickets
+from desk.process import editing, reporting
+from desk.process.reporting import FaultReport
+from desk.read import tickets
+from desk.read.queue import TicketQuery, count_tickets, list_tickets
 from models import FaultType, Status, Ticket
 
 # few characters, so that terms often occur: CJK, ASCII of both cases, digits,
@@ -93,7 +95,7 @@ def test_search_matches_a_python_substring_filter(
 
 
 def _report(db: Database, who: int, business: str, phenomenon: str) -> int:
-    return tickets.report_fault(db, FaultReport(
+    return reporting.report_fault(db, FaultReport(
         fault_type=FaultType.NETWORK, affected_business=business, phenomenon=phenomenon),
         who).id
 

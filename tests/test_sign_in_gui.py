@@ -15,9 +15,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow
 from sqlalchemy import select
 
-from desk import admin, auth, people, tickets
+from desk.admin import team as admin
+from desk.admin.demo import DEMO_PASSWORD, ensure_people
 from desk.config import load_config, save_settings
-from desk.demo import DEMO_PASSWORD, ensure_people
+from desk.process import auth, people, reporting
 from models import CalendarDay, DayKind, FaultLevel, FaultType, Person, Role, Setting, Ticket
 from tests.conftest import memory_keyring_class, type_into
 from ui.admin_dialogs import (
@@ -267,7 +268,7 @@ def test_level_two_restore_limit_changed_in_the_dialog_moves_a_new_deadline(
     type_into(qtbot, restore.amount, "3")
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
         qtbot.mouseClick(dialog.save_button, LEFT)
-    detail = tickets.report_fault(db, tickets.FaultReport(
+    detail = reporting.report_fault(db, reporting.FaultReport(
         fault_type=FaultType.NETWORK, level=FaultLevel.IMPORTANT,
         affected_business="办公网络", impact_scope="二楼", phenomenon="断网"), ids["SALES005"])
     with db.read() as s:

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from sqlalchemy import select
 
-from desk import knowledge, people
+from desk.admin.demo import FAULTS, add_demo_data
 from desk.db import Database
-from desk.demo import FAULTS, add_demo_data
+from desk.process import knowledge, people
 from models import KnowledgeRevision
 from tests.conftest import type_into
 from ui.kb_dialog import HtmlRole, KBResultsModel, KnowledgeBaseDialog

@@ -1,4 +1,4 @@
-"""SLA deadlines and clocks: the pure rules (``desk.sla``) over the real Chinese calendar,
+"""SLA deadlines and clocks: the pure rules (``desk.rules.sla``) over the real Chinese calendar,
 then the services (level change, limits and warning settings, calendar changes) and
 ``desk sla`` on the command line."""
 
@@ -12,24 +12,29 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from desk import admin, cli, clocks, sla, workflow
-from desk import calendar as workcal
+from desk.admin import calendar as calendar_admin
+from desk.admin import team as admin
+from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
+from desk.cli import main as cli
 from desk.db import Database
-from desk.demo import ensure_people
 from desk.errors import PermissionDeniedError, ValidationError
-from desk.settings import DEFAULT_LIMITS, ClockLimit, LevelLimits, limits_to_json
-from desk.sla import ClockState, Deadline, add_limit, clock_status, deadlines
-from desk.tickets import FaultReport, get_ticket, report_fault
+from desk.process import workflow
+from desk.process.reporting import FaultReport, report_fault
+from desk.read import clocks
+from desk.read.tickets import get_ticket
+from desk.rules import sla, workdays
+from desk.rules.limits import DEFAULT_LIMITS, ClockLimit, LevelLimits, limits_to_json
+from desk.rules.sla import ClockState, Deadline, add_limit, clock_status, deadlines
 from models import DayKind, FaultLevel, FaultType, Status
 
 TZ = ZoneInfo("Asia/Shanghai")
 L1, L2, L3 = (DEFAULT_LIMITS[level] for level in FaultLevel)
 
 
-def calendar_from_package() -> workcal.WorkCalendar:
-    days, years = workcal.package_days()
-    return workcal.WorkCalendar(
+def calendar_from_package() -> workdays.WorkCalendar:
+    days, years = calendar_admin.package_days()
+    return workdays.WorkCalendar(
         holidays=frozenset(d for d, k, _ in days if k == DayKind.HOLIDAY),
         workdays=frozenset(d for d, k, _ in days if k == DayKind.WORKDAY),
         years=frozenset(years),
@@ -44,7 +49,7 @@ def bj(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime:
     return datetime(y, m, d, h, mi, tzinfo=TZ)
 
 
-def due(start: datetime, limit: ClockLimit, cal: workcal.WorkCalendar = CAL) -> Deadline:
+def due(start: datetime, limit: ClockLimit, cal: workdays.WorkCalendar = CAL) -> Deadline:
     return add_limit(start, limit, cal, TZ)
 
 
@@ -115,7 +120,7 @@ def test_level_3_starting_on_a_holiday() -> None:
 
 
 def test_level_3_starting_on_a_weekend() -> None:
-    # Saturday: the end of Thursday, shown as Friday 00:00 (desk.sla's docstring)
+    # Saturday: the end of Thursday, shown as Friday 00:00 (desk.rules.sla's docstring)
     assert due(bj(2026, 11, 28, 15), L3.restore).due_at == bj(2026, 12, 4, 0, 0)
 
 
@@ -123,7 +128,7 @@ def test_level_3_across_a_make_up_saturday() -> None:
     # Thu Feb 26 2026: Thu, Fri, the make-up Saturday Feb 28, Mon, and Tuesday morning
     start = bj(2026, 2, 26, 10)
     assert due(start, L3.restore).due_at == bj(2026, 3, 3, 10)
-    without = workcal.WorkCalendar(CAL.holidays, CAL.workdays - {date(2026, 2, 28)}, CAL.years)
+    without = workdays.WorkCalendar(CAL.holidays, CAL.workdays - {date(2026, 2, 28)}, CAL.years)
     assert due(start, L3.restore, without).due_at == bj(2026, 3, 4, 10)
 
 
@@ -454,7 +459,7 @@ def test_cli_calendar_import_and_list(cli_db: tuple[str, Database], tmp_path: An
 ])
 def test_calendar_import_refuses_bad_files(db: Database, demo_people: dict[str, int],
                                            year: int, content: str, field: str) -> None:
-    from desk.calendar import load
+    from desk.read.calendar import load
 
     with db.read() as session:
         before = load(session)
@@ -476,26 +481,27 @@ def test_cached_calendar_follows_changes_made_by_another_desk(db_url, make_db):
     and a change that was rolled back is never taken for the calendar."""
     from datetime import date as _date
 
-    from desk import calendar as workcal
-    from desk.admin import calendar_add
-    from desk.demo import ensure_people
+    from desk.admin import calendar as calendar_admin
+    from desk.admin.demo import ensure_people
+    from desk.admin.team import calendar_add
+    from desk.read import calendar
     from models import DayKind
 
     here, there = make_db(db_url), make_db(db_url)
     admin = ensure_people(here)["ADMIN"]
     day = _date(2026, 12, 2)  # an ordinary Wednesday
     with here.read() as s:
-        assert workcal.load(s).is_working_day(day)
+        assert calendar.load(s).is_working_day(day)
     calendar_add(there, admin, day.isoformat(), DayKind.HOLIDAY, "临时假日")
     with here.read() as s:
-        assert not workcal.load(s).is_working_day(day)
+        assert not calendar.load(s).is_working_day(day)
 
     def change_then_fail(session):
-        workcal.set_day(session, _date(2026, 12, 3), DayKind.HOLIDAY, "不会提交", "test")
-        assert not workcal.load(session).is_working_day(_date(2026, 12, 3))
+        calendar_admin.set_day(session, _date(2026, 12, 3), DayKind.HOLIDAY, "不会提交", "test")
+        assert not calendar.load(session).is_working_day(_date(2026, 12, 3))
         raise RuntimeError("roll back")
 
     with pytest.raises(RuntimeError):
         here.write(change_then_fail)
     with here.read() as s:
-        assert workcal.load(s).is_working_day(_date(2026, 12, 3))
+        assert calendar.load(s).is_working_day(_date(2026, 12, 3))

@@ -1,7 +1,7 @@
 """The dashboard's figures against the same figures counted in Python, on both backends.
 
 Tickets are written straight into the table with chosen times (bypassing the workflow,
-for control); every figure of ``desk.stats.compute`` is then checked against an
+for control); every figure of ``desk.read.stats.compute`` is then checked against an
 independent count over the generated data. Exports (CSV, XLSX, PDF) and the ``desk
 stats`` command are checked for the same figures.
 """
@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from desk import stats, stats_export
 from desk.db import Database
 from desk.errors import ValidationError
+from desk.read import stats, stats_export
 from models import FaultLevel, FaultType, Status, Ticket
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -352,7 +352,7 @@ def _descriptor(font: Any) -> Any:
 
 def test_cli_stats(db: Database, generated: list[Fake], tmp_path: Path,
                    capsys: pytest.CaptureFixture[str]) -> None:
-    from desk.cli import main
+    from desk.cli.main import main
 
     url = db.engine.url.render_as_string(hide_password=False)
     board = stats.compute(db, START, END)

@@ -1,4 +1,4 @@
-"""The whole process through ``desk.workflow.perform``: every state, every level, every role.
+"""The whole process through ``desk.process.workflow.perform``: every state, every level, every role.
 
 The walks run on SQLite and PostgreSQL (the ``db`` fixture); the role × transition
 matrix, the state matrix and the required-field checks run on one SQLite file with
@@ -14,18 +14,22 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from desk import clocks, people, workflow
-from desk.audit import AuditTrailError
+from desk.admin.demo import ensure_people
 from desk.db import Database
-from desk.demo import ensure_people
 from desk.errors import (
     ConflictError,
     InvalidTransitionError,
     PermissionDeniedError,
     ValidationError,
 )
-from desk.sla import ClockState
-from desk.tickets import FaultReport, get_ticket, report_fault
+from desk.process import people, workflow
+from desk.process.audit import AuditTrailError
+from desk.process.reporting import FaultReport, report_fault
+from desk.read import clocks
+from desk.read import timeline as timeline_mod
+from desk.read.tickets import get_ticket
+from desk.rules import transitions
+from desk.rules.sla import ClockState
 from models import (
     Event,
     FaultLevel,
@@ -111,7 +115,7 @@ class Walker:
         after = snapshot(self.db, self.number)
         assert after[0] == version + 1, f"{name} did not raise the version"
         assert after[2] == events + 1, f"{name} did not append exactly one event"
-        assert after[1] in workflow.TRANSITIONS[name].reachable(status)
+        assert after[1] in transitions.TRANSITIONS[name].reachable(status)
         assert detail.status == after[1]
         return detail
 
@@ -201,7 +205,7 @@ def test_whole_fault_through_every_state(db: Database, demo_people: dict[str, in
     else:
         assert d.assignee_id == ids["OP003"]
         assert team == {("OP003", TeamDuty.MODULE_ENGINEER)}
-    dispatch_event = workflow.events(db, number)[-1]
+    dispatch_event = timeline_mod.events(db, number)[-1]
     assert dispatch_event["details"]["start_notice_due"] is True
 
     eng = ENGINEER[level]
@@ -238,7 +242,7 @@ def test_whole_fault_through_every_state(db: Database, demo_people: dict[str, in
     d = walk("verify", "SALES005", 30, **VERIFY_PASS)
     assert d.status == S.RESOLVED and d.resolved_at == clock.now
     assert d.verification_passed is True and d.verification_rounds == 1
-    verify_event = workflow.events(db, number)[-1]
+    verify_event = timeline_mod.events(db, number)[-1]
     assert verify_event["details"]["completion_notice_due"] is True
     assert verify_event["details"]["time_to_resolve_seconds"] == int(
         (clock.now - T0).total_seconds())
@@ -247,7 +251,7 @@ def test_whole_fault_through_every_state(db: Database, demo_people: dict[str, in
     d = walk("archive", "LEAD01", **ARCHIVE)
     assert d.status == S.ARCHIVED and d.archived_by_id == ids["LEAD01"]
 
-    timeline = workflow.events(db, number)
+    timeline = timeline_mod.events(db, number)
     assert [e["action"] for e in timeline] == [
         "report", "triage", "dispatch", "restore", "analyse", "propose", "confirm", "approve",
         "step", "step", "submit_verification", "verify", "archive"]
@@ -284,7 +288,7 @@ def test_failed_verification_goes_back_and_counts_rounds(
     assert d.status == S.DIAGNOSING
     assert d.verification_passed is False and d.verification_rounds == 1
     assert d.verification_remarks == "仍然报错 500"
-    failed = workflow.events(db, number)[-1]
+    failed = timeline_mod.events(db, number)[-1]
     assert failed["details"]["failed_round"] == 1
     assert failed["changes"]["status"] == {"before": "verifying", "after": "diagnosing"}
 
@@ -353,7 +357,7 @@ def test_cancel_only_before_dispatch_with_reason(db: Database, demo_people: dict
     first = report(db, ids)
     d = Walker(db, ids, first, clock)("cancel", "IT001", reason="重复报障。")
     assert d.status == S.CANCELLED and d.cancel_reason == "重复报障。"
-    event = workflow.events(db, first)[-1]
+    event = timeline_mod.events(db, first)[-1]
     assert event["action"] == "cancel" and event["reason"] == "重复报障。"
 
     second = report(db, ids)
@@ -395,7 +399,7 @@ def test_level_change_recomputes_deadlines_and_is_logged(
     # recomputed from the report time, not from now
     assert d.respond_due_at == T0 + timedelta(minutes=15)
     assert d.restore_due_at == T0 + timedelta(hours=2)
-    event = workflow.events(db, number)[-1]
+    event = timeline_mod.events(db, number)[-1]
     assert event["action"] == "change_level" and event["reason"] == "影响范围扩大到整个部门。"
     assert event["changes"]["level"] == {"before": 3, "after": 2}
     assert event["changes"]["restore_due_at"] == {
@@ -591,7 +595,7 @@ def test_events_cannot_be_changed_or_deleted(lite: Database, lite_ids: dict[str,
     for fn in (tamper, remove):
         with pytest.raises(AuditTrailError):
             lite.write(fn)
-    assert [e["reason"] for e in workflow.events(lite, number)] == [""]
+    assert [e["reason"] for e in timeline_mod.events(lite, number)] == [""]
 
 
 # -- role × transition matrix (SQLite) ---------------------------------------------------
@@ -627,8 +631,8 @@ def sample_data(name: str, ids: dict[str, int], me: int) -> dict[str, Any]:
 
 
 def test_every_transition_has_sample_data() -> None:
-    assert set(SOURCE) == set(workflow.TRANSITIONS)
-    for name, spec in workflow.TRANSITIONS.items():
+    assert set(SOURCE) == set(transitions.TRANSITIONS)
+    for name, spec in transitions.TRANSITIONS.items():
         assert SOURCE[name] in spec.sources
         data = sample_data(name, {k: 1 for k in ("SALES005", "OP003")}, 1)
         assert set(spec.required) <= set(data), name
@@ -668,7 +672,7 @@ def test_role_transition_matrix(lite: Database, lite_ids: dict[str, int],
                                 matrix_people: dict[Role, int]) -> None:
     ids = dict(lite_ids)
     outcomes: dict[tuple[str, Role], str] = {}
-    for name, spec in workflow.TRANSITIONS.items():
+    for name, spec in transitions.TRANSITIONS.items():
         source = SOURCE[name]
         shared = prepared(lite, ids, source, "SALES005")  # for the refused calls
         for role, pid in matrix_people.items():
@@ -694,9 +698,9 @@ def test_role_transition_matrix(lite: Database, lite_ids: dict[str, int],
                 assert err.value.zh and err.value.en
                 assert snapshot(lite, number) == before, (name, role)
                 outcomes[(name, role)] = "refused"
-    assert len(outcomes) == len(workflow.TRANSITIONS) * len(Role)
+    assert len(outcomes) == len(transitions.TRANSITIONS) * len(Role)
     assert sum(v == "ok" for v in outcomes.values()) == sum(
-        len(t.roles) for t in workflow.TRANSITIONS.values())
+        len(t.roles) for t in transitions.TRANSITIONS.values())
     # the roles of the issue, spot-checked against the table
     assert outcomes[("cancel", Role.SUPPORT)] == "ok"
     assert outcomes[("cancel", Role.ENGINEER)] == "refused"
@@ -705,8 +709,8 @@ def test_role_transition_matrix(lite: Database, lite_ids: dict[str, int],
     assert outcomes[("dispatch", Role.SUPPORT)] == "refused"
     assert outcomes[("confirm", Role.BUSINESS_CONFIRMER)] == "ok"
     assert outcomes[("verify", Role.VERIFIER)] == "ok"
-    assert all(outcomes[(n, Role.REPORTER)] == "refused" for n in workflow.TRANSITIONS)
-    assert all(outcomes[(n, Role.ADMIN)] == "refused" for n in workflow.TRANSITIONS)
+    assert all(outcomes[(n, Role.REPORTER)] == "refused" for n in transitions.TRANSITIONS)
+    assert all(outcomes[(n, Role.ADMIN)] == "refused" for n in transitions.TRANSITIONS)
 
 
 @pytest.fixture
@@ -732,7 +736,7 @@ def test_state_matrix(lite: Database, lite_ids: dict[str, int],
                       by_status: dict[Status, str]) -> None:
     """Every transition from every state outside its sources is refused, changing nothing."""
     refused = 0
-    for name, spec in workflow.TRANSITIONS.items():
+    for name, spec in transitions.TRANSITIONS.items():
         for status, number in by_status.items():
             if status in spec.sources:
                 continue
@@ -743,13 +747,13 @@ def test_state_matrix(lite: Database, lite_ids: dict[str, int],
             assert status.label_zh in err.value.zh and status.label_en in err.value.en
             assert snapshot(lite, number) == before
             refused += 1
-    assert refused == sum(len(Status) - len(t.sources) for t in workflow.TRANSITIONS.values())
+    assert refused == sum(len(Status) - len(t.sources) for t in transitions.TRANSITIONS.values())
 
 
 def test_required_fields_are_named(lite: Database, lite_ids: dict[str, int],
                                    by_status: dict[Status, str]) -> None:
     checked = 0
-    for name, spec in workflow.TRANSITIONS.items():
+    for name, spec in transitions.TRANSITIONS.items():
         number = by_status[SOURCE[name]]
         actor = lite_ids[ACTOR[name]]
         for field_name in spec.required:
@@ -767,7 +771,7 @@ def test_required_fields_are_named(lite: Database, lite_ids: dict[str, int],
                 assert zh and en and zh != en
             assert snapshot(lite, number) == before
             checked += 1
-    assert checked == sum(len(t.required) for t in workflow.TRANSITIONS.values())
+    assert checked == sum(len(t.required) for t in transitions.TRANSITIONS.values())
 
 
 @pytest.mark.parametrize(("name", "data", "field"), [
@@ -798,7 +802,7 @@ def test_verify_items_must_be_records(lite: Database, lite_ids: dict[str, int]) 
 
 
 def test_reachable_targets_are_documented() -> None:
-    for spec in workflow.TRANSITIONS.values():
+    for spec in transitions.TRANSITIONS.values():
         for source in spec.sources:
             reach = spec.reachable(source)
             assert reach, spec.name
@@ -809,14 +813,14 @@ def test_reachable_targets_are_documented() -> None:
 
 
 def iter_pairs() -> Iterator[tuple[str, Role]]:
-    for name in workflow.TRANSITIONS:
+    for name in transitions.TRANSITIONS:
         for role in Role:
             yield name, role
 
 
 def test_allowed_for_matches_the_table() -> None:
     for name, role in iter_pairs():
-        spec = workflow.TRANSITIONS[name]
+        spec = transitions.TRANSITIONS[name]
         for status in Status:
-            listed = spec in workflow.allowed_for({role}, status)
+            listed = spec in transitions.allowed_for({role}, status)
             assert listed == (role in spec.roles and status in spec.sources)

@@ -31,16 +31,17 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select
 
-from desk import people, workflow
+from desk.admin.demo import ensure_people
 from desk.db import Database
-from desk.demo import ensure_people
 from desk.errors import (
     DeskError,
     InvalidTransitionError,
     PermissionDeniedError,
     ValidationError,
 )
-from desk.tickets import FaultReport, report_fault
+from desk.process import people, workflow
+from desk.process.reporting import FaultReport, report_fault
+from desk.rules import transitions
 from models import Event, FaultLevel, FaultType, PersonRole, Role, Ticket
 
 NIGHTLY = os.environ.get("DESK_NIGHTLY") == "1"
@@ -132,7 +133,7 @@ class ProcessMachine(RuleBasedStateMachine):
         self.clock.advance(minutes=minutes)
 
     @rule(which=st.integers(min_value=0, max_value=TICKETS_PER_EXAMPLE - 1),
-          name=st.sampled_from(sorted(workflow.TRANSITIONS)),
+          name=st.sampled_from(sorted(transitions.TRANSITIONS)),
           actor=st.integers(min_value=0, max_value=1000),
           complete=st.booleans(),
           data=st.data())
@@ -154,11 +155,11 @@ class ProcessMachine(RuleBasedStateMachine):
             ticket = session.scalar(select(Ticket).where(Ticket.number == number))
             assert ticket is not None
             status, verifier = ticket.status, ticket.verifier_id
-        names = [n for n, t in sorted(workflow.TRANSITIONS.items()) if status in t.sources]
+        names = [n for n, t in sorted(transitions.TRANSITIONS.items()) if status in t.sources]
         if not names:
             return
         name = names[pick % len(names)]
-        spec = workflow.TRANSITIONS[name]
+        spec = transitions.TRANSITIONS[name]
         able = [a for a in self.actors if a[2] & spec.roles]
         if name == "verify" and verifier is not None and pick % 4:
             able = [a for a in able if a[1] == verifier] or able
@@ -181,7 +182,7 @@ class ProcessMachine(RuleBasedStateMachine):
 
     def attempt(self, number: str, name: str, actor: tuple[str, int, frozenset[Role]],
                 complete: bool, data: st.DataObject) -> None:
-        spec = workflow.TRANSITIONS[name]
+        spec = transitions.TRANSITIONS[name]
         who, pid, roles = actor
         payload = sample_data(name, self.ids, data.draw)
         dropped: str | None = None

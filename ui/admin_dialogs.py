@@ -1,7 +1,7 @@
 """The administrator's dialogs: people and roles, SLA limits, the working-day calendar,
 organisation and time zone — and the 管理 menu that opens them.
 
-Only administrators see the entries enabled; the services in ``desk.auth`` and
+Only administrators see the entries enabled; the services in ``desk.process.auth`` and
 ``desk.admin`` refuse everybody else on every call, so a greyed-out menu is a courtesy,
 not the rule. Loading and saving run off the GUI thread (``ui.tasks``); the models hold
 plain rows (``PersonRecord``, calendar tuples) and nothing from a session.
@@ -70,12 +70,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import admin, auth
-from desk.auth import PersonRecord
+from desk.admin import team as admin
 from desk.db import Database
 from desk.errors import DeskError, ValidationError
-from desk.people import PersonView
-from desk.settings import ClockLimit, LevelLimits
+from desk.process import auth
+from desk.process.auth import PersonRecord
+from desk.process.people import PersonView
+from desk.rules.limits import ClockLimit, LevelLimits
 from models import DayKind, FaultLevel, Role
 from ui import tasks
 from ui.labels import label as tr_label
@@ -599,7 +600,7 @@ class LimitsDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def restore_defaults(self) -> None:
-        from desk.settings import DEFAULT_LIMITS
+        from desk.rules.limits import DEFAULT_LIMITS
 
         for level, (respond, restore) in self.editors.items():
             respond.set_limit(DEFAULT_LIMITS[level].respond)

@@ -32,13 +32,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
 
-from desk import auth
-from desk import settings as team_settings
 from desk.bootstrap import open_database
 from desk.config import Config
 from desk.db import Database
 from desk.errors import DeskError, set_language
-from desk.people import PersonView
+from desk.process import auth
+from desk.process.people import PersonView
+from desk.read import settings as team_settings
 from ui import tasks
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ def install_settings_action(window: QMainWindow, config: Config) -> QAction:
 
 def warn_about_storage(window: QMainWindow, config: Config) -> None:
     """Say so when the SQLite file sits on a network share (locking there is unreliable)."""
-    from desk.backup import sqlite_path, storage_warning
+    from desk.admin.backup import sqlite_path, storage_warning
 
     path = sqlite_path(config.db_url) if config.db_url.startswith("sqlite") else None
     note = storage_warning(path) if path is not None else None
@@ -149,7 +149,7 @@ def warn_about_storage(window: QMainWindow, config: Config) -> None:
 
 def install_backup_actions(window: QMainWindow, db: Database, config: Config) -> list[QAction]:
     """备份数据库… and 从备份恢复… in the 文件 menu (SQLite; PostgreSQL is told to use pg_dump)."""
-    from desk import backup as backups
+    from desk.admin import backup as backups
 
     menu = _file_menu(window)
     before = getattr(window, "switch_user_action", None)
@@ -245,7 +245,7 @@ class Startup(QObject):
             db = open_database(url, auto_backup_dir=self.config.data_dir / "backups")
             try:
                 if demo:
-                    from desk.demo import add_demo_data, ensure_people, has_tickets
+                    from desk.admin.demo import add_demo_data, ensure_people, has_tickets
 
                     if has_tickets(db):
                         ensure_people(db)  # older demo files: give the people a password
@@ -320,7 +320,7 @@ class Startup(QObject):
         assert self.db is not None
         hint = ""
         if self.demo:
-            from desk.demo import DEMO_PASSWORD
+            from desk.admin.demo import DEMO_PASSWORD
 
             hint = QApplication.translate("Startup", "演示账号：{0}，密码 {1}").format(
                 DEMO_ACCOUNTS, DEMO_PASSWORD)

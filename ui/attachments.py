@@ -1,7 +1,7 @@
 """The evidence panel of a fault: drop, paste or pick files; list, preview, save, remove.
 
 ``AttachmentPanel`` is a self-contained widget that the record form embeds. Every file
-is stored by ``desk.attachments`` in a worker of the panel's own ``QThreadPool``; the
+is stored by ``desk.process.attachments`` in a worker of the panel's own ``QThreadPool``; the
 worker posts progress and results back by signals, so the window stays responsive
 while a 200 MB log goes in, and Cancel rolls the file back. Files are stored one batch
 at a time (a second drop waits for the first), because on SQLite two writers would
@@ -82,11 +82,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import attachments
-from desk.attachments import AttachmentView
 from desk.db import Database
 from desk.errors import DeskError
-from desk.timeutil import format_local
+from desk.process import attachments
+from desk.process.attachments import AttachmentView
+from desk.rules.timeutil import format_local
 from models import EvidenceKind
 from ui.labels import label as tr_label
 

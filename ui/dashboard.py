@@ -1,6 +1,6 @@
 """The dashboard window (统计): charts and their tables for a chosen period, and exports.
 
-- ``StatsTableModel``: a read-only ``QAbstractTableModel`` over one ``desk.stats.Table``
+- ``StatsTableModel``: a read-only ``QAbstractTableModel`` over one ``desk.read.stats.Table``
   (a handful of rows, already aggregated by the database).
 - ``DashboardWindow``: period chooser (this week, this month, last 30 days, custom
   from–to), one tab per view with a QtCharts chart above the table behind it, exports
@@ -62,9 +62,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import stats
 from desk.db import Database
 from desk.errors import DeskError
+from desk.read import stats
 from ui import tasks
 
 log = logging.getLogger(__name__)
@@ -484,7 +484,7 @@ class DashboardWindow(QWidget):
         return path
 
     def export(self, kind: str) -> None:
-        from desk import stats_export  # ReportLab: not loaded until something is exported
+        from desk.read import stats_export
 
         board = self.dashboard
         if board is None:

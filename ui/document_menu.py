@@ -5,7 +5,7 @@ their many widgets) so that the window installs the menu at start and loads the
 dialogs only when a document is first previewed or exported.
 
 - ``DocumentMenu``: the 文档 menu for the selected ticket, greyed per state with the
-  reason as tooltip (``desk.documents.available_documents``).
+  reason as tooltip (``desk.read.documents.available_documents``).
 - ``DocumentActions``: the menu, 预览与打印… (Ctrl+P, the most relevant document) and
   批量导出… for the selected tickets, following the queue's selection.
 - ``install_documents(window, db)``: puts the above into the main window.
@@ -26,8 +26,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from desk import documents
 from desk.db import Database
+from desk.read import documents
 from models import Status
 
 if TYPE_CHECKING:

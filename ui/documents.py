@@ -1,6 +1,6 @@
 """The documents in the window: the PDF preview, printing and batch export.
 
-Owns everything between ``desk.documents`` (PDF bytes from a ticket) and the screen:
+Owns everything between ``desk.read.documents`` (PDF bytes from a ticket) and the screen:
 
 - ``PdfPages``: a PDF opened with pdfium (``pypdfium2``; QtPdf is not in our PySide6
   wheels). pdfium is not thread-safe, so every call into it holds one module lock.
@@ -79,10 +79,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import documents, people, tickets
 from desk.db import Database
 from desk.errors import DeskError
-from desk.people import PersonView
+from desk.process import notices, people
+from desk.process.people import PersonView
+from desk.read import documents, tickets
 from models import Status
 from ui import tasks
 from ui.document_menu import MENU_ORDER, TicketRef, kind_label
@@ -106,7 +107,7 @@ KEEP_AROUND = 6  # rendered pages kept either side of the view; the rest are dro
 LOOKAHEAD = 2  # pages rendered ahead of (and behind) the view
 PRINT_DPI_CAP = 300  # an A4 page is a 35 MB bitmap at 300 dpi, 560 MB at 1200 dpi
 
-NOTICE_KINDS = frozenset(documents.NOTICE_ACTIONS)
+NOTICE_KINDS = frozenset(notices.NOTICE_ACTIONS)
 
 
 def tr(text: str) -> str:
@@ -521,7 +522,7 @@ class PdfPreviewDialog(QDialog):
     def _update_issue_button(self, loaded: bool) -> None:
         if self.kind not in NOTICE_KINDS:
             return
-        roles = documents.NOTICE_ACTIONS[self.kind][1]
+        roles = notices.NOTICE_ACTIONS[self.kind][1]
         allowed = self.person is not None and bool(self.person.roles & roles)
         self.issue_button.setEnabled(loaded and allowed)
         if not allowed:
@@ -885,7 +886,7 @@ class PdfPreviewDialog(QDialog):
         db, kind, ticket_id, actor = self.db, self.kind, self.ticket.id, self.person.id
         version = self.doc.version
         self.issue_button.setEnabled(False)
-        tasks.run(lambda: documents.issue_notice(db, kind, ticket_id, actor, recipients,
+        tasks.run(lambda: notices.issue_notice(db, kind, ticket_id, actor, recipients,
                                                  expected_version=version),
                   self._issued, self._issue_refused)
 

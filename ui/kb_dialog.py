@@ -2,7 +2,7 @@
 
 ``KnowledgeBaseDialog`` searches as a person types (debounced, off the GUI thread),
 filtered by fault type and affected business; results are ranked by
-``desk.knowledge.search`` and show the matched passage highlighted (rich text). The
+``desk.process.knowledge.search`` and show the matched passage highlighted (rich text). The
 chosen entry is shown with its fault number, solutions, attachments and edit history;
 support leads, directors and administrators may edit it (``EntryEditDialog``), and a
 stale version is refused with nothing typed lost. The main window's “知识库(&K)” menu
@@ -11,7 +11,7 @@ stale version is refused with nothing typed lost. The main window's “知识库
 Signals:
     KnowledgeBaseDialog.searched(int): the number of results, after each search.
     KnowledgeBaseDialog.entry_shown(int): the id of the entry now shown.
-    EntryEditDialog.saved(object): the entry (``desk.knowledge.EntryView``) after a save.
+    EntryEditDialog.saved(object): the entry (``desk.process.knowledge.EntryView``) after a save.
 """
 
 from __future__ import annotations
@@ -58,12 +58,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from desk import knowledge
-from desk.attachments import local_zone
 from desk.db import Database
 from desk.errors import ConflictError, DeskError, ValidationError
-from desk.knowledge import EntryView, KBHit, SimilarFault
-from desk.people import PersonView
+from desk.process import knowledge
+from desk.process.attachments import local_zone
+from desk.process.knowledge import EntryView, KBHit, SimilarFault
+from desk.process.people import PersonView
 from models import FaultType
 from ui import tasks
 from ui.labels import label as tr_label

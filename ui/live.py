@@ -1,10 +1,10 @@
 """Live updates in the window: other desks' changes, presence, the connection state.
 
-``LiveUpdates`` runs ``desk.live.TicketListener`` (PostgreSQL) or
-``desk.live.DataVersionWatcher`` (SQLite) in a dedicated ``QThread``: a worker object
+``LiveUpdates`` runs ``desk.notify.live.TicketListener`` (PostgreSQL) or
+``desk.notify.live.DataVersionWatcher`` (SQLite) in a dedicated ``QThread``: a worker object
 moved to that thread polls with a short timeout in a loop until its stop flag is set,
 so ``stop()`` ends it within a fraction of a second (``thread.quit``/``wait``). The
-same worker sends this desk's presence heartbeat (``desk.presence``) and reads who
+same worker sends this desk's presence heartbeat (``desk.process.presence``) and reads who
 else is on the ticket, so the GUI thread never waits on the database for either.
 Everything it learns reaches the GUI thread as queued signals.
 
@@ -44,9 +44,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import live, presence, tickets
 from desk.db import Database
 from desk.errors import DeskError
+from desk.notify import live
+from desk.process import presence
+from desk.read import tickets
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow

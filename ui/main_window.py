@@ -35,10 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import documents, people, tickets, workflow
 from desk.db import Database
-from desk.people import PersonView
-from desk.tickets import TicketDetail, TicketQuery
+from desk.process import people
+from desk.process.people import PersonView
+from desk.read import documents
+from desk.read import queue as tickets
+from desk.read.queue import TicketQuery
+from desk.read.tickets import TicketDetail
+from desk.rules import transitions
 from models import FaultLevel, FaultType, Role, Status
 from ui import tasks
 from ui.labels import label as tr_label
@@ -325,7 +329,7 @@ class MainWindow(QMainWindow):
             # what this person can act on: the states where one of their roles has a step;
             # an engineer (not a lead) only on the faults assigned to them
             roles = self.person.roles
-            statuses = tuple(s for s in Status if workflow.allowed_for(roles, s))
+            statuses = tuple(s for s in Status if transitions.allowed_for(roles, s))
             if not statuses:  # a reporter only: nothing to act on in the process
                 return TicketQuery(**{**base.as_dict(), "statuses": (), "assignee_id": -1})
             mine = TicketQuery(**{**base.as_dict(), "statuses": statuses})

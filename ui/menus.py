@@ -1,7 +1,7 @@
 """The 统计 and 知识库 menus of the main window, whose windows load on first use.
 
 The menus and their actions are in the window from the start; the dashboard (QtCharts,
-``desk.stats``) and the knowledge-base dialog are imported when an action is first
+``desk.read.stats``) and the knowledge-base dialog are imported when an action is first
 triggered, so the first window paints without them.
 """
 
@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from desk.db import Database
-from desk.people import PersonView
+from desk.process.people import PersonView
 
 
 def install_dashboard(window: QMainWindow, db: Database) -> QAction:

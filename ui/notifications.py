@@ -3,7 +3,7 @@
 ``install_notifications(window, db, person)`` adds to a ``QMainWindow``:
 
 * a dock with the signed-in person's notifications (``NotificationModel`` over
-  ``desk.notify.notifications_for``; double-click opens the ticket);
+  ``desk.notify.outbox.notifications_for``; double-click opens the ticket);
 * the menu 通知(&N): show the list, 邮件服务器设置… and 发件箱… (administrators; the
   services refuse anyone else as well), 立即检查并发送;
 * ``NotificationCenter``: every ~30 s, off the GUI thread, it checks the SLA clocks,
@@ -56,11 +56,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import notify
 from desk.db import Database
 from desk.errors import DeskError
-from desk.people import PersonView
-from desk.timeutil import format_local
+from desk.notify import outbox as notify
+from desk.process.people import PersonView
+from desk.rules.timeutil import format_local
 from models import Role
 from ui import tasks
 

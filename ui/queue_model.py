@@ -3,7 +3,7 @@
 It holds one page of ``TicketRow`` plain rows at a time per fetched block and asks
 the database for more only when the view needs them (``canFetchMore``/``fetchMore``),
 so a queue over hundreds of thousands of tickets opens with one small query. Sorting
-and filtering happen in SQL (``desk.tickets.TicketQuery``). The remaining-time column
+and filtering happen in SQL (``desk.read.queue.TicketQuery``). The remaining-time column
 is computed from stored deadlines at paint time, so a once-a-minute repaint costs no
 query.
 
@@ -33,10 +33,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
-from desk import tickets
 from desk.db import Database
-from desk.sla import format_remaining
-from desk.tickets import TicketQuery, TicketRow
+from desk.read import queue as tickets
+from desk.read.queue import TicketQuery
+from desk.read.tickets import TicketRow
+from desk.rules.sla import format_remaining
 from models import Status
 from ui import tasks
 from ui.labels import label as tr_label

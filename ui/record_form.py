@@ -5,7 +5,7 @@ messages appear next to their field; nothing typed is lost when a save is refuse
 Saving runs off the GUI thread (``ui.tasks``).
 
 Signals:
-    saved(object): the new ticket (``desk.tickets.TicketDetail``) after a save.
+    saved(object): the new ticket (``desk.read.tickets.TicketDetail``) after a save.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import tickets
 from desk.db import Database
 from desk.errors import DeskError, ValidationError
-from desk.people import PersonView
-from desk.timeutil import parse_time
+from desk.process import reporting
+from desk.process.people import PersonView
+from desk.read import tickets
+from desk.rules.timeutil import parse_time
 from models import FaultLevel, FaultType
 from ui import tasks
 from ui.labels import label as tr_label
@@ -71,7 +72,7 @@ class NewFaultForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.saving = False
         # one token per form: pressing 保存 again after a lost connection is a retry of
-        # the same report (desk.tickets.report_fault), never a second ticket
+        # the same report (desk.process.reporting.report_fault), never a second ticket
         self.client_token = uuid.uuid4().hex
 
         outer = QVBoxLayout(self)
@@ -203,11 +204,11 @@ class NewFaultForm(QWidget):
         return bool(self.business.text().strip() or self.phenomenon.toPlainText().strip()
                     or self.steps.toPlainText().strip() or self.scope.text().strip())
 
-    def report(self) -> tickets.FaultReport:
+    def report(self) -> reporting.FaultReport:
         """Read the form; raise ValidationError for a time that cannot be read."""
         restored_text = self.restored_at.text().strip()
         restored = parse_time(restored_text, self.tz, "restored_at") if restored_text else None
-        return tickets.FaultReport(
+        return reporting.FaultReport(
             client_token=self.client_token,
             fault_type=FaultType(self.fault_type.currentData()),
             level=FaultLevel(int(self.level.currentData())),
@@ -259,7 +260,7 @@ class NewFaultForm(QWidget):
         self.saving = True
         self.save_button.setEnabled(False)
         actor = self.person.id if self.person else None
-        tasks.run(lambda: tickets.report_fault(self.db, report, actor),
+        tasks.run(lambda: reporting.report_fault(self.db, report, actor),
                   self._saved, self._failed)
 
     def _saved(self, detail: tickets.TicketDetail) -> None:
@@ -281,7 +282,7 @@ class NewFaultForm(QWidget):
     def _init_drafts(self) -> None:
         from PySide6.QtCore import QTimer
 
-        from desk.drafts import DraftStore, default_store
+        from desk.process.drafts import DraftStore, default_store
 
         self.drafts: DraftStore | None
         try:

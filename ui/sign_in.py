@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import auth
 from desk.db import Database
 from desk.errors import DeskError, ValidationError
+from desk.process import auth
 from ui import tasks
 
 

@@ -1,7 +1,7 @@
 """Similar past faults beside the new-fault form (相似历史故障).
 
 As a person types the phenomenon and the affected business, the panel looks up the
-most similar past faults (``desk.knowledge.similar_faults``: archived knowledge-base
+most similar past faults (``desk.process.knowledge.similar_faults``: archived knowledge-base
 entries and resolved faults) with their solutions. Typing restarts a short debounce
 timer; the look-up runs on the thread pool (``ui.tasks``) and a result that arrives
 after a newer request was made is dropped, so the list always matches the latest text
@@ -9,7 +9,7 @@ and input never waits for the database.
 
 Signals (SimilarFaultsPanel):
     updated(int): the number of faults listed, after each refresh.
-    activated(object): a listed fault (``desk.knowledge.SimilarFault``) was double-clicked.
+    activated(object): a listed fault (``desk.process.knowledge.SimilarFault``) was double-clicked.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import knowledge
 from desk.db import Database
-from desk.knowledge import SimilarFault
+from desk.process import knowledge
+from desk.process.knowledge import SimilarFault
 from ui import tasks
 from ui.kb_dialog import HtmlRole, RichTextDelegate, show_similar_fault
 

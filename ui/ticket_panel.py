@@ -2,18 +2,18 @@
 
 Every field of the paper table's five sections (一、基本信息, 二、故障详细描述,
 三、处理过程记录, 四、验证结果, 五、闭环) is an input widget, in the paper's order.
-Which ones may be typed in is decided by ``desk.editing.editable_fields`` for the
+Which ones may be typed in is decided by ``desk.process.editing.editable_fields`` for the
 signed-in person and the ticket's state; the others stay visible, read-only and
-greyed. "保存" (Ctrl+S) sends the changed fields through ``desk.editing.update_fields``
+greyed. "保存" (Ctrl+S) sends the changed fields through ``desk.process.editing.update_fields``
 off the GUI thread, with the version the form was loaded with: when someone else saved
 first, ``ui.conflict_dialog.ConflictDialog`` shows both sides field by field.
 
-A moment after each edit the form is written to a draft on disk (``desk.drafts``);
+A moment after each edit the form is written to a draft on disk (``desk.process.drafts``);
 the draft goes after a save or a discard, so a draft found when a ticket is shown is
 what a crash left behind, and a bar offers it back ("恢复 / 丢弃").
 
 The action bar shows only the transitions the person may fire in the ticket's state
-(``desk.workflow.allowed_for``); each opens a small dialog built from the transition's
+(``desk.rules.transitions.allowed_for``); each opens a small dialog built from the transition's
 field list, and the service decides. The SLA panel shows both clocks; the attachments
 panel (section 二, 附加信息) and the timeline follow the ticket.
 
@@ -54,13 +54,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk import clocks, editing, people, tickets, workflow
 from desk.db import Database
-from desk.drafts import Draft, DraftStore
 from desk.errors import ConflictError, DeskError, ValidationError
-from desk.people import PersonView
-from desk.sla import ClockStatus, format_remaining
-from desk.timeutil import format_local, parse_time
+from desk.process import editing, people, workflow
+from desk.process.drafts import Draft, DraftStore
+from desk.process.people import PersonView
+from desk.read import clocks, tickets, timeline
+from desk.rules import transitions
+from desk.rules.sla import ClockStatus, format_remaining
+from desk.rules.timeutil import format_local, parse_time
 from models import FaultLevel, FaultType, Role, Status, TeamDuty
 from ui import tasks
 from ui.conflict_dialog import MINE, ConflictDialog
@@ -147,7 +149,7 @@ SECTIONS: list[tuple[str, str, list[Row]]] = [
 
 ROWS: dict[str, Row] = {row.name: row for _t, _o, rows in SECTIONS for row in rows}
 LABELS: dict[str, str] = {row.name: row.label for row in ROWS.values()}
-# stored fields a person may type in (when desk.editing allows): their widget kinds
+# stored fields a person may type in (when desk.process.editing allows): their widget kinds
 INPUT_KINDS = ("line", "text", "datetime", "bool", "tristate")
 
 ACTION_LABELS = {
@@ -208,7 +210,7 @@ def _db_key(db: Database) -> str:
 
 
 def _default_drafts() -> DraftStore | None:
-    from desk.drafts import default_store
+    from desk.process.drafts import default_store
 
     try:
         return default_store()
@@ -457,7 +459,7 @@ class TicketPanel(QWidget):
             w.setCurrentIndex(index if index >= 0 else 0)
 
     def service_value(self, name: str, plain: Any) -> Any:
-        """A plain widget value as ``desk.editing.update_fields`` takes it."""
+        """A plain widget value as ``desk.process.editing.update_fields`` takes it."""
         if ROWS[name].kind == "datetime":
             return from_qdatetime(QDateTime.fromString(str(plain), "yyyy-MM-dd HH:mm"),
                                   self.tz)
@@ -637,8 +639,8 @@ class TicketPanel(QWidget):
 
     def _fill_timeline(self, d: tickets.TicketDetail) -> None:
         self.timeline.clear()
-        for e in workflow.events(self.db, d.id):
-            spec = workflow.TRANSITIONS.get(e["action"])
+        for e in timeline.events(self.db, d.id):
+            spec = transitions.TRANSITIONS.get(e["action"])
             what = spec.label_zh if spec else ACTION_LABELS.get(e["action"], e["action"])
             changes = e["changes"] or {}
             if e["action"] == "report":
@@ -1043,7 +1045,7 @@ class TicketPanel(QWidget):
                 item.widget().deleteLater()
         if self.detail is None or self.person is None:
             return
-        for spec in workflow.allowed_for(self.person.roles, self.detail.values["status"]):
+        for spec in transitions.allowed_for(self.person.roles, self.detail.values["status"]):
             button = QPushButton(tr_label(spec.label_zh))
             button.setObjectName(f"action_{spec.name}")
             button.setToolTip(self.tr(spec.label_en))
@@ -1051,7 +1053,7 @@ class TicketPanel(QWidget):
             self.actions_bar.addWidget(button)
         self.actions_bar.addStretch(1)
 
-    def open_action(self, spec: workflow.Transition) -> ActionDialog | None:
+    def open_action(self, spec: transitions.Transition) -> ActionDialog | None:
         if self.detail is None or self.person is None:
             return None
         if self.has_unsaved_changes():
@@ -1105,7 +1107,7 @@ class ActionDialog(QDialog):
     done_ok = Signal(object)
     reload_requested = Signal()
 
-    def __init__(self, db: Database, tz: ZoneInfo, spec: workflow.Transition,
+    def __init__(self, db: Database, tz: ZoneInfo, spec: transitions.Transition,
                  detail: tickets.TicketDetail, person: PersonView,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -1146,7 +1148,7 @@ class ActionDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
 
-    def _input(self, f: workflow.FieldSpec, everyone: list[PersonView]) -> QWidget:
+    def _input(self, f: transitions.FieldSpec, everyone: list[PersonView]) -> QWidget:
         if f.kind == "level":
             box = QComboBox()
             for lv in FaultLevel:

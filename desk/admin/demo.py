@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desk import people, workflow
 from desk.db import Database
-from desk.tickets import FaultReport, report_fault
+from desk.process import people, workflow
+from desk.process.reporting import FaultReport, report_fault
 from models import FaultLevel, FaultType, Person, Role, TeamDuty, Ticket
 
 R = Role
@@ -95,7 +95,7 @@ def _demo_password_hash() -> str:
     """One argon2id hash of ``DEMO_PASSWORD``, made once per process (hashing is slow
     on purpose, and the demo people are added by many tests)."""
     if not _DEMO_HASH:
-        from desk.auth import hash_password
+        from desk.process.auth import hash_password
 
         _DEMO_HASH.append(hash_password(DEMO_PASSWORD))
     return _DEMO_HASH[0]

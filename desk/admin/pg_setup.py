@@ -26,10 +26,9 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from desk import audit, people
-from desk.bootstrap import open_database
 from desk.db import Database
 from desk.errors import DeskError, ValidationError
+from desk.process import audit, people
 from models import Person, PersonRole, Role, schema
 
 GROUP_ROLE = "desk_app"
@@ -44,13 +43,18 @@ READ_ONLY_TABLES = ("alembic_version",)
 def init_database(
     url: str,
     *,
+    open_db: Callable[..., Database],
     app_user: str | None = None,
     app_password: str | None = None,
     admin_no: str | None = None,
     admin_name: str | None = None,
     say: Callable[[str], None] = print,
 ) -> None:
-    """Create or update everything a team needs in the database at ``url``."""
+    """Create or update everything a team needs in the database at ``url``.
+
+    ``open_db`` is the composition root's ``open_database`` (it upgrades the schema and
+    seeds the calendar), passed in so that administration does not import it.
+    """
     if app_user is not None:
         _check_role_name(app_user)
     if app_password is not None and app_user is None:
@@ -60,12 +64,12 @@ def init_database(
         raise ValidationError({"admin_no": (
             "指定管理员姓名时必须同时指定 --admin-no（工号）。",
             "--admin-name needs --admin-no (the employee number).")})
-    before_db = open_database(url, upgrade=False)
+    before_db = open_db(url, upgrade=False)
     try:
         before = schema.current_revision(before_db.engine)
     finally:
         before_db.dispose()
-    db = open_database(url)
+    db = open_db(url)
     try:
         head = schema.head_revision()
         if before == head:

@@ -13,12 +13,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk import audit, tickets
-from desk import calendar as workcal
-from desk import settings as team_settings
+from desk.admin import calendar
 from desk.db import Database
 from desk.errors import PermissionDeniedError, ValidationError
-from models import CalendarDay, CalendarYear, DayKind, FaultLevel, Person, Role, Status, Ticket
+from desk.process import audit, reporting
+from desk.read import settings
+from desk.read.settings import DEFAULTS, get
+from desk.rules import limits as limits_mod
+from desk.rules import workdays
+from models import (
+    CalendarDay,
+    CalendarYear,
+    DayKind,
+    FaultLevel,
+    Person,
+    Role,
+    Setting,
+    Status,
+    Ticket,
+)
 
 
 def _require_admin(session: Session, actor_id: int) -> Person:
@@ -40,7 +53,7 @@ def recompute_open_deadlines(session: Session) -> dict[str, dict[str, dict[str, 
     closed = [s for s in Status if s.is_closed]
     for ticket in session.scalars(select(Ticket).where(Ticket.status.not_in(closed))):
         before = {f: getattr(ticket, f) for f in DEADLINE_FIELDS}
-        tickets.apply_deadlines(session, ticket)
+        reporting.apply_deadlines(session, ticket)
         diff = {f: {"before": audit.plain(old), "after": audit.plain(getattr(ticket, f))}
                 for f, old in before.items() if getattr(ticket, f) != old}
         if diff:
@@ -58,7 +71,7 @@ def calendar_add(db: Database, actor_id: int, day_text: str, kind: DayKind | Non
 
     def work(session: Session) -> int:
         _require_admin(session, actor_id)
-        workcal.set_day(session, day, kind, name, "admin")
+        calendar.set_day(session, day, kind, name, "admin")
         session.flush()
         changed = recompute_open_deadlines(session)
         audit.record(session, at=db.now(), action="calendar", ticket_id=None, actor_id=actor_id,
@@ -72,11 +85,11 @@ def calendar_add(db: Database, actor_id: int, day_text: str, kind: DayKind | Non
 
 def calendar_import(db: Database, actor_id: int, year: int, content: str,
                     source: str) -> tuple[int, int]:
-    rows = workcal.parse_import(content)
+    rows = workdays.parse_import(content)
 
     def work(session: Session) -> tuple[int, int]:
         _require_admin(session, actor_id)
-        added = workcal.import_year(session, year, rows, source)
+        added = calendar.import_year(session, year, rows, source)
         session.flush()
         changed = recompute_open_deadlines(session)
         audit.record(session, at=db.now(), action="calendar_import", ticket_id=None,
@@ -90,11 +103,11 @@ def calendar_import(db: Database, actor_id: int, year: int, content: str,
 
 def set_setting(db: Database, actor_id: int, key: str, value: Any) -> None:
     """Store a team-wide setting; an SLA or time-zone change recomputes open deadlines."""
-    value = team_settings.validate(key, value)
+    value = limits_mod.validate(key, value)
 
     def work(session: Session) -> None:
         _require_admin(session, actor_id)
-        before = team_settings.put(session, key, value)
+        before = put(session, key, value)
         session.flush()
         details: dict[str, Any] = {}
         if key.startswith("sla.") or key == "timezone":
@@ -115,20 +128,20 @@ class TeamSettings:
 
     organisation: str
     timezone: str
-    limits: dict[FaultLevel, team_settings.LevelLimits]
+    limits: dict[FaultLevel, limits_mod.LevelLimits]
 
 
 def read_team_settings(db: Database) -> TeamSettings:
     with db.read() as session:
-        return TeamSettings(str(team_settings.get(session, "organisation")),
-                            str(team_settings.get(session, "timezone")),
-                            team_settings.limits(session))
+        return TeamSettings(str(settings.get(session, "organisation")),
+                            str(settings.get(session, "timezone")),
+                            settings.limits(session))
 
 
 def set_limits(db: Database, actor_id: int,
-               limits: dict[FaultLevel, team_settings.LevelLimits]) -> None:
+               limits: dict[FaultLevel, limits_mod.LevelLimits]) -> None:
     """Store the SLA limits of every level (open tickets' deadlines follow)."""
-    set_setting(db, actor_id, "sla.limits", team_settings.limits_to_json(limits))
+    set_setting(db, actor_id, "sla.limits", limits_mod.limits_to_json(limits))
 
 
 def set_organisation(db: Database, actor_id: int, name: str) -> None:

@@ -12,9 +12,9 @@ import json
 import sys
 from collections.abc import Callable
 
-from desk import attachments, people
 from desk.db import Database
 from desk.errors import DeskError
+from desk.process import attachments, people
 from models import EvidenceKind
 
 Handler = Callable[[Database, argparse.Namespace], int]

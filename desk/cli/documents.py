@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desk import documents
 from desk.db import Database
 from desk.errors import DeskError
+from desk.read import documents
 from models import Status
 
 
@@ -65,7 +65,7 @@ def _cmd_pdf(db: Database, args: argparse.Namespace) -> int:
 
 
 def _usage(zh: str, en: str) -> DeskError:
-    from desk.cli import UsageError  # exit code 2, like any other usage error
+    from desk.cli.main import UsageError
 
     return UsageError(zh, en)
 
@@ -95,10 +95,10 @@ def _batch(db: Database, kind: str, statuses: list[Status], folder: Path, blank:
             print(f"desk: {number}: {exc}", file=sys.stderr)
             continue
         except Exception as exc:  # one damaged fault must not stop the whole batch
-            from desk.cli import _log_bug  # the traceback goes to the log file, not the screen
+            from desk.cli.main import log_bug
 
             failed += 1
-            path = _log_bug()
+            path = log_bug()
             print(f"desk: {number}: 无法生成文档（{type(exc).__name__}），详情已写入 {path} / "
                   f"cannot build the document ({type(exc).__name__}), details in {path}",
                   file=sys.stderr)

@@ -14,9 +14,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from desk import knowledge, people
 from desk.db import Database
-from desk.timeutil import format_local
+from desk.process import knowledge, people
+from desk.rules.timeutil import format_local
 from models import FaultType
 
 Handler = Callable[[Database, argparse.Namespace], int]
@@ -103,7 +103,7 @@ def _show(db: Database, args: argparse.Namespace) -> int:
 
 
 def _print_entry(db: Database, entry: knowledge.EntryView) -> None:
-    from desk.attachments import local_zone
+    from desk.process.attachments import local_zone
 
     tz = local_zone(db)
     print(f"知识库条目 {entry.id}（版本 {entry.version}） 故障 {entry.ticket_number}")
@@ -123,7 +123,7 @@ def _print_entry(db: Database, entry: knowledge.EntryView) -> None:
 
 def _similar(db: Database, args: argparse.Namespace) -> int:
     if not args.phenomenon.strip() and not args.business.strip():
-        from desk.cli import UsageError
+        from desk.cli.main import UsageError
 
         raise UsageError("请给出 --phenomenon 或 --business。",
                          "Give --phenomenon or --business.")
@@ -150,7 +150,7 @@ def _edit(db: Database, args: argparse.Namespace) -> int:
     changes = {name: getattr(args, name) for name in knowledge.EDITABLE
                if getattr(args, name) is not None}
     if not changes:
-        from desk.cli import UsageError
+        from desk.cli.main import UsageError
 
         raise UsageError("没有要修改的字段。", "Nothing to change: give at least one field.")
     actor = people.person_id(db, args.actor)

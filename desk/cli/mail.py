@@ -18,10 +18,11 @@ import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from desk import notify, settings
 from desk.db import Database
 from desk.errors import DeskError
-from desk.timeutil import format_local
+from desk.notify import outbox as notify
+from desk.read import settings
+from desk.rules.timeutil import format_local
 
 Handler = Callable[[Database, argparse.Namespace], int]
 

@@ -16,18 +16,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desk import calendar as workcal
-from desk import people, settings, sla, tickets, workflow
 from desk.bootstrap import open_database
 from desk.config import Config, load_config
 from desk.db import Database
 from desk.errors import DeskError, ValidationError, set_language
-from desk.timeutil import format_local, parse_time
+from desk.process import people, reporting, workflow
+from desk.read import calendar as workcal
+from desk.read import queue, settings, tickets
+from desk.read import timeline as timeline_mod
+from desk.rules import sla, transitions
+from desk.rules.timeutil import format_local, parse_time
 from models import DayKind, FaultLevel, FaultType, Status
 
 log = logging.getLogger("desk")
 
-# CLI command name -> transition name in desk.workflow.TRANSITIONS
+# CLI command name -> transition name in desk.rules.transitions.TRANSITIONS
 STEP_COMMANDS: dict[str, str] = {
     "triage": "triage",
     "solve": "solve_on_spot",
@@ -157,7 +160,7 @@ def _parser() -> argparse.ArgumentParser:
         HANDLERS.update(module.register(sub))
 
     for command, name in STEP_COMMANDS.items():
-        spec = workflow.TRANSITIONS[name]
+        spec = transitions.TRANSITIONS[name]
         sp = sub.add_parser(command, help=f"{spec.label_zh} / {spec.label_en}",
                             description=f"{spec.label_zh} / {spec.label_en}: records "
                             f"{spec.records}. Roles: "
@@ -185,11 +188,11 @@ def _extensions() -> list[Any]:
     return found
 
 
-EXTENSION_MODULES = ("desk.cli_attachments", "desk.cli_documents", "desk.cli_team",
-                     "desk.cli_mail", "desk.cli_kb", "desk.cli_stats", "desk.cli_people")
+EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents",
+                     "desk.cli.mail", "desk.cli.kb", "desk.cli.stats", "desk.cli.people")
 
 
-def _add_fields(sp: argparse.ArgumentParser, spec: workflow.Transition) -> None:
+def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> None:
     for f in spec.fields:
         opt = "--" + f.name.replace("_", "-").removesuffix("-id")
         help_text = f"{f.label_zh} / {f.label_en}" + ("" if f.required else " (optional)")
@@ -219,7 +222,7 @@ def _add_fields(sp: argparse.ArgumentParser, spec: workflow.Transition) -> None:
             sp.add_argument(opt, dest=f.name, help=help_text)
 
 
-def _step_data(db: Database, spec: workflow.Transition, args: argparse.Namespace,
+def _step_data(db: Database, spec: transitions.Transition, args: argparse.Namespace,
                tz: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for f in spec.fields:
@@ -270,7 +273,7 @@ def _tz(db: Database) -> Any:
 def _cmd_report(db: Database, args: argparse.Namespace) -> int:
     tz = _tz(db)
     actor = people.person_id(db, args.actor) if args.actor else None
-    report = tickets.FaultReport(
+    report = reporting.FaultReport(
         fault_type=FaultType(args.fault_type),
         affected_business=args.business,
         phenomenon=args.phenomenon,
@@ -287,7 +290,7 @@ def _cmd_report(db: Database, args: argparse.Namespace) -> int:
     if actor is None and not report.reporter_name:
         raise UsageError("请用 --as 或 --reporter 说明发觉人。",
                          "Say who noticed it with --as or --reporter.")
-    detail = tickets.report_fault(db, report, actor)
+    detail = reporting.report_fault(db, report, actor)
     if args.json:
         _print_json(detail.to_json(tz))
     else:
@@ -297,13 +300,13 @@ def _cmd_report(db: Database, args: argparse.Namespace) -> int:
 
 def _cmd_list(db: Database, args: argparse.Namespace) -> int:
     tz = _tz(db)
-    query = tickets.TicketQuery(
+    query = queue.TicketQuery(
         statuses=tuple(Status(s) for s in args.status or ()),
         levels=tuple(FaultLevel(v) for v in args.level or ()),
         # Python 3.11's argparse drops a literal "--" value (``--search=--``) and leaves []
         text=args.search if isinstance(args.search, str) else "--",
     )
-    rows = tickets.list_tickets(db, query, limit=args.limit)
+    rows = queue.list_tickets(db, query, limit=args.limit)
     if args.json:
         _print_json([
             {"id": r.id, "number": r.number, "level": int(r.level), "status": r.status.value,
@@ -326,7 +329,7 @@ def _cmd_list(db: Database, args: argparse.Namespace) -> int:
 def _cmd_show(db: Database, args: argparse.Namespace) -> int:
     tz = _tz(db)
     detail = tickets.get_ticket(db, args.number)
-    timeline = workflow.events(db, detail.id) if args.timeline else []
+    timeline = timeline_mod.events(db, detail.id) if args.timeline else []
     if args.json:
         out = detail.to_json(tz)
         out["team"], out["steps"] = _team_and_steps(db, detail.id, tz)
@@ -358,7 +361,7 @@ def _team_and_steps(db: Database, ticket_id: int,
                     tz: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The handling team and the implementation log, for ``show --json``."""
     with db.read() as session:
-        ticket = tickets._load(session, ticket_id)
+        ticket = tickets.load_ticket(session, ticket_id)
         team = [{"employee_no": m.person.employee_no, "name": m.person.name,
                  "duty": m.duty.value} for m in ticket.team]
         steps = [{"seq": st.seq, "action": st.action, "state_after": st.state_after,
@@ -370,7 +373,7 @@ def _team_and_steps(db: Database, ticket_id: int,
 def _cmd_sla(db: Database, args: argparse.Namespace) -> int:
     tz = _tz(db)
     if args.number:
-        from desk.clocks import ticket_sla
+        from desk.read.clocks import ticket_sla
 
         clocks = ticket_sla(db, args.number)
         if args.json:
@@ -415,7 +418,7 @@ def _cmd_sla(db: Database, args: argparse.Namespace) -> int:
 
 def slas_of(db: Database, number: str) -> tuple[sla.ClockStatus, sla.ClockStatus]:
     """Both clocks of a ticket at the database clock's now."""
-    from desk.clocks import ticket_clocks
+    from desk.read.clocks import ticket_clocks
 
     return ticket_clocks(db, number)
 
@@ -442,7 +445,7 @@ def _cmd_calendar(db: Database, args: argparse.Namespace) -> int:
             print(f"{year} 年不在日历中：按周一至周五计算，截止时间为估算。"
                   f" / {year} is not in the calendar: deadlines are estimated.")
         return 0
-    from desk.admin import calendar_add, calendar_import
+    from desk.admin.team import calendar_add, calendar_import
 
     actor = people.person_id(db, args.actor)
     if args.cal_command == "add":
@@ -477,7 +480,7 @@ def _cmd_people(db: Database, args: argparse.Namespace) -> int:
 
 def _cmd_step(db: Database, args: argparse.Namespace) -> int:
     name = STEP_COMMANDS[args.command]
-    spec = workflow.TRANSITIONS[name]
+    spec = transitions.TRANSITIONS[name]
     tz = _tz(db)
     actor = people.person_id(db, args.actor)
     data = _step_data(db, spec, args, tz)
@@ -493,16 +496,16 @@ def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     from models import schema
 
     if args.db_command == "init":
-        from desk import pg_setup
+        from desk.admin import pg_setup
 
         password = args.app_password
         if password == "-":
             password = sys.stdin.readline().rstrip("\r\n")
-        pg_setup.init_database(config.db_url, app_user=args.app_user, app_password=password,
+        pg_setup.init_database(config.db_url, open_db=open_database, app_user=args.app_user, app_password=password,
                                admin_no=args.admin_no, admin_name=args.admin_name)
         return 0
     if args.db_command in ("backup", "restore"):
-        from desk import backup
+        from desk.admin import backup
 
         if args.db_command == "backup":
             print(backup.backup(config.db_url, Path(args.file)))
@@ -554,7 +557,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         db = open_database(config.db_url)
         try:
             if args.command == "demo":
-                from desk.demo import add_demo_data
+                from desk.admin.demo import add_demo_data
 
                 for number in add_demo_data(db):
                     print(number)
@@ -575,13 +578,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception:  # a bug: keep the traceback out of the user's way, but keep it
-        path = _log_bug()
+        path = log_bug()
         print(f"desk: 内部错误，详情已写入 {path} / internal error, details in {path}",
               file=sys.stderr)
         return 70
 
 
-def _log_bug() -> Path:
+def log_bug() -> Path:
     import traceback
 
     try:

@@ -17,9 +17,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from desk import auth, people
 from desk.db import Database
 from desk.errors import DeskError
+from desk.process import auth, people
 from models import Role
 
 

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from desk import stats, stats_export
 from desk.db import Database
 from desk.errors import ValidationError
+from desk.read import stats, stats_export
 
 
 def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int]]:

@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from desk.errors import DatabaseError
+from desk.events import FaultReported, TicketChanged, TransitionPerformed
 from models import Ticket
 
 if TYPE_CHECKING:

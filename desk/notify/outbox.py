@@ -2,8 +2,8 @@
 
 A change that must be told to someone (an urgent report, a dispatch, a resolved fault, a
 verification request) writes an ``OutboxMessage`` row **in the same transaction** as the
-change itself (``enqueue_for``, called by ``desk.workflow.perform`` and
-``desk.tickets.report_fault``): a refused change enqueues nothing, a committed change is
+change itself (``enqueue_for``, called by ``desk.process.workflow.perform`` and
+``desk.process.reporting.report_fault``): a refused change enqueues nothing, a committed change is
 never forgotten. ``check_clocks`` adds the SLA warnings and breaches, once per clock state
 and ticket (the outbox row's ``trigger`` says which, e.g. ``sla_warning:respond``).
 
@@ -46,10 +46,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Text, func, or_, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
-from desk import audit, settings
 from desk.db import Database
 from desk.errors import DeskError, PermissionDeniedError, ValidationError
-from desk.timeutil import format_local
+from desk.events import FaultReported, TransitionPerformed
+from desk.process import audit
+from desk.read import settings
+from desk.rules.timeutil import format_local
 from models import (
     Department,
     FaultLevel,
@@ -391,7 +393,7 @@ def body_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,
                   f"验证：{'通过' if t.verification_passed else '—'}，验证人 {name(t.verifier_id)}，"
                   f"{at(t.verified_at)}", f"解决时间：{at(t.resolved_at)}"]
     if document:
-        from desk.documents import KIND_LABELS_ZH  # documents imports the workflow
+        from desk.read.documents import KIND_LABELS_ZH
 
         lines += ["", f"附件：《{KIND_LABELS_ZH.get(document, document)}》（PDF）"]
     lines += ["", "—— 本邮件由 Desk 技术故障反馈与处理系统自动发送，请勿直接回复。"]
@@ -454,8 +456,8 @@ def _told(session: Session, ticket_ids: set[int]) -> set[tuple[int, str]]:
 def _due_clocks(session: Session, moment: datetime) -> list[tuple[int, str, str, datetime]]:
     """(ticket id, rule, trigger, due at) for each running clock in warning or breach that
     was not told yet; the calendar, limits and time zone are read once for all tickets."""
-    from desk import calendar as workcal
-    from desk import sla
+    from desk.read import calendar as workcal
+    from desk.rules import sla
 
     closed = [s for s in Status if s.is_closed]
     tickets = session.scalars(select(Ticket).where(
@@ -583,7 +585,7 @@ def save_smtp_settings(db: Database, actor_id: int, s: SmtpSettings,
 
     ``password`` None keeps the stored one; an empty string removes it.
     """
-    from desk import admin
+    from desk.admin import team as admin
 
     s = validate_smtp(s)
     if password and not password.isascii():
@@ -614,7 +616,7 @@ def save_smtp_settings(db: Database, actor_id: int, s: SmtpSettings,
 
 def set_emergency_contacts(db: Database, actor_id: int, addresses: Sequence[str]) -> list[str]:
     """Set the IT emergency contact address(es) (administrators only)."""
-    from desk import admin
+    from desk.admin import team as admin
 
     cleaned = [a.strip() for a in addresses if a.strip()]
     bad = [a for a in cleaned if not valid_address(a)]
@@ -781,7 +783,7 @@ def _build(db: Database, s: SmtpSettings, m: _Claimed,
     msg["X-Desk-Outbox-Id"] = str(m.id)
     msg.set_content(m.body, charset="utf-8")
     if m.document and m.ticket_id is not None:
-        from desk import documents
+        from desk.read import documents
 
         pdf = documents.render(db, m.document, m.ticket_id)
         label = documents.KIND_LABELS_ZH.get(m.document, m.document)
@@ -809,7 +811,7 @@ def _mark_sent(db: Database, m: _Claimed, token: str, addresses: list[str],
                                             for r in m.recipients if r.get("email")
                                             in addresses and r.get("email") not in refused],
                          })
-            from desk import live
+            from desk.notify import live
 
             live.notify(session, row.ticket_id)
 

@@ -35,7 +35,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from desk import audit, settings, tickets
 from desk.db import Database
 from desk.errors import (
     DeskError,
@@ -44,6 +43,9 @@ from desk.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from desk.process import audit
+from desk.read import settings, tickets
+from desk.rules import transitions
 from models import Attachment, AttachmentChunk, EvidenceKind, Person, Role, Status, Ticket
 
 log = logging.getLogger(__name__)
@@ -500,13 +502,13 @@ def add_attachment(
     stored_name = clean_name(name)
     evidence_kind = _kind(kind)
     note = str(note or "")
-    if len(note) > tickets.MAX_TEXT:
-        raise ValidationError({"note": (f"说明过长（最多 {tickets.MAX_TEXT} 字）。",
-                                        f"The note is too long (at most {tickets.MAX_TEXT}).")})
+    if len(note) > transitions.MAX_TEXT:
+        raise ValidationError({"note": (f"说明过长（最多 {transitions.MAX_TEXT} 字）。",
+                                        f"The note is too long (at most {transitions.MAX_TEXT}).")})
 
     def work(session: Session) -> AttachmentView:
         actor = _actor(session, actor_id)
-        ticket = tickets._load(session, ticket_key)
+        ticket = tickets.load_ticket(session, ticket_key)
         _check_may_attach(ticket)
         limit = _max_bytes(session)
         stream, owned, total = _open_source(path_or_stream, stored_name, limit)
@@ -642,7 +644,7 @@ def list_attachments(db: Database, ticket_key: str | int,
                      include_removed: bool = False) -> list[AttachmentView]:
     """A fault's attachments, oldest first."""
     with db.read() as session:
-        ticket = tickets._load(session, ticket_key)
+        ticket = tickets.load_ticket(session, ticket_key)
         stmt = select(Attachment).where(Attachment.ticket_id == ticket.id)
         if not include_removed:
             stmt = stmt.where(Attachment.removed_at.is_(None))

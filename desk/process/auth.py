@@ -27,11 +27,11 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desk import audit
-from desk import settings as team_settings
 from desk.db import Database
 from desk.errors import DeskError, NotFoundError, PermissionDeniedError, ValidationError
-from desk.people import PersonView, ensure_department, view_of
+from desk.process import audit
+from desk.process.people import PersonView, ensure_department, view_of
+from desk.read import settings as team_settings
 from models import Department, Event, Person, PersonRole, Role
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters

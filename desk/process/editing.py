@@ -2,7 +2,7 @@
 
 ``EDIT_RULES`` is the one table that says who may change which field of the record
 table in which state: the window greys out every other field, and ``update_fields``
-enforces the same table on every call. Transitions (``desk.workflow``) still own the
+enforces the same table on every call. Transitions (``desk.process.workflow``) still own the
 fields that mark a step (status, level, responders, approvals, verification); this
 module only lets the people working a step correct and complete its text.
 
@@ -24,10 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desk import audit, live, tickets, workflow
+from desk import events
 from desk.db import Database
 from desk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from desk.people import PersonView
+from desk.events import TicketChanged
+from desk.process import audit, reporting
+from desk.process.people import PersonView
+from desk.read import tickets
+from desk.rules import transitions
 from models import Event, Person, Role, Status, Ticket
 
 S = Status
@@ -39,30 +43,30 @@ FIELDS: dict[str, tuple[str, str, str, int, bool]] = {
     "reporter_name": ("text", "发觉人", "Reported by", 100, True),
     "reporter_employee_no": ("text", "工号", "Employee number", 32, False),
     "reporter_contact": ("text", "联系方式", "Contact", 100, False),
-    "affected_business": ("text", "受影响业务", "Affected business", tickets.MAX_SHORT, True),
-    "impact_scope": ("text", "影响范围", "Scope of impact", tickets.MAX_TEXT, False),
+    "affected_business": ("text", "受影响业务", "Affected business", transitions.MAX_SHORT, True),
+    "impact_scope": ("text", "影响范围", "Scope of impact", transitions.MAX_TEXT, False),
     "business_interrupted": ("bool", "业务中断", "Business interrupted", 0, False),
-    "phenomenon": ("text", "故障现象", "Phenomenon", tickets.MAX_TEXT, True),
-    "reproduce_steps": ("text", "复现操作步骤", "Steps to reproduce", tickets.MAX_TEXT, False),
-    "first_contact": ("text", "首次联系情况", "First contact", tickets.MAX_TEXT, False),
-    "confirmed_details": ("text", "确认的细节", "Confirmed details", tickets.MAX_TEXT, False),
+    "phenomenon": ("text", "故障现象", "Phenomenon", transitions.MAX_TEXT, True),
+    "reproduce_steps": ("text", "复现操作步骤", "Steps to reproduce", transitions.MAX_TEXT, False),
+    "first_contact": ("text", "首次联系情况", "First contact", transitions.MAX_TEXT, False),
+    "confirmed_details": ("text", "确认的细节", "Confirmed details", transitions.MAX_TEXT, False),
     "reproducible": ("bool", "能否复现", "Reproducible", 0, False),
-    "first_investigation": ("text", "初步排查结果", "First investigation", tickets.MAX_TEXT,
+    "first_investigation": ("text", "初步排查结果", "First investigation", transitions.MAX_TEXT,
                             False),
-    "cooperation_required": ("text", "配合要求", "Cooperation required", tickets.MAX_TEXT,
+    "cooperation_required": ("text", "配合要求", "Cooperation required", transitions.MAX_TEXT,
                              False),
-    "root_cause": ("text", "根本原因", "Root cause", tickets.MAX_TEXT, False),
-    "underlying_cause": ("text", "深层原因", "Underlying cause", tickets.MAX_TEXT, False),
-    "impact_assessment": ("text", "影响评估", "Impact assessment", tickets.MAX_TEXT, False),
-    "reproduce_conditions": ("text", "复现条件", "Conditions to reproduce", tickets.MAX_TEXT,
+    "root_cause": ("text", "根本原因", "Root cause", transitions.MAX_TEXT, False),
+    "underlying_cause": ("text", "深层原因", "Underlying cause", transitions.MAX_TEXT, False),
+    "impact_assessment": ("text", "影响评估", "Impact assessment", transitions.MAX_TEXT, False),
+    "reproduce_conditions": ("text", "复现条件", "Conditions to reproduce", transitions.MAX_TEXT,
                              False),
-    "evidence_list": ("text", "证据清单", "Evidence list", tickets.MAX_TEXT, False),
-    "temporary_solution": ("text", "临时解决方案", "Temporary solution", tickets.MAX_TEXT,
+    "evidence_list": ("text", "证据清单", "Evidence list", transitions.MAX_TEXT, False),
+    "temporary_solution": ("text", "临时解决方案", "Temporary solution", transitions.MAX_TEXT,
                            False),
-    "long_term_solution": ("text", "长期解决方案", "Long-term solution", tickets.MAX_TEXT,
+    "long_term_solution": ("text", "长期解决方案", "Long-term solution", transitions.MAX_TEXT,
                            False),
-    "summary": ("text", "故障总结", "Summary", tickets.MAX_TEXT, False),
-    "prevention_measures": ("text", "预防措施", "Prevention measures", tickets.MAX_TEXT, False),
+    "summary": ("text", "故障总结", "Summary", transitions.MAX_TEXT, False),
+    "prevention_measures": ("text", "预防措施", "Prevention measures", transitions.MAX_TEXT, False),
 }
 
 DESCRIPTION = frozenset({
@@ -169,7 +173,7 @@ def validate_changes(changes: Mapping[str, Any], current: Mapping[str, Any],
         clean[name] = value
     occurred = clean.get("occurred_at")
     if isinstance(occurred, datetime) and "occurred_at" not in errors:
-        if occurred > now + tickets.FUTURE_TOLERANCE:
+        if occurred > now + reporting.FUTURE_TOLERANCE:
             errors["occurred_at"] = ("发生时间不能晚于当前时间。",
                                      "The time it happened cannot be in the future.")
         restored = current.get("restored_at")
@@ -193,7 +197,7 @@ def update_fields(db: Database, ticket_key: str | int, actor_id: int,
         actor = session.get(Person, actor_id)
         if actor is None or not actor.active:
             raise NotFoundError("当前人员不存在或已停用。", "The acting person does not exist.")
-        ticket = tickets._load(session, ticket_key)
+        ticket = tickets.load_ticket(session, ticket_key)
         if ticket.version != expected_version:
             raise ConflictError(ticket.id, expected_version, ticket.version)
         allowed = editable_for(ticket.status, frozenset(actor.roles),
@@ -230,7 +234,7 @@ def update_fields(db: Database, ticket_key: str | int, actor_id: int,
     except StaleDataError:
         # another desk committed between our read and our write
         with db.read() as s:
-            t = tickets._load(s, ticket_key)
+            t = tickets.load_ticket(s, ticket_key)
             raise ConflictError(t.id, expected_version, t.version) from None
 
 
@@ -256,7 +260,7 @@ def _unplain(name: str, value: Any) -> Any:
 # about a ticket (mail sent, knowledge-base edits) leave the ticket row alone.
 VERSIONED_ACTIONS = frozenset({
     "report", "edit", "attach", "remove_attachment", "issue_start_notice",
-    "issue_completion_notice", *workflow.TRANSITIONS,
+    "issue_completion_notice", *transitions.TRANSITIONS,
 })
 
 
@@ -270,7 +274,7 @@ def values_at(db: Database, ticket_key: str | int,
     made), so counting those events finds the ones after ``version``.
     """
     with db.read() as session:
-        ticket = tickets._load(session, ticket_key)
+        ticket = tickets.load_ticket(session, ticket_key)
         now_values = {name: getattr(ticket, name) for name in FIELDS}
         rows = session.scalars(
             select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id)

@@ -1,7 +1,7 @@
 """The knowledge base (知识库): entries made when a fault is archived, search, similar faults.
 
 Archiving a resolved fault creates its entry in the same unit of work
-(``create_entry_for``, called by ``desk.workflow``). Support leads, directors and
+(``create_entry_for``, called by ``desk.process.workflow``). Support leads, directors and
 administrators may reword an entry (``edit_entry``); each edit keeps a revision with the
 wording before and after, and appends an event to the fault's trail.
 
@@ -46,9 +46,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desk import audit, live, tickets
+from desk import events
 from desk.db import Database
 from desk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from desk.events import FaultArchived, TicketChanged
+from desk.process import audit
+from desk.read import tickets
+from desk.rules import transitions
 from models import (
     Attachment,
     FaultType,
@@ -296,7 +300,7 @@ def get_entry(db: Database, entry_id: int) -> EntryView:
 def entry_for_ticket(db: Database, ticket_key: str | int) -> EntryView | None:
     """The entry made when this fault was archived, or None."""
     with db.read() as session:
-        ticket = tickets._load(session, ticket_key)
+        ticket = tickets.load_ticket(session, ticket_key)
         entry = session.scalar(select(KnowledgeEntry).where(
             KnowledgeEntry.ticket_id == ticket.id))
         return _view(session, entry) if entry is not None else None
@@ -335,7 +339,7 @@ def _clean_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
             errors[name] = (f"{zh}须为文字。", f"{en} must be text.")
             continue
         limit = {"title": TITLE_MAX, "affected_business": BUSINESS_MAX}.get(name,
-                                                                           tickets.MAX_TEXT)
+                                                                           transitions.MAX_TEXT)
         if "\x00" in value:
             errors[name] = (f"{zh}含有无效字符。", f"{en} holds an invalid character.")
         elif len(value) > limit:

@@ -8,22 +8,27 @@ notices and the live notice in the same transaction), commit.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, ColumnDefault, Table, false, func, insert, or_, select
+from sqlalchemy import Column, ColumnDefault, Table, insert, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import text as text_clause
-from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 
-from desk import audit, live, notify, settings, sla
-from desk import calendar as workcal
+from desk import events
 from desk.db import Database
 from desk.errors import DatabaseError, NotFoundError, ValidationError
-from desk.numbering import allocate_number
+from desk.events import FaultReported
+from desk.process import audit
+from desk.process.numbering import allocate_number
+from desk.read import calendar as calendar_mod
+from desk.read import settings
+from desk.read.tickets import TicketDetail, detail_of
+from desk.rules import limits as limits_mod
+from desk.rules import sla, workdays
 from models import Event, FaultLevel, FaultType, Person, Status, Ticket
 
 MAX_SHORT = 200
@@ -105,21 +110,21 @@ def validate_report(report: FaultReport, now: datetime) -> dict[str, tuple[str, 
 class DeadlineRules:
     """What the deadlines are computed from: limits, calendar and time zone in force."""
 
-    limits: dict[FaultLevel, settings.LevelLimits]
-    calendar: workcal.WorkCalendar
+    limits: dict[FaultLevel, limits_mod.LevelLimits]
+    calendar: workdays.WorkCalendar
     tz: ZoneInfo
 
 
-RULE_KEYS = ("timezone", "sla.limits", workcal.REVISION_KEY)
+RULE_KEYS = ("timezone", "sla.limits", calendar_mod.REVISION_KEY)
 
 
 def deadline_rules(session: Session) -> DeadlineRules:
     """The rules in force, read with one settings query (the calendar is cached)."""
     values = settings.get_many(session, RULE_KEYS)
     return DeadlineRules(
-        limits=settings.limits_from(values.get("sla.limits")),
-        calendar=workcal.load(session, str(values.get(workcal.REVISION_KEY, ""))),
-        tz=settings.zone(str(values["timezone"])),
+        limits=limits_mod.limits_from(values.get("sla.limits")),
+        calendar=calendar_mod.load(session, str(values.get(calendar_mod.REVISION_KEY, ""))),
+        tz=limits_mod.zone(str(values["timezone"])),
     )
 
 

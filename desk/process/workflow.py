@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from desk import audit, knowledge, live, notify, tickets
+from desk import events
 from desk.db import Database
 from desk.errors import (
     ConflictError,
@@ -31,14 +30,16 @@ from desk.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from desk.events import FaultArchived, TransitionPerformed
+from desk.process import audit, reporting
+from desk.read import tickets
+from desk.rules.transitions import FIELD_LABELS, R, S, missing_fields, transition
 from models import (
-    Event,
     FaultLevel,
     FaultType,
     ImplementationStep,
     Person,
     Role,
-    Status,
     TeamDuty,
     TeamMember,
     Ticket,
@@ -385,7 +386,7 @@ def perform(
         actor = session.get(Person, actor_id)
         if actor is None or not actor.active:
             raise NotFoundError("当前人员不存在或已停用。", "The acting person does not exist.")
-        ticket = tickets._load(session, ticket_key)
+        ticket = tickets.load_ticket(session, ticket_key)
         if expected_version is not None and ticket.version != expected_version:
             raise ConflictError(ticket.id, expected_version, ticket.version)
         if not (actor.roles & spec.roles):
@@ -418,7 +419,7 @@ def perform(
                 keys = ("respond_due_at", "restore_due_at", "respond_due_estimated",
                         "restore_due_estimated")
                 before = tuple(getattr(ticket, key) for key in keys)
-                tickets.apply_deadlines(session, ticket)
+                reporting.apply_deadlines(session, ticket)
                 for key, old in zip(keys, before, strict=True):
                     new = getattr(ticket, key)
                     if new != old:
@@ -446,7 +447,7 @@ def perform(
         except StaleDataError:
             if attempt + 1 >= attempts:
                 with db.read() as s:
-                    t = tickets._load(s, ticket_key)
+                    t = tickets.load_ticket(s, ticket_key)
                     raise ConflictError(t.id, expected_version or t.version - 1,
                                         t.version) from None
     raise AssertionError("unreachable")  # pragma: no cover

@@ -1,6 +1,6 @@
 """How a ticket's two SLA clocks stand now (respond, restore), and its resolve metric.
 
-The deadlines are the ones stored on the ticket (computed by ``desk.tickets`` from the
+The deadlines are the ones stored on the ticket (computed by ``desk.read.queue`` from the
 report time and the level in force, recomputed on a level, limit or calendar change),
 so the queue, the CLI and the window always agree. The warning moment is derived from
 the same limit and the ``sla.warning_fraction`` setting.
@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from desk import calendar as workcal
-from desk import settings, sla, tickets
 from desk.db import Database
+from desk.read import calendar as workcal
+from desk.read import settings, tickets
+from desk.rules import sla
 from models import FaultLevel, Ticket
 
 
@@ -77,12 +78,12 @@ def time_to_resolve(ticket: Ticket) -> timedelta | None:
 
 def ticket_clocks(db: Database, key: str | int) -> tuple[sla.ClockStatus, sla.ClockStatus]:
     with db.read() as session:
-        return clocks_of(session, tickets._load(session, key), db.now())
+        return clocks_of(session, tickets.load_ticket(session, key), db.now())
 
 
 def ticket_sla(db: Database, key: str | int) -> TicketClocks:
     """Both clocks and the resolve metric of a ticket at the database clock's now."""
     with db.read() as session:
-        ticket = tickets._load(session, key)
+        ticket = tickets.load_ticket(session, key)
         respond, restore = clocks_of(session, ticket, db.now())
         return TicketClocks(ticket.level, respond, restore, time_to_resolve(ticket))

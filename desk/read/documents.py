@@ -10,7 +10,7 @@ which documents make sense when; recording that a notice went out is
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
@@ -18,20 +18,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
-from desk import audit, settings, tickets, workflow
-from desk.clocks import clocks_of
 from desk.db import Database
 from desk.errors import (
-    ConflictError,
-    InvalidTransitionError,
     NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
 )
-from desk.sla import ClockState, ClockStatus
-from desk.timeutil import format_local
+from desk.read import settings, tickets, timeline
+from desk.read.clocks import clocks_of
+from desk.rules import transitions
+from desk.rules.sla import ClockState, ClockStatus
+from desk.rules.timeutil import format_local
 from models import (
     Attachment,
     AttachmentChunk,
@@ -40,7 +36,6 @@ from models import (
     EvidenceKind,
     FaultLevel,
     Person,
-    Role,
     Status,
     Ticket,
 )
@@ -179,7 +174,7 @@ def _text_lines(value: str) -> list[str]:
 
 def action_label(action: str) -> str:
     """The Chinese name of an event's action, for the timeline."""
-    spec = workflow.TRANSITIONS.get(action)
+    spec = transitions.TRANSITIONS.get(action)
     if spec is not None:
         return spec.label_zh
     return EXTRA_ACTIONS_ZH.get(action, action)
@@ -229,7 +224,7 @@ def _timeline(db: Database, ticket_id: int, tz: ZoneInfo) -> list[TimelineEntry]
     return [
         TimelineEntry(format_local(e["at"], tz), e["actor"] or "系统", action_label(e["action"]),
                       _note(e))
-        for e in workflow.events(db, ticket_id)
+        for e in timeline.events(db, ticket_id)
     ]
 
 
@@ -265,7 +260,7 @@ def start_notice_data(db: Database, key: str | int) -> start_notice.StartNotice:
 
     with db.read() as session:
         r = _Reader(db, session)
-        t: Ticket = tickets._load(session, key)
+        t: Ticket = tickets.load_ticket(session, key)
         est = "（估算）"
         issued = _last_event(r, t, "issue_start_notice")
         recipients = [str(x) for x in (issued.details or {}).get("recipients", [])] \
@@ -317,7 +312,7 @@ def analysis_report_data(db: Database, key: str | int) -> analysis_report.Analys
 
     with db.read() as session:
         r = _Reader(db, session)
-        t: Ticket = tickets._load(session, key)
+        t: Ticket = tickets.load_ticket(session, key)
         analysed = _last_event(r, t, "analyse")
         report = analysis_report.AnalysisReport(
             organisation=r.organisation(),
@@ -350,7 +345,7 @@ def analysis_report_data(db: Database, key: str | int) -> analysis_report.Analys
 
 
 def _with_timeline(doc: _Doc, db: Database, ticket_id: int, tz: ZoneInfo) -> _Doc:
-    # read after the ticket's session closed: workflow.events opens its own
+    # read after the ticket's session closed: timeline.events opens its own
     return dataclasses.replace(doc, timeline=_timeline(db, ticket_id, tz))
 
 
@@ -375,7 +370,7 @@ def verification_form_data(db: Database, key: str | int,
 
     with db.read() as session:
         r = _Reader(db, session)
-        t: Ticket = tickets._load(session, key)
+        t: Ticket = tickets.load_ticket(session, key)
         doers: list[str] = []
         for step in t.steps:
             if step.done_by.name not in doers:
@@ -424,7 +419,7 @@ def completion_notice_data(db: Database, key: str | int) -> completion_notice.Co
 
     with db.read() as session:
         r = _Reader(db, session)
-        t: Ticket = tickets._load(session, key)
+        t: Ticket = tickets.load_ticket(session, key)
         respond, restore = clocks_of(session, t, r.now)
         limits = settings.limits(session)[t.level]
         sent = _last_event(r, t, "issue_completion_notice")
@@ -476,7 +471,7 @@ def record_data(db: Database, key: str | int) -> record_table.RecordTable:
 
     with db.read() as session:
         r = _Reader(db, session)
-        t: Ticket = tickets._load(session, key)
+        t: Ticket = tickets.load_ticket(session, key)
         verification = ""
         if t.verification_passed is not None:
             verification = "通过" if t.verification_passed else "不通过"

@@ -3,26 +3,17 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, cast
-from zoneinfo import ZoneInfo
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, ColumnDefault, Table, false, func, insert, or_, select
-from sqlalchemy import exc as sa_exc
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import false, func, or_, select
 from sqlalchemy import text as text_clause
-from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm import Session, aliased
 
-from desk import audit, live, notify, settings, sla
-from desk import calendar as workcal
 from desk.db import Database
-from desk.errors import DatabaseError, NotFoundError, ValidationError
-from desk.numbering import allocate_number
-from models import Event, FaultLevel, FaultType, Person, Status, Ticket
-
-
+from desk.read.tickets import TicketRow
+from models import FaultLevel, FaultType, Person, Status, Ticket
 
 SORTABLE = {
     "number": Ticket.number,

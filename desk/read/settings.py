@@ -7,18 +7,14 @@ a fresh database works before anyone has set anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.errors import ValidationError
+from desk.rules.limits import DEFAULT_TIMEZONE, LevelLimits, limits_from, zone
 from models import FaultLevel, Setting
-
-
-
 
 DEFAULTS: dict[str, Any] = {
     "timezone": DEFAULT_TIMEZONE,

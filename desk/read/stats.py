@@ -52,9 +52,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from desk import settings
 from desk.db import Database
 from desk.errors import ValidationError
+from desk.read import settings
 from models import FaultLevel, FaultType, Status, Ticket
 
 TOP_BUSINESSES = 10

@@ -1,6 +1,6 @@
 """The dashboard written out: CSV (for Excel), XLSX (one sheet per table), one-page PDF.
 
-All three take a ``desk.stats.Dashboard`` and write the same tables the window shows.
+All three take a ``desk.read.stats.Dashboard`` and write the same tables the window shows.
 CSV is UTF-8 with a byte-order mark, which Excel needs to read Chinese correctly; its
 tables follow one another, each under its title and separated by an empty line.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desk.errors import DeskError
-from desk.stats import ALL, Dashboard, Table
+from desk.read.stats import ALL, Dashboard, Table
 from reports import dashboard as pdf
 
 FORMATS = ("csv", "xlsx", "pdf")

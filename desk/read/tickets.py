@@ -4,26 +4,17 @@ can hold them after the session is closed.
 
 from __future__ import annotations
 
-import logging
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, cast
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, ColumnDefault, Table, false, func, insert, or_, select
-from sqlalchemy import exc as sa_exc
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import text as text_clause
-from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from desk import audit, live, notify, settings, sla
-from desk import calendar as workcal
 from desk.db import Database
-from desk.errors import DatabaseError, NotFoundError, ValidationError
-from desk.numbering import allocate_number
-from models import Event, FaultLevel, FaultType, Person, Status, Ticket
-
-
+from desk.errors import NotFoundError
+from desk.process import audit
+from models import FaultLevel, FaultType, Person, Status, Ticket
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ class LevelLimits:
     restore: ClockLimit
 
 
-# SPEC.md's severity table; level 3 counts working days (see desk.sla).
+# SPEC.md's severity table; level 3 counts working days (see desk.rules.sla).
 DEFAULT_LIMITS: dict[FaultLevel, LevelLimits] = {
     FaultLevel.URGENT: LevelLimits(ClockLimit(5), ClockLimit(30)),
     FaultLevel.IMPORTANT: LevelLimits(ClockLimit(15), ClockLimit(120)),

@@ -3,14 +3,14 @@
 Both clocks start at the report time (when the fault was entered in Desk, not when it
 happened) and use the level in force; a level change recomputes both from the report
 time, never from the moment of the change. The limits are the ``sla.limits`` setting
-(defaults in ``desk.settings.DEFAULT_LIMITS``: respond 5 / 15 / 30 minutes, restore
+(defaults in ``desk.rules.limits.DEFAULT_LIMITS``: respond 5 / 15 / 30 minutes, restore
 30 minutes / 2 hours / 4 working days).
 
 How time is counted:
 
 * A limit "on the clock" (levels 1 and 2) is plain elapsed time, day and night.
 * A limit "in working days" (level 3) counts only time that falls on working days of
-  the Chinese calendar (``desk.calendar``): the whole of a working day counts, weekends
+  the Chinese calendar (``desk.read.calendar``): the whole of a working day counts, weekends
   and public holidays do not, make-up working days (调休) do. "Within 4 working days"
   is therefore 4 × 24 hours of working-day time. A fault reported on Monday 10:00 is
   due on Friday 10:00; one reported during a weekend or holiday starts counting at
@@ -36,8 +36,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from desk.calendar import WorkCalendar
-from desk.settings import ClockLimit, LevelLimits
+from desk.rules.limits import ClockLimit, LevelLimits
+from desk.rules.workdays import WorkCalendar
 
 MAX_DAYS = 3660  # a limit larger than ten years of working days is a typing error
 
