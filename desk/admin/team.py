@@ -21,6 +21,7 @@ from desk.read import settings
 from desk.read.settings import DEFAULTS, get
 from desk.rules import limits as limits_mod
 from desk.rules import workdays
+from desk.rules.values import plain
 from models import (
     CalendarDay,
     CalendarYear,
@@ -54,7 +55,7 @@ def recompute_open_deadlines(session: Session) -> dict[str, dict[str, dict[str, 
     for ticket in session.scalars(select(Ticket).where(Ticket.status.not_in(closed))):
         before = {f: getattr(ticket, f) for f in DEADLINE_FIELDS}
         reporting.apply_deadlines(session, ticket)
-        diff = {f: {"before": audit.plain(old), "after": audit.plain(getattr(ticket, f))}
+        diff = {f: {"before": plain(old), "after": plain(getattr(ticket, f))}
                 for f, old in before.items() if getattr(ticket, f) != old}
         if diff:
             changed[ticket.number] = diff

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session
 
+from desk.rules.values import plain
 from models import Event, Ticket
 
 
@@ -33,15 +33,6 @@ def _refuse_change(_mapper: Mapper[Event], _connection: Connection, target: Even
 if not sa_event.contains(Event, "before_update", _refuse_change):
     sa_event.listen(Event, "before_update", _refuse_change)
     sa_event.listen(Event, "before_delete", _refuse_change)
-
-
-def plain(value: Any) -> Any:
-    """A JSON-friendly form of a field value for the before/after record."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
 
 
 def changes_of(ticket: Ticket, values: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -53,6 +53,7 @@ from desk.events import FaultArchived, TicketChanged
 from desk.process import audit
 from desk.read import tickets
 from desk.rules import transitions
+from desk.rules.values import plain
 from models import (
     Attachment,
     FaultType,
@@ -148,7 +149,7 @@ class EntryView:
         return {name: getattr(self, name) for name in EDITABLE}
 
     def to_json(self) -> dict[str, Any]:
-        data = {name: audit.plain(getattr(self, name)) for name in (
+        data = {name: plain(getattr(self, name)) for name in (
             "id", "ticket_id", "ticket_number", "version", *EDITABLE, "created_at",
             "created_by", "updated_at", "updated_by")}
         data["attachments"] = list(self.attachments)
@@ -382,8 +383,8 @@ def edit_entry(db: Database, entry_id: int, actor_id: int, changes: Mapping[str,
         for name, value in clean.items():
             old = getattr(entry, name)
             if old != value:
-                before[name] = audit.plain(old)
-                after[name] = audit.plain(value)
+                before[name] = plain(old)
+                after[name] = plain(value)
                 setattr(entry, name, value)
         if not after:
             return _view(session, entry)

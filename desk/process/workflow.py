@@ -34,6 +34,7 @@ from desk.events import FaultArchived, TransitionPerformed
 from desk.process import audit, reporting
 from desk.read import tickets
 from desk.rules.transitions import FIELD_LABELS, R, S, missing_fields, transition
+from desk.rules.values import plain
 from models import (
     FaultLevel,
     FaultType,
@@ -423,7 +424,7 @@ def perform(
                 for key, old in zip(keys, before, strict=True):
                     new = getattr(ticket, key)
                     if new != old:
-                        changes[key] = {"before": audit.plain(old), "after": audit.plain(new)}
+                        changes[key] = {"before": plain(old), "after": plain(new)}
         if not changes and not ctx.details:
             ctx.details["noop"] = True
         if not session.is_modified(ticket, include_collections=False):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from desk.db import Database
 from desk.errors import NotFoundError
-from desk.process import audit
+from desk.rules.values import plain
 from models import FaultLevel, FaultType, Person, Status, Ticket
 
 
@@ -57,7 +57,7 @@ class TicketDetail:
             if isinstance(value, datetime):
                 out[key] = value.astimezone(tz).isoformat() if tz else value.isoformat()
             else:
-                out[key] = audit.plain(value)
+                out[key] = plain(value)
         return out
 
 
