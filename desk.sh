@@ -18,7 +18,7 @@ system_packages() {
     local wanted=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
                   libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
                   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0
-                  libxcb-image0 poppler-utils)
+                  libxcb-image0 poppler-utils dovecot-imapd)
     command -v dpkg >/dev/null 2>&1 || return 0
     local missing=()
     for p in "${wanted[@]}"; do

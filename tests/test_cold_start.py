@@ -33,7 +33,7 @@ WINDOW = r"""
 import json, os, sys, time
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
-from desk import people
+from desk.process import people
 from desk.bootstrap import open_database
 from desk.read.settings import timezone
 from ui.main_window import MainWindow
