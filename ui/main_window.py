@@ -44,7 +44,7 @@ from ui import tasks
 from ui.labels import label as tr_label
 from ui.queue_model import COLUMNS, TicketTableModel
 from ui.record_form import NewFaultForm
-from ui.ticket_panel import TicketPanel
+from ui.ticket.panel import TicketPanel
 
 if TYPE_CHECKING:
     from ui.live import LiveBinding
