@@ -37,7 +37,9 @@ from desk.bootstrap import open_database  # noqa: E402
 from desk.demo import add_demo_data  # noqa: E402
 from desk.tickets import get_ticket  # noqa: E402
 from models import Status  # noqa: E402
-from ui.documents import PdfPages, PdfPreviewDialog, TicketRef, print_pdf  # noqa: E402
+from ui.document_menu import TicketRef  # noqa: E402
+from ui.documents.pdf import PdfPages, print_pdf  # noqa: E402
+from ui.documents.preview import PdfPreviewDialog  # noqa: E402
 
 
 def wait_for(signal: object, timeout_ms: int = 120_000, check: object = None) -> list[object]:

@@ -20,14 +20,9 @@ from desk import documents, people, tickets, workflow
 from desk.demo import add_demo_data, ensure_people
 from models import FaultType, Status
 from tests.conftest import settle, type_into
-from ui.documents import (
-    THUMB_WIDTH,
-    BatchExportDialog,
-    IssueNoticeDialog,
-    PdfPreviewDialog,
-    ThumbnailModel,
-    write_new,
-)
+from ui.documents.batch import BatchExportDialog, write_new
+from ui.documents.notice import IssueNoticeDialog
+from ui.documents.preview import THUMB_WIDTH, PdfPreviewDialog, ThumbnailModel
 from ui.main_window import MainWindow
 
 TZ = ZoneInfo("Asia/Shanghai")
