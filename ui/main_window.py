@@ -488,7 +488,7 @@ class MainWindow(QMainWindow):
 
     def switch_user(self) -> QWidget:
         """Sign in again, as oneself or somebody else; cancelling keeps who it was."""
-        from ui.sign_in import SignInDialog
+        from ui.dialogs.sign_in import SignInDialog
 
         dialog = SignInDialog(self.db, self)
         dialog.signed_in.connect(self.set_person)
