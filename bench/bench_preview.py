@@ -38,7 +38,9 @@ from desk.process import people
 from desk.read import documents
 from desk.read.tickets import get_ticket
 from models import Status  # noqa: E402
-from ui.documents import PdfPages, PdfPreviewDialog, TicketRef, print_pdf  # noqa: E402
+from ui.document_menu import TicketRef  # noqa: E402
+from ui.documents.pdf import PdfPages, print_pdf  # noqa: E402
+from ui.documents.preview import PdfPreviewDialog  # noqa: E402
 
 
 def wait_for(signal: object, timeout_ms: int = 120_000, check: object = None) -> list[object]:

@@ -21,14 +21,9 @@ from desk.process import notices, people, reporting, workflow
 from desk.read import documents, tickets, timeline
 from models import FaultType, Status
 from tests.conftest import settle, type_into
-from ui.documents import (
-    THUMB_WIDTH,
-    BatchExportDialog,
-    IssueNoticeDialog,
-    PdfPreviewDialog,
-    ThumbnailModel,
-    write_new,
-)
+from ui.documents.batch import BatchExportDialog, write_new
+from ui.documents.notice import IssueNoticeDialog
+from ui.documents.preview import THUMB_WIDTH, PdfPreviewDialog, ThumbnailModel
 from ui.main_window import MainWindow
 
 TZ = ZoneInfo("Asia/Shanghai")

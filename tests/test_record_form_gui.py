@@ -29,8 +29,8 @@ from desk.rules import transitions
 from models import Event, Status
 from tests.conftest import settle, type_into
 from tests.test_editing import ticket_in
-from ui.conflict_dialog import ConflictDialog
-from ui.ticket_panel import TicketPanel
+from ui.ticket.conflict_dialog import ConflictDialog
+from ui.ticket.panel import TicketPanel
 
 TZ = ZoneInfo("Asia/Shanghai")
 S = Status

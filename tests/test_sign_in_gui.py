@@ -21,15 +21,15 @@ from desk.config import load_config, save_settings
 from desk.process import auth, people, reporting
 from models import CalendarDay, DayKind, FaultLevel, FaultType, Person, Role, Setting, Ticket
 from tests.conftest import memory_keyring_class, type_into
-from ui.admin_dialogs import (
+from ui.dialogs.admin import (
     CalendarDialog,
     LimitsDialog,
     OrganisationDialog,
     PeopleDialog,
     install_admin_menu,
 )
-from ui.settings_dialog import SettingsDialog
-from ui.sign_in import FirstAdminDialog, SignInDialog
+from ui.dialogs.settings import SettingsDialog
+from ui.dialogs.sign_in import FirstAdminDialog, SignInDialog
 
 LEFT = Qt.MouseButton.LeftButton
 SAMPLE = ["IT001", "LEAD01", "CTO01", "DEV002", "OP003", "SALES005"]  # SPEC.md's people

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 from sqlalchemy import select
 
 from desk.admin.demo import FAULTS, add_demo_data
@@ -15,7 +15,8 @@ from desk.db import Database
 from desk.process import knowledge, people
 from models import KnowledgeRevision
 from tests.conftest import type_into
-from ui.kb_dialog import HtmlRole, KBResultsModel, KnowledgeBaseDialog
+from ui.kb_dialog import KBResultsModel, KnowledgeBaseDialog
+from ui.list_models import HtmlRole, ItemListModel, ItemRole
 from ui.menus import install_kb_menu
 from ui.record_form import NewFaultForm
 from ui.similar_panel import FaultRole, SimilarFaultsModel
@@ -115,6 +116,26 @@ def test_the_models_pass_the_model_tester(qtmodeltester, demo_db):
     results.set_hits(knowledge.search(db, "连接池"))
     assert results.rowCount() >= 1
     qtmodeltester.check(results)
+    assert results.index(0, 0).data(ItemRole) is results.hits[0]
+    assert similar.index(0, 0).data(FaultRole) is similar.faults[0]
+
+
+class _Words(ItemListModel):
+    def item_data(self, item, role):
+        return item.upper() if role == Qt.ItemDataRole.DisplayRole else None
+
+
+def test_the_shared_list_model_passes_the_model_tester(qtmodeltester):
+    words = _Words()
+    qtmodeltester.check(words)  # empty
+    words.set_items(["a", "b", "c"])
+    qtmodeltester.check(words)
+    assert [words.index(r, 0).data() for r in range(3)] == ["A", "B", "C"]
+    assert words.index(1, 0).data(ItemRole) == "b"
+    assert words.index(1, 0).data(HtmlRole) is None
+    assert words.index(3, 0).data() is None and words.rowCount(words.index(0, 0)) == 0
+    words.set_items([])
+    qtmodeltester.check(words)
 
 
 def test_the_kb_dialog_finds_highlights_and_a_lead_edits(qtbot, demo_db):

@@ -109,7 +109,7 @@ def _file_menu(window: QMainWindow) -> Any:
 
 def install_settings_action(window: QMainWindow, config: Config) -> QAction:
     """Add 设置… to the window's 文件 menu (this computer's language and database)."""
-    from ui.settings_dialog import SettingsDialog
+    from ui.dialogs.settings import SettingsDialog
 
     menu = _file_menu(window)
     action = QAction(window.tr("设置…"), window)
@@ -284,7 +284,7 @@ class Startup(QObject):
         self._show(box)
 
     def _choose_database(self) -> None:
-        from ui.settings_dialog import SettingsDialog
+        from ui.dialogs.settings import SettingsDialog
 
         dialog = SettingsDialog(self.config)
 
@@ -306,7 +306,7 @@ class Startup(QObject):
     # -- who works here -------------------------------------------------------------
 
     def _first_admin(self) -> None:
-        from ui.sign_in import FirstAdminDialog
+        from ui.dialogs.sign_in import FirstAdminDialog
 
         assert self.db is not None
         dialog = FirstAdminDialog(self.db)
@@ -315,7 +315,7 @@ class Startup(QObject):
         self._show(dialog)
 
     def _sign_in(self, no_admin: bool = False) -> None:
-        from ui.sign_in import SignInDialog
+        from ui.dialogs.sign_in import SignInDialog
 
         assert self.db is not None
         hint = ""
@@ -346,7 +346,7 @@ class Startup(QObject):
     # -- the window -----------------------------------------------------------------
 
     def _signed_in(self, person: PersonView) -> None:
-        from ui.admin_dialogs import install_admin_menu
+        from ui.dialogs.admin import install_admin_menu
 
         assert self.db is not None
         window = open_window(self.db, describe(self.config), person)

@@ -2,7 +2,8 @@
 
 Kept apart from ``ui.documents`` (the PDF preview, printing and batch export, with
 their many widgets) so that the window installs the menu at start and loads the
-dialogs only when a document is first previewed or exported.
+dialogs only when a document is first previewed (``ui.documents.preview``) or
+exported (``ui.documents.batch``).
 
 - ``DocumentMenu``: the 文档 menu for the selected ticket, greyed per state with the
   reason as tooltip (``desk.read.documents.available_documents``).
@@ -31,7 +32,8 @@ from desk.read import documents
 from models import Status
 
 if TYPE_CHECKING:
-    from ui.documents import BatchExportDialog, PdfPreviewDialog
+    from ui.documents.batch import BatchExportDialog
+    from ui.documents.preview import PdfPreviewDialog
     from ui.main_window import MainWindow
 
 # Which document Ctrl+P shows first, by state: the one a person most likely wants now.
@@ -189,7 +191,7 @@ class DocumentActions(QObject):
         ticket = self.current_ticket()
         if ticket is None:
             return None
-        from ui.documents import PdfPreviewDialog
+        from ui.documents.preview import PdfPreviewDialog
 
         dialog = PdfPreviewDialog(self.db, kind, ticket, self.window.person, self.window)
         dialog.issued.connect(lambda _d: self.window.refresh())
@@ -208,7 +210,7 @@ class DocumentActions(QObject):
         if not refs:
             self.window.statusBar().showMessage(tr("请先在列表中选择要导出的故障。"), 5000)
             return None
-        from ui.documents import BatchExportDialog
+        from ui.documents.batch import BatchExportDialog
 
         dialog = BatchExportDialog(self.db, refs, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -22,7 +22,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -67,9 +66,9 @@ from desk.process.people import PersonView
 from models import FaultType
 from ui import tasks
 from ui.labels import label as tr_label
+from ui.list_models import HtmlRole, ItemListModel, ItemRole
 
-HitRole = Qt.ItemDataRole.UserRole + 1
-HtmlRole = Qt.ItemDataRole.UserRole + 2
+HitRole = ItemRole  # HtmlRole (UserRole + 2): the item as rich text
 SEARCH_DELAY_MS = 300
 SELECTED_BACKGROUND = "#d6e9fb"
 SELECTED_BORDER = "#5b9bd5"
@@ -85,25 +84,17 @@ def _multiline(value: str) -> str:
     return _e(value).replace("\n", "<br>") if value.strip() else "—"
 
 
-class KBResultsModel(QAbstractListModel):
+class KBResultsModel(ItemListModel):
     """Search results, best first (plain data; the snippet is escaped HTML)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.hits: list[KBHit] = []
+    @property
+    def hits(self) -> list[KBHit]:
+        return self.items
 
     def set_hits(self, hits: list[KBHit]) -> None:
-        self.beginResetModel()
-        self.hits = list(hits)
-        self.endResetModel()
+        self.set_items(hits)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.hits)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.hits):
-            return None
-        hit = self.hits[index.row()]
+    def item_data(self, hit: KBHit, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{hit.title}\n{hit.snippet_plain}\n{hit.solution}"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -115,8 +106,6 @@ class KBResultsModel(QAbstractListModel):
                     f"<div style='color:#666'>{_e(hit.ticket_number)} · "
                     f"{_e(tr_label(hit.fault_type.label_zh))} · {_e(hit.affected_business)}"
                     f"</div><div>{hit.snippet}</div>{solution}")
-        if role == HitRole:
-            return hit
         return None
 
 

@@ -48,7 +48,7 @@ from ui import tasks
 from ui.labels import label as tr_label
 from ui.queue_model import COLUMNS, TicketTableModel
 from ui.record_form import NewFaultForm
-from ui.ticket_panel import TicketPanel
+from ui.ticket.panel import TicketPanel
 
 if TYPE_CHECKING:
     from ui.live import LiveBinding
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
 
     def switch_user(self) -> QWidget:
         """Sign in again, as oneself or somebody else; cancelling keeps who it was."""
-        from ui.sign_in import SignInDialog
+        from ui.dialogs.sign_in import SignInDialog
 
         dialog = SignInDialog(self.db, self)
         dialog.signed_in.connect(self.set_person)

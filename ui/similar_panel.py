@@ -18,9 +18,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSize,
     Qt,
     QTimer,
@@ -40,37 +38,27 @@ from desk.db import Database
 from desk.process import knowledge
 from desk.process.knowledge import SimilarFault
 from ui import tasks
-from ui.kb_dialog import HtmlRole, RichTextDelegate, show_similar_fault
+from ui.kb_dialog import RichTextDelegate, show_similar_fault
+from ui.list_models import HtmlRole, ItemListModel, ItemRole
 
 DEBOUNCE_MS = 250
-FaultRole = Qt.ItemDataRole.UserRole + 1  # HtmlRole (UserRole + 2): the item as rich text
-
-_Index = QModelIndex | QPersistentModelIndex
-
+FaultRole = ItemRole  # HtmlRole (UserRole + 2): the item as rich text
 
 def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-class SimilarFaultsModel(QAbstractListModel):
+class SimilarFaultsModel(ItemListModel):
     """The faults found, best first: number, title, solution (plain data only)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.faults: list[SimilarFault] = []
+    @property
+    def faults(self) -> list[SimilarFault]:
+        return self.items
 
     def set_faults(self, faults: list[SimilarFault]) -> None:
-        self.beginResetModel()
-        self.faults = list(faults)
-        self.endResetModel()
+        self.set_items(faults)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.faults)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.faults):
-            return None
-        fault = self.faults[index.row()]
+    def item_data(self, fault: SimilarFault, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             state = (self.tr("知识库") if fault.archived else self.tr("已解决，未归档"))
             solution = fault.solution or self.tr("（未记录方案）")
@@ -87,8 +75,6 @@ class SimilarFaultsModel(QAbstractListModel):
                     f"<div style='color:#666'>{_e(fault.ticket_number)} · {_e(state)} · "
                     f"{_e(self.tr('相似度'))} {round(fault.score * 100)}%</div>"
                     f"<div style='color:#2e7d32'>{_e(self.tr('方案'))}：{solution}</div>")
-        if role == FaultRole:
-            return fault
         return None
 
 

@@ -55,10 +55,11 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 TABLES: list[tuple[str, str, tuple[str, ...]]] = [
     ("ui.main_window", "MainWindow", ("VIEWS",)),
     ("ui.queue_model", "QueueModel", ("COLUMNS",)),
-    ("ui.ticket_panel", "TicketPanel", ("SECTIONS", "TIMELINE_FIELDS")),
-    ("ui.admin_dialogs", "AdminDialogs",
+    ("ui.ticket.sections", "TicketPanel", ("SECTIONS",)),
+    ("ui.ticket.timeline", "TicketPanel", ("TIMELINE_FIELDS",)),
+    ("ui.dialogs.admin", "AdminDialogs",
      ("PEOPLE_COLUMNS", "UNITS", "COUNTING", "KIND_LABELS", "CALENDAR_COLUMNS")),
-    ("ui.admin_dialogs", "CalendarDialog", ("KIND_LABELS",)),
+    ("ui.dialogs.admin", "CalendarDialog", ("KIND_LABELS",)),
     ("ui.notifications", "OutboxModel", ("OUTBOX_COLUMNS",)),
     ("ui.notifications", "SmtpSettingsDialog", ("SECURITY_LABELS",)),
     ("desk.documents", "Documents", ("KIND_LABELS_ZH",)),
@@ -96,8 +97,8 @@ def _run(name: str, *args: str | Path) -> None:
 
 
 def sources() -> list[Path]:
-    """What lupdate reads: every module of the window."""
-    return sorted((ROOT / "ui").glob("*.py"))
+    """What lupdate reads: every module of the window, its subpackages included."""
+    return sorted((ROOT / "ui").rglob("*.py"))
 
 
 def lupdate(ts: Path = TS) -> None:
@@ -267,8 +268,8 @@ def vocabulary() -> list[tuple[str, str]]:
         pairs.append((spec.label_zh, spec.label_en))
         pairs.extend((f.label_zh, f.label_en) for f in spec.fields)
     try:
-        panel = importlib.import_module("ui.ticket_panel")
-        pairs.extend((zh, "") for zh in _texts(getattr(panel, "ACTION_LABELS", {})))
+        timeline = importlib.import_module("ui.ticket.timeline")
+        pairs.extend((zh, "") for zh in _texts(getattr(timeline, "ACTION_LABELS", {})))
     except ImportError:  # pragma: no cover - the window is being rebuilt
         pass
     return pairs

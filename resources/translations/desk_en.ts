@@ -291,6 +291,98 @@
         <source>无</source>
         <translation>None</translation>
     </message>
+    <message>
+        <source>临时方案 </source>
+        <translation>Workaround </translation>
+    </message>
+    <message>
+        <source>请先选择当前人员。</source>
+        <translation>Choose the current person first.</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>丢弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>发现未保存的草稿（{0}）</source>
+        <translation>An unsaved draft was found ({0})</translation>
+    </message>
+    <message>
+        <source>是（已通知部门负责人与 IT 应急联系人）</source>
+        <translation>Yes (department head and IT emergency contact notified)</translation>
+    </message>
+    <message>
+        <source>未确定</source>
+        <translation>Not determined</translation>
+    </message>
+    <message>
+        <source>能复现</source>
+        <translation>Reproducible</translation>
+    </message>
+    <message>
+        <source>不能复现</source>
+        <translation>Not reproducible</translation>
+    </message>
+    <message>
+        <source>等级通过“受理研判”“分级派单”“调整等级”修改</source>
+        <translation>The level is changed through “Acknowledge and triage”, “Grade and dispatch” and “Change level”</translation>
+    </message>
+    <message>
+        <source>类型在“受理研判”时确定</source>
+        <translation>The type is settled at “Acknowledge and triage”</translation>
+    </message>
+    <message>
+        <source>当前状态或角色下不可修改</source>
+        <translation>Cannot be changed in the current state or with your roles</translation>
+    </message>
+    <message>
+        <source>（待业务方确认）</source>
+        <translation> (awaiting business confirmation)</translation>
+    </message>
+    <message>
+        <source>（待技术审批）</source>
+        <translation> (awaiting technical approval)</translation>
+    </message>
+    <message>
+        <source>响应</source>
+        <translation>Response</translation>
+    </message>
+    <message>
+        <source>（估算）</source>
+        <translation> (estimated)</translation>
+    </message>
+    <message>
+        <source>已超出 </source>
+        <translation>over by </translation>
+    </message>
+    <message>
+        <source>剩余 </source>
+        <translation>left </translation>
+    </message>
+    <message>
+        <source>处理时间线</source>
+        <translation>Handling timeline</translation>
+    </message>
+    <message>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Passed</translation>
+    </message>
+    <message>
+        <source>不通过</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>（第 {0} 轮）</source>
+        <translation> (round {0})</translation>
+    </message>
 </context>
 <context>
     <name>ActionDialog</name>

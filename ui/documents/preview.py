@@ -1,25 +1,16 @@
-"""The documents in the window: the PDF preview, printing and batch export.
+"""The PDF preview: a document built off the GUI thread, its pages, zoom and thumbnails.
 
-Owns everything between ``desk.read.documents`` (PDF bytes from a ticket) and the screen:
-
-- ``PdfPages``: a PDF opened with pdfium (``pypdfium2``; QtPdf is not in our PySide6
-  wheels). pdfium is not thread-safe, so every call into it holds one module lock.
-- ``PdfPreviewDialog``: builds a document off the GUI thread, shows its pages in a
-  scroll area (rendered page by page off the GUI thread, nearest the view first; pages
-  far from the view are dropped again so a 50-page record does not hold 50 bitmaps),
-  zoom, page navigation, thumbnails, print, save as PDF and issuing a notice.
-- ``BatchExportDialog``: chosen documents of the selected tickets into a folder, one
-  worker, progress, Cancel between tickets, failures listed at the end.
-
-The 文档 menu that opens them is ``ui.document_menu``, which imports this module when a
-document is first previewed or exported.
+``PdfPreviewDialog`` shows a document's pages in a scroll area (rendered page by page
+off the GUI thread, nearest the view first; pages far from the view are dropped again
+so a 50-page record does not hold 50 bitmaps), with zoom, page navigation, thumbnails
+(``ThumbnailModel``), print, save as PDF and issuing a notice
+(``ui.documents.notice``). ``build_document`` makes what a preview shows.
 """
 
 from __future__ import annotations
 
 import bisect
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,43 +23,27 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRectF,
-    QRunnable,
     QSize,
-    QSizeF,
     QStandardPaths,
     Qt,
-    QThreadPool,
-    QUrl,
     Signal,
 )
 from PySide6.QtGui import (
     QColor,
-    QDesktopServices,
     QImage,
     QKeySequence,
-    QPageLayout,
-    QPageSize,
-    QPainter,
     QPixmap,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -86,11 +61,12 @@ from desk.process.people import PersonView
 from desk.read import documents, tickets
 from models import Status
 from ui import tasks
-from ui.document_menu import MENU_ORDER, TicketRef, kind_label
+from ui.document_menu import TicketRef, kind_label
+from ui.documents.notice import IssueNoticeDialog
+from ui.documents.pdf import PdfPages, page_size_of, print_pdf
 from ui.labels import label as tr_label
 
 if TYPE_CHECKING:
-    import pypdfium2 as pdfium
     from PySide6.QtPrintSupport import QPrinter
 
 # pdfium and Qt's print support are imported where a PDF is opened or printed.
@@ -99,13 +75,10 @@ log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 
-_PDFIUM = threading.Lock()  # pdfium is not thread-safe: one call at a time, process-wide
-
 ZOOMS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 THUMB_WIDTH = 110
 KEEP_AROUND = 6  # rendered pages kept either side of the view; the rest are dropped
 LOOKAHEAD = 2  # pages rendered ahead of (and behind) the view
-PRINT_DPI_CAP = 300  # an A4 page is a 35 MB bitmap at 300 dpi, 560 MB at 1200 dpi
 
 NOTICE_KINDS = frozenset(notices.NOTICE_ACTIONS)
 
@@ -113,133 +86,6 @@ NOTICE_KINDS = frozenset(notices.NOTICE_ACTIONS)
 def tr(text: str) -> str:
     return QCoreApplication.translate("Documents", text)
 
-
-# -- pdfium ----------------------------------------------------------------------------
-
-
-class PdfPages:
-    """A PDF for pdfium: page count, page sizes (points), pages as ``QImage``.
-
-    Safe to call from any thread: every pdfium call holds the module lock. The pdfium
-    document is opened on the first render and ``release`` closes it again (the preview
-    does so whenever it has nothing left to render), so an idle or forgotten preview
-    holds no pdfium handle; after ``close`` renders raise ``DeskError``.
-    """
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        import pypdfium2 as pdfium
-
-        self._doc: pdfium.PdfDocument | None = None
-        self._closed = False
-        with _PDFIUM:
-            doc = pdfium.PdfDocument(data)
-            try:
-                self.sizes: list[tuple[float, float]] = [
-                    (float(w), float(h)) for w, h in (doc.get_page_size(i)
-                                                      for i in range(len(doc)))
-                ]
-            finally:
-                doc.close()
-
-    def __len__(self) -> int:
-        return len(self.sizes)
-
-    def render(self, index: int, scale: float) -> QImage:
-        """Page ``index`` (from 0) at ``scale`` pixels per point, on white."""
-        import pypdfium2 as pdfium
-
-        with _PDFIUM:
-            if self._closed:
-                raise DeskError("文档已关闭。", "The document is closed.")
-            if self._doc is None:
-                self._doc = pdfium.PdfDocument(self.data)
-            return _render_page(self._doc, index, scale)
-
-    def release(self) -> None:
-        """Close the pdfium document until the next render."""
-        with _PDFIUM:
-            if self._doc is not None:
-                self._doc.close()
-                self._doc = None
-
-    def close(self) -> None:
-        with _PDFIUM:
-            self._closed = True
-        self.release()
-
-
-def _render_page(doc: pdfium.PdfDocument, index: int, scale: float) -> QImage:
-    """Render with the lock held; BGRx bytes are exactly QImage's RGB32 in memory."""
-    page = doc[index]
-    try:
-        bitmap = page.render(scale=scale, prefer_bgrx=True, fill_color=(255, 255, 255, 255))
-        try:
-            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                           QImage.Format.Format_RGB32).copy()
-        finally:
-            bitmap.close()
-    finally:
-        page.close()
-    return image
-
-
-def print_pdf(data: bytes, printer: QPrinter,
-              progress: Callable[[int, int], None] | None = None) -> int:
-    """Print every page of ``data`` on ``printer``; return the number of pages.
-
-    Each page is rendered by pdfium at the printer's resolution (capped at
-    ``PRINT_DPI_CAP``) and drawn with ``QPainter`` onto the whole sheet, keeping its
-    proportions. QPainter may paint on a ``QPrinter`` outside the GUI thread.
-    """
-    import pypdfium2 as pdfium
-
-    dpi = printer.resolution()
-    scale = min(dpi, PRINT_DPI_CAP) / 72.0
-    with _PDFIUM:
-        doc = pdfium.PdfDocument(data)
-        count = len(doc)
-    painter = QPainter()
-    try:
-        if count == 0 or not painter.begin(printer):
-            raise DeskError("无法开始打印，请检查打印机。",
-                            "Printing could not start; check the printer.")
-        try:
-            for i in range(count):
-                if i and not printer.newPage():
-                    raise DeskError("打印机拒绝了新的一页。", "The printer refused a new page.")
-                with _PDFIUM:
-                    image = _render_page(doc, i, scale)
-                # the painter's origin is the sheet's corner (full page) or the printable area's
-                layout = printer.pageLayout()
-                area = layout.fullRectPixels(dpi) if printer.fullPage() \
-                    else layout.paintRectPixels(dpi)
-                sheet = QRectF(0, 0, area.width(), area.height())
-                size = QSizeF(image.size()).scaled(QSizeF(sheet.size()),
-                                                   Qt.AspectRatioMode.KeepAspectRatio)
-                target = QRectF(sheet.x() + (sheet.width() - size.width()) / 2,
-                                sheet.y() + (sheet.height() - size.height()) / 2,
-                                size.width(), size.height())
-                painter.drawImage(target, image)
-                if progress is not None:
-                    progress(i + 1, count)
-        finally:
-            painter.end()
-    finally:
-        with _PDFIUM:
-            doc.close()
-    return count
-
-
-def page_size_of(points: tuple[float, float]) -> tuple[QPageSize, QPageLayout.Orientation]:
-    """The paper for a PDF page (A4 when it is A4), upright, and its orientation."""
-    w, h = points
-    portrait = h >= w
-    size = QPageSize(QSizeF(min(w, h), max(w, h)), QPageSize.Unit.Point, "",
-                     QPageSize.SizeMatchPolicy.FuzzyMatch)
-    orientation = QPageLayout.Orientation.Portrait if portrait \
-        else QPageLayout.Orientation.Landscape
-    return size, orientation
 
 
 # -- what a preview is built from --------------------------------------------------------
@@ -951,363 +797,3 @@ def _page_range(data: bytes, first: int, last: int) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-class IssueNoticeDialog(QDialog):
-    """Who a notice goes to: the departments (ticked as suggested) and anyone else."""
-
-    def __init__(self, kind: str, departments: Sequence[str], suggested: Sequence[str],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("issueNotice")
-        self.setWindowTitle((tr("签发") if kind == "start-notice" else tr("发送"))
-                            + f"《{kind_label(kind)}》")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(tr("发送对象（勾选部门）：")))
-        self.list = QListWidget()
-        self.list.setObjectName("recipientList")
-        names = list(dict.fromkeys([*suggested, *departments]))
-        for name in names:
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name in suggested
-                               else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        self.list.setMaximumHeight(max(60, min(220, 24 * len(names) + 8)))
-        layout.addWidget(self.list)
-        layout.addWidget(QLabel(tr("其他发送对象（用“、”分隔）：")))
-        self.other = QLineEdit()
-        self.other.setObjectName("recipientOther")
-        self.other.setPlaceholderText(tr("例如：客户服务部、总经理办公室"))
-        layout.addWidget(self.other)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setObjectName("issueOk")
-        self.ok_button.setText(tr("签发") if kind == "start-notice" else tr("发送"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(380, self.sizeHint().height())
-
-    def recipients(self) -> list[str]:
-        ticked = [self.list.item(i).text() for i in range(self.list.count())
-                  if self.list.item(i).checkState() == Qt.CheckState.Checked]
-        typed = [x.strip() for x in self.other.text().replace(",", "、").replace("，", "、")
-                 .replace(";", "、").replace("；", "、").split("、")]
-        return list(dict.fromkeys([*ticked, *(x for x in typed if x)]))
-
-
-# -- batch export --------------------------------------------------------------------------
-
-
-@dataclass
-class BatchReport:
-    """What a batch export did."""
-
-    total: int
-    written: list[Path] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (number, message)
-    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (number, kind, why)
-    cancelled: bool = False
-    done_tickets: int = 0
-
-
-def unique_path(folder: Path, stem: str) -> Path:
-    """``folder/stem.pdf``, or ``stem (1).pdf``, ``stem (2).pdf``… if taken."""
-    candidate = folder / f"{stem}.pdf"
-    n = 0
-    while candidate.exists():
-        n += 1
-        candidate = folder / f"{stem} ({n}).pdf"
-    return candidate
-
-
-def write_new(folder: Path, stem: str, data: bytes) -> Path:
-    """Write ``data`` to a new file (never over an existing one); no partial file left."""
-    while True:
-        target = unique_path(folder, stem)
-        try:
-            with open(target, "xb") as f:
-                try:
-                    f.write(data)
-                except BaseException:
-                    f.close()
-                    target.unlink(missing_ok=True)
-                    raise
-            return target
-        except FileExistsError:
-            continue  # someone took the name between the check and the open
-
-
-class _BatchSignals(QObject):
-    progress = Signal(int, int, str)  # tickets done, tickets in all, the number just done
-    finished = Signal(object)  # BatchReport
-
-
-class BatchExportJob(QRunnable):
-    """One worker looping over the tickets; Cancel is checked between tickets."""
-
-    def __init__(self, db: Database, ticket_refs: Sequence[TicketRef], kinds: Sequence[str],
-                 folder: Path) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.db, self.tickets, self.kinds, self.folder = db, list(ticket_refs), list(kinds), folder
-        self.signals = _BatchSignals()
-        self.cancel = threading.Event()
-        self.done = threading.Event()
-        self.report = BatchReport(total=len(self.tickets))
-
-    def run(self) -> None:
-        report = self.report
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for n, ticket in enumerate(self.tickets, 1):
-                if self.cancel.is_set():
-                    report.cancelled = True
-                    break
-                self._one(ticket, report)
-                report.done_tickets = n
-                self.signals.progress.emit(n, len(self.tickets), ticket.number)
-        except OSError as exc:
-            report.failures.append(("", tr("无法创建文件夹 {0}：{1}").format(
-                self.folder, exc.strerror)))
-        finally:
-            self.done.set()
-            self.signals.finished.emit(report)
-
-    def _one(self, ticket: TicketRef, report: BatchReport) -> None:
-        allowed = {k: (ok, why) for k, ok, why in documents.available_documents(ticket.status)}
-        for kind in self.kinds:
-            ok, why = allowed.get(kind, (True, ""))
-            if not ok:
-                report.skipped.append((ticket.number, kind, why))
-                continue
-            try:
-                data = documents.render(self.db, kind, ticket.id)
-                report.written.append(write_new(self.folder, f"{kind}-{ticket.number}", data))
-            except DeskError as exc:
-                report.failures.append((ticket.number, f"{kind_label(kind)}：{exc}"))
-            except OSError as exc:
-                report.failures.append((ticket.number, tr("{0}：无法写入（{1}）").format(
-                    kind_label(kind), exc.strerror)))
-            except Exception as exc:  # one damaged ticket must not stop the batch
-                log.error("batch export: %s %s failed", ticket.number, kind, exc_info=exc)
-                report.failures.append((ticket.number, tr(
-                    "{0}：无法生成文档（{1}），详情已写入日志").format(kind_label(kind),
-                                                         type(exc).__name__)))
-
-
-class BatchExportDialog(QDialog):
-    """Export chosen documents of the selected tickets into a folder.
-
-    Signals:
-        finished_export(object): the ``BatchReport`` once the worker stopped.
-    """
-
-    finished_export = Signal(object)
-
-    def __init__(self, db: Database, ticket_refs: Sequence[TicketRef],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("batchExport")
-        self.setWindowTitle(tr("批量导出文档"))
-        self.db = db
-        self.tickets = list(ticket_refs)
-        self.job: BatchExportJob | None = None
-        self.report: BatchReport | None = None
-        self._close_when_done = False
-
-        layout = QVBoxLayout(self)
-        self.summary = QLabel(tr("已选择 {0} 个故障。").format(len(self.tickets)))
-        self.summary.setObjectName("batchSummary")
-        layout.addWidget(self.summary)
-        kinds_box = QFrame()
-        kinds_box.setFrameShape(QFrame.Shape.StyledPanel)
-        grid = QGridLayout(kinds_box)
-        grid.addWidget(QLabel(tr("导出哪些文档：")), 0, 0, 1, 2)
-        self.kind_boxes: dict[str, QCheckBox] = {}
-        for i, kind in enumerate(MENU_ORDER):
-            box = QCheckBox(kind_label(kind))
-            box.setObjectName(f"batch_{kind}")
-            box.setChecked(kind == "record")
-            box.toggled.connect(lambda _on: self._update_buttons())
-            grid.addWidget(box, 1 + i // 2, i % 2)
-            self.kind_boxes[kind] = box
-        note = QLabel(tr("不适用于故障当前状态的文档会被跳过。"))
-        note.setStyleSheet("color: #616161;")
-        grid.addWidget(note, 4, 0, 1, 2)
-        layout.addWidget(kinds_box)
-
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(QLabel(tr("保存到：")))
-        self.folder = QLineEdit(str(Path(QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)) / "Desk"))
-        self.folder.setObjectName("batchFolder")
-        self.folder.textChanged.connect(lambda _t: self._update_buttons())
-        folder_row.addWidget(self.folder, 1)
-        self.choose_button = QPushButton(tr("选择…"))
-        self.choose_button.setObjectName("batchChoose")
-        self.choose_button.clicked.connect(self.choose_folder)
-        folder_row.addWidget(self.choose_button)
-        layout.addLayout(folder_row)
-
-        self.progress = QProgressBar()
-        self.progress.setObjectName("batchProgress")
-        self.progress.setRange(0, max(1, len(self.tickets)))
-        self.progress.setValue(0)
-        self.progress.setFormat(tr("%v / %m 个故障"))
-        layout.addWidget(self.progress)
-        self.failures_label = QLabel(tr("未能导出："))
-        self.failures_label.hide()
-        layout.addWidget(self.failures_label)
-        self.failures = QListWidget()
-        self.failures.setObjectName("batchFailures")
-        self.failures.setWordWrap(True)
-        self.failures.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.failures.hide()
-        layout.addWidget(self.failures, 1)
-
-        buttons = QHBoxLayout()
-        self.open_button = QPushButton(tr("打开文件夹"))
-        self.open_button.setObjectName("batchOpenFolder")
-        self.open_button.clicked.connect(lambda: self.open_folder(Path(self.folder.text())))
-        self.open_button.hide()
-        self.export_button = QPushButton(tr("导出"))
-        self.export_button.setObjectName("batchStart")
-        self.export_button.setDefault(True)
-        self.export_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton(tr("取消"))
-        self.cancel_button.setObjectName("batchCancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = QPushButton(tr("关闭"))
-        self.close_button.setObjectName("batchClose")
-        self.close_button.clicked.connect(self.reject)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
-        for b in (self.export_button, self.cancel_button, self.close_button):
-            buttons.addWidget(b)
-        layout.addLayout(buttons)
-        self.cancel_button.setEnabled(False)
-        self._update_buttons()
-        self.resize(520, self.sizeHint().height())
-
-    def chosen_kinds(self) -> list[str]:
-        return [k for k, box in self.kind_boxes.items() if box.isChecked()]
-
-    def _update_buttons(self) -> None:
-        running = self.job is not None
-        self.export_button.setEnabled(not running and bool(self.tickets)
-                                      and bool(self.chosen_kinds())
-                                      and bool(self.folder.text().strip()))
-
-    @classmethod
-    def ask_folder(cls, parent: QWidget, start: str) -> str:
-        """The folder the files go to, or "" (tests replace this)."""
-        return QFileDialog.getExistingDirectory(parent, tr("选择导出文件夹"), start)
-
-    @classmethod
-    def open_folder(cls, folder: Path) -> None:
-        """Show the folder in the system's file manager (tests replace this)."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
-    def choose_folder(self) -> None:
-        folder = self.ask_folder(self, self.folder.text())
-        if folder:
-            self.folder.setText(folder)
-
-    def start(self) -> None:
-        if self.job is not None or not self.export_button.isEnabled():
-            return
-        self.report = None
-        self.failures.clear()
-        self.failures.hide()
-        self.failures_label.hide()
-        self.open_button.hide()
-        self.progress.setValue(0)
-        job = BatchExportJob(self.db, self.tickets, self.chosen_kinds(),
-                             Path(self.folder.text().strip()).expanduser())
-        job.signals.progress.connect(self._progress)
-        job.signals.finished.connect(self._finished)
-        self.job = job
-        for box in self.kind_boxes.values():
-            box.setEnabled(False)
-        self.folder.setEnabled(False)
-        self.choose_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.summary.setText(tr("正在导出…"))
-        self._update_buttons()
-        QThreadPool.globalInstance().start(job)
-
-    def cancel(self) -> None:
-        """Stop after the ticket being written (no partial file is left)."""
-        if self.job is not None:
-            self.job.cancel.set()
-            self.cancel_button.setEnabled(False)
-            self.summary.setText(tr("正在取消…"))
-
-    def _progress(self, done: int, total: int, number: str) -> None:
-        self.progress.setValue(done)
-        if self.job is not None and not self.job.cancel.is_set():
-            self.summary.setText(tr("正在导出：{0}（{1}/{2}）").format(number, done, total))
-
-    def _finished(self, report: BatchReport) -> None:
-        self.job = None
-        self.report = report
-        for box in self.kind_boxes.values():
-            box.setEnabled(True)
-        self.folder.setEnabled(True)
-        self.choose_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
-        self._update_buttons()
-        text = tr("已导出 {0} 个文件").format(len(report.written))
-        if report.cancelled:
-            text = tr("已取消（处理了 {0}/{1} 个故障）。").format(report.done_tickets,
-                                                           report.total) + text
-        if report.failures:
-            text += tr("，{0} 个失败").format(len(report.failures))
-        if report.skipped:
-            text += tr("，{0} 份因状态不适用而跳过").format(len(report.skipped))
-        self.summary.setText(text + tr("。"))
-        self.summary.setStyleSheet("color: #c62828;" if report.failures else "")
-        for number, message in report.failures:
-            item = QListWidgetItem(f"{number}：{message}" if number else message)
-            item.setToolTip(item.text())
-            self.failures.addItem(item)
-        self.failures.setVisible(bool(report.failures))
-        self.failures_label.setVisible(bool(report.failures))
-        self.open_button.setVisible(bool(report.written))
-        self.finished_export.emit(report)
-        if self._close_when_done:
-            super().reject()
-
-    def reject(self) -> None:
-        if self.job is not None:  # Esc or close while running: cancel, close when stopped
-            self._close_when_done = True
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event: Any) -> None:  # noqa: N802
-        if self.job is not None:
-            self._close_when_done = True
-            self.cancel()
-            event.ignore()
-            return
-        super().closeEvent(event)
-
-
-__all__ = [
-    "BatchExportDialog",
-    "BatchReport",
-    "IssueNoticeDialog",
-    "PdfPages",
-    "PdfPreviewDialog",
-    "ThumbnailModel",
-    "TicketRef",
-    "print_pdf",
-    "unique_path",
-    "write_new",
-]
