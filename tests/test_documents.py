@@ -22,7 +22,7 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import text as sql
 
-from desk import documents, people, tickets, workflow
+from desk import documents, people, settings, tickets, workflow
 from desk.cli import main
 from desk.db import Database
 from desk.demo import add_demo_data, ensure_people
@@ -32,6 +32,7 @@ from desk.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from desk.timeutil import format_local
 from models import (
     Attachment,
     AttachmentChunk,
@@ -386,6 +387,37 @@ def test_completion_notice_sets_sent_to_and_at(db: Database, demo: list[str]) ->
     assert [c.name for c in notice.clocks] == ["响应", "恢复"]
     for line in notice.clocks:
         assert line.verdict == "按时完成" or re.fullmatch(VERDICT_LATE, line.verdict)
+
+
+def test_record_of_an_archived_level1_fault_shows_its_start_notice(
+        db: Database, demo: list[str]) -> None:
+    """The dispatch rule e-mails the start notice (a ``mail_sent`` event naming the
+    document); no one issues it by hand. The record table still says when it went out,
+    and gives the expected completion the notice announced (the restore deadline)."""
+    from desk import audit
+
+    number = demo[ARCHIVED]
+    ticket = tickets.get_ticket(db, number)
+    assert ticket.level == FaultLevel.URGENT and ticket.status == Status.ARCHIVED
+    sent_at = db.now()
+
+    def send(session: Any) -> None:  # what desk.notify records once the mail has left
+        audit.record(session, at=sent_at, action="mail_sent", ticket_id=ticket.id,
+                     actor_id=None, details={"outbox_id": 1, "trigger": "dispatch",
+                                             "subject": "分级派单", "document": "start-notice",
+                                             "recipients": ["李总 <cto@example.com>"]})
+
+    db.write(send)
+    record = documents.record_data(db, number)
+    notice = documents.start_notice_data(db, number)
+    assert notice.expected_done and record.expected_done == notice.expected_done
+    with db.read() as session:
+        tz = settings.timezone(session)
+    assert record.start_notice_issued_at == format_local(sent_at, tz), \
+        "启动通知 blank although the notice was sent"
+    text = pdf_text(documents.build(record))
+    assert _squash(f"预计完成{record.expected_done}") in text
+    assert _squash(f"启动通知{record.start_notice_issued_at}") in text
 
 
 def _walk_level2(db: Database, clock: Any, late: timedelta) -> str:
