@@ -344,6 +344,86 @@ def test_rendered_pages_are_not_blank(sqlite_url: str, make_db: Any, tmp_path: P
             assert _ink(picture, 0.0, 1.0) > 0.005, picture.name
 
 
+# -- characters the main font lacks -------------------------------------------------------
+
+RARE = "䶮𪚥㊙"  # Extension A, Extension B, enclosed CJK: none in WenQuanYi Micro Hei
+
+
+def _rare_names(db: Database, number: str, extra: str = "") -> None:
+    def work(session: Any) -> None:
+        ticket = tickets._load(session, number)
+        ticket.reporter_name = "张𠀀"
+        ticket.phenomenon = f"报告人{RARE}反映：页面报错{extra}。"
+        ticket.steps[0].action = "联系张𠀀确认"  # a table cell (plain string otherwise)
+        settings.put(session, "organisation", "𠀀某科技有限公司")  # the canvas header
+
+    db.write(work)
+
+
+def _font_names(data: bytes) -> set[str]:
+    names = set()
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for ref in page.get("/Resources", {}).get("/Font", {}).values():
+            names.add(str(ref.get_object().get("/BaseFont", "")).split("+")[-1])
+    return names
+
+
+def test_rare_characters_print_in_the_fallback_font(sqlite_url: str, make_db: Any,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    from reports import fonts
+
+    db = make_db(sqlite_url)
+    number = add_demo_data(db)[ARCHIVED]
+    _rare_names(db, number)
+    with fonts.missing_glyphs() as missing:
+        for kind in KINDS:
+            pdf = documents.render(db, kind, number)
+            text = pdf_text(pdf)
+            assert "𠀀某科技有限公司" in text, kind
+            assert not font_problems(pdf), (kind, font_problems(pdf))
+            if kind in ("record", "start-notice"):
+                assert "张𠀀" in text, kind  # it printed as 张 alone
+                assert RARE in text, kind
+                assert {"HanaMinA", "HanaMinB"} <= _font_names(pdf), _font_names(pdf)
+        assert "联系张𠀀确认" in pdf_text(documents.render(db, "record", number))
+    assert not missing
+    assert "glyph" not in caplog.text
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm is not installed")
+def test_rare_characters_are_drawn(tmp_path: Path) -> None:
+    """The fallback's glyphs reach the page: the rare characters alone leave ink."""
+    from reports.layout import DocumentHeader, build_pdf, para
+
+    header = DocumentHeader("某公司", "测试", "SYS-20261127-001", datetime(2026, 11, 27, 10))
+    inks = {}
+    for name, value in (("rare", f"𠀀{RARE}" * 20), ("none", "")):
+        pdf = tmp_path / f"{name}.pdf"
+        build_pdf(header, [para(value, "title")], pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / name)],
+                       check=True, capture_output=True, timeout=60)
+        inks[name] = _ink(next(tmp_path.glob(f"{name}-*.png")), 0.1, 0.3)
+    assert inks["rare"] > inks["none"] + 0.01, inks
+
+
+def test_a_character_no_font_has_prints_a_placeholder_and_is_reported(
+        sqlite_url: str, make_db: Any, caplog: pytest.LogCaptureFixture) -> None:
+    from reports import fonts
+
+    db = make_db(sqlite_url)
+    number = add_demo_data(db)[ARCHIVED]
+    _rare_names(db, number, extra="😀")
+    with fonts.missing_glyphs() as missing:
+        pdf = documents.render(db, "record", number)
+    assert missing == {"😀"}
+    text = pdf_text(pdf)
+    assert f"页面报错{fonts.PLACEHOLDER}。" in text and "张𠀀" in text
+    assert "U+1F600" in caplog.text  # said when the PDF was built, without a collector too
+    caplog.clear()
+    documents.render(db, "start-notice", number)
+    assert "U+1F600" in caplog.text
+
+
 # -- services: issuing notices, which document when ------------------------------------------
 
 
