@@ -4,11 +4,15 @@
 #
 #   ./desk.sh [desk options]   set up, then open the window (demo data on first start)
 #   ./desk.sh test [pytest options]   set up, then run the whole test suite
+#   ./desk.sh install-desktop   add Desk to the desktop's application menu (Linux, this user)
+#   ./desk.sh bundle   set up, then build the one-folder application dist/Desk/ (PyInstaller)
+#
+# DESK_VENV names another virtual environment than .venv.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
-VENV=.venv
+VENV=${DESK_VENV:-.venv}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -53,8 +57,55 @@ python_env() {
     fi
 }
 
+install_desktop() {
+    # The desktop entry runs this checkout's desk-window; the icon in two sizes.
+    local window="$VENV/bin/desk-window"
+    if [ -x "$window" ]; then
+        window="$(cd "$(dirname "$window")" && pwd)/desk-window"  # the desktop needs a full path
+    else
+        say "no $VENV/bin/desk-window yet: run ./desk.sh once to set Desk up"; exit 1
+    fi
+    local data="${XDG_DATA_HOME:-$HOME/.local/share}"
+    mkdir -p "$data/applications" "$data/icons/hicolor/scalable/apps" \
+             "$data/icons/hicolor/256x256/apps"
+    sed "s|^Exec=desk-window|Exec=$window|" resources/icons/desk.desktop \
+        > "$data/applications/desk.desktop"
+    cp resources/icons/desk.svg "$data/icons/hicolor/scalable/apps/desk.svg"
+    cp resources/icons/desk-256.png "$data/icons/hicolor/256x256/apps/desk.png"
+    command -v update-desktop-database >/dev/null 2>&1 \
+        && update-desktop-database -q "$data/applications" 2>/dev/null || true
+    command -v gtk-update-icon-cache >/dev/null 2>&1 \
+        && gtk-update-icon-cache -q -t "$data/icons/hicolor" 2>/dev/null || true
+    say "installed $data/applications/desk.desktop (runs $window)"
+}
+
+bundle() {
+    # One folder with Python, Qt and Desk: dist/Desk/desk (command line; no command opens
+    # the window) and dist/Desk/desk-window. Its translations are compiled first.
+    "$VENV/bin/python" -c 'import PyInstaller' 2>/dev/null \
+        || "$VENV/bin/python" -m pip install -q -e '.[bundle]'
+    "$VENV/bin/python" -c 'from resources.translations.build import ensure_qm; import sys
+sys.exit(ensure_qm() is None)' || { say "could not compile the translations"; exit 1; }
+    say "building dist/Desk with PyInstaller"
+    "$VENV/bin/python" -m PyInstaller --noconfirm --clean --log-level WARN \
+        --distpath dist --workpath build/pyinstaller packaging/desk.spec
+    # the copies are newer than their .ts, so the bundle never tries to compile them
+    touch dist/Desk/_internal/resources/translations/*.qm
+    say "built dist/Desk ($(du -sh dist/Desk | cut -f1))"
+}
+
+if [ "${1:-}" = "install-desktop" ]; then
+    install_desktop
+    exit 0
+fi
+
 system_packages
 python_env
+
+if [ "${1:-}" = "bundle" ]; then
+    bundle
+    exit 0
+fi
 
 if [ "${1:-}" = "test" ]; then
     shift

@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 from reportlab.platypus import Flowable
 
+from reports import fonts
 from reports.layout import (
     DocumentHeader,
     Spacer,
@@ -101,6 +102,7 @@ def story(report: AnalysisReport) -> list[Flowable]:
     ]
 
 
+@fonts.reporting
 def build(report: AnalysisReport, out: str | Path | BinaryIO | None = None) -> bytes:
     header = DocumentHeader(report.organisation, TITLE, report.number, report.generated_at)
     return build_pdf(header, story(report), out)

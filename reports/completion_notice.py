@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 from reportlab.platypus import Flowable, KeepTogether
 
+from reports import fonts
 from reports.layout import (
     DocumentHeader,
     Spacer,
@@ -108,6 +109,7 @@ def story(notice: CompletionNotice) -> list[Flowable]:
     ]
 
 
+@fonts.reporting
 def build(notice: CompletionNotice, out: str | Path | BinaryIO | None = None) -> bytes:
     header = DocumentHeader(notice.organisation, TITLE, notice.number, notice.generated_at)
     return build_pdf(header, story(notice), out)

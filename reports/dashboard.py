@@ -18,6 +18,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.platypus import Table, TableStyle
 
+from reports import fonts
 from reports.layout import (
     CELL_SIZE,
     CONTENT_W,
@@ -79,7 +80,8 @@ def bar_chart(chart: BarChart, width: float, height: float) -> Drawing:
     register_fonts()
     drawing = Drawing(width, height)
     drawing.initialFontName = FONT  # else the renderer starts with (unembedded) Helvetica
-    drawing.add(String(width / 2, height - 10, chart.title, fontName=FONT, fontSize=9,
+    # a chart's strings have one font: what it lacks shows as the placeholder
+    drawing.add(String(width / 2, height - 10, fonts.main_only(chart.title), fontName=FONT, fontSize=9,
                        textAnchor="middle"))
     bars = VerticalBarChart()
     many = len(chart.categories) > 12
@@ -89,7 +91,8 @@ def bar_chart(chart: BarChart, width: float, height: float) -> Drawing:
     bars.width = width - bars.x - 6
     bars.height = height - bars.y - 18 - legend_h
     bars.data = [tuple(float(v) for v in values) or (0.0,) for _, values in chart.series]
-    bars.categoryAxis.categoryNames = list(chart.categories) or [""]
+    categories = [fonts.main_only(c) for c in chart.categories]
+    bars.categoryAxis.categoryNames = categories or [""]
     bars.categoryAxis.labels.fontName = FONT
     bars.categoryAxis.labels.fontSize = 6.5
     bars.categoryAxis.labels.boxAnchor = "ne" if rotated else "n"
@@ -97,7 +100,7 @@ def bar_chart(chart: BarChart, width: float, height: float) -> Drawing:
     bars.categoryAxis.labels.dy = -2
     if many:  # a year of weeks: label every fourth week only
         bars.categoryAxis.categoryNames = [c if i % 4 == 0 else ""
-                                           for i, c in enumerate(chart.categories)]
+                                           for i, c in enumerate(categories)]
     bars.valueAxis.labels.fontName = FONT
     bars.valueAxis.labels.fontSize = 6.5
     bars.valueAxis.valueMin = 0
@@ -138,7 +141,7 @@ def bar_chart(chart: BarChart, width: float, height: float) -> Drawing:
         legend.dxTextSpace = 3
         legend.boxAnchor = "sw"
         legend.dx = legend.dy = 6
-        legend.colorNamePairs = [(SERIES_COLOURS[i % len(SERIES_COLOURS)], name)
+        legend.colorNamePairs = [(SERIES_COLOURS[i % len(SERIES_COLOURS)], fonts.main_only(name))
                                  for i, (name, _) in enumerate(chart.series)]
         drawing.add(legend)
     return drawing
@@ -168,6 +171,7 @@ def _widths(table: ReportTable, width: float) -> list[float]:
     return [first] + [rest] * (cols - 1)
 
 
+@fonts.reporting
 def build(report: DashboardReport, out: str | Path | BinaryIO | None = None) -> bytes:
     """Lay the dashboard out on one A4 page; write to ``out`` and return the bytes."""
     register_fonts()

@@ -1,5 +1,8 @@
 """The page every Desk document shares: A4, embedded Chinese font, heading, page numbers.
 
+All text reaches the page through ``reports.fonts``, which picks per character the main
+font, a fallback, or a visible placeholder.
+
 Each document is a list of flowables; ``build_pdf`` lays them out twice so the footer
 can say "第 N 页 / 共 M 页", and puts the organisation, the document title, the fault
 number with its QR code and the generation time on every page.
@@ -23,8 +26,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -38,9 +39,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from resources import CJK_FONT
+from reports import fonts
 
-FONT = "DeskCJK"
+FONT = fonts.MAIN
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
 BLANK = "＿＿＿＿＿＿＿＿＿＿"
@@ -51,8 +52,7 @@ HEADER_BG = colors.HexColor("#dde5f0")
 
 
 def register_fonts() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(CJK_FONT), subfontIndex=0))
+    fonts.register_main()  # the fallbacks are registered when a text needs them
 
 
 @lru_cache(maxsize=1)
@@ -84,9 +84,7 @@ def text(value: Any) -> str:
     """Escape for a Paragraph; missing values become a line to fill in by hand."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return BLANK
-    s = str(value)
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return s.replace("\n", "<br/>")
+    return fonts.markup(str(value)).replace("\n", "<br/>")
 
 
 def para(value: Any, style: str = "base") -> Paragraph:
@@ -210,16 +208,32 @@ def split_row(cells: Sequence[Any], widths: Sequence[float], size: float) -> lis
             wrapped.append(wrap_lines(str(cell), width - 12, size))
     tallest = max((len(w) for w in wrapped if w is not None), default=0)
     if tallest <= CHUNK_LINES:
-        return [[cell if w is None else "\n".join(w) for cell, w in zip(cells, wrapped,
-                                                                         strict=True)]]
+        return [[cell if w is None else _cell("\n".join(w), size)
+                 for cell, w in zip(cells, wrapped, strict=True)]]
     rows = []
     for start in range(0, tallest, CHUNK_LINES):
         rows.append([
             (cell if start == 0 else "") if w is None
-            else "\n".join(w[start:start + CHUNK_LINES])
+            else _cell("\n".join(w[start:start + CHUNK_LINES]), size)
             for cell, w in zip(cells, wrapped, strict=True)
         ])
     return rows
+
+
+def _cell(lines: str, size: float) -> str | Paragraph:
+    """Wrapped lines as a plain string; as a Paragraph where a fallback font must draw
+    some of them (a table cell's string has one font)."""
+    if not fonts.needs_switch(lines):
+        return lines
+    return Paragraph(text(lines), _cell_style(size))
+
+
+@lru_cache(maxsize=8)
+def _cell_style(size: float) -> ParagraphStyle:
+    # the leading the tables give their plain strings
+    leading = {BASE_SIZE: 15.0, CELL_SIZE: 13.0}.get(size, size * 1.2)
+    return ParagraphStyle(f"cell{size}", parent=styles()["base"], fontSize=size,
+                          leading=leading)
 
 
 def picture(data: bytes, max_width: float = CONTENT_W - 4, max_height: float = 110 * mm,
@@ -277,8 +291,7 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
 
 @lru_cache(maxsize=8192)
 def _char_width(char: str) -> float:
-    register_fonts()  # a story may be laid out before any document was built
-    return float(pdfmetrics.stringWidth(char, FONT, 1.0))
+    return fonts.char_width(char)  # in the font that draws it (registers it if need be)
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-/:@%#+]+|\s+|.", re.S)
@@ -448,9 +461,12 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hi
         self.setFont(FONT, 9)
         self.setFillColor(colors.HexColor("#444444"))
         top = PAGE_H - 12 * mm
-        self.drawString(MARGIN, top, h.organisation)
-        self.drawRightString(PAGE_W - MARGIN - 16 * mm, top, f"{h.number_label}：{h.number}")
-        self.drawRightString(PAGE_W - MARGIN - 16 * mm, top - 4.5 * mm, h.title)
+        fonts.draw_string(self, MARGIN, top, h.organisation, 9)
+        fonts.draw_string(self, PAGE_W - MARGIN - 16 * mm, top, f"{h.number_label}：{h.number}",
+                          9, anchor="right")
+        fonts.draw_string(self, PAGE_W - MARGIN - 16 * mm, top - 4.5 * mm, h.title, 9,
+                          anchor="right")
+        self.setFont(FONT, 9)
         self.setStrokeColor(colors.HexColor("#999999"))
         self.line(MARGIN, top - 6.5 * mm, PAGE_W - MARGIN, top - 6.5 * mm)
         if h.qr:

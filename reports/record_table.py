@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from reportlab.platypus import Flowable
 
+from reports import fonts
 from reports.layout import (
     DocumentHeader,
     Spacer,
@@ -213,6 +214,7 @@ def story(r: RecordTable) -> list[Flowable]:
     ]
 
 
+@fonts.reporting
 def build(record: RecordTable, out: str | Path | BinaryIO | None = None) -> bytes:
     header = DocumentHeader(record.organisation, TITLE, record.number, record.generated_at)
     return build_pdf(header, story(record), out)

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from reports import fonts
 from reports.layout import (
     DocumentHeader,
     Spacer,
@@ -51,6 +52,7 @@ class StartNotice:
     coordinator_contact: str = ""
 
 
+@fonts.reporting
 def build(notice: StartNotice, out: str | Path | BinaryIO | None = None) -> bytes:
     recipients = "、".join(notice.recipients) if notice.recipients else ""
     interrupted = "是" if notice.business_interrupted else "否"

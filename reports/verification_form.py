@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from reportlab.platypus import Flowable
 
+from reports import fonts
 from reports.layout import (
     DocumentHeader,
     Spacer,
@@ -110,6 +111,7 @@ def story(form: VerificationForm) -> list[Flowable]:
     ]
 
 
+@fonts.reporting
 def build(form: VerificationForm, out: str | Path | BinaryIO | None = None) -> bytes:
     header = DocumentHeader(form.organisation, TITLE, form.number, form.generated_at)
     return build_pdf(header, story(form), out)

@@ -22,6 +22,7 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import text as sql
 
+from desk.admin import team
 from desk.admin.demo import add_demo_data, ensure_people
 from desk.cli.main import main
 from desk.db import Database
@@ -33,8 +34,10 @@ from desk.errors import (
 )
 from desk.process import notices, people, reporting, workflow
 from desk.read import documents, tickets
+from desk.read import settings as read_settings
 from desk.read import timeline as timeline_mod
 from desk.rules import transitions
+from desk.rules.timeutil import format_local
 from models import (
     Attachment,
     AttachmentChunk,
@@ -346,6 +349,86 @@ def test_rendered_pages_are_not_blank(sqlite_url: str, make_db: Any, tmp_path: P
             assert _ink(picture, 0.0, 1.0) > 0.005, picture.name
 
 
+# -- characters the main font lacks -------------------------------------------------------
+
+RARE = "䶮𪚥㊙"  # Extension A, Extension B, enclosed CJK: none in WenQuanYi Micro Hei
+
+
+def _rare_names(db: Database, number: str, extra: str = "") -> None:
+    def work(session: Any) -> None:
+        ticket = tickets._load(session, number)
+        ticket.reporter_name = "张𠀀"
+        ticket.phenomenon = f"报告人{RARE}反映：页面报错{extra}。"
+        ticket.steps[0].action = "联系张𠀀确认"  # a table cell (plain string otherwise)
+        team.put(session, "organisation", "𠀀某科技有限公司")  # the canvas header
+
+    db.write(work)
+
+
+def _font_names(data: bytes) -> set[str]:
+    names = set()
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for ref in page.get("/Resources", {}).get("/Font", {}).values():
+            names.add(str(ref.get_object().get("/BaseFont", "")).split("+")[-1])
+    return names
+
+
+def test_rare_characters_print_in_the_fallback_font(sqlite_url: str, make_db: Any,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    from reports import fonts
+
+    db = make_db(sqlite_url)
+    number = add_demo_data(db)[ARCHIVED]
+    _rare_names(db, number)
+    with fonts.missing_glyphs() as missing:
+        for kind in KINDS:
+            pdf = documents.render(db, kind, number)
+            text = pdf_text(pdf)
+            assert "𠀀某科技有限公司" in text, kind
+            assert not font_problems(pdf), (kind, font_problems(pdf))
+            if kind in ("record", "start-notice"):
+                assert "张𠀀" in text, kind  # it printed as 张 alone
+                assert RARE in text, kind
+                assert {"HanaMinA", "HanaMinB"} <= _font_names(pdf), _font_names(pdf)
+        assert "联系张𠀀确认" in pdf_text(documents.render(db, "record", number))
+    assert not missing
+    assert "glyph" not in caplog.text
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm is not installed")
+def test_rare_characters_are_drawn(tmp_path: Path) -> None:
+    """The fallback's glyphs reach the page: the rare characters alone leave ink."""
+    from reports.layout import DocumentHeader, build_pdf, para
+
+    header = DocumentHeader("某公司", "测试", "SYS-20261127-001", datetime(2026, 11, 27, 10))
+    inks = {}
+    for name, value in (("rare", f"𠀀{RARE}" * 20), ("none", "")):
+        pdf = tmp_path / f"{name}.pdf"
+        build_pdf(header, [para(value, "title")], pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / name)],
+                       check=True, capture_output=True, timeout=60)
+        inks[name] = _ink(next(tmp_path.glob(f"{name}-*.png")), 0.1, 0.3)
+    assert inks["rare"] > inks["none"] + 0.01, inks
+
+
+def test_a_character_no_font_has_prints_a_placeholder_and_is_reported(
+        sqlite_url: str, make_db: Any, caplog: pytest.LogCaptureFixture) -> None:
+    from reports import fonts
+
+    db = make_db(sqlite_url)
+    number = add_demo_data(db)[ARCHIVED]
+    _rare_names(db, number, extra="😀")
+    with fonts.missing_glyphs() as missing:
+        pdf = documents.render(db, "record", number)
+    assert missing == {"😀"}
+    text = pdf_text(pdf)
+    assert f"页面报错{fonts.PLACEHOLDER}。" in text and "张𠀀" in text
+    assert "U+1F600" in caplog.text  # said when the PDF was built, without a collector too
+    caplog.clear()
+    documents.render(db, "start-notice", number)
+    assert "U+1F600" in caplog.text
+
+
 # -- services: issuing notices, which document when ------------------------------------------
 
 
@@ -389,6 +472,37 @@ def test_completion_notice_sets_sent_to_and_at(db: Database, demo: list[str]) ->
     assert [c.name for c in notice.clocks] == ["响应", "恢复"]
     for line in notice.clocks:
         assert line.verdict == "按时完成" or re.fullmatch(VERDICT_LATE, line.verdict)
+
+
+def test_record_of_an_archived_level1_fault_shows_its_start_notice(
+        db: Database, demo: list[str]) -> None:
+    """The dispatch rule e-mails the start notice (a ``mail_sent`` event naming the
+    document); no one issues it by hand. The record table still says when it went out,
+    and gives the expected completion the notice announced (the restore deadline)."""
+    from desk.process import audit
+
+    number = demo[ARCHIVED]
+    ticket = tickets.get_ticket(db, number)
+    assert ticket.level == FaultLevel.URGENT and ticket.status == Status.ARCHIVED
+    sent_at = db.now()
+
+    def send(session: Any) -> None:  # what desk.notify records once the mail has left
+        audit.record(session, at=sent_at, action="mail_sent", ticket_id=ticket.id,
+                     actor_id=None, details={"outbox_id": 1, "trigger": "dispatch",
+                                             "subject": "分级派单", "document": "start-notice",
+                                             "recipients": ["李总 <cto@example.com>"]})
+
+    db.write(send)
+    record = documents.record_data(db, number)
+    notice = documents.start_notice_data(db, number)
+    assert notice.expected_done and record.expected_done == notice.expected_done
+    with db.read() as session:
+        tz = read_settings.timezone(session)
+    assert record.start_notice_issued_at == format_local(sent_at, tz), \
+        "启动通知 blank although the notice was sent"
+    text = pdf_text(documents.build(record))
+    assert _squash(f"预计完成{record.expected_done}") in text
+    assert _squash(f"启动通知{record.start_notice_issued_at}") in text
 
 
 def _walk_level2(db: Database, clock: Any, late: timedelta) -> str:

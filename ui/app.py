@@ -52,11 +52,22 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv or sys.argv[:1])
     app.setOrganizationName("Desk")
     app.setApplicationName("Desk")
+    if getattr(sys, "frozen", False):  # the bundle: Chinese even without a system font
+        _add_chinese_font()
     home = os.environ.get("DESK_HOME")
     if home:  # keep window state beside the data (tests, portable installs)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, home)
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     return app  # type: ignore[return-value]
+
+
+def _add_chinese_font() -> None:
+    from PySide6.QtGui import QFontDatabase
+
+    from resources import CJK_FONT
+
+    if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        QFontDatabase.addApplicationFont(str(CJK_FONT))
 
 
 def install_translations(app: QApplication, language: str) -> list[QTranslator]:
@@ -370,6 +381,26 @@ def describe_safely(config: Config) -> str:
         return config.db_url.split("@")[-1]
 
 
+def _quit_after_first_page(app: QApplication, startup: Startup) -> None:
+    """DESK_FIRST_PAGE_PNG=FILE (a start-up check, e.g. of the bundle): save the first
+    page shown — the sign-in, or the window — as FILE, name it on stdout, and quit."""
+    target = os.environ.get("DESK_FIRST_PAGE_PNG")
+    if not target:
+        return
+    from PySide6.QtCore import QTimer
+
+    def shown(widget: QWidget) -> None:
+        def save() -> None:
+            ok = widget.grab().save(target)
+            print(f"first page: {type(widget).__name__} {widget.windowTitle()}", flush=True)
+            app.exit(0 if ok else 1)
+
+        QTimer.singleShot(500, save)  # let it lay out and paint first
+
+    startup.dialog_opened.connect(shown)
+    startup.window_ready.connect(shown)
+
+
 def run(config: Config, demo: bool = False) -> int:
     app = make_application()
     set_language(config.language)
@@ -387,6 +418,7 @@ def run(config: Config, demo: bool = False) -> int:
 
     startup.window_ready.connect(ready)
     startup.stopped.connect(stopped)
+    _quit_after_first_page(app, startup)
     startup.begin()
     code = app.exec()
     # a queue load still on the thread pool finishes before its database is closed

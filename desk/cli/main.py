@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from desk import __version__ as VERSION
 from desk.bootstrap import open_database
 from desk.config import Config, load_config
 from desk.db import Database
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="database URL (sqlite:///FILE or postgresql://…); also DESK_DB_URL; "
                    "default: desk.sqlite3 in the user's data folder")
     p.add_argument("--lang", choices=["zh_CN", "en"], help="language of messages")
+    p.add_argument("--version", action="version", version=f"desk {VERSION}")
     p.add_argument("--demo", action="store_true",
                    help="with no command: add demo data if the database has no faults")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -582,6 +584,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"desk: 内部错误，详情已写入 {path} / internal error, details in {path}",
               file=sys.stderr)
         return 70
+
+
+def window() -> int:
+    """``desk-window``: the same as ``desk``, installed as a GUI script (no console on
+    Windows) for the desktop entry and the start menu."""
+    return main()
 
 
 def log_bug() -> Path:

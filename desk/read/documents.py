@@ -156,6 +156,19 @@ def _last_event(r: _Reader, t: Ticket, action: str) -> Event | None:
     )
 
 
+def _start_notice_issued(r: _Reader, t: Ticket) -> datetime | None:
+    """When the start notice went out: issued by hand (``issue_notice``) or, as the
+    dispatch rule does, sent by e-mail with the notice attached (a ``mail_sent`` event)."""
+    if t.start_notice_issued_at is not None:
+        return t.start_notice_issued_at
+    sent = r.session.scalars(
+        select(Event).where(Event.ticket_id == t.id, Event.action == "mail_sent")
+        .order_by(Event.id.desc())
+    )
+    return next((e.at for e in sent if (e.details or {}).get("document") == "start-notice"),
+                None)
+
+
 def _reporter(t: Ticket) -> str:
     return f"{t.reporter_name}（工号 {t.reporter_employee_no}）" if t.reporter_employee_no \
         else t.reporter_name
@@ -504,9 +517,10 @@ def record_data(db: Database, key: str | int) -> record_table.RecordTable:
             level_decided_at=r.at(t.level_decided_at),
             dispatched_at=r.at(t.dispatched_at),
             assignee=r.name(t.assignee_id),
-            expected_done=r.at(t.expected_done_at),
+            # as the start notice and the dispatch e-mail announce it
+            expected_done=r.at(t.expected_done_at or t.restore_due_at),
             cooperation_required=t.cooperation_required,
-            start_notice_issued_at=r.at(t.start_notice_issued_at),
+            start_notice_issued_at=r.at(_start_notice_issued(r, t)),
             team=_team(t),
             root_cause=t.root_cause,
             underlying_cause=t.underlying_cause,
