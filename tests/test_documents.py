@@ -356,7 +356,7 @@ RARE = "䶮𪚥㊙"  # Extension A, Extension B, enclosed CJK: none in WenQuanYi
 
 def _rare_names(db: Database, number: str, extra: str = "") -> None:
     def work(session: Any) -> None:
-        ticket = tickets._load(session, number)
+        ticket = tickets.load_ticket(session, number)
         ticket.reporter_name = "张𠀀"
         ticket.phenomenon = f"报告人{RARE}反映：页面报错{extra}。"
         ticket.steps[0].action = "联系张𠀀确认"  # a table cell (plain string otherwise)

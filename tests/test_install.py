@@ -106,7 +106,7 @@ def test_install_desktop_copies_entry_and_icon(tmp_path: Path) -> None:
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     from desk import __version__
-    from desk.cli import main
+    from desk.cli.main import main
 
     with pytest.raises(SystemExit) as exc:
         main(["--version"])

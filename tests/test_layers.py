@@ -105,7 +105,8 @@ def private_imports(path: Path, own: str | None = None) -> list[str]:
                 and node.module.split(".")[0] in PACKAGES:
             for a in node.names:
                 target = f"{node.module}.{a.name}"
-                if a.name.startswith("_") and node.module != own:
+                if a.name.startswith("_") and not a.name.startswith("__") \
+                        and node.module != own:
                     found.append(f"{own}:{node.lineno} imports {target}")
                 aliases[a.asname or a.name] = target
         elif isinstance(node, ast.Import):

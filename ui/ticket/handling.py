@@ -14,7 +14,7 @@ from desk.db import Database
 from desk.read import tickets
 from desk.rules.timeutil import format_local
 from ui.labels import label as tr_label
-from ui.ticket.form import RecordSection, Row, _r, person_name, stamp
+from ui.ticket.form import RecordSection, Row, make_row, person_name, stamp
 
 
 def tr(text: str) -> str:
@@ -41,28 +41,28 @@ class HandlingSection(RecordSection):
     TITLE = "三、处理过程记录"
     OBJECT_NAME = "sectionHandling"
     ROWS: list[Row] = [
-        _r("_triage", "初步研判", "sub"),
-        _r("responded", "响应人/时间", "display"), _r("first_contact", "首次联系情况", "text"),
-        _r("confirmed_details", "确认的细节", "text"),
-        _r("reproducible", "能否复现", "tristate"),
-        _r("first_investigation", "初步排查结果", "text"), _r("fault_type", "故障类型", "type"),
-        _r("level_decided", "定级人/时间", "display"),
-        _r("_team", "处理小组", "sub"),
-        _r("assignee", "负责人", "display"), _r("team", "小组成员", "display"),
-        _r("expected_done_at", "预计完成时间", "display"),
-        _r("cooperation_required", "配合要求", "text"),
-        _r("_analysis", "原因分析", "sub"),
-        _r("root_cause", "根本原因", "text"), _r("underlying_cause", "深层原因", "text"),
-        _r("impact_assessment", "影响评估", "text"),
-        _r("reproduce_conditions", "复现条件", "text"), _r("evidence_list", "证据清单", "text"),
-        _r("_solution", "解决方案", "sub"),
-        _r("temporary_solution", "临时解决方案", "text"),
-        _r("long_term_solution", "长期解决方案", "text"),
-        _r("solution_proposed", "方案提出", "display"),
-        _r("business_confirmed", "业务确认", "display"),
-        _r("technical_approved", "技术审批", "display"),
-        _r("_steps", "实施记录", "sub"),
-        _r("steps", "实施步骤", "display"),
+        make_row("_triage", "初步研判", "sub"),
+        make_row("responded", "响应人/时间", "display"), make_row("first_contact", "首次联系情况", "text"),
+        make_row("confirmed_details", "确认的细节", "text"),
+        make_row("reproducible", "能否复现", "tristate"),
+        make_row("first_investigation", "初步排查结果", "text"), make_row("fault_type", "故障类型", "type"),
+        make_row("level_decided", "定级人/时间", "display"),
+        make_row("_team", "处理小组", "sub"),
+        make_row("assignee", "负责人", "display"), make_row("team", "小组成员", "display"),
+        make_row("expected_done_at", "预计完成时间", "display"),
+        make_row("cooperation_required", "配合要求", "text"),
+        make_row("_analysis", "原因分析", "sub"),
+        make_row("root_cause", "根本原因", "text"), make_row("underlying_cause", "深层原因", "text"),
+        make_row("impact_assessment", "影响评估", "text"),
+        make_row("reproduce_conditions", "复现条件", "text"), make_row("evidence_list", "证据清单", "text"),
+        make_row("_solution", "解决方案", "sub"),
+        make_row("temporary_solution", "临时解决方案", "text"),
+        make_row("long_term_solution", "长期解决方案", "text"),
+        make_row("solution_proposed", "方案提出", "display"),
+        make_row("business_confirmed", "业务确认", "display"),
+        make_row("technical_approved", "技术审批", "display"),
+        make_row("_steps", "实施记录", "sub"),
+        make_row("steps", "实施步骤", "display"),
     ]
 
     def display(self, d: tickets.TicketDetail) -> dict[str, str]:
