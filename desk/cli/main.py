@@ -176,10 +176,13 @@ def _parser() -> argparse.ArgumentParser:
 
     for command, name in STEP_COMMANDS.items():  # every step of the process
         spec = transitions.TRANSITIONS[name]
+        needed = [("--" + f.name.replace("_", "-").removesuffix("-id")) if f.name != "passed"
+                  else "--pass|--fail" for f in spec.fields if f.required]
         sp = sub.add_parser(command, help=f"{spec.label_zh} / {spec.label_en}",
                             description=f"{spec.label_zh} / {spec.label_en}: records "
                             f"{spec.records}. Roles: "
-                            + ", ".join(sorted(r.value for r in spec.roles)))
+                            + ", ".join(sorted(r.value for r in spec.roles))
+                            + (f". Required: {', '.join(needed)}." if needed else "."))
         sp.add_argument("number")
         sp.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
         sp.add_argument("--version", type=int, help="refuse if the fault changed since")
@@ -233,8 +236,9 @@ EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents",
 def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> None:
     for f in spec.fields:
         opt = "--" + f.name.replace("_", "-").removesuffix("-id")
+        # required ones say so here and in the command's description; a missing one is
+        # refused by the service with a message in the person's language (exit 1)
         help_text = f"{f.label_zh} / {f.label_en}" + (" (required)" if f.required else "")
-        required = f.required  # argparse says what is missing before anything is read
         if f.kind == "bool" and f.name == "passed":
             g = sp.add_mutually_exclusive_group(required=True)
             g.add_argument("--pass", dest="passed", action="store_const", const=True,
@@ -245,11 +249,10 @@ def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> No
             sp.add_argument(opt, dest=f.name, action=argparse.BooleanOptionalAction,
                             help=help_text)
         elif f.kind == "level":
-            sp.add_argument(opt, dest=f.name, type=int, choices=[1, 2, 3], help=help_text,
-                            required=required)
+            sp.add_argument(opt, dest=f.name, type=int, choices=[1, 2, 3], help=help_text)
         elif f.kind == "type":
             sp.add_argument(opt, dest=f.name, choices=[t.value for t in FaultType],
-                            help=help_text, required=required)
+                            help=help_text)
         elif f.kind == "team":
             sp.add_argument("--member", dest="team", action="append", metavar="NO:DUTY",
                             help="team member, e.g. OP003:ops (duties: ops, development, "
@@ -259,13 +262,12 @@ def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> No
                             metavar="ITEM|EXPECTED|ACTUAL|pass",
                             help="a checked item; the last part is pass or fail")
         elif f.kind == "person":
-            sp.add_argument(opt, dest=f.name, metavar="EMPLOYEE_NO", help=help_text,
-                            required=required)
+            sp.add_argument(opt, dest=f.name, metavar="EMPLOYEE_NO", help=help_text)
         elif f.kind == "datetime":
-            sp.add_argument(opt, dest=f.name, metavar="TIME", required=required,
+            sp.add_argument(opt, dest=f.name, metavar="TIME",
                             help=f"{help_text}, e.g. '2026-11-27 17:30'")
         else:
-            sp.add_argument(opt, dest=f.name, help=help_text, required=required)
+            sp.add_argument(opt, dest=f.name, help=help_text)
 
 
 def _step_data(db: Database, spec: transitions.Transition, args: argparse.Namespace,
@@ -545,8 +547,8 @@ def _cmd_step(db: Database, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(detail.to_json(tz))
     else:
-        print(f"{detail.number}  {label(detail.status)}  "
-              f"({pick('版本', 'version')} {detail.version})")
+        # "(version N)" in both languages: scripts read it
+        print(f"{detail.number}  {label(detail.status)}  (version {detail.version})")
     return 0
 
 
