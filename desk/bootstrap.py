@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from desk.admin import calendar
-from desk.admin.backup import auto_backup, check_sqlite_file, sqlite_path
+from desk.admin.backup import auto_backup, check_not_foreign, check_sqlite_file, sqlite_path
 from desk.admin.backup import storage_warning as storage_warning  # re-exported for the window
 from desk.config import Config
 from desk.db import Database, translate_db_error, utc_now
@@ -46,10 +46,15 @@ def subscribers() -> Bus:
 
 
 def open_database(
-    url: str, *, upgrade: bool = True, clock: Callable[[], datetime] = utc_now,
-    auto_backup_dir: Path | None = None,
+    url: str, *, upgrade: bool = True, create: bool = True,
+    clock: Callable[[], datetime] = utc_now, auto_backup_dir: Path | None = None,
 ) -> Database:
     """Connect, bring the schema up to date (or refuse a newer one), seed the calendar.
+
+    An SQLite file is created only with ``create`` (``desk db upgrade``, ``desk db init``
+    and the window's first start); otherwise a missing file is refused and named, so a
+    mistyped ``--db`` never leaves an empty database behind. A file that holds another
+    program's tables is refused untouched.
 
     With ``auto_backup_dir`` an SQLite file gets its daily backup there once it opened
     cleanly (``desk.admin.backup.auto_backup``); a failed backup is logged, never fatal.
@@ -72,7 +77,14 @@ def open_database(
             raise DatabaseError(
                 f"{path} 是一个文件夹，不是数据库文件。", f"{path} is a folder, not a database file."
             )
+        if not create and not path.exists():
+            raise DatabaseError(
+                f"没有数据库文件 {path}。请检查 --db 地址；新数据库用 desk db upgrade 创建。",
+                f"There is no database file {path}. Check the --db URL; a new database is "
+                "created with `desk db upgrade`.",
+            )
         check_sqlite_file(path)  # not a database, cut short: refused before SQLite writes
+        check_not_foreign(path)
         path.parent.mkdir(parents=True, exist_ok=True)
     db = Database.connect(url, clock=clock, bus=subscribers())
     try:
@@ -141,9 +153,12 @@ def server_refused(url: str, exc: sa_exc.DBAPIError) -> DatabaseError | None:
     if "does not exist" in lowered and "database" in lowered:
         return DatabaseError(
             f"数据库服务器 {where} 上没有数据库 {parsed.database}：{detail}。请检查连接地址，"
-            "或请管理员用 desk db init 创建它。",
+            f"或请数据库管理员用 createdb 创建它（createdb -h {parsed.host or 'localhost'} "
+            f"{parsed.database}），再运行 desk db init。",
             f"The database server {where} has no database {parsed.database}: {detail}. Check "
-            "the connection URL, or ask an administrator to create it with `desk db init`.",
+            "the connection URL, or ask the database administrator to create it with "
+            f"createdb (createdb -h {parsed.host or 'localhost'} {parsed.database}), then run "
+            "`desk db init`.",
         )
     if any(k in lowered for k in ("connection refused", "could not translate host name",
                                   "timeout expired", "no route to host", "name or service")):

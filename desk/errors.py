@@ -12,8 +12,13 @@ LANGUAGE = {"current": "zh_CN"}
 
 
 def set_language(code: str) -> None:
-    """Choose the language of ``str(error)`` (``zh_CN`` or ``en``)."""
+    """Choose the language of ``str(error)`` and of ``pick`` (``zh_CN`` or ``en``)."""
     LANGUAGE["current"] = code
+
+
+def pick(zh: str, en: str) -> str:
+    """The text in the language chosen with ``set_language`` (the CLI's ``--lang``)."""
+    return en if LANGUAGE["current"].startswith("en") else zh
 
 
 class DeskError(Exception):

@@ -24,6 +24,7 @@ import re
 import shutil
 import sqlite3
 import struct
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path, PureWindowsPath
 
@@ -88,6 +89,27 @@ def _pg_refusal(url: str, what: str) -> DeskError:
 
 
 # -- checks ----------------------------------------------------------------------------
+
+
+def check_not_foreign(path: Path) -> None:
+    """Refuse an SQLite file that holds tables but not Desk's schema (another program's
+    database), before anything writes to it: it is opened read-only and left as it was."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error:
+        return  # damaged or locked: check_sqlite_file and the engine say what is wrong
+    if tables and "alembic_version" not in tables:
+        shown = "、".join(sorted(tables)[:5]) + ("…" if len(tables) > 5 else "")
+        raise DatabaseError(
+            f"{path} 不是 Desk 数据库：其中有其他程序的表（{shown}）。Desk 不会改动它，"
+            "请选择其他文件。",
+            f"{path} is not a Desk database: it holds another program's tables "
+            f"({shown.replace('、', ', ')}). Desk leaves it untouched; choose another file.",
+        )
 
 
 def check_sqlite_file(path: Path) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from desk.errors import ValidationError
 from desk.read.calendar import REVISION_KEY
-from desk.rules.workdays import MAX_YEAR, MIN_YEAR
+from desk.rules.timeutil import MAX_YEAR, MIN_YEAR
 from models import CalendarDay, CalendarYear, DayKind, Setting
 
 PACKAGE_SOURCE = "chinesecalendar"

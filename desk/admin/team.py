@@ -19,9 +19,10 @@ from desk.errors import PermissionDeniedError, ValidationError
 from desk.process import audit, reporting
 from desk.read import settings
 from desk.read.settings import DEFAULTS, get
-from desk.rules import limits as limits_mod
 from desk.rules import workdays
+from desk.rules.limits import LevelLimits, limits_to_json, validate
 from desk.rules.values import plain
+from desk.rules.workdays import day_name_problem
 from models import (
     CalendarDay,
     CalendarYear,
@@ -67,8 +68,12 @@ def calendar_add(db: Database, actor_id: int, day_text: str, kind: DayKind | Non
     try:
         day = date.fromisoformat(day_text.strip())
     except ValueError:
-        raise ValidationError({"date": (f"无法识别的日期：{day_text}（应为 2026-10-01）",
-                                        f"Not a date: {day_text} (expected 2026-10-01)")}) from None
+        raise ValidationError({"date": (
+            f"无法识别的日期：{day_text}（应为 2026-10-01 这样的日期）",
+            f"Not a date: {day_text} (expected a date such as 2026-10-01)")}) from None
+    name_problem = day_name_problem(name)
+    if name_problem is not None:
+        raise ValidationError({"name": name_problem})
 
     def work(session: Session) -> int:
         _require_admin(session, actor_id)
@@ -104,7 +109,7 @@ def calendar_import(db: Database, actor_id: int, year: int, content: str,
 
 def set_setting(db: Database, actor_id: int, key: str, value: Any) -> None:
     """Store a team-wide setting; an SLA or time-zone change recomputes open deadlines."""
-    value = limits_mod.validate(key, value)
+    value = validate(key, value)
 
     def work(session: Session) -> None:
         _require_admin(session, actor_id)
@@ -129,7 +134,7 @@ class TeamSettings:
 
     organisation: str
     timezone: str
-    limits: dict[FaultLevel, limits_mod.LevelLimits]
+    limits: dict[FaultLevel, LevelLimits]
 
 
 def read_team_settings(db: Database) -> TeamSettings:
@@ -140,9 +145,9 @@ def read_team_settings(db: Database) -> TeamSettings:
 
 
 def set_limits(db: Database, actor_id: int,
-               limits: dict[FaultLevel, limits_mod.LevelLimits]) -> None:
+               limits: dict[FaultLevel, LevelLimits]) -> None:
     """Store the SLA limits of every level (open tickets' deadlines follow)."""
-    set_setting(db, actor_id, "sla.limits", limits_mod.limits_to_json(limits))
+    set_setting(db, actor_id, "sla.limits", limits_to_json(limits))
 
 
 def set_organisation(db: Database, actor_id: int, name: str) -> None:

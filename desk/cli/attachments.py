@@ -12,8 +12,9 @@ import json
 import sys
 from collections.abc import Callable
 
+from desk.cli.output import ROW_ID, label, safe
 from desk.db import Database
-from desk.errors import DeskError
+from desk.errors import DeskError, pick
 from desk.process import attachments, people
 from models import EvidenceKind
 
@@ -28,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ig
                         description="Store files on a fault. The type is read from the "
                         "content; the same file is not stored twice on one fault.")
     at.add_argument("number", help="fault number")
-    at.add_argument("files", nargs="+", metavar="FILE")
+    at.add_argument("files", nargs="+", metavar="FILE", help="the files to attach (logs, screenshots…)")
     at.add_argument("--kind", choices=["auto", *(k.value for k in EvidenceKind)],
                     default="auto", help=f"evidence kind (default: from the content): "
                     f"{KIND_HELP}")
@@ -44,12 +45,13 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ig
     one = sub.add_parser("attachment", help="save a copy of an attachment, or remove one")
     onesub = one.add_subparsers(dest="attachment_command", metavar="ACTION", required=True)
     save = onesub.add_parser("save", help="write a copy into a folder (never overwrites)")
-    save.add_argument("id", type=int)
-    save.add_argument("-o", "--output", required=True, metavar="FOLDER")
+    save.add_argument("id", type=ROW_ID, help="the attachment's id (see desk attachments)")
+    save.add_argument("-o", "--output", required=True, metavar="FOLDER",
+                      help="the folder the copy is written into")
     rm = onesub.add_parser("remove", help="remove an attachment (its bytes are kept)")
-    rm.add_argument("id", type=int)
+    rm.add_argument("id", type=ROW_ID, help="the attachment's id (see desk attachments)")
     rm.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
-    rm.add_argument("--reason", default="")
+    rm.add_argument("--reason", default="", help="why it is removed (kept in the record)")
 
     return {"attach": _cmd_attach, "attachments": _cmd_list, "attachment": _cmd_attachment}
 
@@ -73,7 +75,7 @@ def _cmd_attach(db: Database, args: argparse.Namespace) -> int:
             continue
         stored.append(view)
         if not args.json:
-            print(f"{view.id}\t{view.name}\t{attachments.format_size(view.size)}\t"
+            print(f"{view.id}\t{safe(view.name)}\t{attachments.format_size(view.size)}\t"
                   f"{view.mime_type}\t{view.sha256}")
     if args.json:
         _print_json([v.to_json(tz) for v in stored])
@@ -87,8 +89,8 @@ def _cmd_list(db: Database, args: argparse.Namespace) -> int:
         _print_json([v.to_json(tz) for v in rows])
         return 0
     for v in rows:
-        removed = "  [已移除 removed]" if v.removed else ""
-        print(f"{v.id:>6}  {v.name}  {v.kind.label_zh}  {attachments.format_size(v.size)}  "
+        removed = pick("  [已移除]", "  [removed]") if v.removed else ""
+        print(f"{v.id:>6}  {safe(v.name)}  {label(v.kind)}  {attachments.format_size(v.size)}  "
               f"{v.mime_type}  {v.sha256}{removed}")
     return 0
 
@@ -100,5 +102,5 @@ def _cmd_attachment(db: Database, args: argparse.Namespace) -> int:
         return 0
     actor = people.person_id(db, args.actor)
     view = attachments.remove_attachment(db, args.id, actor, args.reason)
-    print(f"{view.id}\t{view.name}\tremoved")
+    print(f"{view.id}\t{safe(view.name)}\t{pick('已移除', 'removed')}")
     return 0

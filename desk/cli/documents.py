@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desk.db import Database
-from desk.errors import DeskError
+from desk.errors import DeskError, pick
 from desk.read import documents
 from models import Status
 
@@ -34,7 +34,9 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     pdf.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FOLDER",
                      help="the PDF file; with --all, the folder for the files")
     pdf.add_argument("--blank", action="store_true",
-                     help="verification-form: blank, for signing on paper")
+                     help="verification-form: the fault's form with the verification left "
+                     "blank, for signing on paper (its number, business and solution are "
+                     "printed, so a fault number is still needed)")
     pdf.add_argument("--all", dest="all_kind", metavar="KIND", choices=list(documents.KINDS),
                      help="write KIND for every fault in --status (a batch)")
     pdf.add_argument("--status", action="append", choices=[s.value for s in Status],
@@ -52,6 +54,10 @@ def _cmd_pdf(db: Database, args: argparse.Namespace) -> int:
                          "--all cannot be combined with a single fault number.")
         return _batch(db, args.all_kind, [Status(s) for s in args.status or ()],
                       Path(args.output), args.blank)
+    if args.blank and args.kind and not args.number:
+        raise _usage("请给出故障编号：空白验证表上印有该故障的编号、受影响业务与解决方案。",
+                     "Give a fault number: the blank verification form carries the fault's "
+                     "number, affected business and solution.")
     if not args.kind or not args.number:
         raise _usage("请给出文档类型和故障编号，或使用 --all。",
                      "Give a document kind and a fault number, or use --all.")
@@ -104,6 +110,6 @@ def _batch(db: Database, kind: str, statuses: list[Status], folder: Path, blank:
                   file=sys.stderr)
             continue
         print(str(out))
-    print(f"已生成 {len(numbers) - failed} 份，失败 {failed} 份。 / "
-          f"{len(numbers) - failed} written, {failed} failed.", file=sys.stderr)
+    print(pick(f"已生成 {len(numbers) - failed} 份，失败 {failed} 份。",
+               f"{len(numbers) - failed} written, {failed} failed."), file=sys.stderr)
     return 1 if failed else 0

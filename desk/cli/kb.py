@@ -14,7 +14,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from desk.cli.output import ROW_ID, count, label, safe
 from desk.db import Database
+from desk.errors import pick
 from desk.process import knowledge, people
 from desk.rules.timeutil import format_local
 from models import FaultType
@@ -33,22 +35,22 @@ def register(sub: Any) -> dict[str, Handler]:
     s.add_argument("query", help="words to look for (Chinese needs no spaces)")
     s.add_argument("--type", dest="fault_type", choices=types, help="only this fault type")
     s.add_argument("--business", help="only entries whose affected business contains this")
-    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--limit", type=count(1, 1000), default=20, help="at most this many entries (default 20)")
     s.add_argument("--json", action="store_true")
 
     sh = kbsub.add_parser("show", help="one entry with its fault, attachments and history")
-    sh.add_argument("entry_id", type=int, metavar="ID")
+    sh.add_argument("entry_id", type=ROW_ID, metavar="ID", help="the entry's id (see desk kb search)")
     sh.add_argument("--json", action="store_true")
 
     si = kbsub.add_parser("similar", help="past faults like a new one, with their solutions")
     si.add_argument("--phenomenon", default="", help="故障现象 of the new fault")
     si.add_argument("--business", default="", help="影响业务 of the new fault")
-    si.add_argument("--type", dest="fault_type", choices=types)
-    si.add_argument("--limit", type=int, default=5)
+    si.add_argument("--type", dest="fault_type", choices=types, help="only this fault type")
+    si.add_argument("--limit", type=count(1, 100), default=5, help="at most this many faults (default 5)")
     si.add_argument("--json", action="store_true")
 
     ed = kbsub.add_parser("edit", help="reword an entry (support lead, director, admin)")
-    ed.add_argument("entry_id", type=int, metavar="ID")
+    ed.add_argument("entry_id", type=ROW_ID, metavar="ID", help="the entry's id (see desk kb search)")
     ed.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
     ed.add_argument("--version", type=int, required=True,
                     help="the version shown by desk kb show (refused if changed since)")
@@ -83,13 +85,13 @@ def _search(db: Database, args: argparse.Namespace) -> int:
                 "affected_business": h.affected_business} for h in hits])
         return 0
     if not hits:
-        print("没有找到匹配的知识库条目。 / No matching entries.")
+        print(pick("没有找到匹配的知识库条目。", "No matching entries."))
         return 0
     for h in hits:
-        print(f"[{h.entry_id}] {h.ticket_number}  {h.title}")
-        print(f"    {h.snippet_plain}")
+        print(f"[{h.entry_id}] {h.ticket_number}  {safe(h.title)}")
+        print(f"    {safe(h.snippet_plain)}")
         if h.solution:
-            print(f"    方案：{h.solution}")
+            print(f"    {pick('方案', 'Solution')}: {safe(h.solution)}")
     return 0
 
 
@@ -106,19 +108,23 @@ def _print_entry(db: Database, entry: knowledge.EntryView) -> None:
     from desk.process.attachments import local_zone
 
     tz = local_zone(db)
-    print(f"知识库条目 {entry.id}（版本 {entry.version}） 故障 {entry.ticket_number}")
-    print(f"标题     {entry.title}")
-    print(f"故障类型 {entry.fault_type.label_zh}（{entry.fault_type.value}）")
+    print(pick(f"知识库条目 {entry.id}（版本 {entry.version}） 故障 {entry.ticket_number}",
+               f"Knowledge entry {entry.id} (version {entry.version}), fault "
+               f"{entry.ticket_number}"))
+    print(f"{pick('标题', 'Title')}: {safe(entry.title)}")
+    print(f"{pick('故障类型', 'Fault type')}: {label(entry.fault_type)} ({entry.fault_type.value})")
     for name in ("affected_business", "symptom", "root_cause", "temporary_solution",
                  "long_term_solution", "prevention"):
-        zh, _en = knowledge.FIELD_LABELS[name]
-        print(f"{zh}：{getattr(entry, name) or '—'}")
-    print(f"附件     {'、'.join(entry.attachments) if entry.attachments else '无'}")
-    print(f"建立     {format_local(entry.created_at, tz)} {entry.created_by}")
-    print(f"修改     {format_local(entry.updated_at, tz)} {entry.updated_by}")
+        zh, en = knowledge.FIELD_LABELS[name]
+        print(f"{pick(zh, en)}: {safe(getattr(entry, name), one_line=False) or '—'}")
+    files = pick("、", ", ").join(safe(a) for a in entry.attachments)
+    print(f"{pick('附件', 'Attachments')}: {files or pick('无', 'none')}")
+    print(f"{pick('建立', 'Created')}: {format_local(entry.created_at, tz)} {safe(entry.created_by)}")
+    print(f"{pick('修改', 'Changed')}: {format_local(entry.updated_at, tz)} {safe(entry.updated_by)}")
     for rev in entry.revisions:
-        fields = "、".join(knowledge.FIELD_LABELS.get(k, (k, k))[0] for k in rev.after)
-        print(f"  修订 {format_local(rev.at, tz)} {rev.by}：{fields}")
+        fields = pick("、", ", ").join(pick(*knowledge.FIELD_LABELS.get(k, (k, k)))
+                                       for k in rev.after)
+        print(f"  {pick('修订', 'revision')} {format_local(rev.at, tz)} {safe(rev.by)}: {fields}")
 
 
 def _similar(db: Database, args: argparse.Namespace) -> int:
@@ -136,13 +142,14 @@ def _similar(db: Database, args: argparse.Namespace) -> int:
                 "archived": f.archived} for f in found])
         return 0
     if not found:
-        print("没有相似的历史故障。 / No similar past faults.")
+        print(pick("没有相似的历史故障。", "No similar past faults."))
         return 0
     for f in found:
-        where = f"知识库 {f.entry_id}" if f.entry_id is not None else "已解决，未归档"
-        print(f"{f.score:.2f}  {f.ticket_number}  {f.title}  （{where}）")
+        where = (pick(f"知识库 {f.entry_id}", f"knowledge entry {f.entry_id}")
+                 if f.entry_id is not None else pick("已解决，未归档", "resolved, not archived"))
+        print(f"{f.score:.2f}  {f.ticket_number}  {safe(f.title)}  ({where})")
         if f.solution:
-            print(f"      方案：{f.solution}")
+            print(f"      {pick('方案', 'Solution')}: {safe(f.solution)}")
     return 0
 
 
@@ -158,6 +165,7 @@ def _edit(db: Database, args: argparse.Namespace) -> int:
     if args.json:
         _dump(entry.to_json())
     else:
-        print(f"知识库条目 {entry.id} 已修改，版本 {entry.version}。")
+        print(pick(f"知识库条目 {entry.id} 已修改，版本 {entry.version}。",
+                   f"Knowledge entry {entry.id} changed, version {entry.version}."))
     return 0
 

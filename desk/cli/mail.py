@@ -18,8 +18,9 @@ import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from desk.cli.output import safe
 from desk.db import Database
-from desk.errors import DeskError
+from desk.errors import DeskError, pick
 from desk.notify import outbox as notify
 from desk.read import settings
 from desk.rules.timeutil import format_local
@@ -40,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ig
     out.add_argument("--all", action="store_true", help="also the messages already sent")
     out.add_argument("--json", action="store_true")
     test = msub.add_parser("test", help="send a test message to an address")
-    test.add_argument("to", metavar="TO")
+    test.add_argument("to", metavar="TO", help="the address the test mail goes to")
     msub.add_parser("check-clocks", help="queue SLA warnings and breaches that are due now")
     return {"mail": _cmd_mail}
 
@@ -51,7 +52,7 @@ def _cmd_mail(db: Database, args: argparse.Namespace) -> int:
         return _outbox(db, args)
     if command == "check-clocks":
         ids = notify.check_clocks(db)
-        print(f"已加入发件箱 {len(ids)} 封超时提醒 / queued {len(ids)} SLA messages")
+        print(pick(f"已加入发件箱 {len(ids)} 封超时提醒", f"Queued {len(ids)} SLA messages."))
         return 0
     smtp = notify.smtp_settings(db)
     if smtp is None:
@@ -60,7 +61,7 @@ def _cmd_mail(db: Database, args: argparse.Namespace) -> int:
                         "Notifications → Mail server).")
     if command == "test":
         to = notify.send_test_mail(smtp, args.to)
-        print(f"测试邮件已发送至 {to} / test mail sent to {to}")
+        print(pick(f"测试邮件已发送至 {to}", f"Test mail sent to {to}."))
         return 0
     return _send(db, smtp, args)
 
@@ -73,9 +74,9 @@ def _send(db: Database, smtp: notify.SmtpSettings, args: argparse.Namespace) -> 
             notify.check_clocks(db)
         report = notify.send_due(db, smtp, sender, batch=max(1, args.batch))
         if report.claimed or not args.loop:
-            print(f"发送 {len(report.sent)}，失败待重试 {len(report.failed)}，放弃 "
-                  f"{len(report.given_up)} / sent {len(report.sent)}, will retry "
-                  f"{len(report.failed)}, gave up {len(report.given_up)}")
+            print(pick(f"发送 {len(report.sent)}，失败待重试 {len(report.failed)}，放弃 "
+                       f"{len(report.given_up)}", f"sent {len(report.sent)}, will retry "
+                       f"{len(report.failed)}, gave up {len(report.given_up)}"))
             for error in dict.fromkeys(report.errors):
                 print(error, file=sys.stderr)
         if not args.loop:
@@ -96,12 +97,13 @@ def _outbox(db: Database, args: argparse.Namespace) -> int:
     with db.read() as session:
         tz: ZoneInfo = settings.timezone(session)
     if not entries:
-        print("发件箱为空 / the outbox is empty")
+        print(pick("发件箱为空", "The outbox is empty."))
     for e in entries:
-        status = notify.STATUS_LABELS_ZH.get(e.status, e.status)
+        status = pick(notify.STATUS_LABELS_ZH.get(e.status, e.status), e.status)
         when = format_local(e.sent_at if e.sent_at else e.next_attempt_at, tz)
-        print(f"#{e.id} {status} 尝试{e.attempts}次 {when} {e.subject}")
-        print(f"    收件人：{'；'.join(e.recipients)}")
+        print(f"#{e.id} {status} {pick(f'尝试{e.attempts}次', f'{e.attempts} attempts')} {when} "
+              f"{safe(e.subject)}")
+        print(f"    {pick('收件人', 'To')}: {'; '.join(safe(r) for r in e.recipients)}")
         if e.last_error:
-            print(f"    错误：{e.last_error}")
+            print(f"    {pick('错误', 'Error')}: {safe(e.last_error)}")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -18,13 +19,13 @@ from typing import Any
 
 from desk import __version__ as VERSION
 from desk.bootstrap import open_database
+from desk.cli.output import CALENDAR_FILE_MAX, count, label, read_small_text, safe
 from desk.config import Config, load_config
 from desk.db import Database
-from desk.errors import DeskError, ValidationError, set_language
+from desk.errors import DeskError, ValidationError, pick, set_language
 from desk.process import people, reporting, workflow
 from desk.read import calendar as workcal
-from desk.read import queue, settings, tickets
-from desk.read import timeline as timeline_mod
+from desk.read import queue, settings, tickets, timeline
 from desk.rules import sla, transitions
 from desk.rules.timeutil import format_local, parse_time
 from models import DayKind, FaultLevel, FaultType, Status
@@ -81,10 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     ]
     bk = dbsub.add_parser("backup", help="copy the SQLite database to FILE (safe while "
                           "desks write); PostgreSQL: use pg_dump")
-    bk.add_argument("file", metavar="FILE")
+    bk.add_argument("file", metavar="FILE", help="the backup file to write (must not exist)")
+    bk.add_argument("--force", action="store_true", help="replace FILE if it exists")
     rs = dbsub.add_parser("restore", help="replace the SQLite database with the backup FILE; "
                           "the current file is kept as <name>.before-restore-<time>")
-    rs.add_argument("file", metavar="FILE")
+    rs.add_argument("file", metavar="FILE", help="the backup file to restore from")
     db_actions += [bk, rs]
     init = dbsub.add_parser(
         "init", help="set up a database for a team: schema, roles, first administrator",
@@ -103,7 +105,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("demo", help="add the sample people and a dozen demo faults")
 
-    rep = sub.add_parser("report", help="report a new fault; prints its number")
+    rep = sub.add_parser(
+        "report", help="report a new fault; prints its number",
+        description="Report a new fault (步骤一：故障信息采集与初步上报). Prints the number it "
+        "was given; with --json the whole fault. Deadlines are computed from the level and "
+        "the report time. For monitoring scripts too.")
     rep.add_argument("--type", required=True, dest="fault_type", metavar="T",
                      choices=[t.value for t in FaultType], help=TYPE_HELP)
     rep.add_argument("--business", required=True, help="受影响业务 affected business")
@@ -121,38 +127,47 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--json", action="store_true")
 
     ls = sub.add_parser("list", help="list faults, newest first")
-    ls.add_argument("--status", action="append", choices=[s.value for s in Status])
-    ls.add_argument("--level", action="append", type=int, choices=[1, 2, 3])
+    ls.add_argument("--status", action="append", choices=[s.value for s in Status],
+                    help="only faults in this state (repeatable)")
+    ls.add_argument("--level", action="append", type=int, choices=[1, 2, 3],
+                    help="only faults of this level (repeatable)")
     ls.add_argument("--search", default="", help="text in number, business or phenomenon")
-    ls.add_argument("--limit", type=int, default=100)
+    ls.add_argument("--limit", type=count(1, 100_000), default=100,
+                    help="at most this many faults, 1 to 100000 (default 100)")
     ls.add_argument("--json", action="store_true")
 
     show = sub.add_parser("show", help="show one fault")
-    show.add_argument("number")
+    show.add_argument("number", help="the fault number, e.g. SYS-20261127-001")
     show.add_argument("--json", action="store_true")
     show.add_argument("--timeline", action="store_true", help="also list its events")
 
-    s = sub.add_parser("sla", help="SLA clocks of a fault, or the deadlines a new one would get")
-    s.add_argument("number", nargs="?")
-    s.add_argument("--level", type=int, choices=[1, 2, 3])
+    s = sub.add_parser(
+        "sla", help="SLA clocks of a fault, or the deadlines a new one would get",
+        description="With a fault number: both SLA clocks of that fault (respond and "
+        "restore: deadline, state, time left or margin). With --level: the deadlines a fault "
+        "of that level reported at --at would get.")
+    s.add_argument("number", nargs="?", help="the fault number (or use --level)")
+    s.add_argument("--level", type=int, choices=[1, 2, 3],
+                   help="the level of a fault not yet reported")
     s.add_argument("--at", help="report time for --level (default: now)")
     s.add_argument("--json", action="store_true")
 
     cal = sub.add_parser("calendar", help="the working-day calendar")
     calsub = cal.add_subparsers(dest="cal_command", metavar="ACTION", required=True)
     cl = calsub.add_parser("list", help="holidays and make-up working days of a year")
-    cl.add_argument("--year", type=int, help="default: this year")
+    cl.add_argument("--year", type=count(2000, 2200), help="default: this year")
     ca = calsub.add_parser("add", help="declare a holiday or a make-up working day")
-    ca.add_argument("date")
+    ca.add_argument("date", help="the day, e.g. 2027-10-01")
     kind = ca.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--holiday", action="store_true")
+    kind.add_argument("--holiday", action="store_true", help="a day off (休)")
     kind.add_argument("--workday", action="store_true", help="make-up working day (调休)")
     kind.add_argument("--remove", action="store_true", help="back to the weekday rule")
-    ca.add_argument("--name", default="")
+    ca.add_argument("--name", default="", help="the holiday's name, e.g. 国庆节")
     ca.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
     ci = calsub.add_parser("import", help="replace a year from a CSV: date,holiday|workday,name")
-    ci.add_argument("file")
-    ci.add_argument("--year", type=int, required=True)
+    ci.add_argument("file", help="a UTF-8 CSV file of date,holiday|workday,name lines")
+    ci.add_argument("--year", type=count(2000, 2200), required=True,
+                    help="the year the file holds (it replaces that year)")
     ci.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
 
     pe = sub.add_parser("people", help="list people and their roles")
@@ -161,18 +176,44 @@ def _parser() -> argparse.ArgumentParser:
     for module in _extensions():
         HANDLERS.update(module.register(sub))
 
-    for command, name in STEP_COMMANDS.items():
+    for command, name in STEP_COMMANDS.items():  # every step of the process
         spec = transitions.TRANSITIONS[name]
+        needed = [("--" + f.name.replace("_", "-").removesuffix("-id")) if f.name != "passed"
+                  else "--pass|--fail" for f in spec.fields if f.required]
         sp = sub.add_parser(command, help=f"{spec.label_zh} / {spec.label_en}",
                             description=f"{spec.label_zh} / {spec.label_en}: records "
                             f"{spec.records}. Roles: "
-                            + ", ".join(sorted(r.value for r in spec.roles)))
+                            + ", ".join(sorted(r.value for r in spec.roles))
+                            + (f". Required: {', '.join(needed)}." if needed else "."))
         sp.add_argument("number")
         sp.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
         sp.add_argument("--version", type=int, help="refuse if the fault changed since")
         sp.add_argument("--json", action="store_true")
         _add_fields(sp, spec)
+    _describe_common_options(p)
     return p
+
+
+def english() -> bool:
+    return pick("zh", "en") == "en"
+
+
+# the help of options that many commands share, where a command did not give its own
+COMMON_HELP = {
+    "actor": "工号 of the person who does this, e.g. IT001",
+    "number": "the fault number, e.g. SYS-20261127-001",
+    "json": "print JSON instead of text (for scripts)",
+    "version": "refuse if the fault changed since this version (see desk show --json)",
+}
+
+
+def _describe_common_options(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:  # argparse keeps no public list of them
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _describe_common_options(child)
+        elif action.help is None and action.dest in COMMON_HELP:
+            action.help = COMMON_HELP[action.dest]
 
 
 def _extensions() -> list[Any]:
@@ -197,11 +238,15 @@ EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents",
 def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> None:
     for f in spec.fields:
         opt = "--" + f.name.replace("_", "-").removesuffix("-id")
-        help_text = f"{f.label_zh} / {f.label_en}" + ("" if f.required else " (optional)")
+        # required ones say so here and in the command's description; a missing one is
+        # refused by the service with a message in the person's language (exit 1)
+        help_text = f"{f.label_zh} / {f.label_en}" + (" (required)" if f.required else "")
         if f.kind == "bool" and f.name == "passed":
             g = sp.add_mutually_exclusive_group(required=True)
-            g.add_argument("--pass", dest="passed", action="store_const", const=True)
-            g.add_argument("--fail", dest="passed", action="store_const", const=False)
+            g.add_argument("--pass", dest="passed", action="store_const", const=True,
+                          help="验证通过 the fix works")
+            g.add_argument("--fail", dest="passed", action="store_const", const=False,
+                          help="验证未通过 back to diagnosis")
         elif f.kind == "bool":
             sp.add_argument(opt, dest=f.name, action=argparse.BooleanOptionalAction,
                             help=help_text)
@@ -220,6 +265,9 @@ def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> No
                             help="a checked item; the last part is pass or fail")
         elif f.kind == "person":
             sp.add_argument(opt, dest=f.name, metavar="EMPLOYEE_NO", help=help_text)
+        elif f.kind == "datetime":
+            sp.add_argument(opt, dest=f.name, metavar="TIME",
+                            help=f"{help_text}, e.g. '2026-11-27 17:30'")
         else:
             sp.add_argument(opt, dest=f.name, help=help_text)
 
@@ -323,39 +371,46 @@ def _cmd_list(db: Database, args: argparse.Namespace) -> int:
         ])
         return 0
     for r in rows:
-        print(f"{r.number:<22} {r.level.label_zh:<6} {r.status.label_zh:<6} "
-              f"{format_local(r.reported_at, tz)}  {r.affected_business}")
+        print(f"{r.number:<22} {label(r.level):<6} {label(r.status):<6} "
+              f"{format_local(r.reported_at, tz)}  {safe(r.affected_business)}")
     return 0
 
 
 def _cmd_show(db: Database, args: argparse.Namespace) -> int:
     tz = _tz(db)
     detail = tickets.get_ticket(db, args.number)
-    timeline = timeline_mod.events(db, detail.id) if args.timeline else []
+    events = timeline.events(db, detail.id) if args.timeline else []
     if args.json:
         out = detail.to_json(tz)
         out["team"], out["steps"] = _team_and_steps(db, detail.id, tz)
         if args.timeline:
-            out["timeline"] = [dict(e, at=e["at"].astimezone(tz).isoformat()) for e in timeline]
+            out["timeline"] = [dict(e, at=e["at"].astimezone(tz).isoformat()) for e in events]
         _print_json(out)
         return 0
     v = detail.values
+
+    def text(name: str) -> str:  # a multi-line field, its lines indented under the label
+        return safe(v[name], one_line=False).replace("\n", "\n    ")
+
     lines = [
-        f"故障编号 {v['number']}    {v['level'].label_zh}    {v['status'].label_zh}",
-        f"故障类型 {v['fault_type'].label_zh}",
-        f"发生时间 {format_local(v['occurred_at'], tz)}    "
-        f"恢复时间 {format_local(v['restored_at'], tz)}",
-        f"发觉人   {v['reporter_name']} {v['reporter_employee_no']} {v['reporter_contact']}",
-        f"受影响业务 {v['affected_business']}",
-        f"影响范围 {v['impact_scope']}",
-        f"故障现象 {v['phenomenon']}",
-        f"复现步骤 {v['reproduce_steps']}",
+        f"{pick('故障编号', 'Number')} {v['number']}    {label(v['level'])}    "
+        f"{label(v['status'])}",
+        f"{pick('故障类型', 'Type')} {label(v['fault_type'])}",
+        f"{pick('发生时间', 'Occurred')} {format_local(v['occurred_at'], tz)}    "
+        f"{pick('恢复时间', 'Restored')} {format_local(v['restored_at'], tz)}",
+        f"{pick('发觉人', 'Reported by')}   {safe(v['reporter_name'])} "
+        f"{safe(v['reporter_employee_no'])} {safe(v['reporter_contact'])}",
+        f"{pick('受影响业务', 'Affected business')} {safe(v['affected_business'])}",
+        f"{pick('影响范围', 'Scope')} {text('impact_scope')}",
+        f"{pick('故障现象', 'Phenomenon')} {text('phenomenon')}",
+        f"{pick('复现步骤', 'Steps to reproduce')} {text('reproduce_steps')}",
     ]
     print("\n".join(lines))
-    for e in timeline:
+    for e in events:
         fields = ", ".join(e["changes"].keys())
-        print(f"  {format_local(e['at'], tz, seconds=True)}  {e['actor'] or '系统'}  "
-              f"{e['action']}  {fields}  {e['reason']}")
+        print(f"  {format_local(e['at'], tz, seconds=True)}  "
+              f"{safe(e['actor']) or pick('系统', 'system')}  "
+              f"{e['action']}  {fields}  {safe(e['reason'])}")
     return 0
 
 
@@ -381,19 +436,23 @@ def _cmd_sla(db: Database, args: argparse.Namespace) -> int:
         if args.json:
             _print_json(clocks.to_json())
             return 0
-        print(f"{args.number.strip().upper()}  {clocks.level.label_zh}")
-        for label, c in (("响应", clocks.respond), ("恢复", clocks.restore)):
-            est = "（估算：日历未覆盖该年）" if c.estimated else ""
+        print(f"{args.number.strip().upper()}  {label(clocks.level)}")
+        for name, c in ((pick("响应", "Respond"), clocks.respond),
+                        (pick("恢复", "Restore"), clocks.restore)):
+            est = pick("（估算：日历未覆盖该年）",
+                       " (estimated: the calendar does not cover that year)") \
+                if c.estimated else ""
             if c.met_at is not None:
                 # a stopped clock: when it stopped, and the margin (negative when late)
-                tail = (f"完成于 {format_local(c.met_at, tz)}  "
-                        f"余量 {sla.format_remaining(c.remaining)}")
+                tail = (f"{pick('完成于', 'met at')} {format_local(c.met_at, tz)}  "
+                        f"{pick('余量', 'margin')} {sla.format_remaining(c.remaining, english())}")
             else:
-                tail = f"剩余 {sla.format_remaining(c.remaining)}"
-            print(f"{label}  截止 {format_local(c.due_at, tz)}{est}  {c.state.label_zh}  {tail}")
-        resolve = (sla.format_remaining(clocks.time_to_resolve)
-                   if clocks.time_to_resolve is not None else "未解决")
-        print(f"解决用时 {resolve}")
+                tail = f"{pick('剩余', 'left')} {sla.format_remaining(c.remaining, english())}"
+            print(f"{name}  {pick('截止', 'due')} {format_local(c.due_at, tz)}{est}  "
+                  f"{label(c.state)}  {tail}")
+        resolve = (sla.format_remaining(clocks.time_to_resolve, english())
+                   if clocks.time_to_resolve is not None else pick("未解决", "not resolved"))
+        print(f"{pick('解决用时', 'Time to resolve')} {resolve}")
         return 0
     if args.level is None:
         raise UsageError("请给出故障编号，或 --level。", "Give a fault number or --level.")
@@ -411,10 +470,14 @@ def _cmd_sla(db: Database, args: argparse.Namespace) -> int:
             "restore_estimated": restore.estimated,
         })
         return 0
-    print(f"报告时间 {format_local(at, tz)}  {FaultLevel(args.level).label_zh}")
-    for label, d, lim in (("响应", respond, limits.respond), ("恢复", restore, limits.restore)):
-        est = "（估算：日历未覆盖该年，按周一至周五计）" if d.estimated else ""
-        print(f"{label}时限 {lim.describe_zh()}  截止 {format_local(d.due_at, tz)}{est}")
+    print(f"{pick('报告时间', 'Reported')} {format_local(at, tz)}  {label(FaultLevel(args.level))}")
+    for name, d, lim in ((pick("响应时限", "Respond within"), respond, limits.respond),
+                         (pick("恢复时限", "Restore within"), restore, limits.restore)):
+        est = pick("（估算：日历未覆盖该年，按周一至周五计）",
+                   " (estimated: the calendar does not cover that year; Monday to Friday "
+                   "counted)") if d.estimated else ""
+        print(f"{name} {pick(lim.describe_zh(), lim.describe_en())}  {pick('截止', 'due')} "
+              f"{format_local(d.due_at, tz)}{est}")
     return 0
 
 
@@ -441,11 +504,11 @@ def _cmd_calendar(db: Database, args: argparse.Namespace) -> int:
                 .order_by(CalendarDay.day)).scalars().all()
             covered = cal.covers(datetime(year, 1, 1).date())
             for r in rows:
-                mark = "休" if r.kind == DayKind.HOLIDAY else "班"
-                print(f"{r.day}  {mark}  {r.name}  ({r.source})")
+                mark = pick("休", "off") if r.kind == DayKind.HOLIDAY else pick("班", "work")
+                print(f"{r.day}  {mark}  {safe(r.name)}  ({safe(r.source)})")
         if not covered:
-            print(f"{year} 年不在日历中：按周一至周五计算，截止时间为估算。"
-                  f" / {year} is not in the calendar: deadlines are estimated.")
+            print(pick(f"{year} 年不在日历中：按周一至周五计算，截止时间为估算。",
+                       f"{year} is not in the calendar: deadlines are estimated."))
         return 0
     from desk.admin.team import calendar_add, calendar_import
 
@@ -453,17 +516,13 @@ def _cmd_calendar(db: Database, args: argparse.Namespace) -> int:
     if args.cal_command == "add":
         kind = None if args.remove else (DayKind.HOLIDAY if args.holiday else DayKind.WORKDAY)
         changed = calendar_add(db, actor, args.date, kind, args.name)
-        print(f"已更新，重新计算了 {changed} 个未结故障的时限。 / updated; {changed} open "
-              "deadlines recomputed.")
+        print(pick(f"已更新，重新计算了 {changed} 个未结故障的时限。",
+                   f"Updated; {changed} open deadlines recomputed."))
         return 0
-    try:
-        content = Path(args.file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DeskError(f"无法读取文件 {args.file}：{exc}", f"Cannot read {args.file}: {exc}") \
-            from exc
+    content = read_small_text(Path(args.file), CALENDAR_FILE_MAX)
     added, changed = calendar_import(db, actor, args.year, content, Path(args.file).name)
-    print(f"已导入 {added} 天，重新计算了 {changed} 个未结故障的时限。 / imported {added} days; "
-          f"{changed} open deadlines recomputed.")
+    print(pick(f"已导入 {added} 天，重新计算了 {changed} 个未结故障的时限。",
+               f"Imported {added} days; {changed} open deadlines recomputed."))
     return 0
 
 
@@ -475,8 +534,8 @@ def _cmd_people(db: Database, args: argparse.Namespace) -> int:
                      for p in rows])
         return 0
     for p in rows:
-        roles = "、".join(r.label_zh for r in sorted(p.roles))
-        print(f"{p.employee_no:<10} {p.name:<6} {p.department:<8} {roles}")
+        roles = pick("、", ", ").join(label(r) for r in sorted(p.roles))
+        print(f"{safe(p.employee_no):<10} {safe(p.name):<6} {safe(p.department):<8} {roles}")
     return 0
 
 
@@ -490,7 +549,8 @@ def _cmd_step(db: Database, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(detail.to_json(tz))
     else:
-        print(f"{detail.number}  {detail.status.label_zh}  (version {detail.version})")
+        # "(version N)" in both languages: scripts read it
+        print(f"{detail.number}  {label(detail.status)}  (version {detail.version})")
     return 0
 
 
@@ -510,25 +570,40 @@ def _cmd_db(config: Config, args: argparse.Namespace) -> int:
         from desk.admin import backup
 
         if args.db_command == "backup":
-            print(backup.backup(config.db_url, Path(args.file)))
+            target = Path(args.file)
+            if target.exists() and not args.force:
+                raise DeskError(
+                    f"{target} 已存在，未覆盖。换一个文件名，或加 --force 覆盖它。",
+                    f"{target} exists and was not overwritten. Choose another name, or add "
+                    "--force to replace it.")
+            print(backup.backup(config.db_url, target))
             return 0
         kept = backup.restore(config.db_url, Path(args.file))
         if kept is not None:
-            print(f"原数据库已保留为 {kept} / the previous database was kept as {kept}")
-        print(f"已从 {args.file} 恢复 / restored from {args.file}")
+            print(pick(f"原数据库已保留为 {kept}", f"the previous database was kept as {kept}"))
+        print(pick(f"已从 {args.file} 恢复", f"restored from {args.file}"))
         return 0
     if args.db_command == "upgrade":
         db = open_database(config.db_url)
-        print(f"schema at {schema.current_revision(db.engine)} (head {schema.head_revision()})")
+        print(pick(f"结构版本 {schema.current_revision(db.engine)}（最新 {schema.head_revision()}）",
+                   f"schema at {schema.current_revision(db.engine)} "
+                   f"(head {schema.head_revision()})"))
         db.dispose()
         return 0
-    db = open_database(config.db_url, upgrade=False)
+    db = open_database(config.db_url, upgrade=False, create=False)
     print(schema.current_revision(db.engine) or "(empty)")
     db.dispose()
     return 0
 
 
 def _launch_gui(config: Config, demo: bool) -> int:
+    if sys.platform.startswith("linux") and not any(
+            os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        raise DeskError(
+            "没有图形显示，无法打开窗口。通过 SSH 请使用命令行（desk --help），或用 "
+            "xvfb-run desk 在虚拟显示中运行。",
+            "There is no display to open the window on. Over SSH use the command line "
+            "(desk --help), or run it on a virtual display with `xvfb-run desk`.")
     from ui.app import run
 
     return run(config, demo=demo)
@@ -549,6 +624,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        code = _run(args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # the reader went away (``desk show N | head -1``): stop quietly, as Unix tools do
+        # (128 + SIGPIPE); stdout is pointed at /dev/null so the exit flush stays silent
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
         config = load_config(args.db)
         lang = args.lang or config.language
         set_language(lang)
@@ -556,7 +644,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _launch_gui(config, args.demo)
         if args.command == "db":
             return _cmd_db(config, args)
-        db = open_database(config.db_url)
+        db = open_database(config.db_url, create=False)
         try:
             if args.command == "demo":
                 from desk.admin.demo import add_demo_data
@@ -579,6 +667,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
     except Exception:  # a bug: keep the traceback out of the user's way, but keep it
         path = log_bug()
         print(f"desk: 内部错误，详情已写入 {path} / internal error, details in {path}",

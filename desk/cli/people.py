@@ -17,8 +17,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from desk.cli.output import label, safe
 from desk.db import Database
-from desk.errors import DeskError
+from desk.errors import DeskError, pick
 from desk.process import auth, people
 from models import Role
 
@@ -36,12 +37,12 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
                            description="Add or list people (administrators only).")
     actions = group.add_subparsers(dest="people_action", required=True)
     add = actions.add_parser("add", help="add a person")
-    add.add_argument("employee_no")
-    add.add_argument("name")
+    add.add_argument("employee_no", help="工号, e.g. IT007")
+    add.add_argument("name", help="the person's name")
     add.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
-    add.add_argument("--department", default="")
-    add.add_argument("--contact", default="")
-    add.add_argument("--email", default="")
+    add.add_argument("--department", default="", help="部门, e.g. 运维部")
+    add.add_argument("--contact", default="", help="联系方式, e.g. a phone number")
+    add.add_argument("--email", default="", help="e-mail address for notices")
     add.add_argument("--role", action="append", required=True,
                      choices=[r.value for r in Role], help="repeatable")
     add.add_argument("--password-stdin", action="store_true",
@@ -69,7 +70,7 @@ def _cmd_passwd(db: Database, args: argparse.Namespace) -> int:
         auth.set_password(db, actor, target, password)
     else:
         auth.recover_admin_password(db, args.employee_no, password)
-    print(f"已设置 {args.employee_no} 的密码。 / Password set for {args.employee_no}.")
+    print(pick(f"已设置 {args.employee_no} 的密码。", f"Password set for {args.employee_no}."))
     return 0
 
 
@@ -77,12 +78,14 @@ def _cmd_person(db: Database, args: argparse.Namespace) -> int:
     actor = people.person_id(db, args.actor)
     if args.people_action == "list":
         for p in auth.list_people_admin(db, actor):
-            roles = ",".join(sorted(r.value for r in p.roles))
-            state = "active" if p.active else "inactive"
-            print(f"{p.employee_no}\t{p.name}\t{p.department}\t{roles}\t{state}")
+            # the labels `desk people` prints too, in the chosen language
+            roles = pick("、", ", ").join(label(r) for r in sorted(p.roles))
+            state = pick("在用", "active") if p.active else pick("已停用", "inactive")
+            print(f"{safe(p.employee_no)}\t{safe(p.name)}\t{safe(p.department)}\t{roles}\t"
+                  f"{state}")
         return 0
     password = _read_password(True) if args.password_stdin else None
     record = auth.save_person(db, actor, None, args.employee_no, args.name, args.department,
                               args.contact, args.email, args.role, True, password=password)
-    print(f"已添加 {record.name}（{record.employee_no}）。 / Added {record.employee_no}.")
+    print(pick(f"已添加 {record.name}（{record.employee_no}）。", f"Added {record.employee_no}."))
     return 0

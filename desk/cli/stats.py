@@ -13,8 +13,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from desk.cli.output import safe
 from desk.db import Database
-from desk.errors import ValidationError
+from desk.errors import ValidationError, pick
 from desk.read import stats, stats_export
 
 
@@ -61,10 +62,14 @@ def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(board.to_json(), ensure_ascii=False, indent=2))
         return 0
-    print(f"故障统计 {board.period_label}（{board.timezone}）  故障总数 {board.total}")
+    if pick("zh", "en") == "en":
+        print(f"Faults {stats.in_english(board.period_label)} ({board.timezone}), "
+              f"{board.total} in all")
+    else:
+        print(f"故障统计 {board.period_label}（{board.timezone}）  故障总数 {board.total}")
     for table in board.tables:
         print()
-        print(table.title)
+        print(pick(table.title, stats.in_english(table.title)))
         print(_format(table))
     return 0
 
@@ -76,8 +81,13 @@ def _width(text: str) -> int:
 
 
 def _format(table: stats.Table) -> str:
-    cells = [table.headers] + [["—" if v is None else str(v) for v in row]
-                               for row in table.rows]
+    english = pick("zh", "en") == "en"
+
+    def cell(value: object) -> str:
+        text = "—" if value is None else str(value)
+        return safe(stats.in_english(text) if english else text)
+
+    cells = [[cell(h) for h in table.headers]] + [[cell(v) for v in row] for row in table.rows]
     widths = [max(_width(str(r[i])) for r in cells) for i in range(len(table.headers))]
     lines = []
     for row in cells:

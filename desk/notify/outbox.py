@@ -340,8 +340,11 @@ def _enqueue(session: Session, ticket: Ticket, rule_trigger: str, trigger: str,
 
 
 def subject_for(ticket: Ticket, trigger: str) -> str:
+    """One line, whatever the fields hold: a line break in a subject would stop the mail
+    (and the level-1 alert) from being built at all, so line breaks are folded."""
     title = TRIGGER_TITLES.get(trigger, trigger)
-    return f"【{ticket.level.label_zh}】{title} {ticket.number} {ticket.affected_business}"[:300]
+    subject = f"【{ticket.level.label_zh}】{title} {ticket.number} {ticket.affected_business}"
+    return " ".join(subject.split())[:300]
 
 
 def body_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,

@@ -32,6 +32,7 @@ from desk.process import audit, reporting
 from desk.process.people import PersonView
 from desk.read import tickets
 from desk.rules import transitions
+from desk.rules.fields import ONE_LINE, implausible_moment, one_line_problem
 from models import Event, Person, Role, Status, Ticket
 
 S = Status
@@ -162,6 +163,8 @@ def validate_changes(changes: Mapping[str, Any], current: Mapping[str, Any],
                                 f"{en} is too long ({len(value)} characters, at most {limit}).")
             elif "\x00" in value:
                 errors[name] = (f"{zh}含有无效字符。", f"{en} holds an invalid character.")
+            elif name in ONE_LINE and (problem := one_line_problem(value)) is not None:
+                errors[name] = (f"{zh}{problem[0]}", f"{en} {problem[1]}")
         elif kind == "bool":
             # only "reproducible" may be unknown (None); the others are yes or no
             unknown_ok = name == "reproducible"
@@ -169,6 +172,9 @@ def validate_changes(changes: Mapping[str, Any], current: Mapping[str, Any],
                 errors[name] = (f"{zh}须为是或否。", f"{en} must be yes or no.")
         elif kind == "datetime" and (not isinstance(value, datetime) or value.tzinfo is None):
             errors[name] = (f"{zh}须为具体时刻。", f"{en} must be a moment in time.")
+            continue
+        elif kind == "datetime" and (problem := implausible_moment(value)) is not None:
+            errors[name] = (f"{zh}不合理：{problem[0]}", f"{en} is implausible: {problem[1]}")
             continue
         clean[name] = value
     occurred = clean.get("occurred_at")

@@ -24,15 +24,15 @@ from desk.errors import DatabaseError, NotFoundError, ValidationError
 from desk.events import FaultReported
 from desk.process import audit
 from desk.process.numbering import allocate_number
-from desk.read import calendar as calendar_mod
+from desk.read import calendar as workcal
 from desk.read import settings
 from desk.read.tickets import TicketDetail, detail_of
-from desk.rules import limits as limits_mod
 from desk.rules import sla, workdays
+from desk.rules.fields import ONE_LINE, implausible_moment, one_line_problem
+from desk.rules.limits import LevelLimits, limits_from, zone
+from desk.rules.transitions import MAX_SHORT, MAX_TEXT
 from models import Event, FaultLevel, FaultType, Person, Status, Ticket
 
-MAX_SHORT = 200
-MAX_TEXT = 20_000
 log = logging.getLogger(__name__)
 
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks of two desks are never exactly equal
@@ -89,11 +89,19 @@ def validate_report(report: FaultReport, now: datetime) -> dict[str, tuple[str, 
             )
         elif "\x00" in value:
             errors[name] = _msg("内容含有无效字符。", "The text holds an invalid character.")
-    if report.occurred_at is not None and report.occurred_at > now + FUTURE_TOLERANCE:
+        elif name in ONE_LINE and (problem := one_line_problem(value)) is not None:
+            errors[name] = _msg(f"此栏{problem[0]}", f"This field {problem[1]}")
+    for name in ("occurred_at", "restored_at"):
+        moment = getattr(report, name)
+        if moment is not None and (problem := implausible_moment(moment)) is not None:
+            errors[name] = _msg(f"时间不合理：{problem[0]}", f"Implausible time: {problem[1]}")
+    if "occurred_at" in errors:
+        pass
+    elif report.occurred_at is not None and report.occurred_at > now + FUTURE_TOLERANCE:
         errors["occurred_at"] = _msg(
             "发生时间不能晚于当前时间。", "The time it happened cannot be in the future."
         )
-    if report.restored_at is not None:
+    if report.restored_at is not None and "restored_at" not in errors:
         occurred = report.occurred_at or now
         if report.restored_at < occurred:
             errors["restored_at"] = _msg(
@@ -110,21 +118,21 @@ def validate_report(report: FaultReport, now: datetime) -> dict[str, tuple[str, 
 class DeadlineRules:
     """What the deadlines are computed from: limits, calendar and time zone in force."""
 
-    limits: dict[FaultLevel, limits_mod.LevelLimits]
+    limits: dict[FaultLevel, LevelLimits]
     calendar: workdays.WorkCalendar
     tz: ZoneInfo
 
 
-RULE_KEYS = ("timezone", "sla.limits", calendar_mod.REVISION_KEY)
+RULE_KEYS = ("timezone", "sla.limits", workcal.REVISION_KEY)
 
 
 def deadline_rules(session: Session) -> DeadlineRules:
     """The rules in force, read with one settings query (the calendar is cached)."""
     values = settings.get_many(session, RULE_KEYS)
     return DeadlineRules(
-        limits=limits_mod.limits_from(values.get("sla.limits")),
-        calendar=calendar_mod.load(session, str(values.get(calendar_mod.REVISION_KEY, ""))),
-        tz=limits_mod.zone(str(values["timezone"])),
+        limits=limits_from(values.get("sla.limits")),
+        calendar=workcal.load(session, str(values.get(workcal.REVISION_KEY, ""))),
+        tz=zone(str(values["timezone"])),
     )
 
 

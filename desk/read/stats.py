@@ -27,6 +27,7 @@ Decisions:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -570,3 +571,38 @@ def _trend_table(weeks: dict[tuple[date, int], int], start: date, end: date) -> 
         rows.append([f"{year}-W{week:02d}", f"{monday:%m-%d}", *per, sum(per)])
     return Table("weekly_trend", "每周趋势（ISO 周）",
                  ["周", "周一", "一级", "二级", "三级", "合计"], rows)
+
+
+# The English of every label the tables carry, for ``desk stats --lang en`` (and any
+# reader of a ``Dashboard`` that shows English): titles, headers and row labels.
+LABELS_EN: dict[str, str] = {
+    "按等级": "By level", "按类型": "By type", "按状态": "By state", "等级": "Level",
+    "类型": "Type", "状态": "State", "故障数": "Faults", "占比%": "Share %",
+    "受影响业务": "Affected business", "合计": "Total", "周": "Week", "周一": "Monday",
+    "一级": "Level 1", "二级": "Level 2", "三级": "Level 3", "响应": "Respond",
+    "恢复": "Restore", "解决": "Resolve", "响应时限达成（按等级）": "Respond deadlines met (by level)",
+    "恢复时限达成（按等级）": "Restore deadlines met (by level)",
+    "处理用时（分钟，自上报起）": "Handling time (minutes since the report)",
+    "每周趋势（ISO 周）": "Weekly trend (ISO weeks)", "验证结果": "Verification",
+    "指标": "Measure", "数值": "Value", "样本数": "Samples", "平均": "Mean",
+    "计入数": "Counted", "达标": "Met", "达标%": "Met %", "超时完成": "Met late",
+    "超时完成%": "Met late %", "已超时未完成": "Breached, open", "已超时未完成%": "Breached, open %",
+    "计时中": "Running", "计时中%": "Running %", "经过验证的故障": "Faults verified",
+    "验证次数": "Verifications", "验证未通过次数": "Verifications failed",
+    "验证未通过率%": "Verifications failed %", "曾验证未通过的故障": "Faults that failed a verification",
+    "曾验证未通过的故障占比%": "Faults that failed a verification %",
+    **{v.label_zh: v.label_en for kind in (FaultLevel, FaultType, Status) for v in kind},
+}
+_TOP = re.compile(r"受影响业务（前 (\d+) 名）")
+_PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2}) 至 (\d{4}-\d{2}-\d{2})")
+
+
+def in_english(text: str) -> str:
+    """The English of a label of these tables; other text (a business name) as it is."""
+    if text in LABELS_EN:
+        return LABELS_EN[text]
+    if (top := _TOP.fullmatch(text)) is not None:
+        return f"Affected business (top {top.group(1)})"
+    if (period := _PERIOD.fullmatch(text)) is not None:
+        return f"{period.group(1)} to {period.group(2)}"
+    return text

@@ -37,6 +37,17 @@ class ClockLimit:
             return f"{self.minutes // 60} 小时"
         return f"{self.minutes} 分钟"
 
+    def describe_en(self) -> str:
+        if self.working_days:
+            if self.minutes % 1440 == 0:
+                days = self.minutes // 1440
+                return f"{days} working day{'s' if days != 1 else ''}"
+            return f"{self.minutes} minutes (working-day time)"
+        if self.minutes % 60 == 0 and self.minutes >= 60:
+            hours = self.minutes // 60
+            return f"{hours} hour{'s' if hours != 1 else ''}"
+        return f"{self.minutes} minutes"
+
 
 @dataclass(frozen=True)
 class LevelLimits:

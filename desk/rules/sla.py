@@ -148,8 +148,8 @@ def warning_limit(limit: ClockLimit, fraction: float) -> ClockLimit:
     return ClockLimit(max(0, int(limit.minutes * fraction)), limit.working_days)
 
 
-def format_remaining(delta: timedelta) -> str:
-    """``2天3小时`` / ``-0:15`` style text for the queue and the CLI."""
+def format_remaining(delta: timedelta, english: bool = False) -> str:
+    """``2天3小时`` / ``-0:15`` style text for the queue and the CLI (``2d 3h`` in English)."""
     seconds = int(delta.total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
@@ -157,5 +157,5 @@ def format_remaining(delta: timedelta) -> str:
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        return f"{sign}{days}天{hours}小时"
+        return f"{sign}{days}d {hours}h" if english else f"{sign}{days}天{hours}小时"
     return f"{sign}{hours}:{minutes:02d}"

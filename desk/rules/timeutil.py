@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo
 
 from desk.errors import ValidationError
 
+# A time outside these years is a typing error, not a moment a fault lives in (and the
+# extremes of ``datetime`` overflow when moved between time zones).
+MIN_YEAR, MAX_YEAR = 2000, 2200
+
 INPUT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
                  "%Y/%m/%d %H:%M", "%Y-%m-%d")
 
@@ -32,6 +36,12 @@ def parse_time(text: str, tz: ZoneInfo, field: str = "time") -> datetime:
         raise ValidationError({field: (
             f"无法识别的时间：“{text}”，请按 2026-11-27 09:30 的格式填写。",
             f"Cannot read the time “{text}”; write it like 2026-11-27 09:30.",
+        )})
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValidationError({field: (
+            f"时间“{text}”不合理：年份须在 {MIN_YEAR} 与 {MAX_YEAR} 之间。",
+            f"The time “{text}” is implausible: the year must lie between {MIN_YEAR} and "
+            f"{MAX_YEAR}.",
         )})
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)

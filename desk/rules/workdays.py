@@ -16,8 +16,6 @@ from datetime import date
 from desk.errors import ValidationError
 from models.vocabulary import DayKind
 
-MIN_YEAR, MAX_YEAR = 2000, 2200  # outside: a typing error, not a calendar
-
 
 @dataclass(frozen=True)
 class WorkCalendar:
@@ -36,6 +34,19 @@ class WorkCalendar:
 
     def covers(self, day: date) -> bool:
         return day.year in self.years
+
+
+NAME_MAX = 100  # characters of a holiday's name (``calendar_days.name``)
+
+
+def day_name_problem(name: str) -> tuple[str, str] | None:
+    """Why ``name`` cannot be a holiday's name, or None."""
+    if len(name) > NAME_MAX:
+        return (f"名称过长（{len(name)} 字，最多 {NAME_MAX} 字）。",
+                f"The name is too long ({len(name)} characters, at most {NAME_MAX}).")
+    if any(ord(ch) < 32 for ch in name):
+        return ("名称含有控制字符。", "The name holds a control character.")
+    return None
 
 
 def parse_import(text: str) -> list[tuple[date, DayKind, str]]:
@@ -60,11 +71,10 @@ def parse_import(text: str) -> list[tuple[date, DayKind, str]]:
             )
             continue
         name = record[2].strip() if len(record) > 2 else ""
-        if any(ord(ch) < 32 for ch in name):
-            errors[f"line{lineno}"] = (
-                f"第 {lineno} 行的名称含有控制字符。",
-                f"Line {lineno}: the name holds a control character.",
-            )
+        problem = day_name_problem(name)
+        if problem is not None:
+            errors[f"line{lineno}"] = (f"第 {lineno} 行：{problem[0]}",
+                                       f"Line {lineno}: {problem[1]}")
             continue
         rows.append((day, kind, name))
     if errors:
