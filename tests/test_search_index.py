@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from desk.db import Database
 from desk.process import editing, reporting
 from desk.process.reporting import FaultReport
-from desk.read import tickets
+from desk.read import queue, tickets
 from desk.read.queue import TicketQuery, count_tickets, list_tickets
 from models import FaultType, Status, Ticket
 
@@ -58,7 +58,7 @@ def terms(draw: st.DrawFn, texts: list[tuple[str, str]]) -> str:
 def paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """``walk``: every term counts as common, so a page walks the sort order."""
     if request.param == "walk":
-        monkeypatch.setattr(tickets, "SELECTIVE", 0)
+        monkeypatch.setattr(queue, "SELECTIVE", 0)
     return str(request.param)
 
 

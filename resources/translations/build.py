@@ -254,7 +254,7 @@ def _texts(value: Any) -> Iterator[str]:
 
 def vocabulary() -> list[tuple[str, str]]:
     """(Chinese label, English label) of every enum member and workflow step shown."""
-    from desk import sla, workflow
+    from desk.rules import sla, transitions
     from models import vocabulary as v
 
     pairs: list[tuple[str, str]] = []
@@ -264,7 +264,7 @@ def vocabulary() -> list[tuple[str, str]]:
             zh = getattr(member, "label_zh", None)
             if zh:
                 pairs.append((zh, getattr(member, "label_en", "") or ""))
-    for spec in workflow.TRANSITIONS.values():
+    for spec in transitions.TRANSITIONS.values():
         pairs.append((spec.label_zh, spec.label_en))
         pairs.extend((f.label_zh, f.label_en) for f in spec.fields)
     try:
