@@ -491,18 +491,22 @@ class Sender:
     name: str = "desk-serve"
     transport: Transport = http_post
     timeout: float = TIMEOUT
-    attempts: dict[int, deque[datetime]] = field(default_factory=dict)
+    attempts: dict[int, deque[tuple[datetime, int]]] = field(default_factory=dict)
 
-    def _window(self, session: Session, target: Target, now: datetime) -> deque[datetime]:
+    def _window(self, session: Session, target: Target, now: datetime) -> list[datetime]:
+        """The times of the attempts within the last minute: this sender's own (sent or
+        refused) and the sends of others (earlier runs, another service) from the outbox."""
         since = now - timedelta(minutes=1)
         mine = self.attempts.setdefault(target.id, deque())
-        while mine and mine[0] <= since:
+        while mine and mine[0][0] <= since:
             mine.popleft()
-        stored = session.scalars(select(OutboxMessage.sent_at).where(
+        own = {oid for _, oid in mine}
+        stored = session.execute(select(OutboxMessage.id, OutboxMessage.sent_at).where(
             OutboxMessage.channel_id == target.id, OutboxMessage.sent_at > since)).all()
-        return deque(sorted({*mine, *(s for s in stored if s is not None)}))
+        return sorted([t for t, _ in mine] + [t for oid, t in stored
+                                              if oid not in own and t is not None])
 
-    def _capacity(self, times: deque[datetime], target: Target,
+    def _capacity(self, times: list[datetime], target: Target,
                   now: datetime) -> tuple[int, float | None]:
         """How many may go now, and (when none may) in how many seconds one may."""
         free = target.per_minute - sum(1 for t in times if t > now - timedelta(minutes=1))
@@ -584,7 +588,7 @@ class Sender:
 
     def _send_one(self, target: Target, m: ChatMessage, report: ChannelReport) -> None:
         now = self.db.now()
-        self.attempts.setdefault(target.id, deque()).append(now)
+        self.attempts.setdefault(target.id, deque()).append((now, m.outbox_id or 0))
         try:
             deliver(target, m, now, self.transport, self.timeout)
         except DeliveryError as exc:
