@@ -10,6 +10,7 @@ shows it (``version`` "4", ``groupKey``, ``alerts`` with ``status``, ``labels``,
      "alerts": [{"key": "zabbix-trigger-1234",  # required: what identifies the problem
                  "status": "firing",            # or "resolved"
                  "labels": {"severity": "high", "service": "网上银行"},
+                 "title": "…",                  # the alert's name (label alertname)
                  "summary": "…", "description": "…",   # or "annotations": {…}
                  "starts_at": "2026-11-27T09:30:00+08:00",  # optional
                  "ends_at": "…",                # optional, for resolved
@@ -123,6 +124,7 @@ def parse_generic(data: Any) -> list[intake.AlertIn]:
                 annotations.setdefault(name, str(item[name])[:4000])
         if item.get("title"):
             annotations.setdefault("summary", str(item["title"])[:4000])
+            labels.setdefault("alertname", str(item["title"])[:200])  # what the mapping names
         out.append(intake.AlertIn(
             source=source, key=key[:300], status=status, labels=labels, annotations=annotations,
             starts_at=_time(item.get("starts_at")), ends_at=_time(item.get("ends_at")),

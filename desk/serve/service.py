@@ -273,7 +273,7 @@ class Service:
     def run(self) -> None:
         """Rounds until ``stop`` is set (SIGTERM)."""
         self.start_listener()
-        log.info("service %s started (every %.0f s)", self.name, self.interval)
+        log.info("service %s started (a round every %.1f s)", self.name, self.interval)
         try:
             while not self.stop.is_set():
                 wait = self.interval
