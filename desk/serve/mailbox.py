@@ -24,6 +24,7 @@ import html
 import imaplib
 import logging
 import re
+import select
 import ssl
 import threading
 from email.message import Message
@@ -261,20 +262,20 @@ class Mailbox:
         sock = client.socket()
         waited = 0.0
         try:
-            sock.settimeout(1.0)
             while not stop.is_set() and waited < seconds:
-                try:
-                    line = client.readline()
-                except TimeoutError:
+                # wait on the socket, not on a read with a timeout: imaplib's file object
+                # is unusable after a timed-out read
+                ready, _, _ = select.select([sock], [], [], 1.0)
+                if not ready:
                     waited += 1.0
                     continue
+                line = client.readline()
                 if not line:
                     raise MailboxError("收件服务器断开了连接。", "The mail server closed the connection.")
                 if b"EXISTS" in line or b"RECENT" in line:
                     changed = True
                     break
         finally:
-            sock.settimeout(self.s.timeout)
             client.send(b"DONE\r\n")
             while True:
                 line = client.readline()

@@ -25,6 +25,7 @@ progress, stops the listener, releases the lock and exits 0.
 
 from __future__ import annotations
 
+import imaplib
 import logging
 import os
 import socket
@@ -137,6 +138,7 @@ class Service:
         self.last_delivery: str | None = None
         self._idle: threading.Thread | None = None
         self._told_standby = False
+        self.watch_mailbox = False  # IMAP IDLE: only while running, not for --once
 
     # -- one round ------------------------------------------------------------------------
 
@@ -206,7 +208,8 @@ class Service:
         if s is None:
             return
         report.intake += len(mailbox.read_mailbox(self.db, s))
-        self._start_idle(s)
+        if self.watch_mailbox:
+            self._start_idle(s)
 
     # -- IMAP IDLE: wakes the loop when mail arrives ------------------------------------------
 
@@ -230,6 +233,9 @@ class Service:
                 except DeskError as exc:
                     log.warning("mailbox: %s", exc.en)
                     self.stop.wait(self.interval)
+                except (OSError, imaplib.IMAP4.error) as exc:
+                    log.warning("mailbox: the connection broke (%s); connecting again", exc)
+                    self.stop.wait(min(self.interval, 5.0))
 
         self._idle = threading.Thread(target=watch, name="desk-imap-idle", daemon=True)
         self._idle.start()
@@ -273,6 +279,7 @@ class Service:
     def run(self) -> None:
         """Rounds until ``stop`` is set (SIGTERM)."""
         self.start_listener()
+        self.watch_mailbox = True
         log.info("service %s started (a round every %.1f s)", self.name, self.interval)
         try:
             while not self.stop.is_set():
