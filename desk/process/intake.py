@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -62,11 +63,18 @@ CLOSED = tuple(s for s in Status if s.is_closed)
 def service_person(session: Session) -> Person:
     """The person the service's own records are attributed to (made when first needed)."""
     person = session.scalar(select(Person).where(Person.employee_no == SERVICE_NO))
-    if person is None:
-        person = Person(employee_no=SERVICE_NO, name=SERVICE_NAME, contact="", email="",
-                        active=False)
-        session.add(person)
-        session.flush()
+    if person is not None:
+        return person
+    try:
+        with session.begin_nested():  # two first alerts at once: one insert wins
+            person = Person(employee_no=SERVICE_NO, name=SERVICE_NAME, contact="", email="",
+                            active=False)
+            session.add(person)
+            session.flush()
+    except sa_exc.IntegrityError:
+        person = session.scalar(select(Person).where(Person.employee_no == SERVICE_NO))
+        if person is None:
+            raise
     return person
 
 
