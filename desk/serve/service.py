@@ -41,13 +41,13 @@ from desk.admin import team
 from desk.db import Database
 from desk.errors import DeskError
 from desk.notify import channels, outbox
+from desk.read.service import HEARTBEAT_SETTING
 from desk.serve import mailbox
 from desk.serve.alerts import AlertServer
 
 log = logging.getLogger("desk.serve")
 
 LOCK_KEY = 0x4445534B5356  # "DESKSV"
-HEARTBEAT_SETTING = "service.heartbeat"
 DEFAULT_INTERVAL = 15.0
 
 

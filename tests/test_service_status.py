@@ -1,0 +1,45 @@
+"""The window's status bar says whether the team's service runs and when it delivered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from desk.admin.demo import ensure_people
+from desk.process import people
+from desk.read.service import service_status
+from desk.serve.service import Service
+
+
+def test_the_heartbeat_says_running_then_stopped(sqlite_url: str, make_db: Any,
+                                                 clock: Any) -> None:
+    db = make_db(sqlite_url)
+    assert not service_status(db).running
+    assert service_status(db).text("zh_CN") == "未运行后台服务"
+    service = Service(db, interval=15)
+    service.last_delivery = clock.now.isoformat()
+    service.heartbeat()
+    status = service_status(db)
+    assert status.running and status.name == service.name
+    assert status.text("zh_CN") == "后台服务运行中，最近投递 2026-11-27 10:00"
+    assert status.text("en") == "Service running, last delivery 2026-11-27 10:00"
+    clock.advance(minutes=2)
+    later = service_status(db)
+    assert not later.running and "已停止" in later.text("zh_CN")
+    assert later.text("en").startswith("Service stopped (last seen 2026-11-27 10:00")
+    assert clock.now - timedelta(minutes=2) == status.seen_at
+
+
+def test_the_status_bar_shows_it(qtbot: Any, sqlite_url: str, make_db: Any) -> None:
+    from ui.main_window import MainWindow
+
+    db = make_db(sqlite_url)
+    ensure_people(db)
+    Service(db, interval=15).heartbeat()
+    person = people.get_person(db, people.person_id(db, "IT001"))
+    w = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite (test)", person)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.service_label.text().startswith("后台服务运行中"), timeout=10_000)
+    w.grab().save("/tmp/service-status.png")
