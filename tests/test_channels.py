@@ -8,6 +8,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from desk.notify import channels
 from desk.notify import outbox as notify
 from desk.process.reporting import FaultReport, report_fault
 from desk.read import timeline
-from models import Channel, FaultLevel, FaultType, OutboxMessage
+from models import Channel, FaultLevel, FaultType, NotificationRule, OutboxMessage, Ticket
 from tests.robot_server import RobotServer
 
 
@@ -267,3 +268,38 @@ def test_the_sla_breach_goes_to_every_channel(sdb: object, robots: RobotServer,
            if r.payload["msgtype"] == "markdown"]
     assert any("响应已超时" in t and detail.number in t for t in got)
     assert any("恢复已超时" in t and detail.number in t for t in got)
+
+
+def test_a_channel_is_routed_into_a_rule_and_a_major_update_is_announced(
+        sdb: object, robots: RobotServer, clock: object, sqlite_url: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    ids = ensure_people(sdb)  # type: ignore[arg-type]
+    channels.add_channel(sdb, ids["ADMIN"], "feishu", "fs", robots.feishu_url,  # type: ignore[arg-type]
+                         robots.feishu_secret)
+    code, _, err = run_cli(capsys, sqlite_url, "channel", "route", "fs", "--trigger",
+                           "sla_warning", "--as", "ADMIN")
+    assert code == 0, err
+    detail = report_fault(sdb, FaultReport(  # type: ignore[arg-type]
+        fault_type=FaultType.APPLICATION, affected_business="OA", phenomenon="审批流卡住",
+        level=FaultLevel.IMPORTANT), ids["IT001"])
+    with sdb.read() as s:  # type: ignore[attr-defined]
+        deadline = s.scalar(select(Ticket.respond_due_at).where(Ticket.number == detail.number))
+    clock.now = deadline - timedelta(minutes=1)  # type: ignore[attr-defined]
+    notify.check_clocks(sdb)  # type: ignore[arg-type]
+    with pytest.raises(PermissionDeniedError):
+        channels.announce(sdb, ids["IT001"], detail.number, "进展")  # type: ignore[arg-type]
+    [update] = channels.announce(sdb, ids["LEAD01"], detail.number,  # type: ignore[arg-type]
+                                 "已定位为数据库锁等待，预计 30 分钟内恢复")
+    channels.Sender(sdb).send_due()  # type: ignore[arg-type]
+    texts = [r.payload["card"]["elements"][0]["text"]["content"] for r in robots.of("feishu")]
+    titles = [r.payload["card"]["header"]["title"]["content"] for r in robots.of("feishu")]
+    assert any("响应即将超时" in t for t in titles)
+    assert any("张经理：已定位为数据库锁等待" in t for t in texts)
+    assert any("重大故障进展" in t and detail.number in t for t in titles)
+    assert robots.refused == [] and update
+    code, _, _ = run_cli(capsys, sqlite_url, "channel", "route", "fs", "--trigger", "sla_warning",
+                         "--remove", "--as", "ADMIN")
+    with sdb.read() as s:  # type: ignore[attr-defined]
+        [rule] = s.scalars(select(NotificationRule).where(
+            NotificationRule.trigger == "sla_warning")).all()
+        assert "channel:fs" not in rule.recipients

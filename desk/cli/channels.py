@@ -4,7 +4,9 @@
 ADMIN`` adds one (the signing secret read from the first line of standard input, never
 from the command line); ``desk channel list [--json]`` shows them with their URLs masked;
 ``desk channel test NAME`` sends a test message now; ``desk channel remove NAME --as
-ADMIN`` removes one. A rule names a channel as ``channel:NAME`` (or ``channels``: all).
+ADMIN`` removes one. A rule names a channel as ``channel:NAME`` (or ``channels``: all);
+``desk channel route NAME --trigger T --as ADMIN`` adds it to the rules of a trigger;
+``desk channel announce NUMBER --text … --as LEAD`` posts a major-incident update.
 """
 
 from __future__ import annotations
@@ -39,6 +41,17 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     rm = actions.add_parser("remove", help="remove a channel (administrators)")
     rm.add_argument("name")
     rm.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    rt = actions.add_parser("route", help="name the channel in the rules of a trigger "
+                            "(the level-1 report and the breach warnings go to every channel "
+                            "already)")
+    rt.add_argument("name")
+    rt.add_argument("--trigger", required=True, choices=list(channels.ROUTABLE))
+    rt.add_argument("--remove", action="store_true", help="take it out of those rules")
+    rt.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    an = actions.add_parser("announce", help="a major-incident update to every channel")
+    an.add_argument("number", help="the fault's number")
+    an.add_argument("--text", required=True, help="what happened, what comes next")
+    an.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
     return {"channel": _cmd_channel}
 
 
@@ -54,6 +67,15 @@ def _cmd_channel(db: Database, args: argparse.Namespace) -> int:
         unsent = channels.remove_channel(db, people.person_id(db, args.actor), args.name)
         print(f"已删除渠道 {args.name}，{unsent} 条未发送消息标为失败 / channel removed, "
               f"{unsent} unsent messages marked failed")
+        return 0
+    if action == "route":
+        changed = channels.route(db, people.person_id(db, args.actor), args.name, args.trigger,
+                                 args.remove)
+        print(f"已更新 {changed} 条通知规则 / {changed} notification rules changed")
+        return 0
+    if action == "announce":
+        ids = channels.announce(db, people.person_id(db, args.actor), args.number, args.text)
+        print(f"已加入发件箱 {len(ids)} 条群消息 / {len(ids)} group messages queued")
         return 0
     if action == "test":
         view = channels.test_channel(db, args.name)

@@ -48,9 +48,10 @@ from sqlalchemy.orm import Session
 
 from desk.db import Database
 from desk.errors import DeskError, NotFoundError, PermissionDeniedError, ValidationError
-from desk.notify import outbox
+from desk.notify import chat, outbox
 from desk.process import audit
-from models import Channel, OutboxMessage, Person, Role, Ticket
+from desk.read import settings
+from models import Channel, NotificationRule, OutboxMessage, Person, Role, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +261,74 @@ def remove_channel(db: Database, actor_id: int | None, name: str) -> int:
                                                  "unsent": dropped})
         session.execute(delete(Channel).where(Channel.id == c.id))
         return int(dropped or 0)
+
+    return db.write(work)
+
+
+ROUTABLE = ("report_urgent", "dispatch", "verification_requested", "resolved", "sla_warning",
+            "sla_breached")
+
+
+def route(db: Database, actor_id: int | None, name: str, trigger: str,
+          remove: bool = False) -> int:
+    """Name the channel (``channel:NAME``) in the enabled rules of ``trigger``, or take it
+    out again (administrators only); returns how many rules changed."""
+    if trigger not in ROUTABLE:
+        raise ValidationError({"trigger": (f"未知的通知时机：{trigger}（可选：{'、'.join(ROUTABLE)}）",
+                                           f"Unknown trigger: {trigger} (one of "
+                                           f"{', '.join(ROUTABLE)})")})
+
+    def work(session: Session) -> int:
+        actor = _require_admin(session, actor_id)
+        c = _load(session, name)
+        token = chat.CHANNEL_PREFIX + c.name
+        changed = 0
+        for rule in session.scalars(select(NotificationRule).where(
+                NotificationRule.trigger == trigger, NotificationRule.enabled.is_(True))):
+            tokens = [str(t) for t in rule.recipients or []]
+            if remove and token in tokens:
+                tokens.remove(token)
+            elif not remove and token not in tokens:
+                tokens.append(token)
+            else:
+                continue
+            rule.recipients = tokens
+            changed += 1
+        audit.record(session, at=db.now(), action="channel_route", ticket_id=None,
+                     actor_id=actor.id, details={"name": c.name, "trigger": trigger,
+                                                 "removed": remove, "rules": changed})
+        return changed
+
+    return db.write(work)
+
+
+ANNOUNCERS = frozenset({Role.ADMIN, Role.SUPPORT_LEAD, Role.DIRECTOR})
+
+
+def announce(db: Database, actor_id: int | None, number: str, text: str) -> list[int]:
+    """A major-incident update: queue ``text`` about fault ``number`` to every channel
+    (support leads, directors, administrators); returns the outbox ids."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError({"text": ("请填写进展说明。", "Say what the update is.")})
+    if len(text) > 1000:
+        raise ValidationError({"text": ("进展说明最多 1000 字。", "An update has at most 1000 characters.")})
+
+    def work(session: Session) -> list[int]:
+        actor = session.get(Person, actor_id) if actor_id is not None else None
+        if actor is None or not (actor.roles & ANNOUNCERS):
+            raise PermissionDeniedError("只有技术支持主管、技术总监或管理员可以发布重大故障进展。",
+                                        "Only a support lead, a director or an administrator "
+                                        "may post a major-incident update.")
+        ticket = session.scalar(select(Ticket).where(Ticket.number == number.strip().upper()))
+        if ticket is None:
+            raise NotFoundError(f"没有故障 {number}。", f"No fault {number}.")
+        ids = chat.channel_rows(session, ticket, "major_update", [chat.ALL_CHANNELS], [],
+                                db.now(), settings.timezone(session),
+                                f"{actor.name}：{text}")
+        audit.record(session, at=db.now(), action="major_update", ticket_id=ticket.id,
+                     actor_id=actor.id, details={"text": text, "outbox_ids": ids})
+        return ids
 
     return db.write(work)
 
