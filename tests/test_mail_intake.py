@@ -381,3 +381,17 @@ def test_idle_wakes_the_service_when_mail_arrives(
         logging.getLogger("desk").removeHandler(handler)
     assert not thread.is_alive()
     assert any("new mail" in line for line in lines)
+
+
+def test_a_mailbox_that_cannot_be_reached_is_one_log_line(
+        sdb: Any, sqlite_url: str, memory_keyring: dict[Any, str]) -> None:
+    from desk.admin import intake as intake_settings
+
+    ids = ensure_people(sdb)
+    gone = MailboxSettings("127.0.0.1", free_port(), "nobody", False, "INBOX", 5.0, "x")
+    intake_settings.set_mailbox(sdb, ids["ADMIN"], gone, "x")
+    code, err = run_cli(sqlite_url, "--lang", "en", "serve", "--once")
+    assert code == 1  # the round reports the failure; the rest of the round still ran
+    [line] = [ln for ln in err.splitlines() if "mailbox" in ln and "WARNING" in ln]
+    assert "Cannot read the intake mailbox" in line and "Traceback" not in err
+    assert "service" in err.splitlines()[-1] and "stopped" in err.splitlines()[-1]

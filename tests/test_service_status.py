@@ -43,3 +43,22 @@ def test_the_status_bar_shows_it(qtbot: Any, sqlite_url: str, make_db: Any) -> N
     w.show()
     qtbot.waitUntil(lambda: w.service_label.text().startswith("后台服务运行中"), timeout=10_000)
     w.grab().save("/tmp/service-status.png")
+
+
+def test_serve_refuses_a_bad_or_taken_listen_address(sqlite_url: str, make_db: Any,
+                                                      capsys: Any) -> None:
+    import socket
+
+    from desk.cli import main as cli
+
+    make_db(sqlite_url)
+    assert cli.main(["--db", sqlite_url, "serve", "--once", "--listen", "nonsense"]) == 1
+    assert "主机:端口" in capsys.readouterr().err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = cli.main(["--db", sqlite_url, "--lang", "en", "serve", "--once", "--listen",
+                         f"127.0.0.1:{port}"])
+    err = capsys.readouterr().err
+    assert code == 1 and f"Cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err

@@ -82,6 +82,11 @@ def _cmd_serve(db: Database, args: argparse.Namespace) -> int:
     service = Service(db, interval=max(0.2, args.interval),
                       listen=_listen(args.listen) if args.listen else None)
     try:
+        try:
+            service.start_listener()
+        except OSError as exc:  # the port is taken, or not ours to open
+            raise DeskError(f"无法在 {args.listen} 上监听：{exc}",
+                            f"Cannot listen on {args.listen}: {exc}") from exc
         if args.once:
             report = service.run_once()
             if report is None:
@@ -90,11 +95,7 @@ def _cmd_serve(db: Database, args: argparse.Namespace) -> int:
             return 1 if report.errors else 0
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: service.request_stop())
-        try:
-            service.run()
-        except OSError as exc:
-            raise DeskError(f"无法在 {args.listen} 上监听：{exc}",
-                            f"Cannot listen on {args.listen}: {exc}") from exc
+        service.run()
         return 0
     finally:
         if args.once:

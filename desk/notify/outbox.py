@@ -818,6 +818,9 @@ def _build(db: Database, s: SmtpSettings, m: _Claimed,
     msg["Message-ID"] = make_msgid(idstring=f"desk-outbox-{m.id}",
                                    domain=s.from_address.split("@")[-1])
     msg["X-Desk-Outbox-Id"] = str(m.id)
+    # every notice is automatic (RFC 3834): mail robots, and another desk's intake, never
+    # answer it, so two desks cannot reply to each other for ever
+    msg["Auto-Submitted"] = "auto-replied" if m.trigger == "intake_ack" else "auto-generated"
     msg.set_content(m.body, charset="utf-8")
     if m.document and m.ticket_id is not None:
         from desk.read import documents

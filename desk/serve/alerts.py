@@ -179,6 +179,7 @@ class AlertServer:
         class Handler(BaseHTTPRequestHandler):
             server_version = "Desk"
             sys_version = ""
+            timeout = 30  # a client that stalls mid-request gives its thread back
 
             def log_message(self, *args: Any) -> None:
                 pass
