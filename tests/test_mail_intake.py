@@ -395,3 +395,33 @@ def test_a_mailbox_that_cannot_be_reached_is_one_log_line(
     [line] = [ln for ln in err.splitlines() if "mailbox" in ln and "WARNING" in ln]
     assert "Cannot read the intake mailbox" in line and "Traceback" not in err
     assert "service" in err.splitlines()[-1] and "stopped" in err.splitlines()[-1]
+
+
+def test_an_attachment_over_the_teams_limit_is_left_out_not_the_mail(
+        dovecot: Dovecot, sdb: Any) -> None:
+    from desk.admin import team
+
+    ids = ensure_people(sdb)
+    team.set_setting(sdb, ids["ADMIN"], "attachments.max_bytes", 50_000)
+    s = dovecot.new_user()
+    msg = EmailMessage()
+    msg["From"] = "孙丽 <sunli@example.com>"
+    msg["Subject"] = "考勤机离线"
+    msg["Message-ID"] = "<att-6@example.com>"
+    msg.set_content("一楼考勤机从早上开始离线。", charset="utf-8")
+    msg.add_attachment(os.urandom(80_000), maintype="application", subtype="octet-stream",
+                       filename="dump.bin")
+    msg.add_attachment(PNG, maintype="image", subtype="png", filename="photo.png")
+    dovecot.deliver(s, msg.as_bytes())
+    [(_, outcome, number)] = mailbox.read_mailbox(sdb, s)
+    assert outcome == "filed"
+    with sdb.read() as session:
+        ticket = session.scalar(select(Ticket).where(Ticket.number == number))
+        names = session.scalars(select(Attachment.name).where(
+            Attachment.ticket_id == ticket.id)).all()
+        assert names == ["photo.png"]
+        [note] = session.scalars(select(Event).where(Event.ticket_id == ticket.id,
+                                                     Event.action == "intake_note")).all()
+        assert "dump.bin" in note.details["text"] and "未保存" in note.details["text"]
+        detail = session.scalar(select(IntakeItem.detail).where(IntakeItem.ticket_id == ticket.id))
+        assert "left out: dump.bin" in detail

@@ -584,6 +584,8 @@ def attach_bytes(session: Session, ticket: Ticket, actor_id: int, name: str, dat
             Attachment.removed_at.is_(None))) is not None:
         return None
     limit = _max_bytes(session)
+    if len(data) > limit:  # refused before anything is written
+        raise _too_large(stored_name, len(data), limit)
     att = Attachment(ticket_id=ticket.id, name=stored_name, kind=kind or EvidenceKind.OTHER,
                      note=note[:transitions.MAX_TEXT], size=0,
                      mime_type="application/octet-stream", sha256="", added_by_id=actor_id,

@@ -324,6 +324,22 @@ def _find_number(subject: str) -> str | None:
     return m.group(0) if m else None
 
 
+def _attach_all(session: Session, ticket: Ticket, actor_id: int, mail: MailIn, address: str,
+                now: datetime) -> str:
+    """Store the mail's attachments; one over the team's size limit is left out with a
+    note on the fault (the mail itself is never lost for it). Returns what was left out."""
+    left_out: list[str] = []
+    for a in mail.attachments:
+        try:
+            attachments.attach_bytes(session, ticket, actor_id, a.name, a.data,
+                                     note=f"邮件附件（{address}）", at=now)
+        except attachments.AttachmentRefused as exc:
+            left_out.append(f"{a.name} ({len(a.data)} bytes)")
+            _note(session, ticket, now, actor_id, "mail", f"邮件附件未保存：{exc.zh}",
+                  {"message_id": mail.message_id, "attachment": a.name, "size": len(a.data)})
+    return f" [attachments left out: {', '.join(left_out)}]" if left_out else ""
+
+
 def file_mail(db: Database, mail: MailIn) -> MailOutcome:
     """File one mail (once per Message-ID): a note on the fault its subject names, or a
     new fault."""
@@ -349,11 +365,9 @@ def file_mail(db: Database, mail: MailIn) -> MailOutcome:
             _note(session, ticket, now, actor_id, "mail",
                   f"{who} <{address}> 来信：{mail.subject}\n\n{mail.text}",
                   {"message_id": mail.message_id, "from": address})
-            for a in mail.attachments:
-                attachments.attach_bytes(session, ticket, actor_id, a.name, a.data,
-                                         note=f"邮件附件（{address}）", at=now)
-            log_item(session, now, "mail", NOTED, f"{address}: {mail.subject}"[:400], ticket.id,
-                     dedupe)
+            skipped = _attach_all(session, ticket, actor_id, mail, address, now)
+            log_item(session, now, "mail", NOTED, f"{address}: {mail.subject}{skipped}"[:400],
+                     ticket.id, dedupe)
             if mail.auto_reply_allowed and address:
                 events.record(session, IntakeAcknowledged(ticket, address, who, mail.subject,
                                                           mail.message_id, False, now))
@@ -368,11 +382,9 @@ def file_mail(db: Database, mail: MailIn) -> MailOutcome:
             reporter_contact=_short(address, 100),
         )
         ticket = insert_report(session, report, person, now)
-        for a in mail.attachments:
-            attachments.attach_bytes(session, ticket, actor_id, a.name, a.data,
-                                     note=f"邮件附件（{address}）", at=now)
-        log_item(session, now, "mail", FILED, f"{address}: {mail.subject}"[:400], ticket.id,
-                 dedupe)
+        skipped = _attach_all(session, ticket, actor_id, mail, address, now)
+        log_item(session, now, "mail", FILED, f"{address}: {mail.subject}{skipped}"[:400],
+                 ticket.id, dedupe)
         if mail.auto_reply_allowed and address:
             events.record(session, IntakeAcknowledged(ticket, address, report.reporter_name,
                                                       mail.subject, mail.message_id, True, now))
