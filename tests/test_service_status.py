@@ -62,3 +62,34 @@ def test_serve_refuses_a_bad_or_taken_listen_address(sqlite_url: str, make_db: A
                          f"127.0.0.1:{port}"])
     err = capsys.readouterr().err
     assert code == 1 and f"Cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err
+
+
+def test_a_new_token_retires_the_old_one_and_only_its_hash_is_stored(
+        sqlite_url: str, make_db: Any) -> None:
+    import json
+
+    from sqlalchemy import select
+
+    from desk.admin import intake as intake_settings
+    from desk.serve import alerts
+    from models import Setting
+
+    db = make_db(sqlite_url)
+    ids = ensure_people(db)
+    body = json.dumps({"key": "probe-1", "status": "ok", "title": "探测"}).encode()
+    first = intake_settings.new_token(db, ids["ADMIN"])
+    assert alerts.handle(db, "generic", f"Bearer {first}", body)[0] == 200
+    second = intake_settings.new_token(db, ids["ADMIN"])
+    assert alerts.handle(db, "generic", f"Bearer {first}", body)[0] == 401
+    status, answer = alerts.handle(db, "generic", f"Bearer {second}", body)
+    assert status == 200 and answer["results"][0]["outcome"] == "ignored"  # resolved, no fault
+    assert alerts.handle(db, "generic", "Basic " + second, body)[0] == 401
+    with db.read() as s:
+        stored = json.dumps(s.scalar(select(Setting.value).where(Setting.key == "intake.token")))
+    assert first not in stored and second not in stored
+    import pytest
+
+    from desk.errors import PermissionDeniedError
+
+    with pytest.raises(PermissionDeniedError):
+        intake_settings.new_token(db, ids["IT001"])
