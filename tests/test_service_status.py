@@ -24,11 +24,16 @@ def test_the_heartbeat_says_running_then_stopped(sqlite_url: str, make_db: Any,
     assert status.running and status.name == service.name
     assert status.text("zh_CN") == "后台服务运行中，最近投递 2026-11-27 10:00"
     assert status.text("en") == "Service running, last delivery 2026-11-27 10:00"
+    clock.advance(seconds=30)
+    service.heartbeat()  # within the minute and nothing delivered: not written again
+    assert service_status(db).seen_at == status.seen_at
+    clock.advance(seconds=90)
+    assert service_status(db).running  # once a minute, three minutes of grace
     clock.advance(minutes=2)
     later = service_status(db)
     assert not later.running and "已停止" in later.text("zh_CN")
     assert later.text("en").startswith("Service stopped (last seen 2026-11-27 10:00")
-    assert clock.now - timedelta(minutes=2) == status.seen_at
+    assert clock.now - timedelta(minutes=4) == status.seen_at
 
 
 def test_the_status_bar_shows_it(qtbot: Any, sqlite_url: str, make_db: Any) -> None:

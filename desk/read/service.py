@@ -1,8 +1,9 @@
 """Whether the team's service (``desk serve``) runs, for the window's status bar.
 
 The leading service writes its heartbeat (the setting ``service.heartbeat``: its name,
-the time, its round interval, when it last delivered) every round. It counts as running
-while the heartbeat is younger than three rounds (at least 90 seconds).
+the time, its round interval, when it last delivered) once a minute and whenever it
+delivered. It counts as running while the heartbeat is younger than three of those
+periods (three minutes by default).
 """
 
 from __future__ import annotations
@@ -64,10 +65,9 @@ def service_status(db: Database, now: datetime | None = None) -> ServiceStatus:
         return ServiceStatus(False, tz=tz)
     seen = _time(beat.get("at"))
     try:
-        interval = float(beat.get("interval") or 15.0)
+        interval = max(float(beat.get("interval") or 15.0), float(beat.get("every") or 60.0))
     except (TypeError, ValueError):
-        interval = 15.0
-    fresh = seen is not None and moment - seen < max(timedelta(seconds=3 * interval),
-                                                      timedelta(seconds=90))
+        interval = 60.0
+    fresh = seen is not None and moment - seen < timedelta(seconds=3 * interval)
     return ServiceStatus(fresh, str(beat.get("name") or ""), seen,
                          _time(beat.get("last_delivery_at")), tz)

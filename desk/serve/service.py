@@ -32,6 +32,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -49,6 +50,7 @@ log = logging.getLogger("desk.serve")
 
 LOCK_KEY = 0x4445534B5356  # "DESKSV"
 DEFAULT_INTERVAL = 15.0
+HEARTBEAT_EVERY = timedelta(seconds=60)
 
 
 class Leader:
@@ -138,6 +140,7 @@ class Service:
         self.last_delivery: str | None = None
         self._idle: threading.Thread | None = None
         self._told_standby = False
+        self._beat: tuple[datetime, str | None] | None = None
         self.watch_mailbox = False  # IMAP IDLE: only while running, not for --once
 
     # -- one round ------------------------------------------------------------------------
@@ -154,12 +157,19 @@ class Service:
             report.errors.append(f"{what}: {type(exc).__name__}: {exc}")
         return None
 
-    def heartbeat(self) -> None:
+    def heartbeat(self, force: bool = False) -> None:
+        """Write the heartbeat, at most every ``HEARTBEAT_EVERY`` (or when something was
+        delivered): on SQLite every commit makes each open window reload."""
         now = self.db.now()
+        if not force and self._beat is not None and now - self._beat[0] < HEARTBEAT_EVERY \
+                and self._beat[1] == self.last_delivery:
+            return
         value = {"name": self.name, "at": now.isoformat(), "interval": self.interval,
+                 "every": HEARTBEAT_EVERY.total_seconds(),
                  "last_delivery_at": self.last_delivery,
                  "listen": f"{self.listen[0]}:{self.listen[1]}" if self.listen else None}
         self.db.write(lambda session: team.put(session, HEARTBEAT_SETTING, value))
+        self._beat = (now, self.last_delivery)
 
     def round(self) -> RoundReport:
         report = RoundReport()
