@@ -263,6 +263,12 @@ def file_alert(db: Database, alert: AlertIn, mapping: AlertMapping) -> AlertOutc
                   {"fingerprint": key, "starts_at": stamp})
             log_item(session, now, alert.source, NOTED, f"firing again {key}", ticket.id, dedupe)
             return AlertOutcome(NOTED, ticket.number)
+        if seen is not None:
+            # this very firing was filed before and its fault is closed since: people
+            # closed it, a repeat of the same firing does not open it again
+            earlier = session.scalar(select(Ticket.number).join(
+                IntakeItem, IntakeItem.ticket_id == Ticket.id).where(IntakeItem.id == seen))
+            return AlertOutcome(REPEAT, earlier or "")
         occurred = alert.starts_at if alert.starts_at and alert.starts_at <= now else now
         report = FaultReport(
             fault_type=fault_type, affected_business=_short(business, MAX_BUSINESS),

@@ -1,4 +1,5 @@
-"""The window's status bar says whether the team's service runs and when it delivered."""
+"""The service on SQLite, in process: the heartbeat and the window's status bar, the
+``--listen`` address, the intake token, alert filing against closed faults."""
 
 from __future__ import annotations
 
@@ -98,3 +99,32 @@ def test_a_new_token_retires_the_old_one_and_only_its_hash_is_stored(
 
     with pytest.raises(PermissionDeniedError):
         intake_settings.new_token(db, ids["IT001"])
+
+
+def test_a_closed_alert_fault_is_not_reopened_by_a_repeat_only_by_a_new_firing(
+        sqlite_url: str, make_db: Any) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select, update
+
+    from desk.process import intake
+    from models import Status, Ticket
+
+    db = make_db(sqlite_url)
+
+    def alert(status: str, starts: datetime) -> intake.AlertIn:
+        return intake.AlertIn("alertmanager", "fp-1", status, {"alertname": "DiskFull"},
+                              {"summary": "磁盘将满"}, starts, None, "http://prom/graph", "am")
+
+    t1 = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+    first = intake.file_alert(db, alert("firing", t1), intake.AlertMapping())
+    assert first.outcome == "filed"
+    assert intake.file_alert(db, alert("firing", t1), intake.AlertMapping()).outcome == "repeat"
+    db.write(lambda s: s.execute(update(Ticket).values(status=Status.RESOLVED)))
+    again = intake.file_alert(db, alert("firing", t1), intake.AlertMapping())
+    assert (again.outcome, again.number) == ("repeat", first.number)
+    later = intake.file_alert(db, alert("firing", datetime(2026, 11, 27, 1, 40, tzinfo=UTC)),
+                              intake.AlertMapping())
+    assert later.outcome == "filed" and later.number != first.number
+    with db.read() as s:
+        assert s.scalar(select(func.count(Ticket.id))) == 2
