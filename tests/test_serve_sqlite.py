@@ -128,3 +128,42 @@ def test_a_closed_alert_fault_is_not_reopened_by_a_repeat_only_by_a_new_firing(
     assert later.outcome == "filed" and later.number != first.number
     with db.read() as s:
         assert s.scalar(select(func.count(Ticket.id))) == 2
+
+
+def test_the_upgrade_sends_the_existing_default_rules_to_every_channel(sqlite_url: str) -> None:
+    import json
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from models import schema
+    from models.database import make_engine
+
+    engine = make_engine(sqlite_url)
+    try:
+        cfg = schema.alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0008")
+            for trigger, tokens in (("report_urgent", ["department_head", "it_emergency"]),
+                                    ("sla_breached", ["assignee", "role:support_lead"]),
+                                    ("dispatch", ["department_head", "team"])):
+                conn.execute(text("INSERT INTO notification_rules (trigger, recipients, enabled, "
+                                  "description) VALUES (:t, :r, 1, '')"),
+                             {"t": trigger, "r": json.dumps(tokens)})
+        schema.upgrade(engine)
+
+        def rules() -> dict[str, list[str]]:
+            with engine.connect() as conn:
+                return {t: json.loads(r) for t, r in conn.execute(
+                    text("SELECT trigger, recipients FROM notification_rules"))}
+
+        after = rules()
+        assert after["report_urgent"][-1] == "channels" and after["sla_breached"][-1] == "channels"
+        assert "channels" not in after["dispatch"]
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0008")
+        assert all("channels" not in v for v in rules().values())
+    finally:
+        engine.dispose()
