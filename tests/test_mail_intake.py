@@ -10,6 +10,7 @@ headers and bodies, Base64 and quoted-printable, an HTML-only mail.
 from __future__ import annotations
 
 import base64
+import contextlib
 import imaplib
 import io
 import os
@@ -57,6 +58,7 @@ class Dovecot:
         for d in ("run", "state", "home"):
             (root / d).mkdir(parents=True, exist_ok=True)
         self.passwd.write_text("", encoding="utf-8")
+        self.users = 0
         users = "" if os.getuid() == 0 else (
             f"default_internal_user = {os.environ.get('USER', 'nobody')}\n"
             f"default_login_user = {os.environ.get('USER', 'nobody')}\n")
@@ -110,11 +112,29 @@ service imap-login {{
         password = uuid.uuid4().hex
         with self.passwd.open("a", encoding="utf-8") as fh:
             fh.write(f"{user}:{{PLAIN}}{password}\n")
+        # Dovecot re-reads the file when its mtime (whole seconds) moves: make it move
+        self.users += 1
+        stamp = time.time() + self.users
+        os.utime(self.passwd, (stamp, stamp))
         maildir = self.home / user / "Maildir"
         for d in ("new", "cur", "tmp"):
             (maildir / d).mkdir(parents=True, exist_ok=True)
         for path in [self.home / user, maildir, *[maildir / d for d in ("new", "cur", "tmp")]]:
             os.chown(path, self.uid, self.gid)
+        deadline = time.monotonic() + 10
+        while True:  # until Dovecot knows the new user
+            try:
+                imap = imaplib.IMAP4("127.0.0.1", self.port)
+                try:
+                    imap.login(user, password)
+                    break
+                finally:
+                    with contextlib.suppress(imaplib.IMAP4.error, OSError):
+                        imap.logout()
+            except imaplib.IMAP4.error:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
         return MailboxSettings("127.0.0.1", self.port, user, False, "INBOX", 10.0, password)
 
     def deliver(self, s: MailboxSettings, raw: bytes) -> None:
