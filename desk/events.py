@@ -67,6 +67,19 @@ class TicketChanged(DomainEvent):
     ticket_id: int
 
 
+@dataclass(frozen=True)
+class IntakeAcknowledged(DomainEvent):
+    """A mail was filed (or added to a fault): its sender is to get the fault's number."""
+
+    ticket: Ticket
+    address: str
+    name: str
+    subject: str
+    message_id: str
+    new_fault: bool
+    at: datetime
+
+
 Handler = Callable[[Session, Any], None]
 
 

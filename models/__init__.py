@@ -5,13 +5,16 @@ Nothing here imports the rest of Desk; ``desk`` and ``reports`` build on it.
 
 from models.base import Base
 from models.entities import (
+    AlertLink,
     Attachment,
     AttachmentChunk,
     CalendarDay,
     CalendarYear,
+    Channel,
     Department,
     Event,
     ImplementationStep,
+    IntakeItem,
     KnowledgeEntry,
     KnowledgeRevision,
     NotificationRule,
@@ -36,6 +39,9 @@ from models.vocabulary import (
 )
 
 __all__ = [
+    "AlertLink",
+    "Channel",
+    "IntakeItem",
     "Attachment",
     "AttachmentChunk",
     "Base",

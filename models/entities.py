@@ -383,6 +383,9 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # a group robot's message (desk.notify.channels); None for an e-mail
+    channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channels.id", ondelete="SET NULL"), index=True)
 
 
 class NotificationRule(Base):
@@ -408,3 +411,55 @@ class Presence(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     editing: Mapped[bool] = mapped_column(Boolean, default=False)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Channel(Base):
+    """A group robot (WeCom, DingTalk, Feishu) or a generic JSON webhook that notices go to.
+
+    ``url`` and ``secret`` are secrets (a WeCom robot's key is part of its URL): they are
+    shown masked everywhere (``desk.notify.channels.masked_url``).
+    """
+
+    __tablename__ = "channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # wecom, dingtalk, feishu, webhook
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(Text, default="")
+    per_minute: Mapped[int] = mapped_column(Integer)
+    per_second: Mapped[int | None] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IntakeItem(Base):
+    """One thing the service received (a mail, an alert) and what became of it.
+
+    ``dedupe_key`` (``mail:<Message-ID>``) is unique: a mail filed before a crash is
+    recognised when it is read again and never filed twice.
+    """
+
+    __tablename__ = "intake_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(20))  # mail, alertmanager, generic
+    dedupe_key: Mapped[str | None] = mapped_column(String(400), unique=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # filed, noted, refused
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AlertLink(Base):
+    """An alert's fingerprint (or group key) and the fault it was filed as."""
+
+    __tablename__ = "alert_links"
+    __table_args__ = (Index("ix_alert_links_key", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    firings: Mapped[int] = mapped_column(Integer, default=1)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -7,6 +7,7 @@ Signals:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -164,11 +165,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_label)
         self.statusBar().addPermanentWidget(self.person_label)
         self._update_person_label()
+        self.service_label = QLabel()  # whether the team's service (desk serve) runs
+        self.service_label.setObjectName("serviceStatus")
+        self.statusBar().addPermanentWidget(self.service_label)
 
         self.clock = QTimer(self)
         self.clock.setInterval(60_000)
         self.clock.timeout.connect(self.model.tick)
+        self.clock.timeout.connect(self.refresh_service_status)
         self.clock.start()
+        self.refresh_service_status()
         self._restore_geometry()
         self.apply_query()
         self.live: LiveBinding | None = None
@@ -186,6 +192,16 @@ class MainWindow(QMainWindow):
 
         self.dashboard_action = install_dashboard(self, db)
         self.kb_action = install_kb_menu(self, db, self.person)
+
+    def refresh_service_status(self) -> None:
+        from desk.read.service import service_status
+
+        tasks.run(lambda: service_status(self.db).text(), self._service_status_shown,
+                  lambda exc: self._service_status_shown(""), pool=tasks.side_pool())
+
+    def _service_status_shown(self, text: str) -> None:
+        with contextlib.suppress(RuntimeError):  # the window may have closed meanwhile
+            self.service_label.setText(text)
 
     # -- construction -------------------------------------------------------------------
 

@@ -231,7 +231,8 @@ def _extensions() -> list[Any]:
     return found
 
 
-EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents",
+EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents", "desk.cli.channels",
+                     "desk.cli.serve",
                      "desk.cli.mail", "desk.cli.kb", "desk.cli.stats", "desk.cli.people")
 
 

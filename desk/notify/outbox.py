@@ -19,7 +19,10 @@ Who receives what is data (``NotificationRule`` rows, seeded by ``seed_default_r
 A rule's recipients are tokens: ``role:support_lead``, ``department_head`` (the heads of
 the reporter's and the handling team's departments), ``it_emergency`` (the team setting
 ``notify.it_emergency``; by default the support leads), ``assignee``, ``reporter``,
-``team``, ``business_contact``, ``verifier`` and ``email:someone@example.com``.
+``team``, ``business_contact``, ``verifier`` and ``email:someone@example.com``; and the
+group chats ``channels`` (every channel) or ``channel:NAME`` (``desk.notify.chat``), which
+get one outbox row each, delivered by ``desk.notify.channels``. ``send_due`` sends only
+the e-mails (rows without a channel).
 
 The SMTP server is a team setting (``notify.smtp``: host, port, security, user, from
 address); the password is never stored in the database: it lives in this computer's
@@ -48,7 +51,8 @@ from sqlalchemy.orm import Session
 
 from desk.db import Database
 from desk.errors import DeskError, PermissionDeniedError, ValidationError
-from desk.events import FaultReported, TransitionPerformed
+from desk.events import FaultReported, IntakeAcknowledged, TransitionPerformed
+from desk.notify import chat
 from desk.process import audit
 from desk.read import settings
 from desk.rules.timeutil import format_local
@@ -88,8 +92,8 @@ class DefaultRule:
 
 
 DEFAULT_RULES: tuple[DefaultRule, ...] = (
-    DefaultRule("report_urgent", ("department_head", "it_emergency"), None,
-                "业务中断或一级故障上报：立即通知报告人所在部门负责人与 IT 应急联系人"),
+    DefaultRule("report_urgent", ("department_head", "it_emergency", "channels"), None,
+                "业务中断或一级故障上报：立即通知报告人所在部门负责人与 IT 应急联系人，并发到各群"),
     DefaultRule("dispatch", ("department_head", "team"), "start-notice",
                 "分级派单：向相关部门负责人与处理小组发送《故障处理启动通知》"),
     DefaultRule("verification_requested", ("verifier",), "verification-form-blank",
@@ -99,8 +103,8 @@ DEFAULT_RULES: tuple[DefaultRule, ...] = (
                 "验证通过、故障解决：向所有相关人员发送《故障处理完成通知》"),
     DefaultRule("sla_warning", ("assignee", "role:support_lead"), None,
                 "响应/恢复时限即将到期：通知负责人与技术支持主管"),
-    DefaultRule("sla_breached", ("assignee", "role:support_lead"), None,
-                "响应/恢复已超时：通知负责人与技术支持主管"),
+    DefaultRule("sla_breached", ("assignee", "role:support_lead", "channels"), None,
+                "响应/恢复已超时：通知负责人与技术支持主管，并发到各群"),
 )
 
 TRIGGER_TITLES = {
@@ -108,6 +112,7 @@ TRIGGER_TITLES = {
     "dispatch": "故障处理启动通知",
     "verification_requested": "故障处理结果待验证",
     "resolved": "故障处理完成通知",
+    "intake_ack": "故障报告回执",
     "sla_warning:respond": "响应即将超时",
     "sla_warning:restore": "恢复即将超时",
     "sla_breached:respond": "响应已超时",
@@ -221,6 +226,8 @@ class _Resolver:
         found: list[Person | Recipient | None] = []
         for raw in tokens:
             token = raw.strip()
+            if chat.is_channel_token(token):
+                continue  # a group chat: its own outbox row (desk.notify.chat)
             if token.startswith("role:"):
                 try:
                     found += self.with_role(Role(token[5:]))
@@ -316,15 +323,45 @@ def on_transition(session: Session, event: TransitionPerformed) -> None:
     enqueue_for(session, event.ticket, event.name, event.at)
 
 
+def on_intake_acknowledged(session: Session, event: IntakeAcknowledged) -> None:
+    """Subscriber: the sender of a filed mail is answered with the fault's number."""
+    if not valid_address(event.address):
+        return
+    t = event.ticket
+    tz = settings.timezone(session)
+    if event.new_fault:
+        subject = f"[{t.number}] 已收到您的故障报告：{t.affected_business}"
+        lead = (f"您好，您报告的故障已登记，编号 {t.number}，当前状态：{t.status.label_zh}。"
+                "技术支持将尽快受理。")
+    else:
+        subject = f"[{t.number}] 已收到您的补充信息"
+        lead = f"您好，您的来信已作为补充信息记入故障 {t.number}（当前状态：{t.status.label_zh}）。"
+    body = "\n".join([
+        lead, "", f"故障编号：{t.number}", f"受影响业务：{t.affected_business}",
+        f"报告时间：{format_local(t.reported_at, tz)}",
+        f"响应时限：{format_local(t.respond_due_at, tz) if t.respond_due_at else '—'}",
+        "", "如需补充情况或附件，请直接回复本邮件，并保留主题中的故障编号。",
+        f"原邮件主题：{event.subject}",
+        "", "—— 本邮件由 Desk 技术故障反馈与处理系统自动发送。"])
+    session.add(OutboxMessage(
+        created_at=event.at, ticket_id=t.id, trigger="intake_ack",
+        recipients=[Recipient(event.name or event.address, event.address).to_json()],
+        subject=subject[:300], body=body, document=None, status=PENDING, attempts=0,
+        next_attempt_at=event.at, last_error=""))
+
+
 def _enqueue(session: Session, ticket: Ticket, rule_trigger: str, trigger: str,
              now: datetime, extra: str = "") -> list[int]:
     ids: list[int] = []
     for tokens, document in _rules(session, rule_trigger):
         recipients = _Resolver(session, ticket).resolve(tokens)
+        tz = settings.timezone(session)
+        if any(chat.is_channel_token(t) for t in tokens):
+            people = [session.get(Person, r.person_id) for r in recipients if r.person_id]
+            ids += chat.channel_rows(session, ticket, trigger, tokens, people, now, tz, extra)
         if not recipients:
             log.info("no recipients for %s on %s", trigger, ticket.number)
             continue
-        tz = settings.timezone(session)
         row = OutboxMessage(
             created_at=now, ticket_id=ticket.id, trigger=trigger,
             recipients=[r.to_json() for r in recipients],
@@ -744,7 +781,7 @@ def _claim(db: Database, token: str, now: datetime, batch: int) -> list[_Claimed
     due = or_(
         (OutboxMessage.status == PENDING) & (OutboxMessage.next_attempt_at <= now),
         (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now),
-    )
+    ) & OutboxMessage.channel_id.is_(None)  # the group robots' rows: desk.notify.channels
 
     def work(session: Session) -> list[_Claimed]:
         if session.get_bind().dialect.name == "postgresql":
@@ -784,6 +821,9 @@ def _build(db: Database, s: SmtpSettings, m: _Claimed,
     msg["Message-ID"] = make_msgid(idstring=f"desk-outbox-{m.id}",
                                    domain=s.from_address.split("@")[-1])
     msg["X-Desk-Outbox-Id"] = str(m.id)
+    # every notice is automatic (RFC 3834): mail robots, and another desk's intake, never
+    # answer it, so two desks cannot reply to each other for ever
+    msg["Auto-Submitted"] = "auto-replied" if m.trigger == "intake_ack" else "auto-generated"
     msg.set_content(m.body, charset="utf-8")
     if m.document and m.ticket_id is not None:
         from desk.read import documents
@@ -959,7 +999,8 @@ def outbox_status(db: Database, include_sent: bool = False, limit: int = 500,
             stmt = stmt.where(OutboxMessage.status != SENT)
         return [OutboxEntry(
             id=m.id, created_at=m.created_at, ticket_number=number or "", trigger=m.trigger,
-            recipients=[f"{r.get('name')} <{r.get('email') or '—'}>" for r in m.recipients or []],
+            recipients=[f"群 {r['channel']}" if r.get("channel") else
+                        f"{r.get('name')} <{r.get('email') or '—'}>" for r in m.recipients or []],
             subject=m.subject, document=m.document, status=m.status, attempts=m.attempts,
             next_attempt_at=m.next_attempt_at, sent_at=m.sent_at, last_error=m.last_error,
         ) for m, number in session.execute(stmt)]

@@ -26,7 +26,7 @@ import stat
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -566,6 +566,45 @@ def add_attachment(
         return _view(session, att)
 
     return db.write(work)
+
+
+def attach_bytes(session: Session, ticket: Ticket, actor_id: int, name: str, data: bytes,
+                 kind: EvidenceKind | None = None, note: str = "",
+                 at: datetime | None = None) -> Attachment | None:
+    """Store ``data`` on ``ticket`` inside the caller's unit of work (the service files a
+    mail's attachments with its fault). Returns None, storing nothing, for an empty file
+    or one the fault already holds; refuses a file over the team's size limit."""
+    stored_name = clean_name(name or "attachment")
+    if not data:
+        return None
+    _check_may_attach(ticket)
+    digest = hashlib.sha256(data).hexdigest()
+    if session.scalar(select(Attachment.id).where(
+            Attachment.ticket_id == ticket.id, Attachment.sha256 == digest,
+            Attachment.removed_at.is_(None))) is not None:
+        return None
+    limit = _max_bytes(session)
+    if len(data) > limit:  # refused before anything is written
+        raise _too_large(stored_name, len(data), limit)
+    att = Attachment(ticket_id=ticket.id, name=stored_name, kind=kind or EvidenceKind.OTHER,
+                     note=note[:transitions.MAX_TEXT], size=0,
+                     mime_type="application/octet-stream", sha256="", added_by_id=actor_id,
+                     added_at=at or datetime.now(UTC))
+    session.add(att)
+    session.flush()
+    digest, size, head = _store_chunks(session, att.id, io.BytesIO(data), stored_name, limit,
+                                       len(data), None, None)
+    att.size, att.sha256 = size, digest
+    att.mime_type = sniff_mime(head, stored_name)
+    if kind is None:
+        att.kind = guess_kind(att.mime_type)
+    session.flush()
+    audit.record(session, at=att.added_at, action="attach", ticket_id=ticket.id,
+                 actor_id=actor_id, details={
+                     "attachment_id": att.id, "name": att.name, "size": size,
+                     "sha256": digest, "kind": att.kind.value, "mime_type": att.mime_type,
+                     "note": att.note})
+    return att
 
 
 def _kind(kind: EvidenceKind | str | None) -> EvidenceKind | None:

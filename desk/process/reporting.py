@@ -187,47 +187,7 @@ def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> Tic
         actor = session.get(Person, actor_id) if actor_id is not None else None
         if actor_id is not None and actor is None:
             raise NotFoundError(f"没有此人员（编号 {actor_id}）。", f"No such person ({actor_id}).")
-        if actor is not None and not report.reporter_name.strip():
-            report.reporter_name = actor.name
-            report.reporter_employee_no = report.reporter_employee_no or actor.employee_no
-            report.reporter_contact = report.reporter_contact or actor.contact
-        errors = validate_report(report, now)
-        if errors:
-            raise ValidationError(errors)
-        rules = deadline_rules(session)
-        ticket = Ticket(
-            version=1,
-            status=Status.REPORTED,
-            fault_type=report.fault_type,
-            level=report.level,
-            occurred_at=report.occurred_at or now,
-            restored_at=report.restored_at,
-            reporter_name=report.reporter_name.strip(),
-            reporter_employee_no=report.reporter_employee_no.strip(),
-            reporter_contact=report.reporter_contact.strip(),
-            affected_business=report.affected_business.strip(),
-            impact_scope=report.impact_scope.strip(),
-            business_interrupted=report.business_interrupted,
-            phenomenon=report.phenomenon.strip(),
-            reproduce_steps=report.reproduce_steps.strip(),
-            reported_at=now,
-            reported_by_id=actor.id if actor else None,
-        )
-        apply_deadlines(session, ticket, rules)
-        # Last of all: the counter row stays locked until COMMIT, and every desk reporting
-        # this type today waits for it, so nothing but the inserts runs while it is held.
-        ticket.number = allocate_number(
-            session, report.fault_type, now.astimezone(rules.tz).date()
-        )
-        _insert_ticket(session, ticket)
-        # the event row audit.record would add, inserted at once: no unit of work to flush
-        session.execute(_INSERT_EVENT, {
-            "ticket_id": ticket.id, "actor_id": ticket.reported_by_id, "at": now,
-            "action": "report", "changes": audit.initial_changes(ticket, REPORT_FIELDS),
-            "details": {}, "reason": "",
-        })
-        events.record(session, FaultReported(ticket, now))  # notices: same transaction
-        return detail_of(session, ticket)
+        return detail_of(session, insert_report(session, report, actor, now))
 
     try:
         return db.write(work)
@@ -243,6 +203,54 @@ def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> Tic
         except DatabaseError:
             raise exc from None
         return db.write(work)
+
+
+def insert_report(session: Session, report: FaultReport, actor: Person | None,
+                  now: datetime) -> Ticket:
+    """Store a new fault inside the caller's unit of work (``report_fault``, and the
+    service's intake of mails and alerts, which file more in the same transaction):
+    validate, number, deadlines, the event, ``FaultReported``."""
+    if actor is not None and not report.reporter_name.strip():
+        report.reporter_name = actor.name
+        report.reporter_employee_no = report.reporter_employee_no or actor.employee_no
+        report.reporter_contact = report.reporter_contact or actor.contact
+    errors = validate_report(report, now)
+    if errors:
+        raise ValidationError(errors)
+    rules = deadline_rules(session)
+    ticket = Ticket(
+        version=1,
+        status=Status.REPORTED,
+        fault_type=report.fault_type,
+        level=report.level,
+        occurred_at=report.occurred_at or now,
+        restored_at=report.restored_at,
+        reporter_name=report.reporter_name.strip(),
+        reporter_employee_no=report.reporter_employee_no.strip(),
+        reporter_contact=report.reporter_contact.strip(),
+        affected_business=report.affected_business.strip(),
+        impact_scope=report.impact_scope.strip(),
+        business_interrupted=report.business_interrupted,
+        phenomenon=report.phenomenon.strip(),
+        reproduce_steps=report.reproduce_steps.strip(),
+        reported_at=now,
+        reported_by_id=actor.id if actor else None,
+    )
+    apply_deadlines(session, ticket, rules)
+    # Last of all: the counter row stays locked until COMMIT, and every desk reporting
+    # this type today waits for it, so nothing but the inserts runs while it is held.
+    ticket.number = allocate_number(
+        session, report.fault_type, now.astimezone(rules.tz).date()
+    )
+    _insert_ticket(session, ticket)
+    # the event row audit.record would add, inserted at once: no unit of work to flush
+    session.execute(_INSERT_EVENT, {
+        "ticket_id": ticket.id, "actor_id": ticket.reported_by_id, "at": now,
+        "action": "report", "changes": audit.initial_changes(ticket, REPORT_FIELDS),
+        "details": {}, "reason": "",
+    })
+    events.record(session, FaultReported(ticket, now))  # notices: same transaction
+    return ticket
 
 
 _TICKETS = cast(Table, Ticket.__table__)  # declared with a Table, typed as FromClause
