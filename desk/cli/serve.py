@@ -73,10 +73,25 @@ def _listen(value: str) -> tuple[str, int]:
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
+class LogLines(logging.StreamHandler):  # type: ignore[type-arg]
+    """One line per thing the service does, on the standard error of the moment (so a
+    service started again in the same process never writes to a stream since closed)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def _cmd_serve(db: Database, args: argparse.Namespace) -> int:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     root = logging.getLogger("desk")
+    for old in [h for h in root.handlers if isinstance(h, LogLines)]:
+        root.removeHandler(old)  # one service per process: never two copies of each line
+    handler = LogLines()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     service = Service(db, interval=max(0.2, args.interval),
