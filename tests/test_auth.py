@@ -265,4 +265,4 @@ def test_cli_person_add_is_for_administrators(db, demo_people, monkeypatch, caps
     assert main([*args, "--as", "ADMIN"]) == 0
     assert auth.sign_in(db, "NEW09", "new-pass-09").roles == {Role.ENGINEER, Role.VERIFIER}
     assert main(["--db", _url(db), "person", "list", "--as", "ADMIN"]) == 0
-    assert "NEW09\t新同事\t客服部\tengineer,verifier\tactive" in capsys.readouterr().out
+    assert "NEW09\t新同事\t客服部\t工程师、验证人\t在用" in capsys.readouterr().out  # as desk people names them

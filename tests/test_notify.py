@@ -575,15 +575,15 @@ def test_cli_mail_commands(sqlite_url: str, make_db: Any, smtp: SmtpServer,
     assert cli.main(["--db", sqlite_url, "mail", "outbox", "--json"]) == 0
     waiting = json.loads(capsys.readouterr().out)
     assert [w["status"] for w in waiting] == ["pending"]
-    assert cli.main(["--db", sqlite_url, "mail", "send"]) == 0
+    assert cli.main(["--lang", "en", "--db", sqlite_url, "mail", "send"]) == 0
     assert "sent 1" in capsys.readouterr().out
     assert len(smtp.received) == 1
     assert cli.main(["--db", sqlite_url, "mail", "outbox"]) == 0
     assert "发件箱为空" in capsys.readouterr().out
     assert cli.main(["--db", sqlite_url, "mail", "test", "root@example.com"]) == 0
     assert smtp.received[-1].rcpt_tos == ["root@example.com"]
-    assert cli.main(["--db", sqlite_url, "mail", "check-clocks"]) == 0
-    assert "queued" in capsys.readouterr().out
+    assert cli.main(["--lang", "en", "--db", sqlite_url, "mail", "check-clocks"]) == 0
+    assert "Queued" in capsys.readouterr().out
 
 
 def test_login_with_the_keyring_password(db: Any, demo_people: Any,

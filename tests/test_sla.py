@@ -426,7 +426,7 @@ def test_cli_calendar_import_and_list(cli_db: tuple[str, Database], tmp_path: An
                                       capsys: pytest.CaptureFixture[str]) -> None:
     url, db = cli_db
     ensure_people(db)
-    code, out, _ = run(capsys, "--db", url, "calendar", "list", "--year", "2027")
+    code, out, _ = run(capsys, "--lang", "en", "--db", url, "calendar", "list", "--year", "2027")
     assert code == 0 and "2027 is not in the calendar" in out
     code, out, _ = run(capsys, "--db", url, "calendar", "list", "--year", "2026")
     assert code == 0 and "2026-10-10  班" in out and "2026-10-01  休" in out
@@ -434,9 +434,9 @@ def test_cli_calendar_import_and_list(cli_db: tuple[str, Database], tmp_path: An
     csv.write_text("2027-01-01,holiday,元旦\n2027-02-20,workday,春节调休\n", encoding="utf-8")
     code, out, err = run(capsys, "--db", url, "calendar", "import", str(csv), "--year", "2027",
                          "--as", "ADMIN")
-    assert (code, err) == (0, "") and "imported 2 days" in out
+    assert (code, err) == (0, "") and "已导入 2 天" in out
     code, out, _ = run(capsys, "--db", url, "calendar", "list", "--year", "2027")
-    assert "2027-02-20  班  春节调休" in out and "not in the calendar" not in out
+    assert "2027-02-20  班  春节调休" in out and "不在日历中" not in out
     code, _, err = run(capsys, "--db", url, "calendar", "add", "2027-05-03", "--holiday",
                        "--as", "IT001")
     assert code == 1 and err and "Traceback" not in err
