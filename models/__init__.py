@@ -23,6 +23,7 @@ from models.entities import (
     Setting,
     TeamMember,
     Ticket,
+    TicketPause,
     VerificationItem,
 )
 from models.vocabulary import (
@@ -61,6 +62,7 @@ __all__ = [
     "Status",
     "TeamDuty",
     "TeamMember",
+    "TicketPause",
     "Ticket",
     "VerificationItem",
 ]

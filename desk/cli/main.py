@@ -21,12 +21,11 @@ from desk.config import Config, load_config
 from desk.db import Database
 from desk.errors import DeskError, ValidationError, set_language
 from desk.process import people, reporting, workflow
-from desk.read import calendar as workcal
 from desk.read import queue, settings, tickets
 from desk.read import timeline as timeline_mod
 from desk.rules import sla, transitions
 from desk.rules.timeutil import format_local, parse_time
-from models import DayKind, FaultLevel, FaultType, Status
+from models import FaultLevel, FaultType, Status
 
 log = logging.getLogger("desk")
 
@@ -46,6 +45,8 @@ STEP_COMMANDS: dict[str, str] = {
     "archive": "archive",
     "cancel": "cancel",
     "level": "change_level",
+    "pause": "pause",
+    "resume": "resume",
 }
 
 TYPE_HELP = ", ".join(f"{t.value}={t.label_zh}" for t in FaultType)
@@ -130,29 +131,6 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.add_argument("--timeline", action="store_true", help="also list its events")
 
-    s = sub.add_parser("sla", help="SLA clocks of a fault, or the deadlines a new one would get")
-    s.add_argument("number", nargs="?")
-    s.add_argument("--level", type=int, choices=[1, 2, 3])
-    s.add_argument("--at", help="report time for --level (default: now)")
-    s.add_argument("--json", action="store_true")
-
-    cal = sub.add_parser("calendar", help="the working-day calendar")
-    calsub = cal.add_subparsers(dest="cal_command", metavar="ACTION", required=True)
-    cl = calsub.add_parser("list", help="holidays and make-up working days of a year")
-    cl.add_argument("--year", type=int, help="default: this year")
-    ca = calsub.add_parser("add", help="declare a holiday or a make-up working day")
-    ca.add_argument("date")
-    kind = ca.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--holiday", action="store_true")
-    kind.add_argument("--workday", action="store_true", help="make-up working day (调休)")
-    kind.add_argument("--remove", action="store_true", help="back to the weekday rule")
-    ca.add_argument("--name", default="")
-    ca.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
-    ci = calsub.add_parser("import", help="replace a year from a CSV: date,holiday|workday,name")
-    ci.add_argument("file")
-    ci.add_argument("--year", type=int, required=True)
-    ci.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
-
     pe = sub.add_parser("people", help="list people and their roles")
     pe.add_argument("--json", action="store_true")
 
@@ -189,7 +167,8 @@ def _extensions() -> list[Any]:
 
 
 EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents",
-                     "desk.cli.mail", "desk.cli.kb", "desk.cli.stats", "desk.cli.people")
+                     "desk.cli.mail", "desk.cli.kb", "desk.cli.stats", "desk.cli.people",
+                     "desk.cli.deadlines")
 
 
 def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> None:
@@ -370,99 +349,11 @@ def _team_and_steps(db: Database, ticket_id: int,
     return team, steps
 
 
-def _cmd_sla(db: Database, args: argparse.Namespace) -> int:
-    tz = _tz(db)
-    if args.number:
-        from desk.read.clocks import ticket_sla
-
-        clocks = ticket_sla(db, args.number)
-        if args.json:
-            _print_json(clocks.to_json())
-            return 0
-        print(f"{args.number.strip().upper()}  {clocks.level.label_zh}")
-        for label, c in (("响应", clocks.respond), ("恢复", clocks.restore)):
-            est = "（估算：日历未覆盖该年）" if c.estimated else ""
-            if c.met_at is not None:
-                # a stopped clock: when it stopped, and the margin (negative when late)
-                tail = (f"完成于 {format_local(c.met_at, tz)}  "
-                        f"余量 {sla.format_remaining(c.remaining)}")
-            else:
-                tail = f"剩余 {sla.format_remaining(c.remaining)}"
-            print(f"{label}  截止 {format_local(c.due_at, tz)}{est}  {c.state.label_zh}  {tail}")
-        resolve = (sla.format_remaining(clocks.time_to_resolve)
-                   if clocks.time_to_resolve is not None else "未解决")
-        print(f"解决用时 {resolve}")
-        return 0
-    if args.level is None:
-        raise UsageError("请给出故障编号，或 --level。", "Give a fault number or --level.")
-    at = parse_time(args.at, tz, "at") if args.at else db.now()
-    with db.read() as session:
-        limits = settings.limits(session)[FaultLevel(args.level)]
-        cal = workcal.load(session)
-    respond, restore = sla.deadlines(at, limits, cal, tz)
-    if args.json:
-        _print_json({
-            "reported_at": at.astimezone(tz).isoformat(),
-            "respond_due_at": respond.due_at.astimezone(tz).isoformat(),
-            "respond_estimated": respond.estimated,
-            "restore_due_at": restore.due_at.astimezone(tz).isoformat(),
-            "restore_estimated": restore.estimated,
-        })
-        return 0
-    print(f"报告时间 {format_local(at, tz)}  {FaultLevel(args.level).label_zh}")
-    for label, d, lim in (("响应", respond, limits.respond), ("恢复", restore, limits.restore)):
-        est = "（估算：日历未覆盖该年，按周一至周五计）" if d.estimated else ""
-        print(f"{label}时限 {lim.describe_zh()}  截止 {format_local(d.due_at, tz)}{est}")
-    return 0
-
-
 def slas_of(db: Database, number: str) -> tuple[sla.ClockStatus, sla.ClockStatus]:
     """Both clocks of a ticket at the database clock's now."""
     from desk.read.clocks import ticket_clocks
 
     return ticket_clocks(db, number)
-
-
-def _cmd_calendar(db: Database, args: argparse.Namespace) -> int:
-    if args.cal_command == "list":
-        tz = _tz(db)
-        year = args.year or db.now().astimezone(tz).year
-        with db.read() as session:
-            cal = workcal.load(session)
-            from sqlalchemy import select
-
-            from models import CalendarDay
-
-            rows = session.execute(
-                select(CalendarDay).where(CalendarDay.day >= datetime(year, 1, 1).date(),
-                                          CalendarDay.day <= datetime(year, 12, 31).date())
-                .order_by(CalendarDay.day)).scalars().all()
-            covered = cal.covers(datetime(year, 1, 1).date())
-            for r in rows:
-                mark = "休" if r.kind == DayKind.HOLIDAY else "班"
-                print(f"{r.day}  {mark}  {r.name}  ({r.source})")
-        if not covered:
-            print(f"{year} 年不在日历中：按周一至周五计算，截止时间为估算。"
-                  f" / {year} is not in the calendar: deadlines are estimated.")
-        return 0
-    from desk.admin.team import calendar_add, calendar_import
-
-    actor = people.person_id(db, args.actor)
-    if args.cal_command == "add":
-        kind = None if args.remove else (DayKind.HOLIDAY if args.holiday else DayKind.WORKDAY)
-        changed = calendar_add(db, actor, args.date, kind, args.name)
-        print(f"已更新，重新计算了 {changed} 个未结故障的时限。 / updated; {changed} open "
-              "deadlines recomputed.")
-        return 0
-    try:
-        content = Path(args.file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DeskError(f"无法读取文件 {args.file}：{exc}", f"Cannot read {args.file}: {exc}") \
-            from exc
-    added, changed = calendar_import(db, actor, args.year, content, Path(args.file).name)
-    print(f"已导入 {added} 天，重新计算了 {changed} 个未结故障的时限。 / imported {added} days; "
-          f"{changed} open deadlines recomputed.")
-    return 0
 
 
 def _cmd_people(db: Database, args: argparse.Namespace) -> int:
@@ -536,8 +427,6 @@ HANDLERS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "report": _cmd_report,
     "list": _cmd_list,
     "show": _cmd_show,
-    "sla": _cmd_sla,
-    "calendar": _cmd_calendar,
     "people": _cmd_people,
     **dict.fromkeys(STEP_COMMANDS, _cmd_step),
 }

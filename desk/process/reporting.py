@@ -113,9 +113,10 @@ class DeadlineRules:
     limits: dict[FaultLevel, limits_mod.LevelLimits]
     calendar: workdays.WorkCalendar
     tz: ZoneInfo
+    duty: limits_mod.DutyHours = limits_mod.DEFAULT_DUTY_HOURS
 
 
-RULE_KEYS = ("timezone", "sla.limits", calendar_mod.REVISION_KEY)
+RULE_KEYS = ("timezone", "sla.limits", "sla.duty_hours", calendar_mod.REVISION_KEY)
 
 
 def deadline_rules(session: Session) -> DeadlineRules:
@@ -125,14 +126,26 @@ def deadline_rules(session: Session) -> DeadlineRules:
         limits=limits_mod.limits_from(values.get("sla.limits")),
         calendar=calendar_mod.load(session, str(values.get(calendar_mod.REVISION_KEY, ""))),
         tz=limits_mod.zone(str(values["timezone"])),
+        duty=limits_mod.DutyHours.parse(list(values["sla.duty_hours"])),
     )
 
 
-def apply_deadlines(session: Session, ticket: Ticket, rules: DeadlineRules | None = None) -> None:
-    """(Re)compute the ticket's respond and restore deadlines from its report time."""
+def pauses_of(ticket: Ticket) -> list[sla.Pause]:
+    """The ticket's pauses as (start, end) pairs; the one in force ends None."""
+    return [(p.started_at, p.ended_at) for p in ticket.pauses]
+
+
+def apply_deadlines(session: Session, ticket: Ticket, rules: DeadlineRules | None = None,
+                    now: datetime | None = None) -> None:
+    """(Re)compute the ticket's respond and restore deadlines from its report time, not
+    counting its pauses (a pause in force counts up to ``now``: the deadline the clock
+    reaches if it resumes now)."""
     rules = rules or deadline_rules(session)
+    pauses = pauses_of(ticket) if ticket.id is not None else []
+    moment = now or (ticket.paused_at if ticket.paused_at is not None else None)
     respond, restore = sla.deadlines(
-        ticket.reported_at, rules.limits[ticket.level], rules.calendar, rules.tz
+        ticket.reported_at, rules.limits[ticket.level], rules.calendar, rules.tz,
+        rules.duty, pauses, moment,
     )
     ticket.respond_due_at = respond.due_at
     ticket.respond_due_estimated = respond.estimated
