@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -117,14 +117,16 @@ def _at_minute(day: date, minute: int, tz: ZoneInfo) -> datetime:
 
 def _windows(day: date, kind: ClockKind, cal: WorkCalendar, duty: DutyHours,
              tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
-    """The stretches of ``day`` (local) during which a clock of ``kind`` runs."""
-    if kind == ClockKind.CLOCK:
-        return [(_day_start(day, tz), _day_start(day + timedelta(days=1), tz))]
-    if not cal.is_working_day(day):
+    """The stretches of ``day`` (local) during which a clock of ``kind`` runs, in UTC
+    (so that a day of 23 or 25 hours, where the zone has summer time, counts as long as
+    it lasts)."""
+    if kind == ClockKind.CLOCK or (kind == ClockKind.WORKDAYS and cal.is_working_day(day)):
+        return [(_day_start(day, tz).astimezone(UTC),
+                 _day_start(day + timedelta(days=1), tz).astimezone(UTC))]
+    if kind == ClockKind.WORKDAYS or not cal.is_working_day(day):
         return []
-    if kind == ClockKind.WORKDAYS:
-        return [(_day_start(day, tz), _day_start(day + timedelta(days=1), tz))]
-    return [(_at_minute(day, a, tz), _at_minute(day, b, tz)) for a, b in duty.periods]
+    return [(_at_minute(day, a, tz).astimezone(UTC), _at_minute(day, b, tz).astimezone(UTC))
+            for a, b in duty.periods]
 
 
 def _minus_pauses(lo: datetime, hi: datetime,
@@ -154,11 +156,12 @@ def _run(start: datetime, total: int, kind: ClockKind, cal: WorkCalendar, tz: Zo
     closed = sorted((p0, p1 if p1 is not None else (now or p0)) for p0, p1 in pauses)
     closed = [(p0, p1) for p0, p1 in closed if p1 > p0]
     if kind == ClockKind.CLOCK and not closed and not keep:
-        return Deadline(start + timedelta(minutes=total), False), []
+        return Deadline(start.astimezone(UTC) + timedelta(minutes=total), False), []
     if kind == ClockKind.DUTY and duty.minutes_per_day <= 0:
         raise ValueError("no duty hours")
     remaining = timedelta(minutes=total)
     day = start.astimezone(tz).date()
+    start = start.astimezone(UTC)
     estimated = False
     periods: list[Period] = []
     for _ in range(MAX_DAYS * 2):
@@ -221,6 +224,7 @@ def counted_between(start: datetime, end: datetime, kind: ClockKind, cal: WorkCa
     total = timedelta(0)
     day = start.astimezone(tz).date()
     last = end.astimezone(tz).date()
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     while day <= last:
         for lo, hi in _windows(day, kind, cal, duty, tz):
             lo, hi = max(lo, start), min(hi, end)
