@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from desk.admin import calendar
@@ -97,6 +97,7 @@ def recompute_open_deadlines(session: Session, progress: Progress | None = None
                 updates.append({"b_id": row.id, "version": row.version + 1, **after})
         if updates:
             table = Ticket.__table__
+            assert isinstance(table, Table)
             session.execute(update(table).where(table.c.id == bindparam("b_id")), updates)
         done += len(rows)
         last_id = rows[-1].id
