@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from desk.rules.limits import DEFAULT_DUTY_HOURS, ClockKind, ClockLimit, DutyHours, LevelLimits
@@ -115,18 +116,19 @@ def _at_minute(day: date, minute: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=tz)
 
 
+@lru_cache(maxsize=16384)
 def _windows(day: date, kind: ClockKind, cal: WorkCalendar, duty: DutyHours,
-             tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+             tz: ZoneInfo) -> tuple[tuple[datetime, datetime], ...]:
     """The stretches of ``day`` (local) during which a clock of ``kind`` runs, in UTC
     (so that a day of 23 or 25 hours, where the zone has summer time, counts as long as
     it lasts)."""
     if kind == ClockKind.CLOCK or (kind == ClockKind.WORKDAYS and cal.is_working_day(day)):
-        return [(_day_start(day, tz).astimezone(UTC),
-                 _day_start(day + timedelta(days=1), tz).astimezone(UTC))]
+        return ((_day_start(day, tz).astimezone(UTC),
+                 _day_start(day + timedelta(days=1), tz).astimezone(UTC)),)
     if kind == ClockKind.WORKDAYS or not cal.is_working_day(day):
-        return []
-    return [(_at_minute(day, a, tz).astimezone(UTC), _at_minute(day, b, tz).astimezone(UTC))
-            for a, b in duty.periods]
+        return ()
+    return tuple((_at_minute(day, a, tz).astimezone(UTC), _at_minute(day, b, tz).astimezone(UTC))
+                 for a, b in duty.periods)
 
 
 def _minus_pauses(lo: datetime, hi: datetime,
@@ -164,12 +166,19 @@ def _run(start: datetime, total: int, kind: ClockKind, cal: WorkCalendar, tz: Zo
     start = start.astimezone(UTC)
     estimated = False
     periods: list[Period] = []
+    one = timedelta(days=1)
     for _ in range(MAX_DAYS * 2):
         if kind != ClockKind.CLOCK and not cal.covers(day):
             estimated = True
         for lo, hi in _windows(day, kind, cal, duty, tz):
-            lo = max(lo, start)
-            if hi <= lo:
+            if hi <= start:
+                continue
+            if lo < start:
+                lo = start
+            if not closed and not keep:  # the common case: no pause, no explanation
+                if remaining <= hi - lo:
+                    return Deadline(lo + remaining, estimated), periods
+                remaining -= hi - lo
                 continue
             for a, b in _minus_pauses(lo, hi, closed):
                 available = b - a
@@ -180,7 +189,7 @@ def _run(start: datetime, total: int, kind: ClockKind, cal: WorkCalendar, tz: Zo
                 remaining -= available
                 if keep:
                     periods.append(Period(a, b))
-        day += timedelta(days=1)
+        day += one
     raise ValueError("limit too long")
 
 
