@@ -63,6 +63,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -72,11 +73,12 @@ from PySide6.QtWidgets import (
 
 from desk.admin import team as admin
 from desk.db import Database
-from desk.errors import DeskError, ValidationError
+from desk.errors import LANGUAGE, DeskError, ValidationError
 from desk.process import auth
 from desk.process.auth import PersonRecord
 from desk.process.people import PersonView
-from desk.rules.limits import ClockLimit, LevelLimits
+from desk.rules import workdays
+from desk.rules.limits import DEFAULT_DUTY_HOURS, ClockKind, ClockLimit, LevelLimits
 from models import DayKind, FaultLevel, Role
 from ui import tasks
 from ui.labels import label as tr_label
@@ -516,7 +518,8 @@ class PasswordDialog(QDialog):
 # -- SLA limits ---------------------------------------------------------------------------
 
 UNITS = [(1, "分钟"), (60, "小时"), (1440, "天")]
-COUNTING = [(False, "全天计时"), (True, "按工作日")]
+# how a clock counts (desk.rules.limits.ClockKind); "天" in duty hours is a full duty day
+COUNTING = [("clock", "全天候计时"), ("workdays", "按工作日计时"), ("duty", "按值班时间计时")]
 
 
 class ClockEditor(QWidget):
@@ -543,14 +546,17 @@ class ClockEditor(QWidget):
         row.addWidget(self.counting)
 
     def set_limit(self, limit: ClockLimit) -> None:
-        factor = next(f for f, _ in reversed(UNITS) if limit.minutes % f == 0)
+        factor = 1440 if limit.days else next(
+            f for f, _ in reversed(UNITS) if limit.minutes % f == 0)
         self.unit.setCurrentIndex(self.unit.findData(factor))
-        self.amount.setValue(limit.minutes // factor)
-        self.counting.setCurrentIndex(self.counting.findData(limit.working_days))
+        self.amount.setValue(limit.days or limit.minutes // factor)
+        self.counting.setCurrentIndex(self.counting.findData(limit.clock.value))
 
     def limit(self) -> ClockLimit:
-        return ClockLimit(self.amount.value() * int(self.unit.currentData()),
-                          bool(self.counting.currentData()))
+        kind = ClockKind(str(self.counting.currentData()))
+        if int(self.unit.currentData()) == 1440:
+            return ClockLimit.of_days(self.amount.value(), kind)
+        return ClockLimit(self.amount.value() * int(self.unit.currentData()), kind)
 
 
 class LimitsDialog(QDialog):
@@ -578,8 +584,9 @@ class LimitsDialog(QDialog):
             grid.addWidget(respond, row, 1)
             grid.addWidget(restore, row, 2)
             self.editors[level] = (respond, restore)
-        note = QLabel(self.tr("“按工作日”只计算工作日的时间（周末与法定节假日不计，调休上班日计入），"
-                              "一天按 24 小时计。修改后所有未关闭故障的截止时间将重新计算。"))
+        note = QLabel(self.tr("“按工作日计时”只计算工作日的时间（周末与法定节假日不计，调休上班日计入），"
+                              "一天按 24 小时计；“按值班时间计时”只计算工作日的值班时段，"
+                              "一天即一个完整的值班日。修改后所有未关闭故障的截止时间将重新计算。"))
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         self.message = error_label("limitsMessage")
@@ -613,8 +620,9 @@ class LimitsDialog(QDialog):
     def problems(self, limits: dict[FaultLevel, LevelLimits]) -> list[str]:
         found: list[str] = []
         for level, value in limits.items():
-            if (value.respond.working_days == value.restore.working_days
-                    and value.restore.minutes < value.respond.minutes):
+            if (value.respond.clock == value.restore.clock
+                    and value.restore.total_minutes(DEFAULT_DUTY_HOURS)
+                    < value.respond.total_minutes(DEFAULT_DUTY_HOURS)):
                 found.append(self.tr("{0}：恢复时限不能短于响应时限。").format(
                     tr_label(level.label_zh)))
             if value.respond.minutes > 3650 * 1440 or value.restore.minutes > 3650 * 1440:
@@ -750,10 +758,14 @@ class CalendarDialog(QDialog):
         self.remove_button = QPushButton(self.tr("删除所选"))
         self.remove_button.setObjectName("calendarRemoveButton")
         self.remove_button.clicked.connect(self.remove_selected)
-        self.import_button = QPushButton(self.tr("导入本年 CSV…"))
+        self.import_button = QPushButton(self.tr("导入本年日历…"))
         self.import_button.setObjectName("calendarImportButton")
-        self.import_button.setToolTip(self.tr("每行：日期,holiday|workday,名称（也可写 休/班）"))
+        self.import_button.setToolTip(self.tr("CSV（UTF-8 或 GBK）、Excel（.xlsx）、holiday-cn JSON 或 "
+                                              "ICS；每行：日期,休|班,名称；导入前先预览"))
         self.import_button.clicked.connect(self.import_year)
+        self.complete_button = QPushButton(self.tr("确认本年完整"))
+        self.complete_button.setObjectName("calendarCompleteButton")
+        self.complete_button.clicked.connect(self.complete_year)
         edit = QHBoxLayout()
         edit.addWidget(self.day)
         edit.addWidget(self.kind)
@@ -762,6 +774,7 @@ class CalendarDialog(QDialog):
         lower = QHBoxLayout()
         lower.addWidget(self.remove_button)
         lower.addWidget(self.import_button)
+        lower.addWidget(self.complete_button)
         lower.addStretch(1)
         close = QPushButton(self.tr("关闭"))
         close.setObjectName("closeCalendarButton")
@@ -779,8 +792,9 @@ class CalendarDialog(QDialog):
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> str:
         """The CSV file to import (tests replace this)."""
-        path, _ = QFileDialog.getOpenFileName(parent, parent.tr("导入工作日历"), "",
-                                              "CSV (*.csv *.txt)")
+        path, _ = QFileDialog.getOpenFileName(
+            parent, parent.tr("导入工作日历"), "",
+            parent.tr("日历文件") + " (*.csv *.txt *.xlsx *.json *.ics)")
         return path
 
     def reload(self) -> None:
@@ -791,6 +805,7 @@ class CalendarDialog(QDialog):
         if view.year != self.year.value():
             return  # an older answer for a year no longer shown
         self.model.set_days(view.days)
+        self.complete_button.setEnabled(not view.covered)
         if view.covered:
             self.coverage.setText(self.tr("{0} 年：日历完整（来源：{1}）").format(
                 view.year, view.source))
@@ -832,22 +847,61 @@ class CalendarDialog(QDialog):
         tasks.run(lambda: admin.calendar_add(db, actor_id, day.isoformat(), None, ""),
                   self._changed, self._failed)
 
+    @classmethod
+    def ask_import(cls, parent: QWidget, preview: str) -> str:
+        """After the preview: "import", "complete" (import and confirm the year complete)
+        or "" to change nothing (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Question, parent.tr("导入工作日历"), preview,
+                          parent=parent)
+        complete = box.addButton(parent.tr("导入并确认本年完整"),
+                                 QMessageBox.ButtonRole.AcceptRole)
+        only = box.addButton(parent.tr("仅导入"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return {complete: "complete", only: "import"}.get(box.clickedButton(), "")
+
     def import_year(self) -> None:
+        """Read the file (CSV in UTF-8 or GBK, XLSX, holiday-cn JSON, ICS) and show what
+        it would make of the year before anything is replaced."""
         path = self.ask_open_path(self)
         if not path:
             return
-        db, actor_id, year = self.db, self.actor.id, self.year.value()
+        db, year = self.db, self.year.value()
 
-        def work() -> int:
+        def work() -> tuple[bytes, workdays.YearPreview]:
             try:
-                text = Path(path).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
+                data = Path(path).read_bytes()
+            except OSError as exc:
                 raise DeskError(f"无法读取文件 {path}：{exc}",
                                 f"The file {path} cannot be read: {exc}") from exc
-            _added, moved = admin.calendar_import(db, actor_id, year, text, Path(path).name)
+            preview, errors = admin.calendar_preview(db, year, data, Path(path).name)
+            if errors:
+                raise ValidationError({(f"line{e.line}" if e.line else "file"): (e.zh, e.en)
+                                       for e in errors})
+            return data, preview
+
+        tasks.run(work, lambda result: self._previewed(path, *result), self._failed)
+
+    def _previewed(self, path: str, data: bytes, preview: workdays.YearPreview) -> None:
+        english = LANGUAGE["current"].startswith("en")
+        choice = self.ask_import(self, "\n".join(preview.lines(english)[:40]))
+        if not choice:
+            return
+        db, actor_id, year = self.db, self.actor.id, preview.year
+
+        def work() -> int:
+            _added, moved = admin.calendar_import(db, actor_id, year, data, Path(path).name)
+            if choice == "complete":
+                moved += admin.calendar_complete(db, actor_id, year)
             return moved
 
         tasks.run(work, self._changed, self._failed)
+
+    def complete_year(self) -> None:
+        """Confirm the shown year complete: its deadlines are no longer estimated."""
+        db, actor_id, year = self.db, self.actor.id, self.year.value()
+        tasks.run(lambda: admin.calendar_complete(db, actor_id, year), self._changed,
+                  self._failed)
 
 
 # -- organisation and time zone -------------------------------------------------------------

@@ -64,7 +64,7 @@ from desk.rules import transitions
 from desk.rules.sla import ClockStatus, format_remaining
 from desk.rules.timeutil import format_local, parse_time
 from models import FaultLevel, FaultType, Role, Status, TeamDuty
-from ui import tasks
+from ui import deadline_explain, tasks
 from ui.conflict_dialog import MINE, ConflictDialog
 from ui.labels import label as tr_label
 from ui.record_form import from_qdatetime, to_qdatetime
@@ -179,7 +179,8 @@ TIMELINE_FIELDS = {
 }
 
 CLOCK_COLOURS = {"running": "#2e7d32", "warning": "#ef6c00", "breached": "#c62828",
-                 "met": "#2e7d32", "met_late": "#c62828"}
+                 "met": "#2e7d32", "met_late": "#c62828", "paused": "#546e7a",
+                 "cancelled": "#757575"}
 
 # read-only fields keep their place and text but look greyed, so nobody types in vain
 READ_ONLY_STYLE = """
@@ -664,20 +665,30 @@ class TicketPanel(QWidget):
     def _fill_sla(self) -> None:
         if self.detail is None:
             return
-        respond, restore = clocks.ticket_clocks(self.db, self.detail.id)
-        self.sla.setText(" ".join(self._clock_html(c) for c in (respond, restore)))
+        sla_view = clocks.ticket_sla(self.db, self.detail.id)
+        text = " ".join(self._clock_html(c) for c in (sla_view.respond, sla_view.restore))
+        if sla_view.paused:
+            text += (f"<br>{self.tr('已暂停')}：{sla_view.pause_reason}"
+                     f"（{self.tr('暂停合计')} {format_remaining(sla_view.respond.paused)}）")
+        elif sla_view.respond.paused:
+            text += f"<br>{self.tr('暂停合计')} {format_remaining(sla_view.respond.paused)}"
+        self.sla.setText(text)
+        # why the deadlines are what they are: the periods that counted (hover)
+        self.sla.setToolTip(deadline_explain.explanation_html(
+            clocks.explain_ticket(self.db, self.detail.id), self.tz))
 
     def _clock_html(self, c: ClockStatus) -> str:
         name = self.tr("响应") if c.name == "respond" else self.tr("恢复")
         colour = CLOCK_COLOURS[c.state.value]
         est = self.tr("（估算）") if c.estimated else ""
-        if c.met_at:
+        kind = deadline_explain.clock_kind_text(c.clock.value)
+        if c.met_at or c.state.value in ("paused", "cancelled"):
             remaining = ""
         elif c.remaining.total_seconds() < 0:
             remaining = self.tr("已超出 ") + format_remaining(-c.remaining)
         else:
             remaining = self.tr("剩余 ") + format_remaining(c.remaining)
-        return (f"<span style='color:{colour}'>■ {name} {self.tr('截止')} "
+        return (f"<span style='color:{colour}'>■ {name}（{kind}） {self.tr('截止')} "
                 f"{format_local(c.due_at, self.tz)}{est} {tr_label(c.state.label_zh)} "
                 f"{remaining}</span>&nbsp;&nbsp;")
 
