@@ -600,10 +600,14 @@ class LimitsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             self.restore_defaults)
+        from ui.recompute import RecomputeProgress
+
+        self.progress = RecomputeProgress(self)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(note)
         layout.addWidget(self.message)
+        layout.addWidget(self.progress.bar)
         layout.addWidget(self.buttons)
 
     def restore_defaults(self) -> None:
@@ -637,8 +641,9 @@ class LimitsDialog(QDialog):
             self.message.show()
             return
         self.save_button.setEnabled(False)
-        db, actor_id = self.db, self.actor.id
-        tasks.run(lambda: admin.set_limits(db, actor_id, limits), self._done, self._failed)
+        db, actor_id, report = self.db, self.actor.id, self.progress.report
+        tasks.run(lambda: admin.set_limits(db, actor_id, limits, report), self._done,
+                  self._failed)
 
     def _done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
@@ -991,6 +996,7 @@ class AdminMenu(QObject):
         entries: list[tuple[str, str, Callable[[], QDialog]]] = [
             ("people", "人员与角色…", self.open_people),
             ("limits", "故障等级时限…", self.open_limits),
+            ("duty", "值班时间…", self.open_duty_hours),
             ("calendar", "工作日历…", self.open_calendar),
             ("organisation", "单位与时区…", self.open_organisation),
         ]
@@ -1025,6 +1031,13 @@ class AdminMenu(QObject):
 
     def open_limits(self) -> QDialog:
         dialog = LimitsDialog(self.db, self._actor(), self.main)
+        dialog.saved.connect(self.settings_changed)
+        return self._show(dialog)
+
+    def open_duty_hours(self) -> QDialog:
+        from ui.duty_hours_dialog import DutyHoursDialog
+
+        dialog = DutyHoursDialog(self.db, self._actor(), self.main)
         dialog.saved.connect(self.settings_changed)
         return self._show(dialog)
 

@@ -233,9 +233,10 @@ def calendar_add_package_years(db: Database, actor_id: int, years: Sequence[int]
     return db.write(work)
 
 
-def set_duty_hours(db: Database, actor_id: int, periods: Sequence[str]) -> None:
+def set_duty_hours(db: Database, actor_id: int, periods: Sequence[str],
+                   progress: Progress | None = None) -> None:
     """The desk's service periods on working days (open deadlines follow)."""
-    set_setting(db, actor_id, "sla.duty_hours", list(periods))
+    set_setting(db, actor_id, "sla.duty_hours", list(periods), progress)
 
 
 def set_level_limits(db: Database, actor_id: int, level: FaultLevel,
@@ -285,9 +286,10 @@ def read_team_settings(db: Database) -> TeamSettings:
 
 
 def set_limits(db: Database, actor_id: int,
-               limits: dict[FaultLevel, limits_mod.LevelLimits]) -> None:
+               limits: dict[FaultLevel, limits_mod.LevelLimits],
+               progress: Progress | None = None) -> None:
     """Store the SLA limits of every level (open tickets' deadlines follow)."""
-    set_setting(db, actor_id, "sla.limits", limits_mod.limits_to_json(limits))
+    set_setting(db, actor_id, "sla.limits", limits_mod.limits_to_json(limits), progress)
 
 
 def set_organisation(db: Database, actor_id: int, name: str) -> None:

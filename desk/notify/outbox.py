@@ -559,6 +559,57 @@ def _told_pct(told: set[tuple[int, str]], ticket_id: int, clock: str) -> int:
     return best
 
 
+# -- next year's calendar ----------------------------------------------------------------
+
+CALENDAR_ROLES = (Role.ADMIN, Role.SUPPORT_LEAD, Role.DIRECTOR)
+
+
+def check_calendar(db: Database, now: datetime | None = None) -> tuple[str, str] | None:
+    """From 1 November, while next year is missing, tell administrators and leads once
+    every working day (a notification through the outbox, trigger
+    ``calendar_missing:YYYY-MM-DD``). Return the message (zh, en) while the year is
+    missing, for whatever runs this (the window's rounds, ``desk serve``'s log), else
+    None. Safe to call often: a day's notice is queued once."""
+    from desk.read import calendar as workcal
+
+    moment = now or db.now()
+    with db.read() as session:
+        tz = settings.timezone(session)
+        today = moment.astimezone(tz).date()
+        year = workcal.missing_next_year(session, today)
+        if year is None:
+            return None
+        working = workcal.load(session).is_working_day(today)
+    message = workcal.reminder_text(year)
+    if not working:
+        return message
+    trigger = f"calendar_missing:{today.isoformat()}"
+
+    def work(session: Session) -> None:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext('desk.check_calendar'))"))
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.trigger == trigger)):
+            return
+        people = session.scalars(
+            select(Person).join(PersonRole).where(PersonRole.role.in_(CALENDAR_ROLES),
+                                                  Person.active.is_(True))
+            .order_by(Person.employee_no)).unique().all()
+        recipients = []
+        for person in people:
+            email = person.email.strip()
+            recipients.append(Recipient(person.name, email if valid_address(email) else "",
+                                        person.id).to_json())
+        if not recipients:
+            return
+        session.add(OutboxMessage(
+            created_at=moment, ticket_id=None, trigger=trigger, recipients=recipients,
+            subject=f"【提醒】{year} 年工作日历尚未导入", body=f"{message[0]}\n\n{message[1]}",
+            document=None, status=PENDING, attempts=0, next_attempt_at=moment, last_error=""))
+
+    db.write(work)
+    return message
+
+
 # -- SMTP settings and the password in the keyring -----------------------------------------
 
 
