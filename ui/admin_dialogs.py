@@ -799,7 +799,7 @@ class CalendarDialog(QDialog):
         """The CSV file to import (tests replace this)."""
         path, _ = QFileDialog.getOpenFileName(
             parent, parent.tr("导入工作日历"), "",
-            parent.tr("日历文件") + " (*.csv *.txt *.xlsx *.json *.ics)")
+            tr("日历文件") + " (*.csv *.txt *.xlsx *.json *.ics)")
         return path
 
     def reload(self) -> None:
@@ -858,9 +858,8 @@ class CalendarDialog(QDialog):
         or "" to change nothing (tests replace this)."""
         box = QMessageBox(QMessageBox.Icon.Question, parent.tr("导入工作日历"), preview,
                           parent=parent)
-        complete = box.addButton(parent.tr("导入并确认本年完整"),
-                                 QMessageBox.ButtonRole.AcceptRole)
-        only = box.addButton(parent.tr("仅导入"), QMessageBox.ButtonRole.ActionRole)
+        complete = box.addButton(tr("导入并确认本年完整"), QMessageBox.ButtonRole.AcceptRole)
+        only = box.addButton(tr("仅导入"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         return {complete: "complete", only: "import"}.get(box.clickedButton(), "")

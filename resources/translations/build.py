@@ -253,7 +253,8 @@ def _texts(value: Any) -> Iterator[str]:
 
 def vocabulary() -> list[tuple[str, str]]:
     """(Chinese label, English label) of every enum member and workflow step shown."""
-    from desk import sla, workflow
+    from desk.rules import sla
+    from desk.rules import transitions as workflow
     from models import vocabulary as v
 
     pairs: list[tuple[str, str]] = []

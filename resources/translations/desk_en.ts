@@ -24,6 +24,18 @@
         <translation>周</translation>
     </message>
     <message>
+        <source>日历文件</source>
+        <translation>Calendar files</translation>
+    </message>
+    <message>
+        <source>导入并确认本年完整</source>
+        <translation>Import and confirm the year complete</translation>
+    </message>
+    <message>
+        <source>仅导入</source>
+        <translation>Import only</translation>
+    </message>
+    <message>
         <source>管理(&amp;A)</source>
         <translation>&amp;Admin</translation>
     </message>
@@ -291,6 +303,30 @@
         <source>无</source>
         <translation>None</translation>
     </message>
+    <message>
+        <source>全天候计时</source>
+        <translation>on the clock (24×7)</translation>
+    </message>
+    <message>
+        <source>按工作日计时</source>
+        <translation>on working days</translation>
+    </message>
+    <message>
+        <source>按值班时间计时</source>
+        <translation>in duty hours</translation>
+    </message>
+    <message>
+        <source>响应</source>
+        <translation>Response</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>暂停中</source>
+        <translation>still paused</translation>
+    </message>
 </context>
 <context>
     <name>ActionDialog</name>
@@ -362,12 +398,24 @@
         <translation>An unexpected error occurred; the details were written to the log.</translation>
     </message>
     <message>
+        <source>导入并确认本年完整</source>
+        <translation>Import and confirm the year complete</translation>
+    </message>
+    <message>
+        <source>仅导入</source>
+        <translation>Import only</translation>
+    </message>
+    <message>
         <source>管理(&amp;A)</source>
         <translation>&amp;Admin</translation>
     </message>
     <message>
         <source>启用</source>
         <translation>Active</translation>
+    </message>
+    <message>
+        <source>日历文件</source>
+        <translation>Calendar files</translation>
     </message>
     <message>
         <source>已停用</source>
@@ -418,12 +466,16 @@
         <translation>days</translation>
     </message>
     <message>
-        <source>全天计时</source>
-        <translation>Round the clock</translation>
+        <source>全天候计时</source>
+        <translation>on the clock (24×7)</translation>
     </message>
     <message>
-        <source>按工作日</source>
-        <translation>Working days only</translation>
+        <source>按工作日计时</source>
+        <translation>on working days</translation>
+    </message>
+    <message>
+        <source>按值班时间计时</source>
+        <translation>in duty hours</translation>
     </message>
     <message>
         <source>休息（节假日）</source>
@@ -564,12 +616,16 @@
         <translation>Delete selected</translation>
     </message>
     <message>
-        <source>导入本年 CSV…</source>
-        <translation>Import this year&apos;s CSV…</translation>
+        <source>导入本年日历…</source>
+        <translation>Import this year&apos;s calendar…</translation>
     </message>
     <message>
-        <source>每行：日期,holiday|workday,名称（也可写 休/班）</source>
-        <translation>One per line: date,holiday|workday,name (休/班 also accepted)</translation>
+        <source>CSV（UTF-8 或 GBK）、Excel（.xlsx）、holiday-cn JSON 或 ICS；每行：日期,休|班,名称；导入前先预览</source>
+        <translation>CSV (UTF-8 or GBK), Excel (.xlsx), holiday-cn JSON or ICS; one day a line: date, 休 (day off) | 班 (make-up working day), name; previewed before anything is replaced</translation>
+    </message>
+    <message>
+        <source>确认本年完整</source>
+        <translation>Confirm this year complete</translation>
     </message>
     <message>
         <source>关闭</source>
@@ -788,6 +844,49 @@
     <message>
         <source>导出统计</source>
         <translation>Export statistics</translation>
+    </message>
+</context>
+<context>
+    <name>DeadlineExplain</name>
+    <message>
+        <source>全天候计时</source>
+        <translation>on the clock (24×7)</translation>
+    </message>
+    <message>
+        <source>按工作日计时</source>
+        <translation>on working days</translation>
+    </message>
+    <message>
+        <source>按值班时间计时</source>
+        <translation>in duty hours</translation>
+    </message>
+    <message>
+        <source>响应</source>
+        <translation>Response</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>暂停中</source>
+        <translation>still paused</translation>
+    </message>
+    <message>
+        <source>截止</source>
+        <translation>due</translation>
+    </message>
+    <message>
+        <source>计入</source>
+        <translation>counted</translation>
+    </message>
+    <message>
+        <source>值班时间（工作日）</source>
+        <translation>Duty hours (working days)</translation>
+    </message>
+    <message>
+        <source>暂停</source>
+        <translation>Paused</translation>
     </message>
 </context>
 <context>
@@ -1048,29 +1147,24 @@
         <source>{0}：无法生成文档（{1}），详情已写入日志</source>
         <translation>{0}: the document could not be generated ({1}); the details were written to the log</translation>
     </message>
+</context>
+<context>
+    <name>DutyHoursDialog</name>
     <message>
-        <source>故障处理启动通知</source>
-        <translation>Fault handling start notice</translation>
+        <source>出现了意外错误，详情已写入日志。</source>
+        <translation>An unexpected error occurred; the details were written to the log.</translation>
     </message>
     <message>
-        <source>故障原因分析报告</source>
-        <translation>Fault cause analysis report</translation>
+        <source>值班时间</source>
+        <translation>Duty hours</translation>
     </message>
     <message>
-        <source>故障验证结果表</source>
-        <translation>Fault verification form</translation>
+        <source>工作日的值班时段，以空格分隔，例如 08:30-12:00 13:30-17:30。按值班时间计时的时限只计算这些时段；“4 个工作日”即 4 个完整的值班日。保存后所有未关闭故障的截止时间将重新计算。</source>
+        <translation>The duty periods of each working day, separated by spaces, e.g. 08:30-12:00 13:30-17:30. Limits counted in duty hours count only these periods; &quot;4 working days&quot; is four full duty days. Saving recomputes the deadlines of every open fault.</translation>
     </message>
     <message>
-        <source>故障验证结果表（空白）</source>
-        <translation>Fault verification form (blank)</translation>
-    </message>
-    <message>
-        <source>故障处理完成通知</source>
-        <translation>Fault handling completion notice</translation>
-    </message>
-    <message>
-        <source>技术故障反馈与处理记录表</source>
-        <translation>Technical fault report and handling record</translation>
+        <source>值班时段</source>
+        <translation>Duty periods</translation>
     </message>
 </context>
 <context>
@@ -1402,6 +1496,10 @@
         <translation>Met late</translation>
     </message>
     <message>
+        <source>已暂停</source>
+        <translation>paused</translation>
+    </message>
+    <message>
         <source>受理研判</source>
         <translation>Acknowledge and triage</translation>
     </message>
@@ -1586,6 +1684,18 @@
         <translation>Reason</translation>
     </message>
     <message>
+        <source>暂停计时</source>
+        <translation>Pause the clocks</translation>
+    </message>
+    <message>
+        <source>暂停原因（如等待报告人、等待厂商、等待变更窗口）</source>
+        <translation>Reason (e.g. awaiting the reporter, a vendor, a change window)</translation>
+    </message>
+    <message>
+        <source>恢复计时</source>
+        <translation>Resume the clocks</translation>
+    </message>
+    <message>
         <source>调整等级</source>
         <translation>Change level</translation>
     </message>
@@ -1633,8 +1743,8 @@
         <translation>Restore/resolve limit</translation>
     </message>
     <message>
-        <source>“按工作日”只计算工作日的时间（周末与法定节假日不计，调休上班日计入），一天按 24 小时计。修改后所有未关闭故障的截止时间将重新计算。</source>
-        <translation>“Working days only” counts working days alone (weekends and public holidays do not count, make-up working days do), 24 hours to a day. After a change the deadlines of every open fault are recomputed.</translation>
+        <source>“按工作日计时”只计算工作日的时间（周末与法定节假日不计，调休上班日计入），一天按 24 小时计；“按值班时间计时”只计算工作日的值班时段，一天即一个完整的值班日。修改后所有未关闭故障的截止时间将重新计算。</source>
+        <translation>&quot;On working days&quot; counts only working-day time (weekends and public holidays do not count, make-up working days do), 24 hours a day; &quot;in duty hours&quot; counts only the duty periods of working days, a day being one full duty day. Saving recomputes the deadlines of every open fault.</translation>
     </message>
     <message>
         <source>{0}：恢复时限不能短于响应时限。</source>
@@ -2295,6 +2405,13 @@
     </message>
 </context>
 <context>
+    <name>RecomputeProgress</name>
+    <message>
+        <source>重新计算未结故障的截止时间：%v / %m</source>
+        <translation>Recomputing the deadlines of open faults: %v / %m</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>设置</source>
@@ -2608,6 +2725,14 @@
 </context>
 <context>
     <name>TicketPanel</name>
+    <message>
+        <source>已暂停</source>
+        <translation>paused</translation>
+    </message>
+    <message>
+        <source>暂停合计</source>
+        <translation>paused in all</translation>
+    </message>
     <message>
         <source>截止</source>
         <translation>due</translation>
@@ -3119,6 +3244,17 @@
     <message>
         <source>有未保存的修改：请先保存（Ctrl+S）或放弃修改，再执行“{0}”。</source>
         <translation>There are unsaved changes: save them (Ctrl+S) or discard them before “{0}”.</translation>
+    </message>
+</context>
+<context>
+    <name>TicketTableModel</name>
+    <message>
+        <source>估算</source>
+        <translation>estimated</translation>
+    </message>
+    <message>
+        <source>已暂停</source>
+        <translation>paused</translation>
     </message>
 </context>
 <context>
