@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from desk.admin import team as admin
 from desk.admin.demo import ensure_people
-from desk.process.drafts import DraftStore
 from desk.notify import outbox as notify
 from desk.process import people, workflow
+from desk.process.drafts import DraftStore
 from desk.process.reporting import FaultReport, report_fault
 from desk.read.tickets import get_ticket
 from models import FaultLevel, FaultType, OutboxMessage, Setting

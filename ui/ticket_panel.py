@@ -25,6 +25,7 @@ Signals:
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -667,11 +668,12 @@ class TicketPanel(QWidget):
             return
         sla_view = clocks.ticket_sla(self.db, self.detail.id)
         text = " ".join(self._clock_html(c) for c in (sla_view.respond, sla_view.restore))
+        total = format_remaining(sla_view.respond.paused)
         if sla_view.paused:
-            text += (f"<br>{self.tr('已暂停')}：{sla_view.pause_reason}"
-                     f"（{self.tr('暂停合计')} {format_remaining(sla_view.respond.paused)}）")
+            text += "<br>" + self.tr("已暂停：{0}（暂停合计 {1}）").format(
+                html.escape(sla_view.pause_reason), total)
         elif sla_view.respond.paused:
-            text += f"<br>{self.tr('暂停合计')} {format_remaining(sla_view.respond.paused)}"
+            text += "<br>" + self.tr("暂停合计 {0}").format(total)
         self.sla.setText(text)
         # why the deadlines are what they are: the periods that counted (hover)
         self.sla.setToolTip(deadline_explain.explanation_html(
@@ -688,7 +690,8 @@ class TicketPanel(QWidget):
             remaining = self.tr("已超出 ") + format_remaining(-c.remaining)
         else:
             remaining = self.tr("剩余 ") + format_remaining(c.remaining)
-        return (f"<span style='color:{colour}'>■ {name}（{kind}） {self.tr('截止')} "
+        name = self.tr("{0}（{1}）").format(name, kind)
+        return (f"<span style='color:{colour}'>■ {name} {self.tr('截止')} "
                 f"{format_local(c.due_at, self.tz)}{est} {tr_label(c.state.label_zh)} "
                 f"{remaining}</span>&nbsp;&nbsp;")
 

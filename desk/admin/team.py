@@ -86,11 +86,15 @@ def recompute_open_deadlines(session: Session, progress: Progress | None = None
             respond, restore = sla.deadlines(
                 row.reported_at, rules.limits[row.level], rules.calendar, rules.tz, rules.duty,
                 pauses.get(row.id, ()), row.paused_at)
-            after = dict(zip(DEADLINE_FIELDS, (respond.due_at, restore.due_at,
-                                               respond.estimated, restore.estimated),
-                             strict=True))
-            diff = {f: {"before": plain(getattr(row, f)), "after": plain(v)}
-                    for f, v in after.items() if getattr(row, f) != v}
+            values = (respond.due_at, restore.due_at, respond.estimated, restore.estimated)
+            before = (row.respond_due_at, row.restore_due_at, row.respond_due_estimated,
+                      row.restore_due_estimated)
+            if values == before:
+                continue
+            after = dict(zip(DEADLINE_FIELDS, values, strict=True))
+            diff = {f: {"before": plain(old), "after": plain(new)}
+                    for f, old, new in zip(DEADLINE_FIELDS, before, values, strict=True)
+                    if old != new}
             if diff:
                 changed[row.number] = diff
                 # the version goes up with the change, like any other change of a ticket

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,7 +41,7 @@ class DutyHours:
 
     periods: tuple[tuple[int, int], ...]
 
-    @property
+    @cached_property
     def minutes_per_day(self) -> int:
         return sum(end - start for start, end in self.periods)
 

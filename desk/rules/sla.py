@@ -44,7 +44,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from desk.rules.limits import DEFAULT_DUTY_HOURS, ClockKind, ClockLimit, DutyHours, LevelLimits
@@ -116,9 +115,27 @@ def _at_minute(day: date, minute: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=tz)
 
 
-@lru_cache(maxsize=16384)
+Windows = tuple[tuple[datetime, datetime], ...]
+# the windows of each day, per (calendar, duty hours, zone, kind): a recompute of every
+# open fault asks for the same few hundred days again and again. The key holds the
+# objects themselves (a snapshot of the calendar is immutable), so an entry never
+# outlives what it was computed from; a few snapshots are kept.
+_DAY_WINDOWS: dict[tuple[WorkCalendar, DutyHours, ZoneInfo, ClockKind], dict[date, Windows]] = {}
+
+
+def _day_windows(cal: WorkCalendar, duty: DutyHours, tz: ZoneInfo,
+                 kind: ClockKind) -> dict[date, Windows]:
+    key = (cal, duty, tz, kind)
+    found = _DAY_WINDOWS.get(key)
+    if found is None:
+        if len(_DAY_WINDOWS) >= 12:
+            _DAY_WINDOWS.clear()
+        found = _DAY_WINDOWS[key] = {}
+    return found
+
+
 def _windows(day: date, kind: ClockKind, cal: WorkCalendar, duty: DutyHours,
-             tz: ZoneInfo) -> tuple[tuple[datetime, datetime], ...]:
+             tz: ZoneInfo) -> Windows:
     """The stretches of ``day`` (local) during which a clock of ``kind`` runs, in UTC
     (so that a day of 23 or 25 hours, where the zone has summer time, counts as long as
     it lasts)."""
@@ -155,8 +172,10 @@ def _run(start: datetime, total: int, kind: ClockKind, cal: WorkCalendar, tz: Zo
          keep: bool) -> tuple[Deadline, list[Period]]:
     if start.tzinfo is None:
         raise ValueError("start must be time-zone aware")
-    closed = sorted((p0, p1 if p1 is not None else (now or p0)) for p0, p1 in pauses)
-    closed = [(p0, p1) for p0, p1 in closed if p1 > p0]
+    closed: list[tuple[datetime, datetime]] = []
+    if pauses:
+        ended = sorted((p0, p1 if p1 is not None else (now or p0)) for p0, p1 in pauses)
+        closed = [(p0, p1) for p0, p1 in ended if p1 > p0]
     if kind == ClockKind.CLOCK and not closed and not keep:
         return Deadline(start.astimezone(UTC) + timedelta(minutes=total), False), []
     if kind == ClockKind.DUTY and duty.minutes_per_day <= 0:
@@ -167,10 +186,15 @@ def _run(start: datetime, total: int, kind: ClockKind, cal: WorkCalendar, tz: Zo
     estimated = False
     periods: list[Period] = []
     one = timedelta(days=1)
+    cache = _day_windows(cal, duty, tz, kind)
+    years = cal.years
     for _ in range(MAX_DAYS * 2):
-        if kind != ClockKind.CLOCK and not cal.covers(day):
+        if kind != ClockKind.CLOCK and day.year not in years:
             estimated = True
-        for lo, hi in _windows(day, kind, cal, duty, tz):
+        windows = cache.get(day)
+        if windows is None:
+            windows = cache[day] = _windows(day, kind, cal, duty, tz)
+        for lo, hi in windows:
             if hi <= start:
                 continue
             if lo < start:

@@ -304,6 +304,34 @@
         <translation>None</translation>
     </message>
     <message>
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
         <source>全天候计时</source>
         <translation>on the clock (24×7)</translation>
     </message>
@@ -324,8 +352,20 @@
         <translation>Restore</translation>
     </message>
     <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; {1}，截止 {2}，计入 {3}</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; {1}, due {2}, {3} counted</translation>
+    </message>
+    <message>
+        <source>值班时间（工作日）：{0}</source>
+        <translation>Duty hours (working days): {0}</translation>
+    </message>
+    <message>
         <source>暂停中</source>
         <translation>still paused</translation>
+    </message>
+    <message>
+        <source>暂停 {0} – {1}：{2}（{3}）</source>
+        <translation>Paused {0} – {1}: {2} ({3})</translation>
     </message>
 </context>
 <context>
@@ -849,6 +889,34 @@
 <context>
     <name>DeadlineExplain</name>
     <message>
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
         <source>全天候计时</source>
         <translation>on the clock (24×7)</translation>
     </message>
@@ -873,20 +941,16 @@
         <translation>still paused</translation>
     </message>
     <message>
-        <source>截止</source>
-        <translation>due</translation>
+        <source>&lt;b&gt;{0}&lt;/b&gt; {1}，截止 {2}，计入 {3}</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; {1}, due {2}, {3} counted</translation>
     </message>
     <message>
-        <source>计入</source>
-        <translation>counted</translation>
+        <source>值班时间（工作日）：{0}</source>
+        <translation>Duty hours (working days): {0}</translation>
     </message>
     <message>
-        <source>值班时间（工作日）</source>
-        <translation>Duty hours (working days)</translation>
-    </message>
-    <message>
-        <source>暂停</source>
-        <translation>Paused</translation>
+        <source>暂停 {0} – {1}：{2}（{3}）</source>
+        <translation>Paused {0} – {1}: {2} ({3})</translation>
     </message>
 </context>
 <context>
@@ -1497,7 +1561,7 @@
     </message>
     <message>
         <source>已暂停</source>
-        <translation>paused</translation>
+        <translation>Paused</translation>
     </message>
     <message>
         <source>受理研判</source>
@@ -2726,14 +2790,6 @@
 <context>
     <name>TicketPanel</name>
     <message>
-        <source>已暂停</source>
-        <translation>paused</translation>
-    </message>
-    <message>
-        <source>暂停合计</source>
-        <translation>paused in all</translation>
-    </message>
-    <message>
         <source>截止</source>
         <translation>due</translation>
     </message>
@@ -3166,6 +3222,14 @@
         <translation>System</translation>
     </message>
     <message>
+        <source>已暂停：{0}（暂停合计 {1}）</source>
+        <translation>Paused: {0} (paused in all {1})</translation>
+    </message>
+    <message>
+        <source>暂停合计 {0}</source>
+        <translation>Paused in all {0}</translation>
+    </message>
+    <message>
         <source>响应</source>
         <translation>Response</translation>
     </message>
@@ -3180,6 +3244,10 @@
     <message>
         <source>剩余 </source>
         <translation>left </translation>
+    </message>
+    <message>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
     </message>
     <message>
         <source>当前状态或角色下不可修改</source>
@@ -3254,7 +3322,7 @@
     </message>
     <message>
         <source>已暂停</source>
-        <translation>paused</translation>
+        <translation>Paused</translation>
     </message>
 </context>
 <context>
