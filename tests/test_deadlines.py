@@ -396,3 +396,28 @@ def test_package_years_offered_without_overwriting(db: Database,
     assert by_day[date(2026, 10, 2)][1] == "国庆节"
     assert by_day[date(2026, 2, 17)][1] == "春节"
     assert admin.package_years_offer(db) == []
+
+
+def test_the_record_table_lists_the_pauses(db: Database, demo_people: dict[str, int],
+                                           clock: Any) -> None:
+    import pypdf
+
+    from desk.read.documents import record_data
+    from reports import record_table
+
+    ids = demo_people
+    number = new_ticket(db, ids, FaultLevel.IMPORTANT)
+    plain = record_data(db, number)
+    assert plain.pauses == []
+    triage(db, ids, number, 2)
+    workflow.perform(db, "pause", number, ids["IT001"], {"reason": "等待变更窗口"})
+    clock.advance(minutes=95)
+    workflow.perform(db, "resume", number, ids["IT001"], {})
+    record = record_data(db, number)
+    assert [(p.duration, p.reason) for p in record.pauses] == [("1:35", "等待变更窗口")]
+    pages = pypdf.PdfReader(io.BytesIO(record_table.build(record))).pages
+    text = "".join(p.extract_text() or "" for p in pages)
+    assert "计时暂停" in text and "等待变更窗口" in text
+    blank = "".join(p.extract_text() or "" for p in pypdf.PdfReader(
+        io.BytesIO(record_table.build(plain))).pages)
+    assert "计时暂停" not in blank

@@ -26,7 +26,7 @@ from desk.errors import (
 from desk.read import settings, tickets, timeline
 from desk.read.clocks import clocks_of
 from desk.rules import transitions
-from desk.rules.sla import ClockState, ClockStatus
+from desk.rules.sla import ClockState, ClockStatus, format_remaining
 from desk.rules.timeutil import format_local
 from models import (
     Attachment,
@@ -525,6 +525,10 @@ def record_data(db: Database, key: str | int) -> record_table.RecordTable:
             workaround_at=r.at(t.workaround_at),
             steps=[record_table.StepLine(str(s.seq), s.action, s.done_by.name, r.at(s.done_at),
                                          s.state_after) for s in t.steps],
+            pauses=[record_table.PauseLine(
+                r.at(p.started_at), r.at(p.ended_at) if p.ended_at else "（暂停中）",
+                format_remaining(p.ended_at - p.started_at) if p.ended_at else "",
+                p.reason, r.name(p.started_by_id)) for p in t.pauses],
             verifier=r.name(t.verifier_id),
             verified_at=r.at(t.verified_at),
             verification_environment=t.verification_environment,
