@@ -111,6 +111,7 @@ def test_cli_duty_hours_and_limits(cli_db: tuple[str, Database, dict[str, int]],
     code, out, _ = run(capsys, "--db", url, "duty-hours", "show")
     assert "09:00-12:00 13:00-18:00" in out
 
+    version = get_ticket(db, number).version
     code, out, err = run(capsys, "--db", url, "limits", "set", "--level", "3",
                          "--respond-minutes", "60", "--respond-clock", "workdays",
                          "--restore-days", "2", "--restore-clock", "clock", "--as", "ADMIN")
@@ -118,6 +119,7 @@ def test_cli_duty_hours_and_limits(cli_db: tuple[str, Database, dict[str, int]],
     assert "三级 一般  响应 1 小时（按工作日计时）  恢复 2 天（全天候计时）" in out
     d = get_ticket(db, number)
     assert d.respond_due_at == bj(2026, 11, 27, 11) and d.restore_due_at == bj(2026, 11, 29, 10)
+    assert d.version == version + 1  # a recomputed deadline is a change of the ticket
     code, out, _ = run(capsys, "--db", url, "limits", "show", "--json")
     data = json.loads(out)
     assert data["3"]["restore"] == {"minutes": 2880, "clock": "clock", "days": 2}

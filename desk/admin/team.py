@@ -76,7 +76,7 @@ def recompute_open_deadlines(session: Session, progress: Progress | None = None
     while True:
         rows = session.execute(
             select(Ticket.id, Ticket.number, Ticket.level, Ticket.reported_at, Ticket.paused_at,
-                   Ticket.version, *(getattr(Ticket, f) for f in DEADLINE_FIELDS))
+                   *(getattr(Ticket, f) for f in DEADLINE_FIELDS))
             .where(Ticket.status.not_in(closed), Ticket.id > last_id)
             .order_by(Ticket.id).limit(batch)).all()
         if not rows:
@@ -97,12 +97,14 @@ def recompute_open_deadlines(session: Session, progress: Progress | None = None
                     if old != new}
             if diff:
                 changed[row.number] = diff
-                # the version goes up with the change, like any other change of a ticket
-                updates.append({"b_id": row.id, "version": row.version + 1, **after})
+                updates.append({"b_id": row.id, **{f"v_{f}": v for f, v in after.items()}})
         if updates:
             table = Ticket.__table__
             assert isinstance(table, Table)
-            session.execute(update(table).where(table.c.id == bindparam("b_id")), updates)
+            # the version goes up with the change, like any other change of a ticket
+            session.execute(update(table).where(table.c.id == bindparam("b_id")).values(
+                version=table.c.version + 1,
+                **{f: bindparam(f"v_{f}") for f in DEADLINE_FIELDS}), updates)
         done += len(rows)
         last_id = rows[-1].id
         if progress is not None:
