@@ -786,11 +786,15 @@ class CalendarDialog(QDialog):
         close.clicked.connect(self.accept)
         lower.addWidget(close)
         self.message = error_label("calendarMessage")
+        from ui.recompute import RecomputeProgress
+
+        self.progress = RecomputeProgress(self)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(edit)
         layout.addWidget(self.message)
+        layout.addWidget(self.progress.bar)
         layout.addLayout(lower)
         self.reload()
 
@@ -829,6 +833,7 @@ class CalendarDialog(QDialog):
 
     def _changed(self, moved: int) -> None:
         self.message.hide()
+        self.progress.reset()
         self.changed.emit(int(moved))
         self.reload()
 
@@ -892,11 +897,13 @@ class CalendarDialog(QDialog):
         if not choice:
             return
         db, actor_id, year = self.db, self.actor.id, preview.year
+        report = self.progress.report
 
         def work() -> int:
-            _added, moved = admin.calendar_import(db, actor_id, year, data, Path(path).name)
+            _added, moved = admin.calendar_import(db, actor_id, year, data, Path(path).name,
+                                                  report)
             if choice == "complete":
-                moved += admin.calendar_complete(db, actor_id, year)
+                moved += admin.calendar_complete(db, actor_id, year, report)
             return moved
 
         tasks.run(work, self._changed, self._failed)
@@ -904,7 +911,8 @@ class CalendarDialog(QDialog):
     def complete_year(self) -> None:
         """Confirm the shown year complete: its deadlines are no longer estimated."""
         db, actor_id, year = self.db, self.actor.id, self.year.value()
-        tasks.run(lambda: admin.calendar_complete(db, actor_id, year), self._changed,
+        report = self.progress.report
+        tasks.run(lambda: admin.calendar_complete(db, actor_id, year, report), self._changed,
                   self._failed)
 
 
