@@ -44,7 +44,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Text, func, or_, select, text, type_coerce, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from desk.db import Database
 from desk.errors import DeskError, PermissionDeniedError, ValidationError
@@ -495,7 +495,7 @@ def _due_clocks(session: Session, moment: datetime) -> list[tuple[int, str, str,
         Ticket.status.not_in(closed), Ticket.paused_at.is_(None),
         or_(Ticket.responded_at.is_(None),
             Ticket.workaround_at.is_(None) & Ticket.restored_at.is_(None)),
-    ).order_by(Ticket.id)).all()
+    ).options(selectinload(Ticket.pauses)).order_by(Ticket.id)).all()
     if not tickets:
         return []
     told = _told(session, {t.id for t in tickets})
