@@ -165,3 +165,28 @@ def test_banner_and_notification_while_next_year_is_missing(qtbot, env, clock):
     with db.read() as s:
         assert len(s.scalars(select(OutboxMessage).where(
             OutboxMessage.trigger.like("calendar_missing:%"))).all()) == 1
+
+
+def test_calendar_dialog_offers_the_years_of_the_installed_package(qtbot, env):
+    from sqlalchemy import delete
+
+    from models import CalendarDay, CalendarYear
+    from ui.admin_dialogs import CalendarDialog
+
+    db, ids, _ = env
+
+    def forget_2026(session):
+        session.execute(delete(CalendarYear).where(CalendarYear.year == 2026))
+        session.execute(delete(CalendarDay).where(CalendarDay.day >= datetime(2026, 1, 1).date()))
+
+    db.write(forget_2026)
+    dialog = CalendarDialog(db, people.get_person(db, ids["ADMIN"]), year=2026)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.package_button.isVisible(), timeout=10_000)
+    assert "2026" in dialog.package_button.text()
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        qtbot.mouseClick(dialog.package_button, LEFT)
+    qtbot.waitUntil(lambda: "日历完整" in dialog.coverage.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.package_button.isVisible(), timeout=10_000)
+    assert admin.calendar_year(db, 2026).covered

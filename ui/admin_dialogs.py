@@ -771,6 +771,12 @@ class CalendarDialog(QDialog):
         self.complete_button = QPushButton(self.tr("确认本年完整"))
         self.complete_button.setObjectName("calendarCompleteButton")
         self.complete_button.clicked.connect(self.complete_year)
+        # a newer chinesecalendar covers a year the database lacks: offer it
+        self.package_button = QPushButton()
+        self.package_button.setObjectName("calendarPackageButton")
+        self.package_button.setVisible(False)
+        self.package_button.clicked.connect(self.add_package_years)
+        self.package_years: list[int] = []
         edit = QHBoxLayout()
         edit.addWidget(self.day)
         edit.addWidget(self.kind)
@@ -780,6 +786,7 @@ class CalendarDialog(QDialog):
         lower.addWidget(self.remove_button)
         lower.addWidget(self.import_button)
         lower.addWidget(self.complete_button)
+        lower.addWidget(self.package_button)
         lower.addStretch(1)
         close = QPushButton(self.tr("关闭"))
         close.setObjectName("closeCalendarButton")
@@ -809,6 +816,19 @@ class CalendarDialog(QDialog):
     def reload(self) -> None:
         db, year = self.db, self.year.value()
         tasks.run(lambda: admin.calendar_year(db, year), self._loaded, self._failed)
+        tasks.run(lambda: admin.package_years_offer(db), self._offer, lambda _exc: None)
+
+    def _offer(self, years: list[int]) -> None:
+        self.package_years = list(years)
+        self.package_button.setText(self.tr("从 chinesecalendar 加入 {0} 年").format(
+            "、".join(str(y) for y in years)))
+        self.package_button.setVisible(bool(years))
+
+    def add_package_years(self) -> None:
+        """Add the offered years from the installed package (never over a day set here)."""
+        db, actor_id, years = self.db, self.actor.id, list(self.package_years)
+        tasks.run(lambda: admin.calendar_add_package_years(db, actor_id, years),
+                  self._changed, self._failed)
 
     def _loaded(self, view: admin.CalendarYearView) -> None:
         if view.year != self.year.value():

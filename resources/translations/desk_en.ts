@@ -672,6 +672,10 @@
         <translation>Close</translation>
     </message>
     <message>
+        <source>从 chinesecalendar 加入 {0} 年</source>
+        <translation>Add {0} from chinesecalendar</translation>
+    </message>
+    <message>
         <source>{0} 年：日历完整（来源：{1}）</source>
         <translation>{0}: the calendar is complete (source: {1})</translation>
     </message>
