@@ -456,8 +456,11 @@ def completion_notice_data(db: Database, key: str | int) -> completion_notice.Co
             verification=verification,
             verification_remarks=t.verification_remarks,
             handled_by=r.name(t.assignee_id),
-            clocks=[_clock_line(r, "响应", limits.respond.describe_zh(), respond),
-                    _clock_line(r, "恢复", limits.restore.describe_zh(), restore)],
+            # a limit on the clock reads as before ("2 小时"); another says how it counts
+            clocks=[_clock_line(r, "响应", limits.respond.describe_zh(
+                        limits.respond.working_days), respond),
+                    _clock_line(r, "恢复", limits.restore.describe_zh(
+                        limits.restore.working_days), restore)],
             measures=measures,
             recipients=recipients,
             sent_by=sent.actor.name if sent is not None and sent.actor else "",

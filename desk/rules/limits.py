@@ -139,14 +139,14 @@ class ClockLimit:
             return cls.of_days(days, clock)
         return cls(int(data["minutes"]), clock)
 
-    def describe_zh(self) -> str:
+    def describe_zh(self, with_clock: bool = True) -> str:
         if self.days:
             amount = f"{self.days} 个工作日" if self.working_days else f"{self.days} 天"
         elif self.minutes % 60 == 0 and self.minutes >= 60:
             amount = f"{self.minutes // 60} 小时"
         else:
             amount = f"{self.minutes} 分钟"
-        return f"{amount}（{self.clock.label_zh}）"
+        return f"{amount}（{self.clock.label_zh}）" if with_clock else amount
 
     def describe_en(self) -> str:
         if self.days:
