@@ -57,6 +57,7 @@ def test_ticket_panel_names_the_clock_kind_shows_a_pause_and_explains(qtbot, env
     text = panel.sla.text()
     assert "恢复（按值班时间计时） 截止 2026-12-03 10:00" in text
     assert "已暂停：等待报告人回复" in text
+    qtbot.waitUntil(lambda: bool(panel.sla.toolTip()), timeout=10_000)
     tip = panel.sla.toolTip()
     assert "<b>恢复</b> 按值班时间计时" in tip and "11-27 周五 10:00–12:00 (2:00)" in tip
     assert "值班时间（工作日）：08:30-12:00 13:30-17:30" in tip

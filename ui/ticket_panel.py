@@ -535,6 +535,7 @@ class TicketPanel(QWidget):
             self._loaded = {}
             self.timeline.clear()
             self.sla.clear()
+            self.sla.setToolTip("")
             self._drop_attachments()
             self._rebuild_actions()
             self._apply_editable()
@@ -666,6 +667,7 @@ class TicketPanel(QWidget):
     def _fill_sla(self) -> None:
         if self.detail is None:
             return
+        self.sla.setToolTip("")
         sla_view = clocks.ticket_sla(self.db, self.detail.id)
         text = " ".join(self._clock_html(c) for c in (sla_view.respond, sla_view.restore))
         total = format_remaining(sla_view.respond.paused)
@@ -675,9 +677,15 @@ class TicketPanel(QWidget):
         elif sla_view.respond.paused:
             text += "<br>" + self.tr("暂停合计 {0}").format(total)
         self.sla.setText(text)
-        # why the deadlines are what they are: the periods that counted (hover)
-        self.sla.setToolTip(deadline_explain.explanation_html(
-            clocks.explain_ticket(self.db, self.detail.id), self.tz))
+        # why the deadlines are what they are: the periods that counted (hover), read on
+        # the thread pool; an answer for a ticket no longer shown is dropped
+        db, ticket_id, tz = self.db, self.detail.id, self.tz
+
+        def shown(explanation: clocks.ClockExplanation) -> None:
+            if self.detail is not None and self.detail.id == ticket_id:
+                self.sla.setToolTip(deadline_explain.explanation_html(explanation, tz))
+
+        tasks.run(lambda: clocks.explain_ticket(db, ticket_id), shown, lambda _exc: None)
 
     def _clock_html(self, c: ClockStatus) -> str:
         name = self.tr("响应") if c.name == "respond" else self.tr("恢复")
