@@ -26,6 +26,7 @@ from models.entities import (
     Setting,
     TeamMember,
     Ticket,
+    TicketPause,
     VerificationItem,
 )
 from models.vocabulary import (
@@ -67,6 +68,7 @@ __all__ = [
     "Status",
     "TeamDuty",
     "TeamMember",
+    "TicketPause",
     "Ticket",
     "VerificationItem",
 ]

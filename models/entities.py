@@ -178,6 +178,9 @@ class Ticket(Base):
     restore_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     respond_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     restore_due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # -- pauses (暂停): both clocks stand still while paused; the periods are in ``pauses``
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pause_reason: Mapped[str] = mapped_column(Text, default="")
 
     team: Mapped[list[TeamMember]] = relationship(
         cascade="all, delete-orphan", order_by="TeamMember.id"
@@ -188,8 +191,26 @@ class Ticket(Base):
     verification_items: Mapped[list[VerificationItem]] = relationship(
         cascade="all, delete-orphan", order_by="VerificationItem.id"
     )
+    pauses: Mapped[list[TicketPause]] = relationship(
+        cascade="all, delete-orphan", order_by="TicketPause.started_at"
+    )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class TicketPause(Base):
+    """One pause of a ticket's clocks (暂停): from when, until when (None: still paused),
+    why, and who paused and resumed it."""
+
+    __tablename__ = "ticket_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text, default="")
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
 
 class TeamMember(Base):
@@ -314,6 +335,9 @@ class CalendarYear(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     source: Mapped[str] = mapped_column(String(100), default="")
+    # who confirmed the year complete after its preview, and when (None: the package seed)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Setting(Base):

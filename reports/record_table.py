@@ -52,6 +52,17 @@ class StepLine:
 
 
 @dataclass(frozen=True)
+class PauseLine:
+    """One pause of the fault's clocks (暂停): from, until, how long, why, who."""
+
+    started_at: str
+    ended_at: str
+    duration: str
+    reason: str
+    started_by: str
+
+
+@dataclass(frozen=True)
 class RecordTable:
     """Every field of the paper record table, as plain text in the desk's local time."""
 
@@ -109,6 +120,7 @@ class RecordTable:
     technical_approved_at: str = ""
     workaround_at: str = ""
     steps: list[StepLine] = field(default_factory=list)
+    pauses: list[PauseLine] = field(default_factory=list)
     # 验证结果
     verifier: str = ""
     verified_at: str = ""
@@ -197,6 +209,11 @@ def story(r: RecordTable) -> list[Flowable]:
             [[s.seq, s.action, s.done_by, s.done_at, s.state_after] for s in r.steps],
             [12 * mm, 61 * mm, 22 * mm, 31 * mm, 48 * mm],
         )),
+        *(subsection("（六）计时暂停", grid_table(
+            ["暂停时间", "恢复时间", "时长", "原因", "暂停人"],
+            [[p.started_at, p.ended_at, p.duration, p.reason, p.started_by] for p in r.pauses],
+            [31 * mm, 31 * mm, 20 * mm, 70 * mm, 22 * mm],
+        )) if r.pauses else ()),
         *section("四、验证结果", field_grid([
             ("验证人", r.verifier, "验证时间", r.verified_at),
             ("验证环境", r.verification_environment, "验证轮次", r.verification_rounds),

@@ -171,6 +171,31 @@ def test_desk_works_through_the_app_role(app_url: str) -> None:
 
 
 @pytest.mark.pg
+def test_pauses_and_a_deadline_recompute_work_through_the_app_role(app_url: str) -> None:
+    from desk.admin import team
+
+    db = open_database(app_url)
+    try:
+        ids = ensure_people(db)
+        ticket = _report(db)
+        workflow.perform(db, "triage", ticket.id, ids["IT001"], {
+            "first_contact": "已电话联系", "fault_type": "SYS", "level": 3})
+        workflow.perform(db, "pause", ticket.id, ids["IT001"], {"reason": "等待厂商"})
+        resumed = workflow.perform(db, "resume", ticket.id, ids["IT001"], {})
+        # the recompute raises each moved ticket's version in SQL: the trigger lets it
+        team.set_duty_hours(db, ids["ADMIN"], ["09:00-12:00", "13:00-17:00"])
+        with db.read() as session:
+            row = session.get(Ticket, ticket.id)
+            assert row is not None and row.version == resumed.version + 1
+            assert [p.reason for p in row.pauses] == ["等待厂商"]
+    finally:
+        db.dispose()
+    with psycopg.connect(app_url, autocommit=True) as conn, pytest.raises(
+            pg_errors.InsufficientPrivilege):
+        conn.execute("ALTER TABLE ticket_pauses ADD COLUMN extra integer")
+
+
+@pytest.mark.pg
 def test_the_app_role_may_append_events_but_not_change_them(pg_url: str, app_url: str) -> None:
     db = open_database(pg_url)
     try:

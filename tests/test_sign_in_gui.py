@@ -320,9 +320,21 @@ def test_calendar_shows_an_uncovered_year_as_estimated_and_imports_it(
     csv.write_text("date,kind,name\n2099-01-01,holiday,元旦\n2099-01-03,班,调休\n",
                    encoding="utf-8")
     monkeypatch.setattr(CalendarDialog, "ask_open_path", classmethod(lambda cls, p: str(csv)))
+    previews: list[str] = []
+
+    def ask_import(cls, parent, preview):
+        previews.append(preview)
+        return "complete" if len(previews) > 1 else ""  # the first preview is declined
+
+    monkeypatch.setattr(CalendarDialog, "ask_import", classmethod(ask_import))
+    qtbot.mouseClick(dialog.import_button, LEFT)
+    qtbot.waitUntil(lambda: len(previews) == 1, timeout=10_000)
+    assert "2099 年：休息日 1 天，补班日 1 天" in previews[0]
+    assert dialog.model.rowCount() == 0  # declined: nothing changed
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         qtbot.mouseClick(dialog.import_button, LEFT)
     assert "日历完整" in dialog.coverage.text()
+    assert not dialog.complete_button.isEnabled()
     assert [d[0] for d in dialog.model.days] == [date(2099, 1, 1), date(2099, 1, 3)]
     with db.read() as s:
         assert s.get(CalendarDay, date(2099, 1, 3)).kind == DayKind.WORKDAY

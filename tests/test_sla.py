@@ -24,12 +24,20 @@ from desk.process.reporting import FaultReport, report_fault
 from desk.read import clocks
 from desk.read.tickets import get_ticket
 from desk.rules import sla, workdays
-from desk.rules.limits import DEFAULT_LIMITS, ClockLimit, LevelLimits, limits_to_json
+from desk.rules.limits import (
+    DEFAULT_LIMITS,
+    ClockKind,
+    ClockLimit,
+    LevelLimits,
+    limits_to_json,
+)
 from desk.rules.sla import ClockState, Deadline, add_limit, clock_status, deadlines
 from models import DayKind, FaultLevel, FaultType, Status
 
 TZ = ZoneInfo("Asia/Shanghai")
 L1, L2, L3 = (DEFAULT_LIMITS[level] for level in FaultLevel)
+# level 3 as it was counted before duty hours: whole working days of 24 hours
+W3 = LevelLimits(ClockLimit(30, ClockKind.WORKDAYS), ClockLimit.of_days(4, ClockKind.WORKDAYS))
 
 
 def calendar_from_package() -> workdays.WorkCalendar:
@@ -94,50 +102,50 @@ def test_clock_time_is_never_estimated_even_outside_the_calendar() -> None:
     assert not due(bj(2027, 2, 10, 9), L2.restore).estimated
 
 
-# -- level 3: working days -----------------------------------------------------------------
+# -- the working-day clock (24 hours a working day) ---------------------------------------------------------------
 
 
 def test_level_3_across_national_day_2026() -> None:
     # 8 h on Sep 30, Oct 1-7 off, Oct 8, 9 and the make-up Saturday Oct 10 count,
     # Sunday Oct 11 does not, 16 h of Monday Oct 12
-    respond, restore = deadlines(bj(2026, 9, 30, 16), L3, CAL, TZ)
+    respond, restore = deadlines(bj(2026, 9, 30, 16), W3, CAL, TZ)
     assert restore == Deadline(bj(2026, 10, 12, 16), False)
     assert respond == Deadline(bj(2026, 9, 30, 16, 30), False)
 
 
 def test_level_3_across_a_weekend() -> None:
-    assert due(bj(2026, 11, 27, 10), L3.restore).due_at == bj(2026, 12, 3, 10)  # Fri → Thu
-    assert due(bj(2026, 11, 23, 10), L3.restore).due_at == bj(2026, 11, 27, 10)  # Mon → Fri
+    assert due(bj(2026, 11, 27, 10), W3.restore).due_at == bj(2026, 12, 3, 10)  # Fri → Thu
+    assert due(bj(2026, 11, 23, 10), W3.restore).due_at == bj(2026, 11, 27, 10)  # Mon → Fri
     # 30 minutes on a Friday evening run into Monday morning
-    assert due(bj(2026, 11, 27, 23, 45), L3.respond).due_at == bj(2026, 11, 30, 0, 15)
+    assert due(bj(2026, 11, 27, 23, 45), W3.respond).due_at == bj(2026, 11, 30, 0, 15)
 
 
 def test_level_3_starting_on_a_holiday() -> None:
     # reported on Saturday Oct 3 (National Day): counting starts Oct 8 00:00
-    respond, restore = deadlines(bj(2026, 10, 3, 10), L3, CAL, TZ)
+    respond, restore = deadlines(bj(2026, 10, 3, 10), W3, CAL, TZ)
     assert respond.due_at == bj(2026, 10, 8, 0, 30)
     assert restore.due_at == bj(2026, 10, 13, 0, 0)  # Oct 8, 9, 10 (make-up), 12
 
 
 def test_level_3_starting_on_a_weekend() -> None:
     # Saturday: the end of Thursday, shown as Friday 00:00 (desk.rules.sla's docstring)
-    assert due(bj(2026, 11, 28, 15), L3.restore).due_at == bj(2026, 12, 4, 0, 0)
+    assert due(bj(2026, 11, 28, 15), W3.restore).due_at == bj(2026, 12, 4, 0, 0)
 
 
 def test_level_3_across_a_make_up_saturday() -> None:
     # Thu Feb 26 2026: Thu, Fri, the make-up Saturday Feb 28, Mon, and Tuesday morning
     start = bj(2026, 2, 26, 10)
-    assert due(start, L3.restore).due_at == bj(2026, 3, 3, 10)
+    assert due(start, W3.restore).due_at == bj(2026, 3, 3, 10)
     without = workdays.WorkCalendar(CAL.holidays, CAL.workdays - {date(2026, 2, 28)}, CAL.years)
-    assert due(start, L3.restore, without).due_at == bj(2026, 3, 4, 10)
+    assert due(start, W3.restore, without).due_at == bj(2026, 3, 4, 10)
 
 
 def test_level_3_in_2027_is_estimated() -> None:
-    d = due(bj(2027, 3, 1, 10), L3.restore)
+    d = due(bj(2027, 3, 1, 10), W3.restore)
     assert d == Deadline(bj(2027, 3, 5, 10), True)  # Monday to Friday assumed
     # starting in a covered year but running into 2027
-    assert due(bj(2026, 12, 30, 10), L3.restore).estimated is True
-    assert due(bj(2026, 12, 30, 10), L3.respond).estimated is False
+    assert due(bj(2026, 12, 30, 10), W3.restore).estimated is True
+    assert due(bj(2026, 12, 30, 10), W3.respond).estimated is False
 
 
 def test_add_limit_refuses_a_naive_start() -> None:
@@ -147,7 +155,8 @@ def test_add_limit_refuses_a_naive_start() -> None:
 
 def test_working_day_rule_is_documented() -> None:
     doc = sla.__doc__ or ""
-    for words in ("working days", "make-up", "weekends", "estimated", "24 hours"):
+    for words in ("working days", "make-up", "weekends", "estimated", "24 hours",
+                  "duty hours", "Pauses", "cancelled"):
         assert words in doc
 
 
@@ -227,15 +236,20 @@ def test_ticket_clocks_run_warn_breach_and_stop(db: Database, demo_people: dict[
 def test_warning_fraction_setting(db: Database, demo_people: dict[str, int],
                                   clock: Any) -> None:
     number = new_ticket(db, demo_people, FaultLevel.IMPORTANT)
-    clock.advance(minutes=60)
+    clock.advance(minutes=59)
     assert clocks.ticket_clocks(db, number)[1].state == ClockState.RUNNING
-    admin.set_setting(db, demo_people["ADMIN"], "sla.warning_fraction", 0.5)
+    clock.advance(minutes=1)  # 50 % of 120 minutes: the first default warning
     assert clocks.ticket_clocks(db, number)[1].state == ClockState.WARNING
-    for bad in (1.5, 0, "much", True):
+    admin.set_setting(db, demo_people["ADMIN"], "sla.warning_fractions", [0.9])
+    assert clocks.ticket_clocks(db, number)[1].state == ClockState.RUNNING
+    admin.set_setting(db, demo_people["ADMIN"], "sla.warning_fractions",
+                      {"2": [0.25, 0.75], "3": [0.5]})
+    assert clocks.ticket_clocks(db, number)[1].state == ClockState.WARNING
+    for bad in ([1.5], [0], "much", [True], [], {"9": [0.5]}):
         with pytest.raises(ValidationError):
-            admin.set_setting(db, demo_people["ADMIN"], "sla.warning_fraction", bad)
+            admin.set_setting(db, demo_people["ADMIN"], "sla.warning_fractions", bad)
     with pytest.raises(PermissionDeniedError):
-        admin.set_setting(db, demo_people["LEAD01"], "sla.warning_fraction", 0.6)
+        admin.set_setting(db, demo_people["LEAD01"], "sla.warning_fractions", [0.6])
     assert clocks.ticket_clocks(db, number)[1].state == ClockState.WARNING
 
 
@@ -288,6 +302,12 @@ def test_importing_2027_makes_an_estimated_deadline_exact(
     added, changed = admin.calendar_import(db, demo_people["ADMIN"], 2027, csv, "2027.csv")
     assert (added, changed) == (2, 1)
     d = get_ticket(db, number)
+    # imported, not yet confirmed: computed with the file's days, still estimated
+    assert d.restore_due_estimated is True and d.restore_due_at == bj(2027, 3, 8, 10)
+    assert admin.calendar_complete(db, demo_people["ADMIN"], 2027) == 1
+    with pytest.raises(ValidationError):
+        admin.calendar_complete(db, demo_people["ADMIN"], 2027)
+    d = get_ticket(db, number)
     assert d.restore_due_estimated is False
     assert d.restore_due_at == bj(2027, 3, 8, 10)  # Tuesday is now a holiday
     restore = clocks.ticket_clocks(db, number)[1]
@@ -297,7 +317,7 @@ def test_importing_2027_makes_an_estimated_deadline_exact(
 
         from models import Event
 
-        event = session.scalars(select(Event).where(Event.action == "calendar_import")).one()
+        event = session.scalars(select(Event).where(Event.action == "calendar_complete")).one()
         assert event.details["recomputed_tickets"][number]["restore_due_estimated"] == {
             "before": True, "after": False}
 
@@ -397,8 +417,8 @@ def test_cli_sla_for_a_level_and_time(cli_db: tuple[str, Database],
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "报告时间 2026-09-30 16:00  三级 一般",
-        "响应时限 30 分钟（工作日计）  截止 2026-09-30 16:30",
-        "恢复时限 4 个工作日  截止 2026-10-12 16:00",
+        "响应时限 30 分钟（按值班时间计时）  截止 2026-09-30 16:30",
+        "恢复时限 4 个工作日（按值班时间计时）  截止 2026-10-12 16:00",
     ]
     code, out, _ = run(capsys, "--db", url, "sla", "--level", "1", "--at",
                        "2026-11-27 23:50", "--json")
@@ -436,7 +456,11 @@ def test_cli_calendar_import_and_list(cli_db: tuple[str, Database], tmp_path: An
                          "--as", "ADMIN")
     assert (code, err) == (0, "") and "已导入 2 天" in out
     code, out, _ = run(capsys, "--db", url, "calendar", "list", "--year", "2027")
-    assert "2027-02-20  班  春节调休" in out and "不在日历中" not in out
+    assert "2027-02-20  班  春节调休" in out and "2027 年未确认完整" in out
+    code, out, err = run(capsys, "--db", url, "calendar", "complete", "2027", "--as", "ADMIN")
+    assert (code, err) == (0, "") and "2027 年已确认完整" in out
+    code, out, _ = run(capsys, "--db", url, "calendar", "list", "--year", "2027")
+    assert "2027-02-20  班  春节调休" in out and "未确认完整" not in out
     code, _, err = run(capsys, "--db", url, "calendar", "add", "2027-05-03", "--holiday",
                        "--as", "IT001")
     assert code == 1 and err and "Traceback" not in err
@@ -451,7 +475,8 @@ def test_cli_calendar_import_and_list(cli_db: tuple[str, Database], tmp_path: An
 
 
 @pytest.mark.parametrize(("year", "content", "field"), [
-    (2027, "2027-01-01,holiday,元旦\n2027-01-01,workday,重复\n", "file"),
+    (2027, "2027-01-01,holiday,元旦\n2027-01-01,workday,重复\n", "line2"),
+    (2027, "2027-01-01,holiday,元旦\n2027-03-03,班,周三不是补班日\n", "line2"),
     (2027, "2026-12-31,holiday,去年\n", "file"),
     (2027, "# nothing here\n", "file"),
     (2027, "2027-01-01,maybe,?\n", "line1"),

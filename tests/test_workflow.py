@@ -607,7 +607,8 @@ SOURCE: dict[str, Status] = {
     "analyse": S.DISPATCHED, "propose": S.DIAGNOSING, "confirm": S.SOLUTION_PROPOSED,
     "approve": S.SOLUTION_PROPOSED, "step": S.IMPLEMENTING, "restore": S.DIAGNOSING,
     "submit_verification": S.IMPLEMENTING, "verify": S.VERIFYING, "archive": S.RESOLVED,
-    "cancel": S.TRIAGE, "change_level": S.TRIAGE,
+    "cancel": S.TRIAGE, "change_level": S.TRIAGE, "pause": S.DIAGNOSING,
+    "resume": S.DIAGNOSING,
 }
 
 
@@ -627,6 +628,8 @@ def sample_data(name: str, ids: dict[str, int], me: int) -> dict[str, Any]:
         "archive": ARCHIVE,
         "cancel": {"reason": "重复报障。"},
         "change_level": {"level": 2, "reason": "影响扩大。"},
+        "pause": {"reason": "等待厂商回复。"},
+        "resume": {},
     }[name]
 
 
@@ -661,10 +664,13 @@ def matrix_people(lite: Database) -> dict[Role, int]:
     return ids
 
 
-def prepared(db: Database, ids: dict[str, int], status: Status, verifier: str) -> str:
+def prepared(db: Database, ids: dict[str, int], status: Status, verifier: str,
+             paused: bool = False) -> str:
     number = report(db, ids)
     advance(Walker(db, ids, number, None), FaultLevel.GENERAL, status, verifier=verifier)
     assert snapshot(db, number)[1] == status
+    if paused:  # what "resume" is tried on
+        workflow.perform(db, "pause", number, ids["IT001"], {"reason": "等待报告人。"})
     return number
 
 
@@ -674,14 +680,15 @@ def test_role_transition_matrix(lite: Database, lite_ids: dict[str, int],
     outcomes: dict[tuple[str, Role], str] = {}
     for name, spec in transitions.TRANSITIONS.items():
         source = SOURCE[name]
-        shared = prepared(lite, ids, source, "SALES005")  # for the refused calls
+        shared = prepared(lite, ids, source, "SALES005",
+                          paused=name == "resume")  # for the refused calls
         for role, pid in matrix_people.items():
             allowed = role in spec.roles
             if allowed:
                 ids["ME"] = pid
                 # the named verifier must be the one who verifies
                 number = prepared(lite, ids, source, "ME" if role == Role.VERIFIER
-                                  else "SALES005")
+                                  else "SALES005", paused=name == "resume")
             else:
                 number = shared
             before = snapshot(lite, number)
@@ -729,7 +736,7 @@ ACTOR = {"triage": "IT001", "solve_on_spot": "IT001", "dispatch": "LEAD01",
          "analyse": "OP003", "propose": "OP003", "confirm": "BIZ006", "approve": "CTO01",
          "step": "OP003", "restore": "OP003", "submit_verification": "OP003",
          "verify": "SALES005", "archive": "LEAD01", "cancel": "IT001",
-         "change_level": "LEAD01"}
+         "change_level": "LEAD01", "pause": "OP003", "resume": "OP003"}
 
 
 def test_state_matrix(lite: Database, lite_ids: dict[str, int],

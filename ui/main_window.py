@@ -187,6 +187,9 @@ class MainWindow(QMainWindow):
         from ui.notifications import install_notifications  # the 通知 menu, dock, mail
 
         self.notifications = install_notifications(self, db, self.person)
+        from ui.calendar_banner import install_calendar_banner  # next year's calendar
+
+        self.calendar_banner = install_calendar_banner(self, db, self.person)
         # the 统计 and 知识库 menus: the dashboard and the knowledge base load on first use
         from ui.menus import install_dashboard, install_kb_menu
 

@@ -203,6 +203,7 @@ def run_round(db: Database, person_id: int | None, since_id: int | None, sender_
               send: bool = True) -> TickResult:
     """One round, in a worker: clocks, delivery (when configured), new notifications."""
     notify.check_clocks(db)
+    notify.check_calendar(db)  # from 1 November while next year's calendar is missing
     report: notify.SendReport | None = None
     state = "off"
     smtp = notify.smtp_settings(db) if send else None

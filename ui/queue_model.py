@@ -277,9 +277,17 @@ class TicketTableModel(QAbstractTableModel):
             return tr_label(r.fault_type.label_zh)
         if key == "assignee":
             return r.assignee_name
-        if key in ("reported_at", "respond_due_at", "restore_due_at"):
-            return self._local(getattr(r, key))
+        if key == "reported_at":
+            return self._local(r.reported_at)
+        if key in ("respond_due_at", "restore_due_at"):
+            estimated = (r.respond_due_estimated if key == "respond_due_at"
+                         else r.restore_due_estimated)
+            text = self._local(getattr(r, key))
+            # the calendar lacks a year the deadline runs over: Monday to Friday assumed
+            return f"{text} {self.tr('估算')}" if text and estimated else text
         if key == "remaining":
+            if r.paused and not r.status.is_closed:
+                return self.tr("已暂停")
             due = self._running_due(r)
             return format_remaining(due - self.now) if due else ""
         return str(getattr(r, key))
@@ -296,7 +304,7 @@ class TicketTableModel(QAbstractTableModel):
 
     def _remaining_colour(self, r: TicketRow) -> QColor | None:
         due = self._running_due(r)
-        if due is None:
+        if due is None or r.paused:
             return None
         left = (due - self.now).total_seconds()
         if left < 0:

@@ -19,16 +19,15 @@ from typing import Any
 
 from desk import __version__ as VERSION
 from desk.bootstrap import open_database
-from desk.cli.output import CALENDAR_FILE_MAX, count, label, read_small_text, safe
+from desk.cli.output import count, label, safe
 from desk.config import Config, load_config
 from desk.db import Database
 from desk.errors import DeskError, ValidationError, pick, set_language
 from desk.process import people, reporting, workflow
-from desk.read import calendar as workcal
 from desk.read import queue, settings, tickets, timeline
 from desk.rules import sla, transitions
 from desk.rules.timeutil import format_local, parse_time
-from models import DayKind, FaultLevel, FaultType, Status
+from models import FaultLevel, FaultType, Status
 
 log = logging.getLogger("desk")
 
@@ -48,6 +47,8 @@ STEP_COMMANDS: dict[str, str] = {
     "archive": "archive",
     "cancel": "cancel",
     "level": "change_level",
+    "pause": "pause",
+    "resume": "resume",
 }
 
 TYPE_HELP = ", ".join(f"{t.value}={t.label_zh}" for t in FaultType)
@@ -141,35 +142,6 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.add_argument("--timeline", action="store_true", help="also list its events")
 
-    s = sub.add_parser(
-        "sla", help="SLA clocks of a fault, or the deadlines a new one would get",
-        description="With a fault number: both SLA clocks of that fault (respond and "
-        "restore: deadline, state, time left or margin). With --level: the deadlines a fault "
-        "of that level reported at --at would get.")
-    s.add_argument("number", nargs="?", help="the fault number (or use --level)")
-    s.add_argument("--level", type=int, choices=[1, 2, 3],
-                   help="the level of a fault not yet reported")
-    s.add_argument("--at", help="report time for --level (default: now)")
-    s.add_argument("--json", action="store_true")
-
-    cal = sub.add_parser("calendar", help="the working-day calendar")
-    calsub = cal.add_subparsers(dest="cal_command", metavar="ACTION", required=True)
-    cl = calsub.add_parser("list", help="holidays and make-up working days of a year")
-    cl.add_argument("--year", type=count(2000, 2200), help="default: this year")
-    ca = calsub.add_parser("add", help="declare a holiday or a make-up working day")
-    ca.add_argument("date", help="the day, e.g. 2027-10-01")
-    kind = ca.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--holiday", action="store_true", help="a day off (休)")
-    kind.add_argument("--workday", action="store_true", help="make-up working day (调休)")
-    kind.add_argument("--remove", action="store_true", help="back to the weekday rule")
-    ca.add_argument("--name", default="", help="the holiday's name, e.g. 国庆节")
-    ca.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
-    ci = calsub.add_parser("import", help="replace a year from a CSV: date,holiday|workday,name")
-    ci.add_argument("file", help="a UTF-8 CSV file of date,holiday|workday,name lines")
-    ci.add_argument("--year", type=count(2000, 2200), required=True,
-                    help="the year the file holds (it replaces that year)")
-    ci.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
-
     pe = sub.add_parser("people", help="list people and their roles")
     pe.add_argument("--json", action="store_true")
 
@@ -232,8 +204,8 @@ def _extensions() -> list[Any]:
 
 
 EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents", "desk.cli.channels",
-                     "desk.cli.serve",
-                     "desk.cli.mail", "desk.cli.kb", "desk.cli.stats", "desk.cli.people")
+                     "desk.cli.serve", "desk.cli.mail", "desk.cli.kb", "desk.cli.stats",
+                     "desk.cli.people", "desk.cli.deadlines")
 
 
 def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> None:
@@ -428,103 +400,11 @@ def _team_and_steps(db: Database, ticket_id: int,
     return team, steps
 
 
-def _cmd_sla(db: Database, args: argparse.Namespace) -> int:
-    tz = _tz(db)
-    if args.number:
-        from desk.read.clocks import ticket_sla
-
-        clocks = ticket_sla(db, args.number)
-        if args.json:
-            _print_json(clocks.to_json())
-            return 0
-        print(f"{args.number.strip().upper()}  {label(clocks.level)}")
-        for name, c in ((pick("响应", "Respond"), clocks.respond),
-                        (pick("恢复", "Restore"), clocks.restore)):
-            est = pick("（估算：日历未覆盖该年）",
-                       " (estimated: the calendar does not cover that year)") \
-                if c.estimated else ""
-            if c.met_at is not None:
-                # a stopped clock: when it stopped, and the margin (negative when late)
-                tail = (f"{pick('完成于', 'met at')} {format_local(c.met_at, tz)}  "
-                        f"{pick('余量', 'margin')} {sla.format_remaining(c.remaining, english())}")
-            else:
-                tail = f"{pick('剩余', 'left')} {sla.format_remaining(c.remaining, english())}"
-            print(f"{name}  {pick('截止', 'due')} {format_local(c.due_at, tz)}{est}  "
-                  f"{label(c.state)}  {tail}")
-        resolve = (sla.format_remaining(clocks.time_to_resolve, english())
-                   if clocks.time_to_resolve is not None else pick("未解决", "not resolved"))
-        print(f"{pick('解决用时', 'Time to resolve')} {resolve}")
-        return 0
-    if args.level is None:
-        raise UsageError("请给出故障编号，或 --level。", "Give a fault number or --level.")
-    at = parse_time(args.at, tz, "at") if args.at else db.now()
-    with db.read() as session:
-        limits = settings.limits(session)[FaultLevel(args.level)]
-        cal = workcal.load(session)
-    respond, restore = sla.deadlines(at, limits, cal, tz)
-    if args.json:
-        _print_json({
-            "reported_at": at.astimezone(tz).isoformat(),
-            "respond_due_at": respond.due_at.astimezone(tz).isoformat(),
-            "respond_estimated": respond.estimated,
-            "restore_due_at": restore.due_at.astimezone(tz).isoformat(),
-            "restore_estimated": restore.estimated,
-        })
-        return 0
-    print(f"{pick('报告时间', 'Reported')} {format_local(at, tz)}  {label(FaultLevel(args.level))}")
-    for name, d, lim in ((pick("响应时限", "Respond within"), respond, limits.respond),
-                         (pick("恢复时限", "Restore within"), restore, limits.restore)):
-        est = pick("（估算：日历未覆盖该年，按周一至周五计）",
-                   " (estimated: the calendar does not cover that year; Monday to Friday "
-                   "counted)") if d.estimated else ""
-        print(f"{name} {pick(lim.describe_zh(), lim.describe_en())}  {pick('截止', 'due')} "
-              f"{format_local(d.due_at, tz)}{est}")
-    return 0
-
-
 def slas_of(db: Database, number: str) -> tuple[sla.ClockStatus, sla.ClockStatus]:
     """Both clocks of a ticket at the database clock's now."""
     from desk.read.clocks import ticket_clocks
 
     return ticket_clocks(db, number)
-
-
-def _cmd_calendar(db: Database, args: argparse.Namespace) -> int:
-    if args.cal_command == "list":
-        tz = _tz(db)
-        year = args.year or db.now().astimezone(tz).year
-        with db.read() as session:
-            cal = workcal.load(session)
-            from sqlalchemy import select
-
-            from models import CalendarDay
-
-            rows = session.execute(
-                select(CalendarDay).where(CalendarDay.day >= datetime(year, 1, 1).date(),
-                                          CalendarDay.day <= datetime(year, 12, 31).date())
-                .order_by(CalendarDay.day)).scalars().all()
-            covered = cal.covers(datetime(year, 1, 1).date())
-            for r in rows:
-                mark = pick("休", "off") if r.kind == DayKind.HOLIDAY else pick("班", "work")
-                print(f"{r.day}  {mark}  {safe(r.name)}  ({safe(r.source)})")
-        if not covered:
-            print(pick(f"{year} 年不在日历中：按周一至周五计算，截止时间为估算。",
-                       f"{year} is not in the calendar: deadlines are estimated."))
-        return 0
-    from desk.admin.team import calendar_add, calendar_import
-
-    actor = people.person_id(db, args.actor)
-    if args.cal_command == "add":
-        kind = None if args.remove else (DayKind.HOLIDAY if args.holiday else DayKind.WORKDAY)
-        changed = calendar_add(db, actor, args.date, kind, args.name)
-        print(pick(f"已更新，重新计算了 {changed} 个未结故障的时限。",
-                   f"Updated; {changed} open deadlines recomputed."))
-        return 0
-    content = read_small_text(Path(args.file), CALENDAR_FILE_MAX)
-    added, changed = calendar_import(db, actor, args.year, content, Path(args.file).name)
-    print(pick(f"已导入 {added} 天，重新计算了 {changed} 个未结故障的时限。",
-               f"Imported {added} days; {changed} open deadlines recomputed."))
-    return 0
 
 
 def _cmd_people(db: Database, args: argparse.Namespace) -> int:
@@ -614,8 +494,6 @@ HANDLERS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
     "report": _cmd_report,
     "list": _cmd_list,
     "show": _cmd_show,
-    "sla": _cmd_sla,
-    "calendar": _cmd_calendar,
     "people": _cmd_people,
     **dict.fromkeys(STEP_COMMANDS, _cmd_step),
 }

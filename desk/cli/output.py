@@ -60,8 +60,8 @@ ROW_ID = count(1, 2**31 - 1)  # ids are 32-bit on PostgreSQL
 CALENDAR_FILE_MAX = 1024 * 1024  # a year of holidays is a few kilobytes
 
 
-def read_small_text(path: Path, max_bytes: int) -> str:
-    """The text of a regular file of at most ``max_bytes`` (UTF-8, a BOM allowed).
+def read_small_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``.
 
     A device, a FIFO or a folder is refused before it is opened (``/dev/zero`` would
     never end, a FIFO would wait for a writer), and so is a file that is too large.
@@ -80,12 +80,9 @@ def read_small_text(path: Path, max_bytes: int) -> str:
     try:
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
-        if len(data) > max_bytes:  # it grew while we looked
-            raise DeskError(f"文件 {path} 过大。", f"The file {path} is too large.")
-        return data.decode("utf-8-sig")
     except OSError as exc:
         raise DeskError(f"无法读取文件 {path}：{exc.strerror}",
                         f"Cannot read {path}: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise DeskError(f"文件 {path} 不是 UTF-8 文本。", f"The file {path} is not UTF-8 text.") \
-            from exc
+    if len(data) > max_bytes:  # it grew while we looked
+        raise DeskError(f"文件 {path} 过大。", f"The file {path} is too large.")
+    return data

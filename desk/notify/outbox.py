@@ -47,7 +47,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Text, func, or_, select, text, type_coerce, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from desk.db import Database
 from desk.errors import DeskError, PermissionDeniedError, ValidationError
@@ -105,7 +105,14 @@ DEFAULT_RULES: tuple[DefaultRule, ...] = (
                 "响应/恢复时限即将到期：通知负责人与技术支持主管"),
     DefaultRule("sla_breached", ("assignee", "role:support_lead", "channels"), None,
                 "响应/恢复已超时：通知负责人与技术支持主管，并发到各群"),
+    DefaultRule("sla_escalated_1", ("role:director",), None,
+                "一级故障超时未处理：升级通知技术总监"),
+    DefaultRule("sla_escalated_2", ("role:support_lead",), None,
+                "二级故障超时未处理：升级通知技术支持主管"),
 )
+# rules added after a desk's rules were seeded: with no row of their own (enabled or
+# not), the default applies, so an existing desk escalates too
+LATER_DEFAULTS = frozenset({"sla_escalated_1", "sla_escalated_2"})
 
 TRIGGER_TITLES = {
     "report_urgent": "紧急故障上报",
@@ -137,7 +144,10 @@ def seed_default_rules(session: Session) -> int:
 
 def _rules(session: Session, trigger: str) -> list[tuple[list[str], str | None]]:
     """(recipients, document) of the enabled rules for a trigger (defaults if no rules)."""
-    if not session.scalar(select(func.count(NotificationRule.id))):
+    if not session.scalar(select(func.count(NotificationRule.id))) or (
+            trigger in LATER_DEFAULTS and not session.scalar(
+                select(func.count(NotificationRule.id)).where(
+                    NotificationRule.trigger == trigger))):
         return [(list(r.recipients), r.document) for r in DEFAULT_RULES if r.trigger == trigger]
     rows = session.scalars(select(NotificationRule).where(
         NotificationRule.trigger == trigger, NotificationRule.enabled.is_(True))
@@ -376,10 +386,22 @@ def _enqueue(session: Session, ticket: Ticket, rule_trigger: str, trigger: str,
     return ids
 
 
+def trigger_title(trigger: str) -> str:
+    """``sla_warning:respond:80`` → 响应即将超时（已用 80%）; the others from the table."""
+    if trigger in TRIGGER_TITLES:
+        return TRIGGER_TITLES[trigger]
+    parts = trigger.split(":")
+    if len(parts) == 3 and parts[0] == "sla_warning":
+        return f"{TRIGGER_TITLES[f'sla_warning:{parts[1]}']}（已用 {parts[2]}%）"
+    if len(parts) == 2 and parts[0] == "sla_escalated":
+        return f"{'响应' if parts[1] == 'respond' else '恢复'}超时升级"
+    return trigger
+
+
 def subject_for(ticket: Ticket, trigger: str) -> str:
     """One line, whatever the fields hold: a line break in a subject would stop the mail
     (and the level-1 alert) from being built at all, so line breaks are folded."""
-    title = TRIGGER_TITLES.get(trigger, trigger)
+    title = trigger_title(trigger)
     subject = f"【{ticket.level.label_zh}】{title} {ticket.number} {ticket.affected_business}"
     return " ".join(subject.split())[:300]
 
@@ -468,9 +490,11 @@ def check_clocks(db: Database, now: datetime | None = None) -> list[int]:
             ticket = session.get(Ticket, ticket_id)
             if ticket is None or ticket.status.is_closed or (ticket_id, trigger) in told:
                 continue
-            clock = trigger.split(":", 1)[1]
-            if (ticket.responded_at if clock == "respond" else _restore_met(ticket)) is not None:
-                continue  # stopped since the scan
+            clock = trigger.split(":")[1]
+            if ticket.paused_at is not None or (
+                    ticket.responded_at if clock == "respond" else _restore_met(ticket)
+            ) is not None:
+                continue  # stopped or paused since the scan
             told.add((ticket_id, trigger))
             extra = f"{'响应' if clock == 'respond' else '恢复'}时限为 {format_local(due_at, tz)}。"
             ids += _enqueue(session, ticket, rule, trigger, moment, extra)
@@ -494,48 +518,136 @@ def _told(session: Session, ticket_ids: set[int]) -> set[tuple[int, str]]:
 
 
 def _due_clocks(session: Session, moment: datetime) -> list[tuple[int, str, str, datetime]]:
-    """(ticket id, rule, trigger, due at) for each running clock in warning or breach that
-    was not told yet; the calendar, limits and time zone are read once for all tickets."""
+    """(ticket id, rule, trigger, due at) for each running clock that reached a warning
+    fraction, its breach, or (levels 1 and 2) its escalation, and was not told yet; the
+    rules (calendar, limits, duty hours, time zone) are read once for all tickets.
+
+    A paused or stopped clock warns of nothing. When a scan finds several fractions
+    passed at once, only the highest is told (the lower ones are not sent late). A clock
+    counted in duty hours (level 3 by default) warns only in duty hours.
+    """
     from desk.read import calendar as workcal
     from desk.rules import sla
+    from desk.rules.limits import ClockKind
 
     closed = [s for s in Status if s.is_closed]
     tickets = session.scalars(select(Ticket).where(
-        Ticket.status.not_in(closed),
+        Ticket.status.not_in(closed), Ticket.paused_at.is_(None),
         or_(Ticket.responded_at.is_(None),
             Ticket.workaround_at.is_(None) & Ticket.restored_at.is_(None)),
-    ).order_by(Ticket.id)).all()
+    ).options(selectinload(Ticket.pauses)).order_by(Ticket.id)).all()
     if not tickets:
         return []
     told = _told(session, {t.id for t in tickets})
     tz = settings.timezone(session)
     cal = workcal.load(session)
+    duty = settings.duty_hours(session)
     all_limits = settings.limits(session)
-    fraction = settings.warning_fraction(session)
+    escalate_after = timedelta(minutes=settings.escalate_after_minutes(session))
     out: list[tuple[int, str, str, datetime]] = []
     for t in tickets:
         limits = all_limits[t.level]
+        fractions = settings.warning_fractions(session, t.level)
+        pauses = [(p.started_at, p.ended_at) for p in t.pauses]
         for name, limit, met, due, estimated in (
             ("respond", limits.respond, t.responded_at, t.respond_due_at,
              t.respond_due_estimated),
             ("restore", limits.restore, _restore_met(t), t.restore_due_at,
              t.restore_due_estimated),
         ):
-            if met is not None or (t.id, f"sla_breached:{name}") in told:
+            if met is not None:
+                continue
+            if limit.clock == ClockKind.DUTY and not sla.in_counted_time(
+                    moment, ClockKind.DUTY, cal, tz, duty):
                 continue
             deadline = (sla.Deadline(due, bool(estimated)) if due is not None
-                        else sla.add_limit(t.reported_at, limit, cal, tz))
+                        else sla.add_limit(t.reported_at, limit, cal, tz, duty, pauses))
+            breached = f"sla_breached:{name}"
             if moment > deadline.due_at:
-                rule = "sla_breached"
-            else:
-                warn = sla.add_limit(t.reported_at, sla.warning_limit(limit, fraction), cal,
-                                     tz).due_at
-                if moment < min(warn, deadline.due_at):
-                    continue
-                rule = "sla_warning"
-            if (t.id, f"{rule}:{name}") not in told:
-                out.append((t.id, rule, f"{rule}:{name}", deadline.due_at))
+                if (t.id, breached) not in told:
+                    out.append((t.id, "sla_breached", breached, deadline.due_at))
+                escalated = f"sla_escalated:{name}"
+                if (t.level in (FaultLevel.URGENT, FaultLevel.IMPORTANT)
+                        and moment >= deadline.due_at + escalate_after
+                        and (t.id, escalated) not in told):
+                    out.append((t.id, f"sla_escalated_{int(t.level)}", escalated,
+                                deadline.due_at))
+                continue
+            if (t.id, breached) in told:
+                continue
+            reached = [f for f in fractions if moment >= sla.add_limit(
+                t.reported_at, sla.warning_limit(limit, f, duty), cal, tz, duty,
+                pauses).due_at]
+            if not reached:
+                continue
+            pct = round(max(reached) * 100)
+            if _told_pct(told, t.id, name) >= pct:
+                continue
+            out.append((t.id, "sla_warning", f"sla_warning:{name}:{pct}", deadline.due_at))
     return out
+
+
+def _told_pct(told: set[tuple[int, str]], ticket_id: int, clock: str) -> int:
+    """The highest warning fraction (percent) already told for a clock (the older
+    ``sla_warning:clock`` without a fraction counts as 80 %)."""
+    best = 0
+    for tid, trigger in told:
+        if tid != ticket_id or not trigger.startswith(f"sla_warning:{clock}"):
+            continue
+        parts = trigger.split(":")
+        best = max(best, int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else 80)
+    return best
+
+
+# -- next year's calendar ----------------------------------------------------------------
+
+CALENDAR_ROLES = (Role.ADMIN, Role.SUPPORT_LEAD, Role.DIRECTOR)
+
+
+def check_calendar(db: Database, now: datetime | None = None) -> tuple[str, str] | None:
+    """From 1 November, while next year is missing, tell administrators and leads once
+    every working day (a notification through the outbox, trigger
+    ``calendar_missing:YYYY-MM-DD``). Return the message (zh, en) while the year is
+    missing, for whatever runs this (the window's rounds, ``desk serve``'s log), else
+    None. Safe to call often: a day's notice is queued once."""
+    from desk.read import calendar as workcal
+
+    moment = now or db.now()
+    with db.read() as session:
+        tz = settings.timezone(session)
+        today = moment.astimezone(tz).date()
+        year = workcal.missing_next_year(session, today)
+        if year is None:
+            return None
+        working = workcal.load(session).is_working_day(today)
+    message = workcal.reminder_text(year)
+    if not working:
+        return message
+    trigger = f"calendar_missing:{today.isoformat()}"
+
+    def work(session: Session) -> None:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext('desk.check_calendar'))"))
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.trigger == trigger)):
+            return
+        people = session.scalars(
+            select(Person).join(PersonRole).where(PersonRole.role.in_(CALENDAR_ROLES),
+                                                  Person.active.is_(True))
+            .order_by(Person.employee_no)).unique().all()
+        recipients = []
+        for person in people:
+            email = person.email.strip()
+            recipients.append(Recipient(person.name, email if valid_address(email) else "",
+                                        person.id).to_json())
+        if not recipients:
+            return
+        session.add(OutboxMessage(
+            created_at=moment, ticket_id=None, trigger=trigger, recipients=recipients,
+            subject=f"【提醒】{year} 年工作日历尚未导入", body=f"{message[0]}\n\n{message[1]}",
+            document=None, status=PENDING, attempts=0, next_attempt_at=moment, last_error=""))
+
+    db.write(work)
+    return message
 
 
 # -- SMTP settings and the password in the keyring -----------------------------------------

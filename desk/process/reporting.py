@@ -24,12 +24,13 @@ from desk.errors import DatabaseError, NotFoundError, ValidationError
 from desk.events import FaultReported
 from desk.process import audit
 from desk.process.numbering import allocate_number
-from desk.read import calendar as workcal
+from desk.read import calendar as calendar_mod
 from desk.read import settings
 from desk.read.tickets import TicketDetail, detail_of
+from desk.rules import limits as limits_mod
 from desk.rules import sla, workdays
 from desk.rules.fields import ONE_LINE, implausible_moment, one_line_problem
-from desk.rules.limits import LevelLimits, limits_from, zone
+from desk.rules.limits import LevelLimits
 from desk.rules.transitions import MAX_SHORT, MAX_TEXT
 from models import Event, FaultLevel, FaultType, Person, Status, Ticket
 
@@ -121,26 +122,39 @@ class DeadlineRules:
     limits: dict[FaultLevel, LevelLimits]
     calendar: workdays.WorkCalendar
     tz: ZoneInfo
+    duty: limits_mod.DutyHours = limits_mod.DEFAULT_DUTY_HOURS
 
 
-RULE_KEYS = ("timezone", "sla.limits", workcal.REVISION_KEY)
+RULE_KEYS = ("timezone", "sla.limits", "sla.duty_hours", calendar_mod.REVISION_KEY)
 
 
 def deadline_rules(session: Session) -> DeadlineRules:
     """The rules in force, read with one settings query (the calendar is cached)."""
     values = settings.get_many(session, RULE_KEYS)
     return DeadlineRules(
-        limits=limits_from(values.get("sla.limits")),
-        calendar=workcal.load(session, str(values.get(workcal.REVISION_KEY, ""))),
-        tz=zone(str(values["timezone"])),
+        limits=limits_mod.limits_from(values.get("sla.limits")),
+        calendar=calendar_mod.load(session, str(values.get(calendar_mod.REVISION_KEY, ""))),
+        tz=limits_mod.zone(str(values["timezone"])),
+        duty=limits_mod.DutyHours.parse(list(values["sla.duty_hours"])),
     )
 
 
-def apply_deadlines(session: Session, ticket: Ticket, rules: DeadlineRules | None = None) -> None:
-    """(Re)compute the ticket's respond and restore deadlines from its report time."""
+def pauses_of(ticket: Ticket) -> list[sla.Pause]:
+    """The ticket's pauses as (start, end) pairs; the one in force ends None."""
+    return [(p.started_at, p.ended_at) for p in ticket.pauses]
+
+
+def apply_deadlines(session: Session, ticket: Ticket, rules: DeadlineRules | None = None,
+                    now: datetime | None = None) -> None:
+    """(Re)compute the ticket's respond and restore deadlines from its report time, not
+    counting its pauses (a pause in force counts up to ``now``: the deadline the clock
+    reaches if it resumes now)."""
     rules = rules or deadline_rules(session)
+    pauses = pauses_of(ticket) if ticket.id is not None else []
+    moment = now or (ticket.paused_at if ticket.paused_at is not None else None)
     respond, restore = sla.deadlines(
-        ticket.reported_at, rules.limits[ticket.level], rules.calendar, rules.tz
+        ticket.reported_at, rules.limits[ticket.level], rules.calendar, rules.tz,
+        rules.duty, pauses, moment,
     )
     ticket.respond_due_at = respond.due_at
     ticket.respond_due_estimated = respond.estimated

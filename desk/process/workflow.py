@@ -33,7 +33,15 @@ from desk.errors import (
 from desk.events import FaultArchived, TransitionPerformed
 from desk.process import audit, reporting
 from desk.read import tickets
-from desk.rules.transitions import FIELD_LABELS, R, S, missing_fields, transition
+from desk.rules.transitions import (
+    FIELD_LABELS,
+    MAX_SHORT,
+    PAUSABLE,
+    R,
+    S,
+    missing_fields,
+    transition,
+)
 from desk.rules.values import plain
 from models import (
     FaultLevel,
@@ -44,6 +52,7 @@ from models import (
     TeamDuty,
     TeamMember,
     Ticket,
+    TicketPause,
     VerificationItem,
 )
 
@@ -326,6 +335,13 @@ def _verify(ctx: Context) -> None:
     else:
         ctx.values["status"] = S.DIAGNOSING if ctx.ticket.dispatched_at else S.TRIAGE
         ctx.details["failed_round"] = rounds
+        # the fix did not hold: the restore clock runs again from where it stood, and what
+        # was recorded as the restore moves into this round's history (this event)
+        reopened = {"restored_at": plain(ctx.ticket.restored_at),
+                    "workaround_at": plain(ctx.ticket.workaround_at)}
+        if ctx.ticket.restored_at is not None or ctx.ticket.workaround_at is not None:
+            ctx.details["reopened_restore"] = reopened
+        ctx.values.update(restored_at=None, workaround_at=None)
     if items:
         ctx.details["items"] = items
 
@@ -342,6 +358,37 @@ def _archive(ctx: Context) -> None:
 def _cancel(ctx: Context) -> None:
     ctx.values.update(cancelled_at=ctx.now, cancel_reason=str(ctx.data["reason"]))
     ctx.reason = str(ctx.data["reason"])
+
+
+def _pause(ctx: Context) -> None:
+    if ctx.ticket.paused_at is not None:
+        raise InvalidTransitionError("此故障的计时已暂停。", "The clocks of this fault are already paused.")
+    if ctx.ticket.responded_at is not None and (ctx.ticket.restored_at is not None
+                                                or ctx.ticket.workaround_at is not None):
+        raise InvalidTransitionError("响应与恢复计时均已停止，无需暂停。",
+                                     "Both clocks have stopped already: nothing to pause.")
+    reason = str(ctx.data["reason"]).strip()
+    if len(reason) > MAX_SHORT:
+        raise ValidationError({"reason": (f"暂停原因过长（最多 {MAX_SHORT} 字）。",
+                                          f"The reason is too long (at most {MAX_SHORT}).")})
+    ctx.ticket.pauses.append(TicketPause(started_at=ctx.now, reason=reason,
+                                         started_by_id=ctx.actor.id))
+    ctx.values.update(paused_at=ctx.now, pause_reason=reason)
+    ctx.reason = reason
+
+
+def _close_pause(ctx: Context) -> int:
+    """End the pause in force at now; return how many seconds it lasted."""
+    open_pause = next(p for p in ctx.ticket.pauses if p.ended_at is None)
+    open_pause.ended_at, open_pause.ended_by_id = ctx.now, ctx.actor.id
+    ctx.values.update(paused_at=None, pause_reason="")
+    return int((ctx.now - open_pause.started_at).total_seconds())
+
+
+def _resume(ctx: Context) -> None:
+    if ctx.ticket.paused_at is None:
+        raise InvalidTransitionError("此故障的计时没有暂停。", "The clocks of this fault are not paused.")
+    ctx.details["paused_seconds"] = _close_pause(ctx)
 
 
 def _change_level(ctx: Context) -> None:
@@ -368,6 +415,8 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
     "archive": _archive,
     "cancel": _cancel,
     "change_level": _change_level,
+    "pause": _pause,
+    "resume": _resume,
 }
 
 
@@ -411,16 +460,22 @@ def perform(
         if spec.target is not None:
             ctx.values["status"] = spec.target
         HANDLERS[name](ctx)
+        retime = name in ("pause", "resume")
+        if (ticket.paused_at is not None and name != "pause"
+                and ctx.values.get("status", ticket.status) not in PAUSABLE):
+            # the fault moves on (or is cancelled): the pause ends with the state
+            ctx.details["resumed_paused_seconds"] = _close_pause(ctx)
+            retime = True
         level_before = ticket.level
         # no autoflush while the ticket is half changed: reading the limits and the
         # calendar would otherwise write the ticket early and raise its version twice
         with session.no_autoflush:
             changes = audit.changes_of(ticket, ctx.values)
-            if ticket.level != level_before:
+            if ticket.level != level_before or retime:
                 keys = ("respond_due_at", "restore_due_at", "respond_due_estimated",
                         "restore_due_estimated")
                 before = tuple(getattr(ticket, key) for key in keys)
-                reporting.apply_deadlines(session, ticket)
+                reporting.apply_deadlines(session, ticket, now=now)
                 for key, old in zip(keys, before, strict=True):
                     new = getattr(ticket, key)
                     if new != old:

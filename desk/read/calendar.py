@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.db import Database
 from desk.rules.workdays import WorkCalendar
 from models import CalendarDay, CalendarYear, DayKind, Setting
 
@@ -50,3 +51,31 @@ def _read(session: Session) -> WorkCalendar:
         (holidays if row.kind == DayKind.HOLIDAY else workdays).add(row.day)
     years = set(session.scalars(select(CalendarYear.year)))
     return WorkCalendar(frozenset(holidays), frozenset(workdays), frozenset(years))
+
+
+def missing_next_year(session: Session, today: date) -> int | None:
+    """From 1 November, next year when the calendar has not got it complete (else None)."""
+    from desk.rules.workdays import next_year_missing
+
+    return next_year_missing(today, load(session).years)
+
+
+def reminder_text(year: int) -> tuple[str, str]:
+    """What administrators and leads are told while ``year`` is missing (zh, en)."""
+    return (f"{year} 年的节假日与调休尚未导入：从 {year} 年 1 月 1 日起，按工作日或值班时间计算的截止时间"
+            f"都将是估算。请在“管理 → 工作日历”中导入并确认 {year} 年（或 desk calendar import）。",
+            f"The holidays and make-up days of {year} are not in the calendar yet: from "
+            f"1 January {year} every deadline counted in working days or duty hours is "
+            f"estimated. Import and confirm {year} under Administration → Calendar (or "
+            "desk calendar import).")
+
+
+def next_year_reminder(db: Database) -> tuple[str, str] | None:
+    """The reminder (zh, en) to show while next year is missing from 1 November, else
+    None: the window's banner and ``desk serve`` call this."""
+    with db.read() as session:
+        from desk.read import settings
+
+        today = db.now().astimezone(settings.timezone(session)).date()
+        year = missing_next_year(session, today)
+    return reminder_text(year) if year is not None else None

@@ -236,6 +236,8 @@ def list_tickets(
                 Ticket.affected_business, Ticket.reporter_name, assignee.name,
                 Ticket.reported_at, Ticket.respond_due_at, Ticket.restore_due_at,
                 Ticket.responded_at, Ticket.workaround_at, Ticket.restored_at, Ticket.version,
+                Ticket.respond_due_estimated, Ticket.restore_due_estimated,
+                Ticket.paused_at.is_not(None),
             )
             .outerjoin(assignee, assignee.id == Ticket.assignee_id)
             .order_by(*order)
@@ -250,6 +252,8 @@ def list_tickets(
             affected_business=r[5], reporter_name=r[6], assignee_name=r[7] or "",
             reported_at=r[8], respond_due_at=r[9], restore_due_at=r[10],
             responded_at=r[11], restore_met_at=_first(r[12], r[13]), version=r[14],
+            respond_due_estimated=bool(r[15]), restore_due_estimated=bool(r[16]),
+            paused=bool(r[17]),
         )
         for r in rows
     ]

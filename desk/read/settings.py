@@ -13,13 +13,25 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.rules.limits import DEFAULT_TIMEZONE, LevelLimits, limits_from, zone
+from desk.rules.limits import (
+    DEFAULT_DUTY_HOURS,
+    DEFAULT_ESCALATE_AFTER_MINUTES,
+    DEFAULT_TIMEZONE,
+    DEFAULT_WARNING_FRACTIONS,
+    DutyHours,
+    LevelLimits,
+    limits_from,
+    zone,
+)
 from models import FaultLevel, Setting
 
 DEFAULTS: dict[str, Any] = {
     "timezone": DEFAULT_TIMEZONE,
     "organisation": "某某科技有限公司",
-    "sla.warning_fraction": 0.8,
+    "sla.warning_fraction": 0.8,  # before several fractions: read only when set
+    "sla.warning_fractions": list(DEFAULT_WARNING_FRACTIONS),
+    "sla.duty_hours": DEFAULT_DUTY_HOURS.texts(),
+    "sla.escalate_after_minutes": DEFAULT_ESCALATE_AFTER_MINUTES,
     "attachments.max_bytes": 100 * 1024 * 1024,
 }
 
@@ -57,6 +69,36 @@ def limits(session: Session) -> dict[FaultLevel, LevelLimits]:
     return limits_from(stored.value if stored is not None else None)
 
 
-def warning_fraction(session: Session) -> float:
-    """The share of a limit after which a running clock shows a warning (default 0.8)."""
-    return float(get(session, "sla.warning_fraction"))
+def warning_fraction(session: Session, level: FaultLevel | None = None) -> float:
+    """The first share of a limit after which a running clock shows a warning."""
+    return warning_fractions(session, level)[0]
+
+
+def warning_fractions(session: Session, level: FaultLevel | None = None) -> list[float]:
+    """The shares of a limit at which a running clock warns (default 50 % and 80 %):
+    ``sla.warning_fractions`` (a list for every level, or ``{level: list}``); a desk that
+    set only the older single ``sla.warning_fraction`` keeps that one."""
+    return fractions_from(session.get(Setting, "sla.warning_fractions"),
+                          session.get(Setting, "sla.warning_fraction"), level)
+
+
+def fractions_from(stored: Setting | None, single: Setting | None,
+                   level: FaultLevel | None) -> list[float]:
+    if stored is None:
+        if single is not None:
+            return [float(single.value)]
+        return list(DEFAULT_WARNING_FRACTIONS)
+    value = stored.value
+    if isinstance(value, dict):
+        value = value.get(str(int(level)) if level is not None else "",
+                          list(DEFAULT_WARNING_FRACTIONS))
+    return sorted(float(v) for v in value)
+
+
+def duty_hours(session: Session) -> DutyHours:
+    """The desk's service periods on working days (default 08:30–12:00, 13:30–17:30)."""
+    return DutyHours.parse(list(get(session, "sla.duty_hours")))
+
+
+def escalate_after_minutes(session: Session) -> int:
+    return int(get(session, "sla.escalate_after_minutes"))

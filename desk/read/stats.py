@@ -15,8 +15,9 @@ Decisions:
   deadline compliance, the times or the verification figures: their clocks stopped.
 - Respond met: ``responded_at <= respond_due_at``; late: responded after it; running:
   not yet responded and the deadline still ahead; breached: not responded and the
-  deadline passed (at the database clock's "now"). The restore clock is the same with
-  the earlier of ``workaround_at`` and ``restored_at``.
+  deadline passed (at the database clock's "now"); a paused clock counts as running.
+  The restore clock is the same with the earlier of ``workaround_at`` and
+  ``restored_at`` (a failed verification clears them: the restore clock runs again).
 - Times are in minutes from the report (``reported_at``); the 90th percentile is the
   linear interpolation ``percentile_cont(0.9)`` uses.
 - Verification failure rate: failed verification rounds / all verification rounds
@@ -178,8 +179,11 @@ def _clock_counts(done: Any, due: Any, now: datetime) -> list[ColumnElement[Any]
     return [
         _count_if(and_(done.is_not(None), (due.is_(None)) | (done <= due))),
         _count_if(and_(done.is_not(None), due.is_not(None), done > due)),
-        _count_if(and_(done.is_(None), (due.is_(None)) | (due > now))),
-        _count_if(and_(done.is_(None), due.is_not(None), due <= now)),
+        # a paused clock stands still: running, never breached while paused
+        _count_if(and_(done.is_(None), (due.is_(None)) | (due > now)
+                       | Ticket.paused_at.is_not(None))),
+        _count_if(and_(done.is_(None), due.is_not(None), due <= now,
+                       Ticket.paused_at.is_(None))),
     ]
 
 

@@ -35,6 +35,9 @@ class TicketRow:
     responded_at: datetime | None
     restore_met_at: datetime | None
     version: int
+    respond_due_estimated: bool = False
+    restore_due_estimated: bool = False
+    paused: bool = False
 
 
 @dataclass(frozen=True)

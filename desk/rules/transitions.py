@@ -26,6 +26,13 @@ OPEN_AFTER_DISPATCH = frozenset(
     {S.DISPATCHED, S.DIAGNOSING, S.SOLUTION_PROPOSED, S.IMPLEMENTING, S.VERIFYING}
 )
 NOT_CLOSED = frozenset(s for s in Status if not s.is_closed)
+# the states in which a fault's clocks may be paused (awaiting the reporter, a vendor, a
+# change window): after someone responded and before verification. Not at 待受理
+# (nobody has answered yet: a pause would hide an unanswered report) nor at 待验证
+# (the restore clock has stopped). Leaving these states ends a pause in force.
+PAUSABLE = frozenset({S.TRIAGE, S.DISPATCHED, S.DIAGNOSING, S.SOLUTION_PROPOSED,
+                      S.IMPLEMENTING})
+HANDLERS_OF_FAULT = frozenset({R.SUPPORT, R.SUPPORT_LEAD, R.ENGINEER, R.DIRECTOR})
 @dataclass(frozen=True)
 class FieldSpec:
     """One input a transition asks for."""
@@ -163,6 +170,14 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition(
         "cancel", "撤销", "Cancel", frozenset({S.REPORTED, S.TRIAGE}), S.CANCELLED,
         frozenset({R.SUPPORT, R.SUPPORT_LEAD}), (REASON,), "the reason"),
+    Transition(
+        "pause", "暂停计时", "Pause the clocks", PAUSABLE, None, HANDLERS_OF_FAULT,
+        (_f("reason", "暂停原因（如等待报告人、等待厂商、等待变更窗口）",
+            "Reason (e.g. awaiting the reporter, a vendor, a change window)"),),
+        "both clocks stop; the reason, who, when"),
+    Transition(
+        "resume", "恢复计时", "Resume the clocks", PAUSABLE, None, HANDLERS_OF_FAULT, (),
+        "both clocks run again; the deadlines move by the paused time"),
     Transition(
         "change_level", "调整等级", "Change level", NOT_CLOSED, None,
         frozenset({R.SUPPORT_LEAD}), (LEVEL, REASON),

@@ -63,6 +63,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -72,11 +73,12 @@ from PySide6.QtWidgets import (
 
 from desk.admin import team as admin
 from desk.db import Database
-from desk.errors import DeskError, ValidationError
+from desk.errors import LANGUAGE, DeskError, ValidationError
 from desk.process import auth
 from desk.process.auth import PersonRecord
 from desk.process.people import PersonView
-from desk.rules.limits import ClockLimit, LevelLimits
+from desk.rules import workdays
+from desk.rules.limits import DEFAULT_DUTY_HOURS, ClockKind, ClockLimit, LevelLimits
 from models import DayKind, FaultLevel, Role
 from ui import tasks
 from ui.labels import label as tr_label
@@ -516,7 +518,8 @@ class PasswordDialog(QDialog):
 # -- SLA limits ---------------------------------------------------------------------------
 
 UNITS = [(1, "分钟"), (60, "小时"), (1440, "天")]
-COUNTING = [(False, "全天计时"), (True, "按工作日")]
+# how a clock counts (desk.rules.limits.ClockKind); "天" in duty hours is a full duty day
+COUNTING = [("clock", "全天候计时"), ("workdays", "按工作日计时"), ("duty", "按值班时间计时")]
 
 
 class ClockEditor(QWidget):
@@ -543,14 +546,17 @@ class ClockEditor(QWidget):
         row.addWidget(self.counting)
 
     def set_limit(self, limit: ClockLimit) -> None:
-        factor = next(f for f, _ in reversed(UNITS) if limit.minutes % f == 0)
+        factor = 1440 if limit.days else next(
+            f for f, _ in reversed(UNITS) if limit.minutes % f == 0)
         self.unit.setCurrentIndex(self.unit.findData(factor))
-        self.amount.setValue(limit.minutes // factor)
-        self.counting.setCurrentIndex(self.counting.findData(limit.working_days))
+        self.amount.setValue(limit.days or limit.minutes // factor)
+        self.counting.setCurrentIndex(self.counting.findData(limit.clock.value))
 
     def limit(self) -> ClockLimit:
-        return ClockLimit(self.amount.value() * int(self.unit.currentData()),
-                          bool(self.counting.currentData()))
+        kind = ClockKind(str(self.counting.currentData()))
+        if int(self.unit.currentData()) == 1440:
+            return ClockLimit.of_days(self.amount.value(), kind)
+        return ClockLimit(self.amount.value() * int(self.unit.currentData()), kind)
 
 
 class LimitsDialog(QDialog):
@@ -578,8 +584,9 @@ class LimitsDialog(QDialog):
             grid.addWidget(respond, row, 1)
             grid.addWidget(restore, row, 2)
             self.editors[level] = (respond, restore)
-        note = QLabel(self.tr("“按工作日”只计算工作日的时间（周末与法定节假日不计，调休上班日计入），"
-                              "一天按 24 小时计。修改后所有未关闭故障的截止时间将重新计算。"))
+        note = QLabel(self.tr("“按工作日计时”只计算工作日的时间（周末与法定节假日不计，调休上班日计入），"
+                              "一天按 24 小时计；“按值班时间计时”只计算工作日的值班时段，"
+                              "一天即一个完整的值班日。修改后所有未关闭故障的截止时间将重新计算。"))
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         self.message = error_label("limitsMessage")
@@ -593,10 +600,14 @@ class LimitsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             self.restore_defaults)
+        from ui.recompute import RecomputeProgress
+
+        self.progress = RecomputeProgress(self)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(note)
         layout.addWidget(self.message)
+        layout.addWidget(self.progress.bar)
         layout.addWidget(self.buttons)
 
     def restore_defaults(self) -> None:
@@ -613,8 +624,9 @@ class LimitsDialog(QDialog):
     def problems(self, limits: dict[FaultLevel, LevelLimits]) -> list[str]:
         found: list[str] = []
         for level, value in limits.items():
-            if (value.respond.working_days == value.restore.working_days
-                    and value.restore.minutes < value.respond.minutes):
+            if (value.respond.clock == value.restore.clock
+                    and value.restore.total_minutes(DEFAULT_DUTY_HOURS)
+                    < value.respond.total_minutes(DEFAULT_DUTY_HOURS)):
                 found.append(self.tr("{0}：恢复时限不能短于响应时限。").format(
                     tr_label(level.label_zh)))
             if value.respond.minutes > 3650 * 1440 or value.restore.minutes > 3650 * 1440:
@@ -629,8 +641,9 @@ class LimitsDialog(QDialog):
             self.message.show()
             return
         self.save_button.setEnabled(False)
-        db, actor_id = self.db, self.actor.id
-        tasks.run(lambda: admin.set_limits(db, actor_id, limits), self._done, self._failed)
+        db, actor_id, report = self.db, self.actor.id, self.progress.report
+        tasks.run(lambda: admin.set_limits(db, actor_id, limits, report), self._done,
+                  self._failed)
 
     def _done(self, _result: object) -> None:
         self.save_button.setEnabled(True)
@@ -750,10 +763,20 @@ class CalendarDialog(QDialog):
         self.remove_button = QPushButton(self.tr("删除所选"))
         self.remove_button.setObjectName("calendarRemoveButton")
         self.remove_button.clicked.connect(self.remove_selected)
-        self.import_button = QPushButton(self.tr("导入本年 CSV…"))
+        self.import_button = QPushButton(self.tr("导入本年日历…"))
         self.import_button.setObjectName("calendarImportButton")
-        self.import_button.setToolTip(self.tr("每行：日期,holiday|workday,名称（也可写 休/班）"))
+        self.import_button.setToolTip(self.tr("CSV（UTF-8 或 GBK）、Excel（.xlsx）、holiday-cn JSON 或 "
+                                              "ICS；每行：日期,休|班,名称；导入前先预览"))
         self.import_button.clicked.connect(self.import_year)
+        self.complete_button = QPushButton(self.tr("确认本年完整"))
+        self.complete_button.setObjectName("calendarCompleteButton")
+        self.complete_button.clicked.connect(self.complete_year)
+        # a newer chinesecalendar covers a year the database lacks: offer it
+        self.package_button = QPushButton()
+        self.package_button.setObjectName("calendarPackageButton")
+        self.package_button.setVisible(False)
+        self.package_button.clicked.connect(self.add_package_years)
+        self.package_years: list[int] = []
         edit = QHBoxLayout()
         edit.addWidget(self.day)
         edit.addWidget(self.kind)
@@ -762,35 +785,56 @@ class CalendarDialog(QDialog):
         lower = QHBoxLayout()
         lower.addWidget(self.remove_button)
         lower.addWidget(self.import_button)
+        lower.addWidget(self.complete_button)
+        lower.addWidget(self.package_button)
         lower.addStretch(1)
         close = QPushButton(self.tr("关闭"))
         close.setObjectName("closeCalendarButton")
         close.clicked.connect(self.accept)
         lower.addWidget(close)
         self.message = error_label("calendarMessage")
+        from ui.recompute import RecomputeProgress
+
+        self.progress = RecomputeProgress(self)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(edit)
         layout.addWidget(self.message)
+        layout.addWidget(self.progress.bar)
         layout.addLayout(lower)
         self.reload()
 
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> str:
         """The CSV file to import (tests replace this)."""
-        path, _ = QFileDialog.getOpenFileName(parent, parent.tr("导入工作日历"), "",
-                                              "CSV (*.csv *.txt)")
+        path, _ = QFileDialog.getOpenFileName(
+            parent, parent.tr("导入工作日历"), "",
+            tr("日历文件") + " (*.csv *.txt *.xlsx *.json *.ics)")
         return path
 
     def reload(self) -> None:
         db, year = self.db, self.year.value()
         tasks.run(lambda: admin.calendar_year(db, year), self._loaded, self._failed)
+        tasks.run(lambda: admin.package_years_offer(db), self._offer, lambda _exc: None)
+
+    def _offer(self, years: list[int]) -> None:
+        self.package_years = list(years)
+        self.package_button.setText(self.tr("从 chinesecalendar 加入 {0} 年").format(
+            "、".join(str(y) for y in years)))
+        self.package_button.setVisible(bool(years))
+
+    def add_package_years(self) -> None:
+        """Add the offered years from the installed package (never over a day set here)."""
+        db, actor_id, years = self.db, self.actor.id, list(self.package_years)
+        tasks.run(lambda: admin.calendar_add_package_years(db, actor_id, years),
+                  self._changed, self._failed)
 
     def _loaded(self, view: admin.CalendarYearView) -> None:
         if view.year != self.year.value():
             return  # an older answer for a year no longer shown
         self.model.set_days(view.days)
+        self.complete_button.setEnabled(not view.covered)
         if view.covered:
             self.coverage.setText(self.tr("{0} 年：日历完整（来源：{1}）").format(
                 view.year, view.source))
@@ -809,6 +853,7 @@ class CalendarDialog(QDialog):
 
     def _changed(self, moved: int) -> None:
         self.message.hide()
+        self.progress.reset()
         self.changed.emit(int(moved))
         self.reload()
 
@@ -832,22 +877,63 @@ class CalendarDialog(QDialog):
         tasks.run(lambda: admin.calendar_add(db, actor_id, day.isoformat(), None, ""),
                   self._changed, self._failed)
 
+    @classmethod
+    def ask_import(cls, parent: QWidget, preview: str) -> str:
+        """After the preview: "import", "complete" (import and confirm the year complete)
+        or "" to change nothing (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Question, parent.tr("导入工作日历"), preview,
+                          parent=parent)
+        complete = box.addButton(tr("导入并确认本年完整"), QMessageBox.ButtonRole.AcceptRole)
+        only = box.addButton(tr("仅导入"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return {complete: "complete", only: "import"}.get(box.clickedButton(), "")
+
     def import_year(self) -> None:
+        """Read the file (CSV in UTF-8 or GBK, XLSX, holiday-cn JSON, ICS) and show what
+        it would make of the year before anything is replaced."""
         path = self.ask_open_path(self)
         if not path:
             return
-        db, actor_id, year = self.db, self.actor.id, self.year.value()
+        db, year = self.db, self.year.value()
 
-        def work() -> int:
+        def work() -> tuple[bytes, workdays.YearPreview]:
             try:
-                text = Path(path).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
+                data = Path(path).read_bytes()
+            except OSError as exc:
                 raise DeskError(f"无法读取文件 {path}：{exc}",
                                 f"The file {path} cannot be read: {exc}") from exc
-            _added, moved = admin.calendar_import(db, actor_id, year, text, Path(path).name)
+            preview, errors = admin.calendar_preview(db, year, data, Path(path).name)
+            if errors:
+                raise ValidationError({(f"line{e.line}" if e.line else "file"): (e.zh, e.en)
+                                       for e in errors})
+            return data, preview
+
+        tasks.run(work, lambda result: self._previewed(path, *result), self._failed)
+
+    def _previewed(self, path: str, data: bytes, preview: workdays.YearPreview) -> None:
+        english = LANGUAGE["current"].startswith("en")
+        choice = self.ask_import(self, "\n".join(preview.lines(english)[:40]))
+        if not choice:
+            return
+        db, actor_id, year = self.db, self.actor.id, preview.year
+        report = self.progress.report
+
+        def work() -> int:
+            _added, moved = admin.calendar_import(db, actor_id, year, data, Path(path).name,
+                                                  report)
+            if choice == "complete":
+                moved += admin.calendar_complete(db, actor_id, year, report)
             return moved
 
         tasks.run(work, self._changed, self._failed)
+
+    def complete_year(self) -> None:
+        """Confirm the shown year complete: its deadlines are no longer estimated."""
+        db, actor_id, year = self.db, self.actor.id, self.year.value()
+        report = self.progress.report
+        tasks.run(lambda: admin.calendar_complete(db, actor_id, year, report), self._changed,
+                  self._failed)
 
 
 # -- organisation and time zone -------------------------------------------------------------
@@ -937,6 +1023,7 @@ class AdminMenu(QObject):
         entries: list[tuple[str, str, Callable[[], QDialog]]] = [
             ("people", "人员与角色…", self.open_people),
             ("limits", "故障等级时限…", self.open_limits),
+            ("duty", "值班时间…", self.open_duty_hours),
             ("calendar", "工作日历…", self.open_calendar),
             ("organisation", "单位与时区…", self.open_organisation),
         ]
@@ -971,6 +1058,13 @@ class AdminMenu(QObject):
 
     def open_limits(self) -> QDialog:
         dialog = LimitsDialog(self.db, self._actor(), self.main)
+        dialog.saved.connect(self.settings_changed)
+        return self._show(dialog)
+
+    def open_duty_hours(self) -> QDialog:
+        from ui.duty_hours_dialog import DutyHoursDialog
+
+        dialog = DutyHoursDialog(self.db, self._actor(), self.main)
         dialog.saved.connect(self.settings_changed)
         return self._show(dialog)
 
