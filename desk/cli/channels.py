@@ -27,7 +27,8 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
                         description="Group robots and webhooks that notices go to.")
     actions = ch.add_subparsers(dest="channel_action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a group robot or webhook (administrators)")
-    add.add_argument("kind", choices=list(channels.KINDS))
+    add.add_argument("kind", choices=list(channels.KINDS),
+                     help="the platform: WeCom, DingTalk or Feishu group robot, or a webhook")
     add.add_argument("name", help="the channel's name, as rules name it (channel:NAME)")
     add.add_argument("--url", required=True, help="the webhook URL as the platform gives it")
     add.add_argument("--secret-stdin", action="store_true",
@@ -37,15 +38,16 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     ls = actions.add_parser("list", help="the channels, URLs masked")
     ls.add_argument("--json", action="store_true")
     test = actions.add_parser("test", help="send a test message to a channel now")
-    test.add_argument("name")
+    test.add_argument("name", help="the channel to send a test message to")
     rm = actions.add_parser("remove", help="remove a channel (administrators)")
-    rm.add_argument("name")
+    rm.add_argument("name", help="the channel to remove")
     rm.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
     rt = actions.add_parser("route", help="name the channel in the rules of a trigger "
                             "(the level-1 report and the breach warnings go to every channel "
                             "already)")
-    rt.add_argument("name")
-    rt.add_argument("--trigger", required=True, choices=list(channels.ROUTABLE))
+    rt.add_argument("name", help="the channel to add to the rule")
+    rt.add_argument("--trigger", required=True, choices=list(channels.ROUTABLE),
+                    help="the notification rule the channel joins")
     rt.add_argument("--remove", action="store_true", help="take it out of those rules")
     rt.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
     an = actions.add_parser("announce", help="a major-incident update to every channel")

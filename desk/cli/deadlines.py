@@ -226,7 +226,7 @@ def _sla_of_ticket(db: Database, args: argparse.Namespace, tz: ZoneInfo) -> int:
             for line in _periods(e, tz):
                 print(line)
     if status.paused:
-        print(f"{_say('已暂停', 'Paused')}: {safe(status.pause_reason)}")
+        print(f"{_say('已暂停：', 'Paused: ')}{safe(status.pause_reason)}")
     paused = status.respond.paused
     if paused:
         print(f"{_say('暂停合计', 'Paused in all')} {sla.format_remaining(paused, en)}")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desk.admin import intake as intake_settings
+from desk.cli.output import count
 from desk.db import Database
 from desk.errors import DeskError, ValidationError
 from desk.process import intake, people
@@ -45,22 +46,23 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     mb = actions.add_parser("mailbox", help="the intake mailbox (IMAP)")
     mba = mb.add_subparsers(dest="mailbox_action", metavar="ACTION", required=True)
     mbs = mba.add_parser("set", help="set the IMAP mailbox the service reads")
-    mbs.add_argument("--host", required=True)
+    mbs.add_argument("--host", required=True, help="the IMAP server, e.g. imap.example.com")
     mbs.add_argument("--port", type=int, default=None, help="default 993 with --tls, else 143")
-    mbs.add_argument("--user", required=True)
+    mbs.add_argument("--user", required=True, help="the mailbox's login name")
     mbs.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
     mbs.add_argument("--tls", action="store_true", help="IMAP over TLS (IMAPS)")
-    mbs.add_argument("--folder", default="INBOX")
+    mbs.add_argument("--folder", default="INBOX", help="the folder read (default INBOX)")
     mbs.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
     mp = actions.add_parser("mapping", help="how alert labels become a fault's type and level")
     mpa = mp.add_subparsers(dest="mapping_action", metavar="ACTION", required=True)
     mps = mpa.add_parser("set", help="set the mapping from a JSON file")
-    mps.add_argument("file")
+    mps.add_argument("file", help="a JSON file with the alert mapping (see the README)")
     mps.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
     mpa.add_parser("show", help="print the mapping in force")
     lg = actions.add_parser("log", help="what the service took in, newest first")
-    lg.add_argument("--limit", type=int, default=50)
+    lg.add_argument("--limit", type=count(1, 10_000), default=50,
+                    help="at most this many entries (default 50)")
     lg.add_argument("--json", action="store_true")
     return {"serve": _cmd_serve, "intake": _cmd_intake}
 

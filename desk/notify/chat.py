@@ -83,8 +83,21 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def chat_title(trigger: str) -> str:
+    """The title of a trigger, including the warnings at a fraction of a clock
+    (``sla_warning:respond:80`` → 响应即将超时（已用 80%）) and the escalations."""
+    if trigger in CHAT_TITLES:
+        return CHAT_TITLES[trigger]
+    parts = trigger.split(":")
+    if len(parts) == 3 and ":".join(parts[:2]) in CHAT_TITLES:
+        return f"{CHAT_TITLES[':'.join(parts[:2])]}（已用 {parts[2]}%）"
+    if len(parts) == 2 and parts[0] == "sla_escalated":
+        return f"{'响应' if parts[1] == 'respond' else '恢复'}超时升级"
+    return trigger
+
+
 def title_for(ticket: Ticket, trigger: str) -> str:
-    return f"【{ticket.level.label_zh}】{CHAT_TITLES.get(trigger, trigger)} {ticket.number}"
+    return f"【{ticket.level.label_zh}】{chat_title(trigger)} {ticket.number}"
 
 
 def lines_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,
@@ -103,7 +116,7 @@ def lines_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,
     level = t.level.label_zh + ("，业务已中断" if t.business_interrupted else "")
     lines = [f"**{title_for(t, trigger)}**"]
     if trigger.startswith("sla_"):
-        lines.append(f"{CHAT_TITLES.get(trigger, trigger)}，请尽快处理。{extra}".strip())
+        lines.append(f"{chat_title(trigger)}，请尽快处理。{extra}".strip())
     elif trigger == "report_urgent":
         lines.append("请相关负责人立即关注并优先处理。")
     elif trigger == "dispatch":
