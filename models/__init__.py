@@ -25,17 +25,23 @@ from models.entities import (
     Ticket,
     VerificationItem,
 )
+from models.lessons import ActionItem, Problem, TicketLink
 from models.vocabulary import (
+    ActionState,
     DayKind,
     EvidenceKind,
     FaultLevel,
     FaultType,
+    LinkKind,
+    ProblemState,
     Role,
     Status,
     TeamDuty,
 )
 
 __all__ = [
+    "ActionItem",
+    "ActionState",
     "Attachment",
     "AttachmentChunk",
     "Base",
@@ -50,17 +56,21 @@ __all__ = [
     "ImplementationStep",
     "KnowledgeEntry",
     "KnowledgeRevision",
+    "LinkKind",
     "NotificationRule",
     "OutboxMessage",
     "NumberCounter",
     "Person",
     "PersonRole",
     "Presence",
+    "Problem",
+    "ProblemState",
     "Role",
     "Setting",
     "Status",
     "TeamDuty",
     "TeamMember",
     "Ticket",
+    "TicketLink",
     "VerificationItem",
 ]

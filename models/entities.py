@@ -172,6 +172,12 @@ class Ticket(Base):
     archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # a duplicate merged into its master (closed, counted once); models.lessons owns links
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("problems.id"), index=True)
+    # the reporter's rating at verification (满意度, 1–5) and what they said
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    satisfaction_comment: Mapped[str] = mapped_column(Text, default="")
 
     # -- SLA deadlines, computed by desk.sla and stored so the queue can sort on them
     respond_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
