@@ -24,7 +24,15 @@ from desk.admin.backup import storage_warning as storage_warning  # re-exported 
 from desk.config import Config
 from desk.db import Database, translate_db_error, utc_now
 from desk.errors import DatabaseError, DeskError, SchemaTooNewError
-from desk.events import Bus, FaultArchived, FaultReported, TicketChanged, TransitionPerformed
+from desk.events import (
+    Bus,
+    DuplicateMerged,
+    FaultArchived,
+    FaultReported,
+    ProblemResolved,
+    TicketChanged,
+    TransitionPerformed,
+)
 from desk.notify import live
 from desk.notify import outbox as notify
 from desk.process import knowledge
@@ -42,6 +50,8 @@ def subscribers() -> Bus:
     bus.subscribe(TransitionPerformed, live.on_ticket_event)
     bus.subscribe(FaultArchived, knowledge.on_archived)
     bus.subscribe(TicketChanged, live.on_ticket_event)
+    bus.subscribe(DuplicateMerged, notify.on_merged)
+    bus.subscribe(ProblemResolved, notify.on_problem_resolved)
     return bus
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
-    from models import Person, Ticket
+    from models import ActionItem, Person, Problem, Ticket
 
 PENDING = "desk.events.pending"  # the key of ``Session.info`` holding recorded events
 
@@ -65,6 +65,34 @@ class TicketChanged(DomainEvent):
     """A ticket's fields (or what hangs on it, such as its knowledge entry) changed."""
 
     ticket_id: int
+
+
+@dataclass(frozen=True)
+class DuplicateMerged(DomainEvent):
+    """A duplicate fault was closed into its master (its reporter is told)."""
+
+    duplicate: Ticket
+    master: Ticket
+    actor: Person
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ProblemResolved(DomainEvent):
+    """A problem got its permanent fix; ``open_faults`` are the faults still open on it."""
+
+    problem: Problem
+    open_faults: tuple[Ticket, ...]
+    actor: Person
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ActionItemOverdue(DomainEvent):
+    """An open action item passed its due date (recorded once, when first seen)."""
+
+    item: ActionItem
+    at: datetime
 
 
 Handler = Callable[[Session, Any], None]

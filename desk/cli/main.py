@@ -205,6 +205,8 @@ def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> No
                             help=help_text)
         elif f.kind == "level":
             sp.add_argument(opt, dest=f.name, type=int, choices=[1, 2, 3], help=help_text)
+        elif f.kind == "rating":
+            sp.add_argument(opt, dest=f.name, type=int, choices=[1, 2, 3, 4, 5], help=help_text)
         elif f.kind == "type":
             sp.add_argument(opt, dest=f.name, choices=[t.value for t in FaultType],
                             help=help_text)

@@ -46,9 +46,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Text, func, or_, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
+from desk import events
 from desk.db import Database
 from desk.errors import DeskError, PermissionDeniedError, ValidationError
-from desk.events import FaultReported, TransitionPerformed
+from desk.events import (
+    ActionItemOverdue,
+    DuplicateMerged,
+    FaultReported,
+    ProblemResolved,
+    TransitionPerformed,
+)
 from desk.process import audit
 from desk.read import settings
 from desk.rules.timeutil import format_local
@@ -101,7 +108,14 @@ DEFAULT_RULES: tuple[DefaultRule, ...] = (
                 "响应/恢复时限即将到期：通知负责人与技术支持主管"),
     DefaultRule("sla_breached", ("assignee", "role:support_lead"), None,
                 "响应/恢复已超时：通知负责人与技术支持主管"),
+    DefaultRule("merged", ("reporter",), None,
+                "重复故障已合并：告知该故障的报告人，处理进展请看主故障"),
+    DefaultRule("problem_resolved", ("reporter",), None,
+                "问题已解决（永久方案已实施）：告知其未关闭故障的报告人"),
 )
+# triggers added after the first rules were seeded: a database whose rules table holds
+# none of their rows gets the default rule (an administrator's row replaces it)
+LATER_TRIGGERS = frozenset({"merged", "problem_resolved"})
 
 TRIGGER_TITLES = {
     "report_urgent": "紧急故障上报",
@@ -112,6 +126,9 @@ TRIGGER_TITLES = {
     "sla_warning:restore": "恢复即将超时",
     "sla_breached:respond": "响应已超时",
     "sla_breached:restore": "恢复已超时",
+    "merged": "重复故障已合并",
+    "problem_resolved": "问题已解决",
+    "action_overdue": "整改措施已逾期",
 }
 STATUS_LABELS_ZH = {PENDING: "待发送", SENDING: "发送中", SENT: "已发送", FAILED: "发送失败"}
 
@@ -132,7 +149,9 @@ def seed_default_rules(session: Session) -> int:
 
 def _rules(session: Session, trigger: str) -> list[tuple[list[str], str | None]]:
     """(recipients, document) of the enabled rules for a trigger (defaults if no rules)."""
-    if not session.scalar(select(func.count(NotificationRule.id))):
+    if not session.scalar(select(func.count(NotificationRule.id))) or (
+            trigger in LATER_TRIGGERS and not session.scalar(select(func.count(
+                NotificationRule.id)).where(NotificationRule.trigger == trigger))):
         return [(list(r.recipients), r.document) for r in DEFAULT_RULES if r.trigger == trigger]
     rows = session.scalars(select(NotificationRule).where(
         NotificationRule.trigger == trigger, NotificationRule.enabled.is_(True))
@@ -316,6 +335,87 @@ def on_transition(session: Session, event: TransitionPerformed) -> None:
     enqueue_for(session, event.ticket, event.name, event.at)
 
 
+def on_merged(session: Session, event: DuplicateMerged) -> None:
+    """Subscriber: the reporter of a merged duplicate is told where it went."""
+    master = event.master
+    _enqueue(session, event.duplicate, "merged", "merged", event.at,
+             f"您报告的故障与 {master.number}（{master.affected_business}）为同一故障，已合并至"
+             f" {master.number} 一并处理，编号 {event.duplicate.number} 仍可查询。处理进展请关注 "
+             f"{master.number}。")
+
+
+def on_problem_resolved(session: Session, event: ProblemResolved) -> None:
+    """Subscriber: the reporters of a resolved problem's open faults are told."""
+    p = event.problem
+    for ticket in event.open_faults:
+        _enqueue(session, ticket, "problem_resolved", "problem_resolved", event.at,
+                 f"您报告的故障 {ticket.number} 所属的问题 {p.number}（{p.title}）已解决。"
+                 f"根本原因：{p.root_cause or '—'}。永久解决方案：{p.permanent_fix or '—'}。"
+                 "请确认故障是否已消除。")
+
+
+def remind_overdue_actions(db: Database, now: datetime | None = None) -> list[int]:
+    """Tell the owner of each open action item past its due date, once per item.
+
+    The item's ``reminded_at`` is set by a conditional UPDATE in the unit of work that
+    queues the message, so two desks reminding at once queue one message.
+    """
+    from desk.read.actions import local_today
+    from models import ActionItem, ActionState
+
+    moment = now or db.now()
+    with db.read() as session:
+        today = (now.astimezone(settings.timezone(session)).date() if now is not None
+                 else local_today(db, session))
+        due = list(session.scalars(select(ActionItem.id).where(
+            ActionItem.state == ActionState.OPEN, ActionItem.due_on < today,
+            ActionItem.reminded_at.is_(None)).order_by(ActionItem.id)))
+    if not due:
+        return []
+
+    def work(session: Session) -> list[int]:
+        ids: list[int] = []
+        for item_id in due:
+            claimed = session.execute(update(ActionItem).where(
+                ActionItem.id == item_id, ActionItem.reminded_at.is_(None),
+                ActionItem.state == ActionState.OPEN).values(reminded_at=moment))
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # reminded by another desk meanwhile, or done
+            item = session.get(ActionItem, item_id)
+            assert item is not None
+            ids += _enqueue_action(session, item, moment)
+            events.record(session, ActionItemOverdue(item, moment))
+        return ids
+
+    return db.write(work)
+
+
+def _enqueue_action(session: Session, item: Any, now: datetime) -> list[int]:
+    from models import Problem
+
+    owner = session.get(Person, item.owner_id)
+    if owner is None:
+        return []
+    ticket = session.get(Ticket, item.ticket_id) if item.ticket_id else None
+    problem = session.get(Problem, item.problem_id) if item.problem_id else None
+    where = "、".join(x for x in (ticket.number if ticket else "",
+                                  problem.number if problem else "") if x)
+    body = "\n".join([
+        f"{owner.name}，您负责的整改措施已过完成期限，请尽快完成并在 Desk 中标记完成。", "",
+        f"措施：{item.title}", f"完成期限：{item.due_on:%Y-%m-%d}", f"所属：{where or '—'}", "",
+        "—— 本邮件由 Desk 技术故障反馈与处理系统自动发送，请勿直接回复。"])
+    recipient = Recipient(owner.name, owner.email.strip() if valid_address(owner.email) else "",
+                          owner.id)
+    row = OutboxMessage(
+        created_at=now, ticket_id=ticket.id if ticket else None, trigger="action_overdue",
+        recipients=[recipient.to_json()],
+        subject=f"【整改措施逾期】{item.title}"[:300], body=body, document=None,
+        status=PENDING, attempts=0, next_attempt_at=now, last_error="")
+    session.add(row)
+    session.flush()
+    return [row.id]
+
+
 def _enqueue(session: Session, ticket: Ticket, rule_trigger: str, trigger: str,
              now: datetime, extra: str = "") -> list[int]:
     ids: list[int] = []
@@ -366,6 +466,8 @@ def body_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,
     }.get(trigger, "")
     if trigger.startswith("sla_"):
         lead = f"{TRIGGER_TITLES.get(trigger, trigger)}，请尽快处理。{extra}"
+    elif trigger in ("merged", "problem_resolved"):
+        lead = extra
     lines = [lead, "", f"故障编号：{t.number}", f"故障等级：{t.level.label_zh}",
              f"故障类型：{t.fault_type.label_zh}", f"当前状态：{t.status.label_zh}",
              f"受影响业务：{t.affected_business}", f"影响范围：{t.impact_scope or '—'}",
