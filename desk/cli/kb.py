@@ -139,7 +139,8 @@ def _similar(db: Database, args: argparse.Namespace) -> int:
         print("没有相似的历史故障。 / No similar past faults.")
         return 0
     for f in found:
-        where = f"知识库 {f.entry_id}" if f.entry_id is not None else "已解决，未归档"
+        where = (f"知识库 {f.entry_id}" if f.entry_id is not None
+                 else "已知问题" if f.problem_id is not None else "已解决，未归档")
         print(f"{f.score:.2f}  {f.ticket_number}  {f.title}  （{where}）")
         if f.solution:
             print(f"      方案：{f.solution}")

@@ -471,8 +471,12 @@ def _weekly(session: Session, backend: str, start: date, end: date, tz: ZoneInfo
 
 # -- the tables --------------------------------------------------------------------------
 
-def _pct(part: float, whole: float) -> float | None:
+def percent(part: float, whole: float) -> float | None:
+    """``part`` as a percentage of ``whole``, one decimal; None when there is no whole."""
     return None if not whole else round(100.0 * part / whole, 1)
+
+
+_pct = percent
 
 
 def _by_level(grouped: dict[_GroupKey, _Sums], total: int) -> Table:

@@ -159,3 +159,31 @@ def format_remaining(delta: timedelta) -> str:
     if days:
         return f"{sign}{days}天{hours}小时"
     return f"{sign}{hours}:{minutes:02d}"
+
+
+def working_elapsed(start: datetime, end: datetime, cal: WorkCalendar, tz: ZoneInfo,
+                    working: dict[date, bool] | None = None) -> timedelta:
+    """The time between ``start`` and ``end`` that falls on working days (local days of
+    ``tz``), the way a working-day clock counts it; ``working`` caches day answers when
+    many spans are summed."""
+    if end <= start:
+        return timedelta(0)
+    cache = working if working is not None else {}
+    local = start.astimezone(tz)
+    day = local.date()
+    last = end.astimezone(tz).date()
+    total = timedelta(0)
+    cursor = start
+    while True:
+        is_working = cache.get(day)
+        if is_working is None:
+            is_working = cache[day] = cal.is_working_day(day)
+        if day == last:
+            if is_working:
+                total += end - cursor
+            return total
+        next_start = _day_start(day + timedelta(days=1), tz)
+        if is_working:
+            total += next_start - cursor
+        cursor = next_start
+        day += timedelta(days=1)
