@@ -13,8 +13,11 @@ import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from desk.admin.demo import ensure_people
@@ -231,3 +234,20 @@ def test_cli_writes_the_report_and_the_review(november_lite: November, sqlite_ur
     out = tmp_path / "review.pdf"
     assert main(["pdf", "review", data.numbers["A"], "-o", str(out)]) == 0
     assert "故障复盘报告" in pdf_text(out.read_bytes())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 60 * 24 * 90), st.integers(0, 60 * 24 * 20))
+def test_working_time_totals_agree_with_walking_the_days(start_min: int, span_min: int) -> None:
+    from desk.rules import sla
+    from desk.rules.workdays import WorkCalendar
+
+    tz = ZoneInfo("Asia/Shanghai")
+    # the 2026 National Day week and its make-up Saturday
+    cal = WorkCalendar(holidays=frozenset(date(2026, 10, d) for d in range(1, 8)),
+                       workdays=frozenset({date(2026, 10, 10)}), years=frozenset({2026}))
+    start = local(2026, 9, 25, 0) + timedelta(minutes=start_min)
+    end = start + timedelta(minutes=span_min)
+    totals = sla.WorkingTime(date(2026, 9, 20), date(2026, 12, 31), cal, tz)
+    assert totals.between(start, end) == pytest.approx(
+        sla.working_elapsed(start, end, cal, tz).total_seconds(), abs=1e-6)

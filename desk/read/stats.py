@@ -210,8 +210,16 @@ class _Sums:
     ever_failed: int = 0
 
 
-def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES) -> Dashboard:
-    """The dashboard of faults reported from ``start`` (local midnight) to ``end``."""
+PARTS = frozenset({"p90", "businesses", "weekly"})
+
+
+def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES,
+            parts: frozenset[str] = PARTS) -> Dashboard:
+    """The dashboard of faults reported from ``start`` (local midnight) to ``end``.
+
+    ``parts`` names the scans besides the grouped one (90th percentiles, businesses,
+    the weekly trend); a caller that needs only counts, clocks and means (the service
+    report's previous period) leaves the others out and gets their tables empty."""
     if end <= start:
         raise ValidationError({"period": (
             f"统计期间的结束日期（{end:%Y-%m-%d}）必须晚于开始日期（{start:%Y-%m-%d}）。",
@@ -240,16 +248,20 @@ def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES) -> 
     # The queries are independent scans: run them side by side on their own connections
     # (each a short read). SQLite's percentiles need the grouped counts, so wait for them.
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="stats") as pool:
-        businesses_f = pool.submit(reading(lambda s: _businesses(s, lo, hi, top, full)))
-        weeks_f = pool.submit(reading(lambda s: _weekly(s, backend, start, end, tz, lo, hi, full)))
+        businesses_f = (pool.submit(reading(lambda s: _businesses(s, lo, hi, top, full)))
+                        if "businesses" in parts else None)
+        weeks_f = (pool.submit(reading(lambda s: _weekly(s, backend, start, end, tz, lo, hi,
+                                                         full)))
+                   if "weekly" in parts else None)
         p90_f = (pool.submit(reading(lambda s: _p90_pg(s, lo, hi)))
-                 if backend == "postgresql" else None)
+                 if backend == "postgresql" and "p90" in parts else None)
         grouped = reading(lambda s: _grouped(s, backend, lo, hi, now, full))()
         p90 = (p90_f.result() if p90_f is not None else
                reading(lambda s: _p90_sqlite(s, lo, hi, sample_counts(grouped),
-                                       full_scan=full))())
-        businesses = businesses_f.result()
-        weeks = weeks_f.result()
+                                       full_scan=full))()
+               if "p90" in parts else {})
+        businesses = businesses_f.result() if businesses_f is not None else []
+        weeks = weeks_f.result() if weeks_f is not None else {}
     total = sum(s.count for s in grouped.values())
     return Dashboard(
         start=start, end=end, timezone=tz.key, generated_at=now.astimezone(tz),

@@ -121,13 +121,15 @@ def upgrade() -> None:
     op.add_column("tickets", sa.Column("satisfaction", sa.Integer(), nullable=True))
     op.add_column("tickets", sa.Column("satisfaction_comment", sa.Text(), nullable=False,
                                        server_default=""))
-    op.create_index(op.f("ix_tickets_merged_into_id"), "tickets", ["merged_into_id"])
-    op.create_index(op.f("ix_tickets_problem_id"), "tickets", ["problem_id"])
+    for column in ("merged_into_id", "problem_id"):
+        where = sa.text(f"{column} IS NOT NULL")
+        op.create_index(f"ix_tickets_{column}", "tickets", [column], sqlite_where=where,
+                        postgresql_where=where)
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_tickets_problem_id"), table_name="tickets")
-    op.drop_index(op.f("ix_tickets_merged_into_id"), table_name="tickets")
+    op.drop_index("ix_tickets_problem_id", table_name="tickets")
+    op.drop_index("ix_tickets_merged_into_id", table_name="tickets")
     if op.get_bind().dialect.name == "postgresql":
         op.drop_constraint("fk_tickets_problem_id_problems", "tickets", type_="foreignkey")
         op.drop_constraint("fk_tickets_merged_into_id_tickets", "tickets", type_="foreignkey")
