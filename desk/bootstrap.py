@@ -35,7 +35,7 @@ from desk.events import (
 )
 from desk.notify import live
 from desk.notify import outbox as notify
-from desk.process import knowledge
+from desk.process import actions, knowledge
 from models import schema
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ def subscribers() -> Bus:
     bus.subscribe(TransitionPerformed, notify.on_transition)
     bus.subscribe(TransitionPerformed, live.on_ticket_event)
     bus.subscribe(FaultArchived, knowledge.on_archived)
+    bus.subscribe(FaultArchived, actions.on_archived)
     bus.subscribe(TicketChanged, live.on_ticket_event)
     bus.subscribe(DuplicateMerged, notify.on_merged)
     bus.subscribe(ProblemResolved, notify.on_problem_resolved)

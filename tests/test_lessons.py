@@ -234,3 +234,25 @@ def test_verification_takes_a_rating_and_a_comment(lite: Database, lite_ids: dic
                               dict(VERIFY_PASS, satisfaction="4",
                                    satisfaction_comment="响应很快"))
     assert (detail.satisfaction, detail.satisfaction_comment) == (4, "响应很快")
+
+
+def test_archived_prevention_measures_become_action_items(lite: Database,
+                                                          lite_ids: dict[str, int],
+                                                          clock: Any) -> None:
+    from desk.read import documents
+    from desk.rules.measures import measures_of
+    from tests.test_workflow import Walker, advance
+
+    assert measures_of("1. 连接池监控告警；2．压测订单服务\n（3）复核发布流程。") == [
+        "连接池监控告警", "压测订单服务", "复核发布流程"]
+    number = report(lite, lite_ids)
+    walk = Walker(lite, lite_ids, number, clock)
+    advance(walk, FaultLevel.GENERAL, Status.VERIFYING)
+    walk("verify", "SALES005", **dict(VERIFY_PASS, satisfaction=2, satisfaction_comment="太慢"))
+    walk("archive", "LEAD01", summary="已修复", prevention_measures="1. 连接池监控告警\n2. 压测")
+    items = read_actions.items(lite, ticket_key=number)
+    assert [(i.title, i.owner_name, i.state.value) for i in items] == [
+        ("连接池监控告警", "赵敏", "open"), ("压测", "赵敏", "open")]
+    assert items[0].due_on == date(2026, 11, 27) + timedelta(days=actions.DEFAULT_DAYS)
+    record = documents.record_data(lite, number)
+    assert (record.satisfaction, record.satisfaction_comment) == ("2 分（满分 5 分）", "太慢")

@@ -1,10 +1,12 @@
 """The ``desk mail`` commands: deliver the outbox, show it, test the server, check clocks.
 
 ``desk mail send`` delivers the messages that are due (``--loop`` keeps running, checking
-the SLA clocks and sending every ``--interval`` seconds until interrupted);
+the SLA clocks and the overdue action items and sending every ``--interval`` seconds until
+interrupted);
 ``desk mail outbox`` lists what waits (``--all`` also what went out);
 ``desk mail test TO`` sends a test message with the team's settings and this computer's
-keyring password; ``desk mail check-clocks`` queues the SLA warnings and breaches due now.
+keyring password; ``desk mail check-clocks`` queues the SLA warnings and breaches due now, and the
+reminders of overdue action items.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ def _cmd_mail(db: Database, args: argparse.Namespace) -> int:
     if command == "check-clocks":
         ids = notify.check_clocks(db)
         print(f"已加入发件箱 {len(ids)} 封超时提醒 / queued {len(ids)} SLA messages")
+        reminders = notify.remind_overdue_actions(db)
+        print(f"已加入发件箱 {len(reminders)} 封整改措施逾期提醒 / queued {len(reminders)} "
+              "overdue action reminders")
         return 0
     smtp = notify.smtp_settings(db)
     if smtp is None:
@@ -71,6 +76,7 @@ def _send(db: Database, smtp: notify.SmtpSettings, args: argparse.Namespace) -> 
     while True:
         if args.loop:
             notify.check_clocks(db)
+            notify.remind_overdue_actions(db)
         report = notify.send_due(db, smtp, sender, batch=max(1, args.batch))
         if report.claimed or not args.loop:
             print(f"发送 {len(report.sent)}，失败待重试 {len(report.failed)}，放弃 "

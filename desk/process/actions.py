@@ -2,13 +2,17 @@
 tracked to done. One unit of work per change, each an audit event on the item's fault
 (or, for a problem's item, on no ticket with ``details.problem_id``).
 
+The prevention measures written when a fault is archived become items of their own
+(``on_archived``: one per line, owned by the fault's assignee, due ``DEFAULT_DAYS`` after
+the archive), recorded by the archive's own event.
+
 Reminders of overdue items are the outbox's (``desk.notify.outbox.remind_overdue_actions``),
 sent once per item.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -19,15 +23,32 @@ from desk.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from desk.events import FaultArchived
 from desk.process import audit
 from desk.read.actions import ActionView, items
 from desk.read.problems import load_problem
 from desk.read.tickets import load_ticket
+from desk.rules.measures import measures_of
 from desk.rules.transitions import MAX_TEXT
 from models import ActionItem, ActionState, Person, Role
 
 PLANNERS = frozenset({Role.SUPPORT, Role.SUPPORT_LEAD, Role.ENGINEER, Role.DIRECTOR})
 CLOSERS = frozenset({Role.SUPPORT_LEAD, Role.DIRECTOR})  # besides the owner
+DEFAULT_DAYS = 30  # a prevention measure from the archive is due a month later
+
+
+def on_archived(session: Session, event: FaultArchived) -> None:
+    """Subscriber: each prevention measure of an archived fault becomes an action item."""
+    from desk.read import settings
+
+    ticket = event.ticket
+    owner_id = ticket.assignee_id or event.actor.id
+    due = event.at.astimezone(settings.timezone(session)).date() + timedelta(days=DEFAULT_DAYS)
+    for line in measures_of(ticket.prevention_measures):
+        session.add(ActionItem(title=line, owner_id=owner_id, due_on=due,
+                               state=ActionState.OPEN, created_at=event.at,
+                               created_by_id=event.actor.id, ticket_id=ticket.id,
+                               done_note=""))
 
 
 def _person(session: Session, pid: int | None, field: str) -> Person:

@@ -553,6 +553,8 @@ def record_data(db: Database, key: str | int) -> record_table.RecordTable:
             verification_result=verification,
             verification_remarks=t.verification_remarks,
             verification_rounds=str(t.verification_rounds) if t.verification_rounds else "",
+            satisfaction=f"{t.satisfaction} 分（满分 5 分）" if t.satisfaction else "",
+            satisfaction_comment=t.satisfaction_comment or "",
             verification_items=[vform.CheckedItem(i.item, i.expected, i.actual, i.passed)
                                 for i in t.verification_items],
             resolved_at=r.at(t.resolved_at),

@@ -22,6 +22,7 @@ from desk.db import Database
 from desk.read import settings, tickets, timeline
 from desk.read.clocks import clocks_of, restore_met
 from desk.read.documents import action_label, duration_text, image_bytes, note_of
+from desk.rules.measures import measures_of
 from desk.rules.sla import ClockState, ClockStatus
 from desk.rules.timeutil import format_local
 from models import (
@@ -88,9 +89,8 @@ def review_data(db: Database, key: str | int, went_well: Sequence[str] = (),
                                                   else ""))
                    for i in items]
         tracked = {i.title.strip() for i in items}
-        for line in (t.prevention_measures or "").splitlines():
-            line = line.strip(" \t；;")
-            if line and line not in tracked:
+        for line in measures_of(t.prevention_measures):
+            if line not in tracked:
                 actions.append(ActionLine(line, name(t.assignee_id), "", "未跟踪"))
         files = session.scalars(select(Attachment).where(
             Attachment.ticket_id.in_([t.id, *(d.id for d in duplicates)]),
