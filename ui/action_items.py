@@ -87,6 +87,7 @@ class ActionItemsDialog(QDialog):
             where = " ".join(x for x in (i.ticket_number, i.problem_number) if x)
             rows.append(([i.title, i.due_on.isoformat(), state, where], i, i.overdue))
         self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
         self.loaded.emit(len(items))
 
     def _failed(self, exc: BaseException) -> None:

@@ -38,7 +38,7 @@ def install_lessons(window: QMainWindow, db: Database) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
 
     def add(name: str, text: str, slot: Any) -> None:
-        action = menu.addAction(window.tr(text))
+        action = menu.addAction(text)
         action.setObjectName(name)
         action.triggered.connect(slot)
         actions[name] = action
@@ -96,10 +96,10 @@ def install_lessons(window: QMainWindow, db: Database) -> dict[str, QAction]:
 
         _keep(window, "service_report_dialog", ServiceReportDialog(db, local_today(db), window))
 
-    add("actionLinks", "关联故障…", open_links)
-    add("actionProblems", "问题管理…", open_problems)
-    add("actionMyActionItems", "我的整改措施…", open_actions)
+    add("actionLinks", window.tr("关联故障…"), open_links)
+    add("actionProblems", window.tr("问题管理…"), open_problems)
+    add("actionMyActionItems", window.tr("我的整改措施…"), open_actions)
     menu.addSeparator()
-    add("actionReviewPdf", "故障复盘报告（PDF）…", review_pdf)
-    add("actionServiceReport", "运维服务报告…", open_report)
+    add("actionReviewPdf", window.tr("故障复盘报告（PDF）…"), review_pdf)
+    add("actionServiceReport", window.tr("运维服务报告…"), open_report)
     return actions

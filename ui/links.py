@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desk.db import Database
 from desk.errors import DeskError
 from desk.process import links
+from desk.process.attachments import local_zone
 from desk.process.people import PersonView
 from desk.read import links as read_links
 from models import LinkKind
@@ -83,6 +84,7 @@ class LinksDialog(QDialog):
         self.db, self.person, self.number = db, person, number
         self.setWindowTitle(self.tr("关联故障 — {0}").replace("{0}", number))
         self.latest = tasks.Latest(self)
+        self.tz = local_zone(db)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("关联的故障")))
         self.model = RowsModel([self.tr("关系"), self.tr("故障编号"), self.tr("状态"),
@@ -138,9 +140,11 @@ class LinksDialog(QDialog):
         self.model.set_rows([([tr_label(v.label_zh), v.number, tr_label(v.status.label_zh),
                                v.affected_business], v, False) for v in views])
         self.duplicates.set_rows([([d.number, f"{d.reporter_name} {d.reporter_employee_no}",
-                                    d.reported_at.strftime("%Y-%m-%d %H:%M"),
+                                    d.reported_at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M"),
                                     str(len(d.attachments)), str(len(d.events))], d, False)
                                   for d in dups])
+        self.table.resizeColumnsToContents()
+        self.duplicate_table.resizeColumnsToContents()
         self.loaded.emit(len(views))
 
     def _failed(self, exc: BaseException) -> None:

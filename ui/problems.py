@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from desk.db import Database
 from desk.errors import DeskError, ValidationError
 from desk.process import problems
+from desk.process.attachments import local_zone
 from desk.process.people import PersonView
 from desk.read import problems as read_problems
 from desk.read.problems import ProblemView
@@ -61,6 +62,7 @@ class ProblemsDialog(QDialog):
         self.setWindowTitle(self.tr("问题管理"))
         self.db, self.person, self.fault_number = db, person, fault_number
         self.current: ProblemView | None = None
+        self.tz = local_zone(db)
         self.list_loads = tasks.Latest(self)
         self.problem_loads = tasks.Latest(self)
         layout = QVBoxLayout(self)
@@ -150,6 +152,7 @@ class ProblemsDialog(QDialog):
     def _listed(self, rows: list[tuple[ProblemView, int]], select: str | None) -> None:
         self.model.set_rows([([v.number, tr_label(v.state.label_zh), str(n), v.title], v,
                               False) for v, n in rows])
+        self.table.resizeColumnsToContents()
         self.loaded.emit(len(rows))
         wanted = select or (self.current.number if self.current else None)
         for row, (v, _n) in enumerate(rows):
@@ -178,10 +181,24 @@ class ProblemsDialog(QDialog):
             edit.setPlainText(str(getattr(view, name) or ""))
         lines = [f"{f.number} · {tr_label(f.status.label_zh)} · {f.reporter_name}"
                  + (self.tr("（重复故障）") if f.repeat else "") for f in view.faults]
-        lines += [f"{h['at']:%Y-%m-%d %H:%M} {h['actor']} {h['action']}" for h in view.history]
+        lines += [f"{h['at'].astimezone(self.tz):%Y-%m-%d %H:%M} {h['actor']} "
+                  f"{self.history_label(h)}" for h in view.history]
         self.history.setPlainText("\n".join(lines))
         self._enable()
         self.shown.emit(view)
+
+    def history_label(self, event: dict[str, Any]) -> str:
+        details = event.get("details") or {}
+        if event["action"] == "problem_open":
+            return self.tr("新建问题")
+        if event["action"] == "problem_fault":
+            return self.tr("关联故障 {0}").replace("{0}", str(details.get("fault", "")))
+        if event["action"] == "problem_state":
+            state = ProblemState(str(details.get("state", ProblemState.ANALYSING.value)))
+            return self.tr("状态改为“{0}”").replace("{0}", tr_label(state.label_zh))
+        return self.tr("修改：{0}").replace("{0}", "、".join(
+            tr_label(read_problems.FIELDS[k][0]) for k in event.get("changes", {})
+            if k in read_problems.FIELDS))
 
     def _enable(self) -> None:
         view = self.current

@@ -1613,6 +1613,74 @@
         <source>发出完成通知</source>
         <translation>Completion notice issued</translation>
     </message>
+    <message>
+        <source>相关</source>
+        <translation>Related to</translation>
+    </message>
+    <message>
+        <source>由其引起</source>
+        <translation>Caused by</translation>
+    </message>
+    <message>
+        <source>重复</source>
+        <translation>Duplicate of</translation>
+    </message>
+    <message>
+        <source>引起</source>
+        <translation>Causes</translation>
+    </message>
+    <message>
+        <source>重复，已合并至</source>
+        <translation>Duplicate of</translation>
+    </message>
+    <message>
+        <source>重复故障（已合并）</source>
+        <translation>Duplicate (merged)</translation>
+    </message>
+    <message>
+        <source>已知错误</source>
+        <translation>Known error</translation>
+    </message>
+    <message>
+        <source>未完成</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>已完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>满意度（1–5）</source>
+        <translation>Satisfaction (1–5)</translation>
+    </message>
+    <message>
+        <source>评价意见</source>
+        <translation>Comment on the handling</translation>
+    </message>
+    <message>
+        <source>问题标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>现象</source>
+        <translation>Symptom</translation>
+    </message>
+    <message>
+        <source>临时方案</source>
+        <translation>Workaround</translation>
+    </message>
+    <message>
+        <source>永久解决方案</source>
+        <translation>Permanent fix</translation>
+    </message>
+    <message>
+        <source>受影响业务</source>
+        <translation>Affected business</translation>
+    </message>
+    <message>
+        <source>负责人</source>
+        <translation>Owner</translation>
+    </message>
 </context>
 <context>
     <name>LimitsDialog</name>
@@ -1884,6 +1952,30 @@
     <message>
         <source>新故障尚未保存，确定退出吗？</source>
         <translation>The new fault is not saved yet. Quit anyway?</translation>
+    </message>
+    <message>
+        <source>问题(&amp;P)</source>
+        <translation>&amp;Problems</translation>
+    </message>
+    <message>
+        <source>关联故障…</source>
+        <translation>Linked faults…</translation>
+    </message>
+    <message>
+        <source>问题管理…</source>
+        <translation>Problems…</translation>
+    </message>
+    <message>
+        <source>我的整改措施…</source>
+        <translation>My action items…</translation>
+    </message>
+    <message>
+        <source>故障复盘报告（PDF）…</source>
+        <translation>Post-incident review (PDF)…</translation>
+    </message>
+    <message>
+        <source>运维服务报告…</source>
+        <translation>Service report…</translation>
     </message>
 </context>
 <context>
@@ -3233,6 +3325,286 @@
     <message>
         <source>搜索知识库…</source>
         <translation>Search the knowledge base…</translation>
+    </message>
+    <message>
+        <source>问题(&amp;P)</source>
+        <translation>&amp;Problems</translation>
+    </message>
+    <message>
+        <source>关联故障…</source>
+        <translation>Linked faults…</translation>
+    </message>
+    <message>
+        <source>问题管理…</source>
+        <translation>Problems…</translation>
+    </message>
+    <message>
+        <source>我的整改措施…</source>
+        <translation>My action items…</translation>
+    </message>
+    <message>
+        <source>故障复盘报告（PDF）…</source>
+        <translation>Post-incident review (PDF)…</translation>
+    </message>
+    <message>
+        <source>运维服务报告…</source>
+        <translation>Service report…</translation>
+    </message>
+    <message>
+        <source>请先在列表中选择一个故障。</source>
+        <translation>Select a fault in the list first.</translation>
+    </message>
+    <message>
+        <source>已生成：</source>
+        <translation>Written: </translation>
+    </message>
+</context>
+<context>
+    <name>LinksDialog</name>
+    <message>
+        <source>关联故障 — {0}</source>
+        <translation>Linked faults — {0}</translation>
+    </message>
+    <message>
+        <source>关联的故障</source>
+        <translation>Linked faults</translation>
+    </message>
+    <message>
+        <source>关系</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>故障编号</source>
+        <translation>Fault number</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>受影响业务</source>
+        <translation>Affected business</translation>
+    </message>
+    <message>
+        <source>合并进来的重复故障（报告人、证据和事件仍可查看）</source>
+        <translation>Duplicates merged into this fault (their reporter, evidence and events stay readable)</translation>
+    </message>
+    <message>
+        <source>报告人</source>
+        <translation>Reporter</translation>
+    </message>
+    <message>
+        <source>上报时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>故障编号，或从列表拖入一行</source>
+        <translation>Fault number, or drop a row of the list</translation>
+    </message>
+    <message>
+        <source>关联</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <source>本故障</source>
+        <translation>This fault is</translation>
+    </message>
+    <message>
+        <source>合并重复故障</source>
+        <translation>Merge a duplicate</translation>
+    </message>
+    <message>
+        <source>本故障将作为 {0} 的重复故障关闭并合并，此操作不能撤销。继续吗？</source>
+        <translation>This fault will be closed and merged into {0} as its duplicate; this cannot be undone. Continue?</translation>
+    </message>
+    <message>
+        <source>请填写要关联的故障编号。</source>
+        <translation>Enter the number of the fault to link.</translation>
+    </message>
+    <message>
+        <source>出现了意外错误，详情已写入日志。</source>
+        <translation>An unexpected error occurred; the details were written to the log.</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsDialog</name>
+    <message>
+        <source>问题管理</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <source>新建问题…</source>
+        <translation>New problem…</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>故障数</source>
+        <translation>Faults</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>故障与记录</source>
+        <translation>Faults and history</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>关联所选故障</source>
+        <translation>Add the selected fault</translation>
+    </message>
+    <message>
+        <source>标为已知错误</source>
+        <translation>Mark as known error</translation>
+    </message>
+    <message>
+        <source>标为已解决</source>
+        <translation>Mark as resolved</translation>
+    </message>
+    <message>
+        <source>（重复故障）</source>
+        <translation> (repeat fault)</translation>
+    </message>
+    <message>
+        <source>新建问题</source>
+        <translation>New problem</translation>
+    </message>
+    <message>
+        <source>问题标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>出现了意外错误，详情已写入日志。</source>
+        <translation>An unexpected error occurred; the details were written to the log.</translation>
+    </message>
+    <message>
+        <source>关联故障 {0}</source>
+        <translation>Fault {0} added</translation>
+    </message>
+    <message>
+        <source>状态改为“{0}”</source>
+        <translation>State set to “{0}”</translation>
+    </message>
+    <message>
+        <source>修改：{0}</source>
+        <translation>Changed: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ActionItemsDialog</name>
+    <message>
+        <source>我的整改措施 — {0}</source>
+        <translation>My action items — {0}</translation>
+    </message>
+    <message>
+        <source>包括已完成的</source>
+        <translation>Include the done ones</translation>
+    </message>
+    <message>
+        <source>措施</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>完成期限</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>所属</source>
+        <translation>Of</translation>
+    </message>
+    <message>
+        <source>标记完成…</source>
+        <translation>Mark done…</translation>
+    </message>
+    <message>
+        <source>（已逾期）</source>
+        <translation> (overdue)</translation>
+    </message>
+    <message>
+        <source>标记完成</source>
+        <translation>Mark done</translation>
+    </message>
+    <message>
+        <source>完成情况（可选）</source>
+        <translation>What was done (optional)</translation>
+    </message>
+    <message>
+        <source>请先选择一项措施。</source>
+        <translation>Choose an action item first.</translation>
+    </message>
+    <message>
+        <source>出现了意外错误，详情已写入日志。</source>
+        <translation>An unexpected error occurred; the details were written to the log.</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceReportDialog</name>
+    <message>
+        <source>运维服务报告</source>
+        <translation>Service report</translation>
+    </message>
+    <message>
+        <source>月报</source>
+        <translation>Monthly</translation>
+    </message>
+    <message>
+        <source>季报</source>
+        <translation>Quarterly</translation>
+    </message>
+    <message>
+        <source>报告类型</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>年 / 月（季）</source>
+        <translation>Year / month (quarter)</translation>
+    </message>
+    <message>
+        <source>格式</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>生成…</source>
+        <translation>Write…</translation>
+    </message>
+    <message>
+        <source>保存报告</source>
+        <translation>Save the report</translation>
+    </message>
+    <message>
+        <source>已生成：</source>
+        <translation>Written: </translation>
+    </message>
+    <message>
+        <source>出现了意外错误，详情已写入日志。</source>
+        <translation>An unexpected error occurred; the details were written to the log.</translation>
     </message>
 </context>
 </TS>
