@@ -29,6 +29,7 @@ from desk.events import (
     DuplicateMerged,
     FaultArchived,
     FaultReported,
+    IncidentBroadcast,
     ProblemResolved,
     TicketChanged,
     TransitionPerformed,
@@ -53,6 +54,7 @@ def subscribers() -> Bus:
     bus.subscribe(TicketChanged, live.on_ticket_event)
     bus.subscribe(DuplicateMerged, notify.on_merged)
     bus.subscribe(ProblemResolved, notify.on_problem_resolved)
+    bus.subscribe(IncidentBroadcast, notify.on_broadcast)
     return bus
 
 

@@ -95,6 +95,17 @@ class ActionItemOverdue(DomainEvent):
     at: datetime
 
 
+@dataclass(frozen=True)
+class IncidentBroadcast(DomainEvent):
+    """A status update of a major incident, to send to those involved."""
+
+    ticket: Ticket
+    actor: Person
+    message: str
+    addresses: tuple[str, ...]
+    at: datetime
+
+
 Handler = Callable[[Session, Any], None]
 
 

@@ -256,3 +256,39 @@ def test_archived_prevention_measures_become_action_items(lite: Database,
     assert items[0].due_on == date(2026, 11, 27) + timedelta(days=actions.DEFAULT_DAYS)
     record = documents.record_data(lite, number)
     assert (record.satisfaction, record.satisfaction_comment) == ("2 分（满分 5 分）", "太慢")
+
+
+def test_a_major_incident_update_is_recorded_and_sent(lite: Database, lite_ids: dict[str, int],
+                                                      clock: Any) -> None:
+    from desk.process import incident
+    from desk.read import incident as read_incident
+    from tests.test_workflow import Walker, advance
+
+    ids = lite_ids
+    urgent = report(lite, ids, level=FaultLevel.URGENT)
+    advance(Walker(lite, ids, urgent, clock), FaultLevel.URGENT, Status.DISPATCHED)
+    version = get_ticket(lite, urgent).version
+    with pytest.raises(ValidationError) as bad:
+        incident.broadcast(lite, urgent, ids["CTO01"], "  ", ["not an address"])
+    assert set(bad.value.fields) == {"message", "addresses"}
+    with pytest.raises(PermissionDeniedError):
+        incident.broadcast(lite, urgent, ids["FIN007"], "进展")  # not handling it
+    general = report(lite, ids)
+    with pytest.raises(InvalidTransitionError):
+        incident.broadcast(lite, general, ids["CTO01"], "进展")
+    assert get_ticket(lite, urgent).version == version  # nothing changed
+    # a member of the emergency team may broadcast
+    incident.broadcast(lite, urgent, ids["OP003"], "已切换备用库，下单恢复，继续观察。",
+                       ["it-group@example.com"])
+    assert get_ticket(lite, urgent).version == version + 1
+    [sent] = outbox_rows(lite, "incident_update")
+    emails = {r["email"] for r in sent.recipients}
+    people_told = {r["person_id"] for r in sent.recipients}
+    assert "it-group@example.com" in emails
+    assert ids["OP003"] in people_told and ids["SALES005"] in people_told  # team, reporter
+    assert "已切换备用库" in sent.body and sent.subject.startswith("【一级 紧急】")
+    view = read_incident.incident(lite, urgent)
+    assert view.timeline[-1]["action"] == "发布进展通报"
+    assert view.timeline[-1]["note"] == "已切换备用库，下单恢复，继续观察。"
+    assert {m.duty for m in view.team} >= {"总协调人", "运维"}
+    assert view.next_deadline is not None and view.next_deadline.name == "restore"

@@ -180,3 +180,47 @@ def test_the_review_pdf_and_the_service_report_are_written(qtbot: Any, demo_wind
     assert report.read_bytes()[:2] == b"PK"
     dialog.kind.setCurrentIndex(1)  # a quarter: 1 to 4
     assert dialog.number.maximum() == 4 and dialog.period().code == "2026Q4"
+
+
+def test_the_incident_view_follows_other_desks_and_broadcasts(qtbot: Any, demo_window: Any
+                                                              ) -> None:
+    from models import FaultLevel
+
+    w = demo_window
+    with w.db.read() as session:
+        ticket = session.scalars(select(Ticket).where(
+            Ticket.level == FaultLevel.URGENT, Ticket.status == Status.DISPATCHED)).first()
+        assert ticket is not None
+        ticket_id, number = ticket.id, ticket.number
+    _select(w, number)
+    w.lessons_actions["actionIncident"].trigger()
+    view = w.incident_window
+    try:
+        _follow(qtbot, w, view, ticket_id)
+    finally:
+        view.close()
+    assert not view.live.running
+
+
+def _follow(qtbot: Any, w: Any, view: Any, ticket_id: int) -> None:
+    from desk.process import workflow
+
+    qtbot.waitUntil(lambda: view.view is not None and view.team.rowCount() > 0,
+                    timeout=10_000)
+    assert view.deadline.text()  # the next deadline, counting
+    qtbot.waitUntil(lambda: view.following, timeout=10_000)
+    before = view.events.rowCount()
+    # another desk records a step: the view shows it without being asked
+    engineer = people.person_id(w.db, "DEV002")
+    with qtbot.waitSignal(view.loaded, timeout=15_000,
+                          check_params_cb=lambda v: len(v.timeline) > before):
+        workflow.perform(w.db, "analyse", ticket_id, engineer,
+                         {"root_cause": "主库磁盘写满", "impact_assessment": "全公司无法下单"})
+    assert view.events.data(view.events.index(0, 3)) == "主库磁盘写满"  # newest first
+    lead = people.get_person(w.db, people.person_id(w.db, "LEAD01"))
+    view.person = lead
+    type_into(qtbot, view.message, "已清理磁盘，正在恢复服务")
+    with qtbot.waitSignal(view.broadcast_sent, timeout=10_000):
+        click(qtbot, view.send_button)
+    qtbot.waitUntil(lambda: view.events.data(view.events.index(0, 2)) == "发布进展通报",
+                    timeout=10_000)

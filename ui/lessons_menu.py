@@ -90,12 +90,28 @@ def install_lessons(window: QMainWindow, db: Database) -> dict[str, QAction]:
 
         tasks.run(lambda: review.render(db, number, target), written, w.show_error)
 
+    def open_incident() -> None:
+        number = need_selection()
+        if number is None or w.person is None:
+            return
+        row = w.model.row_at(w.model.row_of(w.selected_ticket_id()))
+        if row is None or int(row.level) != 1:
+            window.statusBar().showMessage(window.tr("重大故障看板只用于一级（紧急）故障。"), 5000)
+            return
+        from ui.incident import IncidentWindow
+
+        view = IncidentWindow(db, w.person, row.id)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        w.incident_window = view
+        view.show()
+
     def open_report() -> None:
         from desk.read.stats import local_today
         from ui.service_report import ServiceReportDialog
 
         _keep(window, "service_report_dialog", ServiceReportDialog(db, local_today(db), window))
 
+    add("actionIncident", window.tr("重大故障看板…"), open_incident)
     add("actionLinks", window.tr("关联故障…"), open_links)
     add("actionProblems", window.tr("问题管理…"), open_problems)
     add("actionMyActionItems", window.tr("我的整改措施…"), open_actions)

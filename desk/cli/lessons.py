@@ -18,10 +18,13 @@ from typing import Any
 from desk.db import Database
 from desk.errors import ValidationError
 from desk.notify import outbox
-from desk.process import actions, links, people, problems
+from desk.process import actions, incident, links, people, problems
 from desk.read import actions as read_actions
+from desk.read import incident as read_incident
 from desk.read import links as read_links
 from desk.read import problems as read_problems
+from desk.read import settings
+from desk.rules.timeutil import format_local
 from models import FaultType, ProblemState
 
 Handler = Callable[[Database, argparse.Namespace], int]
@@ -45,6 +48,16 @@ def register(sub: Any) -> dict[str, Handler]:
     ls = sub.add_parser("links", help="a fault's links and the duplicates merged into it")
     ls.add_argument("number")
     ls.add_argument("--json", action="store_true")
+
+    inc = sub.add_parser("incident", help="a major incident (level 1): team, next deadline, "
+                         "timeline; --broadcast sends a status update",
+                         epilog='Example: desk incident SYS-20261127-001 --broadcast '
+                         '"已切换备用库，下单恢复" --cc it-group@example.com --as LEAD01')
+    inc.add_argument("number")
+    inc.add_argument("--broadcast", metavar="TEXT", help="the update to send and record")
+    inc.add_argument("--cc", action="append", default=[], metavar="ADDRESS",
+                     help="also send it to this address (repeatable)")
+    inc.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO")
 
     pr = sub.add_parser("problem", help="problems (问题): root cause shared by faults")
     psub = pr.add_subparsers(dest="problem_command", metavar="ACTION", required=True)
@@ -104,6 +117,7 @@ def register(sub: Any) -> dict[str, Handler]:
     for p in (aa, ad, al):
         p.add_argument("--json", action="store_true")
     return {"link": _cmd_link, "unlink": _cmd_unlink, "links": _cmd_links,
+            "incident": _cmd_incident,
             "problem": _cmd_problem, "action": _cmd_action}
 
 
@@ -138,6 +152,30 @@ def _cmd_links(db: Database, args: argparse.Namespace) -> int:
     for d in dups:
         print(f"重复故障 {d.number}：{d.reporter_name} {d.reporter_employee_no}  "
               f"{len(d.attachments)} 个附件，{len(d.events)} 条事件")
+    return 0
+
+
+def _cmd_incident(db: Database, args: argparse.Namespace) -> int:
+    if args.broadcast is not None:
+        if not args.actor:
+            raise ValidationError({"as": ("发布通报需要 --as 工号。", "--broadcast needs --as.")})
+        incident.broadcast(db, args.number, people.person_id(db, args.actor), args.broadcast,
+                           args.cc)
+    view = read_incident.incident(db, args.number)
+    with db.read() as session:
+        tz = settings.timezone(session)
+    print(f"{view.number}  {view.level.label_zh}  {view.status.label_zh}  "
+          f"{view.affected_business}")
+    clock = view.next_deadline
+    if clock is None:
+        print("响应与恢复时限均已完成。")
+    else:
+        name = "响应" if clock.name == "respond" else "恢复"
+        print(f"下一时限：{name} {format_local(clock.due_at, tz)}（{clock.state.label_zh}）")
+    for m in view.team:
+        print(f"  {m.duty}：{m.name} {m.department} {m.contact}")
+    for e in view.timeline:
+        print(f"{format_local(e['at'], tz)}  {e['who']}  {e['action']}  {e['note']}")
     return 0
 
 

@@ -53,6 +53,7 @@ from desk.events import (
     ActionItemOverdue,
     DuplicateMerged,
     FaultReported,
+    IncidentBroadcast,
     ProblemResolved,
     TransitionPerformed,
 )
@@ -112,10 +113,12 @@ DEFAULT_RULES: tuple[DefaultRule, ...] = (
                 "重复故障已合并：告知该故障的报告人，处理进展请看主故障"),
     DefaultRule("problem_resolved", ("reporter",), None,
                 "问题已解决（永久方案已实施）：告知其未关闭故障的报告人"),
+    DefaultRule("incident_update", ("department_head", "team", "reporter"), None,
+                "重大故障进展通报：发给相关部门负责人、处理小组和报告人（及发布时选择的地址）"),
 )
 # triggers added after the first rules were seeded: a database whose rules table holds
 # none of their rows gets the default rule (an administrator's row replaces it)
-LATER_TRIGGERS = frozenset({"merged", "problem_resolved"})
+LATER_TRIGGERS = frozenset({"merged", "problem_resolved", "incident_update"})
 
 TRIGGER_TITLES = {
     "report_urgent": "紧急故障上报",
@@ -129,6 +132,7 @@ TRIGGER_TITLES = {
     "merged": "重复故障已合并",
     "problem_resolved": "问题已解决",
     "action_overdue": "整改措施已逾期",
+    "incident_update": "重大故障进展通报",
 }
 STATUS_LABELS_ZH = {PENDING: "待发送", SENDING: "发送中", SENT: "已发送", FAILED: "发送失败"}
 
@@ -344,6 +348,16 @@ def on_merged(session: Session, event: DuplicateMerged) -> None:
              f"{master.number}。")
 
 
+def on_broadcast(session: Session, event: IncidentBroadcast) -> None:
+    """Subscriber: a major incident's update goes to those involved and the chosen
+    addresses, in one message per rule."""
+    extra = [f"email:{a}" for a in event.addresses]
+    rules = _rules(session, "incident_update") or [([], None)]
+    for tokens, document in rules:
+        _enqueue_tokens(session, event.ticket, [*tokens, *extra], document,
+                        "incident_update", event.at, event.message)
+
+
 def on_problem_resolved(session: Session, event: ProblemResolved) -> None:
     """Subscriber: the reporters of a resolved problem's open faults are told."""
     p = event.problem
@@ -420,23 +434,29 @@ def _enqueue(session: Session, ticket: Ticket, rule_trigger: str, trigger: str,
              now: datetime, extra: str = "") -> list[int]:
     ids: list[int] = []
     for tokens, document in _rules(session, rule_trigger):
-        recipients = _Resolver(session, ticket).resolve(tokens)
-        if not recipients:
-            log.info("no recipients for %s on %s", trigger, ticket.number)
-            continue
-        tz = settings.timezone(session)
-        row = OutboxMessage(
-            created_at=now, ticket_id=ticket.id, trigger=trigger,
-            recipients=[r.to_json() for r in recipients],
-            subject=subject_for(ticket, trigger),
-            body=body_for(session, ticket, trigger, tz, document, extra),
-            document=document, status=PENDING, attempts=0, next_attempt_at=now,
-            last_error="",
-        )
-        session.add(row)
-        session.flush()
-        ids.append(row.id)
+        ids += _enqueue_tokens(session, ticket, tokens, document, trigger, now, extra)
     return ids
+
+
+def _enqueue_tokens(session: Session, ticket: Ticket, tokens: Sequence[str],
+                    document: str | None, trigger: str, now: datetime,
+                    extra: str = "") -> list[int]:
+    recipients = _Resolver(session, ticket).resolve(tokens)
+    if not recipients:
+        log.info("no recipients for %s on %s", trigger, ticket.number)
+        return []
+    tz = settings.timezone(session)
+    row = OutboxMessage(
+        created_at=now, ticket_id=ticket.id, trigger=trigger,
+        recipients=[r.to_json() for r in recipients],
+        subject=subject_for(ticket, trigger),
+        body=body_for(session, ticket, trigger, tz, document, extra),
+        document=document, status=PENDING, attempts=0, next_attempt_at=now,
+        last_error="",
+    )
+    session.add(row)
+    session.flush()
+    return [row.id]
 
 
 def subject_for(ticket: Ticket, trigger: str) -> str:
@@ -468,6 +488,8 @@ def body_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,
         lead = f"{TRIGGER_TITLES.get(trigger, trigger)}，请尽快处理。{extra}"
     elif trigger in ("merged", "problem_resolved"):
         lead = extra
+    elif trigger == "incident_update":
+        lead = f"重大故障进展通报：{extra}"
     lines = [lead, "", f"故障编号：{t.number}", f"故障等级：{t.level.label_zh}",
              f"故障类型：{t.fault_type.label_zh}", f"当前状态：{t.status.label_zh}",
              f"受影响业务：{t.affected_business}", f"影响范围：{t.impact_scope or '—'}",
@@ -478,7 +500,7 @@ def body_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,
              + (f"，联系方式 {t.reporter_contact}" if t.reporter_contact else ""),
              f"响应时限：{at(t.respond_due_at)}", f"恢复时限：{at(t.restore_due_at)}",
              "", "故障现象：", t.phenomenon]
-    if trigger in ("dispatch", "resolved", "verification_requested") or \
+    if trigger in ("dispatch", "resolved", "verification_requested", "incident_update") or \
             trigger.startswith("sla_"):
         lines += ["", f"负责人：{name(t.assignee_id)}"]
         if t.team:

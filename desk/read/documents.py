@@ -76,6 +76,7 @@ EXTRA_ACTIONS_ZH = {
     "problem_link": "关联问题",
     "action_add": "安排整改措施",
     "action_done": "完成整改措施",
+    "broadcast": "发布进展通报",
 }
 LINK_LABELS_ZH = {"related": "相关", "caused_by": "由其引起", "duplicate": "重复"}
 
@@ -222,6 +223,8 @@ def _note(event: dict[str, Any]) -> str:
         note = _after(event, "summary")
     elif action in ("link", "linked", "unlink"):
         note = f"{LINK_LABELS_ZH.get(str(details.get('kind')), '')} {details.get('other', '')}"
+    elif action == "broadcast":
+        note = str(details.get("message", ""))
     elif action == "merge":
         note = f"合并至 {details.get('master', '')}"
     elif action == "merged_in":

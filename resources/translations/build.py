@@ -264,8 +264,9 @@ def vocabulary() -> list[tuple[str, str]]:
             zh = getattr(member, "label_zh", None)
             if zh:
                 pairs.append((zh, getattr(member, "label_en", "") or ""))
-    from desk.read import links, problems
+    from desk.read import documents, links, problems
 
+    pairs.extend((zh, "") for zh in documents.EXTRA_ACTIONS_ZH.values())  # timeline actions
     for pair in links.SIDE_LABELS.values():  # a link as seen from either fault
         pairs.extend(pair)
     pairs.extend(problems.FIELDS.values())

@@ -1681,6 +1681,54 @@
         <source>负责人</source>
         <translation>Owner</translation>
     </message>
+    <message>
+        <source>发布进展通报</source>
+        <translation>Update broadcast</translation>
+    </message>
+    <message>
+        <source>关联故障</source>
+        <translation>Link faults</translation>
+    </message>
+    <message>
+        <source>被关联</source>
+        <translation>Linked from</translation>
+    </message>
+    <message>
+        <source>取消关联</source>
+        <translation>Unlink</translation>
+    </message>
+    <message>
+        <source>合并为重复故障</source>
+        <translation>Merged as duplicate</translation>
+    </message>
+    <message>
+        <source>合并重复故障</source>
+        <translation>Duplicate merged in</translation>
+    </message>
+    <message>
+        <source>关联问题</source>
+        <translation>Problem linked</translation>
+    </message>
+    <message>
+        <source>安排整改措施</source>
+        <translation>Action planned</translation>
+    </message>
+    <message>
+        <source>完成整改措施</source>
+        <translation>Action done</translation>
+    </message>
+    <message>
+        <source>发送完成通知</source>
+        <translation>Completion notice sent</translation>
+    </message>
+    <message>
+        <source>签发启动通知</source>
+        <translation>Start notice issued</translation>
+    </message>
+    <message>
+        <source>调整处理小组</source>
+        <translation>Team changed</translation>
+    </message>
 </context>
 <context>
     <name>LimitsDialog</name>
@@ -1976,6 +2024,14 @@
     <message>
         <source>运维服务报告…</source>
         <translation>Service report…</translation>
+    </message>
+    <message>
+        <source>重大故障看板…</source>
+        <translation>Major incident…</translation>
+    </message>
+    <message>
+        <source>重大故障看板只用于一级（紧急）故障。</source>
+        <translation>The major incident view is for level 1 (urgent) faults.</translation>
     </message>
 </context>
 <context>
@@ -3358,6 +3414,14 @@
         <source>已生成：</source>
         <translation>Written: </translation>
     </message>
+    <message>
+        <source>重大故障看板…</source>
+        <translation>Major incident…</translation>
+    </message>
+    <message>
+        <source>重大故障看板只用于一级（紧急）故障。</source>
+        <translation>The major incident view is for level 1 (urgent) faults.</translation>
+    </message>
 </context>
 <context>
     <name>LinksDialog</name>
@@ -3601,6 +3665,93 @@
     <message>
         <source>已生成：</source>
         <translation>Written: </translation>
+    </message>
+    <message>
+        <source>出现了意外错误，详情已写入日志。</source>
+        <translation>An unexpected error occurred; the details were written to the log.</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentWindow</name>
+    <message>
+        <source>重大故障看板</source>
+        <translation>Major incident</translation>
+    </message>
+    <message>
+        <source>职责</source>
+        <translation>Duty</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>联系方式</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>应急小组</source>
+        <translation>Emergency team</translation>
+    </message>
+    <message>
+        <source>时间线</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <source>发布进展通报（发给相关部门负责人、处理小组和报告人）</source>
+        <translation>Broadcast an update (to the heads of the departments involved, the team and the reporter)</translation>
+    </message>
+    <message>
+        <source>例如：已切换至备用数据库，下单功能恢复，继续观察。</source>
+        <translation>e.g. Switched to the standby database; ordering works again; watching.</translation>
+    </message>
+    <message>
+        <source>另抄送的邮件地址（可选，逗号分隔），例如群组邮箱</source>
+        <translation>Also send to these addresses (optional, comma-separated), e.g. a group mailbox</translation>
+    </message>
+    <message>
+        <source>发布通报</source>
+        <translation>Broadcast</translation>
+    </message>
+    <message>
+        <source>响应与恢复时限均已完成。</source>
+        <translation>Both clocks have stopped.</translation>
+    </message>
+    <message>
+        <source>响应</source>
+        <translation>Respond</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>下一时限：{0} {1}（已超时 {2}）</source>
+        <translation>Next deadline: {0} {1} (late by {2})</translation>
+    </message>
+    <message>
+        <source>下一时限：{0} {1}（剩余 {2}）</source>
+        <translation>Next deadline: {0} {1} ({2} left)</translation>
     </message>
     <message>
         <source>出现了意外错误，详情已写入日志。</source>
