@@ -421,7 +421,7 @@ import os, resource, sys, time
 sys.path.insert(0, {root!r})
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # in the order the desk command imports them: the services (desk.cli), then Qt (ui.app)
-from desk import people
+from desk.process import people
 from desk.bootstrap import open_database
 from desk.read.settings import timezone
 from PySide6.QtWidgets import QApplication

@@ -251,3 +251,36 @@ def test_working_time_totals_agree_with_walking_the_days(start_min: int, span_mi
     totals = sla.WorkingTime(date(2026, 9, 20), date(2026, 12, 31), cal, tz)
     assert totals.between(start, end) == pytest.approx(
         sla.working_elapsed(start, end, cal, tz).total_seconds(), abs=1e-6)
+
+
+def test_last_months_report_is_mailed_once_on_the_first_working_day(
+        november_lite: November) -> None:
+    from desk.notify import outbox
+    from desk.process import people as people_mod
+    from tests.test_notify import SmtpServer
+
+    data = november_lite
+    admin = people_mod.person_id(data.db, "ADMIN")
+    with pytest.raises(ValidationError):
+        outbox.set_report_recipients(data.db, admin, ["not-an-address"])
+    outbox.set_report_recipients(data.db, admin, ["cio@example.com", "ops@example.com"])
+    data.at(local(2026, 11, 30, 18))
+    outbox.queue_service_report(data.db)  # October's, late: once this month
+    data.at(local(2026, 12, 1, 9))  # Tuesday 1 December, a working day
+    [queued] = outbox.queue_service_report(data.db)
+    assert outbox.queue_service_report(data.db) == []  # once
+    data.at(local(2026, 12, 2, 9))
+    assert outbox.queue_service_report(data.db) == []
+    server = SmtpServer()
+    server.start()
+    try:
+        outbox.send_due(data.db, server.settings, "test-sender")
+    finally:
+        server.stop()
+    [mail] = [r for r in server.received if "2026年11月" in str(r.message["Subject"])]
+    assert sorted(mail.rcpt_tos) == ["cio@example.com", "ops@example.com"]
+    [pdf] = [p for p in mail.message.iter_attachments()]
+    assert pdf.get_filename() == "运维服务报告-2026-11.pdf"
+    # by 2 December D's respond clock has run out too: 3 met of 5 decided
+    assert "响应SLA达成率60.0%" in pdf_text(pdf.get_payload(decode=True))
+    assert queued > 0

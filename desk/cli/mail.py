@@ -1,8 +1,9 @@
 """The ``desk mail`` commands: deliver the outbox, show it, test the server, check clocks.
 
 ``desk mail send`` delivers the messages that are due (``--loop`` keeps running, checking
-the SLA clocks and the overdue action items and sending every ``--interval`` seconds until
-interrupted);
+the SLA clocks, the overdue action items and the monthly service report, and sending every
+``--interval`` seconds until interrupted); ``desk mail report-to ADDRESS… --as ADMIN`` names
+who gets the service report of the month before on the first working day of each month;
 ``desk mail outbox`` lists what waits (``--all`` also what went out);
 ``desk mail test TO`` sends a test message with the team's settings and this computer's
 keyring password; ``desk mail check-clocks`` queues the SLA warnings and breaches due now, and the
@@ -43,7 +44,12 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ig
     out.add_argument("--json", action="store_true")
     test = msub.add_parser("test", help="send a test message to an address")
     test.add_argument("to", metavar="TO")
-    msub.add_parser("check-clocks", help="queue SLA warnings and breaches that are due now")
+    msub.add_parser("check-clocks", help="queue SLA warnings and breaches that are due now, "
+                    "overdue action reminders and the monthly service report")
+    rt = msub.add_parser("report-to", help="who gets last month's service report on the "
+                         "first working day of each month (administrators)")
+    rt.add_argument("addresses", nargs="*", metavar="ADDRESS")
+    rt.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO")
     return {"mail": _cmd_mail}
 
 
@@ -57,6 +63,19 @@ def _cmd_mail(db: Database, args: argparse.Namespace) -> int:
         reminders = notify.remind_overdue_actions(db)
         print(f"已加入发件箱 {len(reminders)} 封整改措施逾期提醒 / queued {len(reminders)} "
               "overdue action reminders")
+        reports = notify.queue_service_report(db)
+        if reports:
+            print("已加入发件箱上月运维服务报告 / queued last month's service report")
+        return 0
+    if command == "report-to":
+        if args.addresses:
+            if not args.actor:
+                raise DeskError("设置收件人需要 --as 管理员工号。",
+                                "Setting the recipients needs --as ADMIN_NO.")
+            from desk.process import people
+
+            notify.set_report_recipients(db, people.person_id(db, args.actor), args.addresses)
+        print("、".join(notify.report_recipients(db)) or "（未设置 / none）")
         return 0
     smtp = notify.smtp_settings(db)
     if smtp is None:
@@ -77,6 +96,7 @@ def _send(db: Database, smtp: notify.SmtpSettings, args: argparse.Namespace) -> 
         if args.loop:
             notify.check_clocks(db)
             notify.remind_overdue_actions(db)
+            notify.queue_service_report(db)
         report = notify.send_due(db, smtp, sender, batch=max(1, args.batch))
         if report.claimed or not args.loop:
             print(f"发送 {len(report.sent)}，失败待重试 {len(report.failed)}，放弃 "

@@ -404,6 +404,73 @@ def remind_overdue_actions(db: Database, now: datetime | None = None) -> list[in
     return db.write(work)
 
 
+REPORT_SETTING = "notify.service_report"  # who gets the monthly service report
+REPORT_DOCUMENT = "service-report:"  # + the period code: rendered when the mail is sent
+
+
+def set_report_recipients(db: Database, actor_id: int, addresses: Sequence[str]) -> list[str]:
+    """Set who receives the monthly service report by e-mail (administrators only)."""
+    from desk.admin import team as admin
+
+    cleaned = list(dict.fromkeys(a.strip() for a in addresses if a.strip()))
+    bad = [a for a in cleaned if not valid_address(a)]
+    if bad:
+        raise ValidationError({REPORT_SETTING: (f"无效的电子邮件地址：{'、'.join(bad)}",
+                                                f"Not an e-mail address: {', '.join(bad)}")})
+    admin.set_setting(db, actor_id, REPORT_SETTING, cleaned)
+    return cleaned
+
+
+def report_recipients(db: Database) -> list[str]:
+    with db.read() as session:
+        return _address_list(_setting(session, REPORT_SETTING))
+
+
+def queue_service_report(db: Database, now: datetime | None = None) -> list[int]:
+    """On the first working day of a month (or the first check after it, if the service
+    was down), queue last month's service report to the addresses an administrator
+    named; once per month (the outbox row's trigger ``service_report:YYYY-MM``)."""
+    from desk.read import calendar as workcal
+
+    moment = now or db.now()
+    with db.read() as session:
+        tz = settings.timezone(session)
+        addresses = _address_list(_setting(session, REPORT_SETTING))
+        cal = workcal.load(session)
+    if not addresses:
+        return []
+    today = moment.astimezone(tz).date()
+    first = today.replace(day=1)
+    while not cal.is_working_day(first):
+        first += timedelta(days=1)
+    if today < first:
+        return []
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    code = f"{last_month:%Y-%m}"
+    trigger = f"service_report:{code}"
+
+    def work(session: Session) -> list[int]:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext('desk.report'))"))
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.trigger == trigger)):
+            return []
+        label = f"{last_month.year}年{last_month.month}月"
+        row = OutboxMessage(
+            created_at=moment, ticket_id=None, trigger=trigger,
+            recipients=[Recipient(a, a).to_json() for a in addresses],
+            subject=f"【运维服务报告】{label}",
+            body="\n".join([f"附件为 {label} 的运维服务报告（PDF）：SLA 达成率、MTTA/MTTR、"
+                            "故障分布、重复故障发生率、问题与整改措施、满意度，并与上月对比。",
+                            "", "—— 本邮件由 Desk 技术故障反馈与处理系统自动发送，请勿直接回复。"]),
+            document=f"{REPORT_DOCUMENT}{code}", status=PENDING, attempts=0,
+            next_attempt_at=moment, last_error="")
+        session.add(row)
+        session.flush()
+        return [row.id]
+
+    return db.write(work)
+
+
 def _enqueue_action(session: Session, item: Any, now: datetime) -> list[int]:
     from models import Problem
 
@@ -906,7 +973,14 @@ def _build(db: Database, s: SmtpSettings, m: _Claimed,
                                    domain=s.from_address.split("@")[-1])
     msg["X-Desk-Outbox-Id"] = str(m.id)
     msg.set_content(m.body, charset="utf-8")
-    if m.document and m.ticket_id is not None:
+    if m.document and m.document.startswith(REPORT_DOCUMENT):
+        from desk.read import service_report, service_report_export
+
+        code = m.document[len(REPORT_DOCUMENT):]
+        report = service_report.compute(db, service_report.month(code))
+        msg.add_attachment(service_report_export.pdf_bytes(report), maintype="application",
+                           subtype="pdf", filename=f"运维服务报告-{code}.pdf")
+    elif m.document and m.ticket_id is not None:
         from desk.read import documents
 
         pdf = documents.render(db, m.document, m.ticket_id)
