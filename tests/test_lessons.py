@@ -292,3 +292,59 @@ def test_a_major_incident_update_is_recorded_and_sent(lite: Database, lite_ids: 
     assert view.timeline[-1]["note"] == "已切换备用库，下单恢复，继续观察。"
     assert {m.duty for m in view.team} >= {"总协调人", "运维"}
     assert view.next_deadline is not None and view.next_deadline.name == "restore"
+
+
+# -- the database's own guards, as a psql user would try -------------------------------
+
+
+def test_a_merge_is_final_and_a_problem_keeps_its_number_in_the_database(
+        db: Database, demo_people: dict[str, int]) -> None:
+    from sqlalchemy import exc as sa_exc
+    from sqlalchemy import text
+
+    ids = demo_people
+    master, dup = report(db, ids), report(db, ids, "FIN007")
+    links.merge_duplicate(db, dup, master, ids["IT001"])
+    problem = problems.open_problem(db, ids["DEV002"], {"title": "连接池耗尽"}, faults=[master])
+    for statement in (f"UPDATE tickets SET merged_into_id = NULL WHERE number = '{dup}'",
+                      f"UPDATE problems SET number = 'PRB-999999' WHERE id = {problem.id}",
+                      "DELETE FROM events WHERE action = 'problem_open'"):
+        with pytest.raises(sa_exc.DBAPIError), db.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert get_ticket(db, dup).merged_into_id == get_ticket(db, master).id
+
+
+@pytest.mark.pg
+def test_the_desks_login_role_cannot_undo_a_merge(pg_url: str, make_db: Any) -> None:
+    import uuid
+
+    import psycopg
+    from psycopg import errors as pg_errors
+    from sqlalchemy.engine import make_url
+
+    from desk.admin import pg_setup
+    from desk.bootstrap import open_database
+
+    user = f"desk_t_{uuid.uuid4().hex[:10]}"
+    libpq = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    pg_setup.init_database(pg_url, open_db=open_database, app_user=user, admin_no="ADMIN",
+                           admin_name="系统管理员", say=lambda _line: None)
+    try:
+        db = make_db(make_url(libpq).set(username=user).render_as_string(hide_password=False))
+        ids = ensure_people(db)
+        master, dup = report(db, ids), report(db, ids, "FIN007")
+        links.link(db, dup, master, "duplicate", ids["IT001"])  # the desk works as this role
+        as_desk = make_url(libpq).set(username=user).render_as_string(hide_password=False)
+        with psycopg.connect(as_desk) as conn:
+            with pytest.raises(pg_errors.RestrictViolation):
+                conn.execute("UPDATE tickets SET merged_into_id = NULL, status = 'triage' "
+                             "WHERE number = %s", (dup,))
+            conn.rollback()
+            with pytest.raises(pg_errors.InsufficientPrivilege):  # no DELETE granted at all
+                conn.execute("DELETE FROM events WHERE action = 'merge'")
+        assert get_ticket(db, dup).status == Status.CANCELLED
+        db.dispose()
+    finally:
+        with psycopg.connect(libpq, autocommit=True) as conn:
+            conn.execute(f'DROP OWNED BY "{user}"')
+            conn.execute(f'DROP ROLE "{user}"')

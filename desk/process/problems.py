@@ -9,6 +9,7 @@ records ``ProblemResolved``, on which the outbox tells the reporters of its open
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -116,7 +117,9 @@ def open_problem(db: Database, actor_id: int, values: Mapping[str, Any],
             clean["symptom"] = tickets[0].phenomenon
         if tickets and not clean.get("affected_business"):
             clean["affected_business"] = tickets[0].affected_business
-        problem = Problem(number=f"PRB-TMP-{now.timestamp()}-{actor.id}", fault_type=kind,
+        # numbered from its id below, in this transaction (the database lets only this
+        # placeholder be replaced: schema 0012)
+        problem = Problem(number=f"PRB-TMP-{uuid.uuid4().hex}", fault_type=kind,
                           state=P.ANALYSING, created_at=now, created_by_id=actor.id,
                           **{"symptom": "", "affected_business": "", "root_cause": "",
                              "workaround": "", "permanent_fix": "", **clean})

@@ -3,7 +3,8 @@
 ``tickets`` gains four nullable columns (a duplicate's master, its problem, the
 reporter's rating and comment). They are added with ``ALTER TABLE … ADD COLUMN`` on both
 backends, never by recreating the table: a million tickets keep their rows, and SQLite
-keeps the triggers of 0002 and the search triggers of 0006-0008.
+keeps the triggers of 0002 and the search triggers of 0006-0008. Two guards in the manner
+of 0002: a problem's number never changes, and a merged duplicate stays merged.
 
 Revision ID: 0012
 Revises: 0008
@@ -21,6 +22,68 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 FAULT_TYPES = ("SYS", "APP", "DATA", "NET", "HW", "CFG", "OPS", "OTH")
+PROBLEM_NUMBER_MESSAGE = "the number of a problem never changes (问题编号不能修改)"
+MERGE_MESSAGE = "a merged duplicate stays merged (重复故障合并后不能撤销)"
+
+# Like 0002's guards: whoever is connected (a desk, a script, psql), the database refuses
+# to renumber a problem or to take a merged duplicate out of its master.
+PG_UP = [
+    f"""
+    CREATE OR REPLACE FUNCTION desk_problems_guard() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        -- a problem is numbered from its id in the transaction that stores it: only that
+        -- first placeholder may be replaced
+        IF NEW.number <> OLD.number AND OLD.number NOT LIKE 'PRB-TMP-%' THEN
+            RAISE EXCEPTION '{PROBLEM_NUMBER_MESSAGE}: % to %', OLD.number, NEW.number
+                USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER problems_guard BEFORE UPDATE OF number ON problems
+    FOR EACH ROW EXECUTE FUNCTION desk_problems_guard()
+    """,
+    f"""
+    CREATE OR REPLACE FUNCTION desk_merge_guard() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF OLD.merged_into_id IS NOT NULL
+           AND NEW.merged_into_id IS DISTINCT FROM OLD.merged_into_id THEN
+            RAISE EXCEPTION '{MERGE_MESSAGE}: %', OLD.number
+                USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER tickets_merge_guard BEFORE UPDATE OF merged_into_id ON tickets
+    FOR EACH ROW EXECUTE FUNCTION desk_merge_guard()
+    """,
+]
+PG_DOWN = [
+    "DROP TRIGGER IF EXISTS tickets_merge_guard ON tickets",
+    "DROP FUNCTION IF EXISTS desk_merge_guard()",
+    "DROP TRIGGER IF EXISTS problems_guard ON problems",
+    "DROP FUNCTION IF EXISTS desk_problems_guard()",
+]
+SQLITE_UP = [
+    f"""
+    CREATE TRIGGER problems_number_fixed BEFORE UPDATE OF number ON problems
+    WHEN NEW.number <> OLD.number AND OLD.number NOT LIKE 'PRB-TMP-%'
+    BEGIN SELECT RAISE(ABORT, '{PROBLEM_NUMBER_MESSAGE}'); END
+    """,
+    f"""
+    CREATE TRIGGER tickets_merge_final BEFORE UPDATE OF merged_into_id ON tickets
+    WHEN OLD.merged_into_id IS NOT NULL AND NEW.merged_into_id IS NOT OLD.merged_into_id
+    BEGIN SELECT RAISE(ABORT, '{MERGE_MESSAGE}'); END
+    """,
+]
+SQLITE_DOWN = ["DROP TRIGGER IF EXISTS tickets_merge_final",
+               "DROP TRIGGER IF EXISTS problems_number_fixed"]
 
 
 def upgrade() -> None:
@@ -125,9 +188,15 @@ def upgrade() -> None:
         where = sa.text(f"{column} IS NOT NULL")
         op.create_index(f"ix_tickets_{column}", "tickets", [column], sqlite_where=where,
                         postgresql_where=where)
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for statement in PG_UP if postgres else SQLITE_UP:
+        op.execute(statement)
 
 
 def downgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for statement in PG_DOWN if postgres else SQLITE_DOWN:
+        op.execute(statement)
     op.drop_index("ix_tickets_problem_id", table_name="tickets")
     op.drop_index("ix_tickets_merged_into_id", table_name="tickets")
     if op.get_bind().dialect.name == "postgresql":
