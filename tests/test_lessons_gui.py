@@ -224,3 +224,28 @@ def _follow(qtbot: Any, w: Any, view: Any, ticket_id: int) -> None:
         click(qtbot, view.send_button)
     qtbot.waitUntil(lambda: view.events.data(view.events.index(0, 2)) == "发布进展通报",
                     timeout=10_000)
+
+
+def test_a_known_error_is_named_so_among_the_similar_faults(qtmodeltester: Any,
+                                                            qtbot: Any) -> None:
+    from desk.process.knowledge import SimilarFault
+    from models import FaultType
+    from ui.kb_dialog import SimilarFaultDialog
+    from ui.similar_panel import SimilarFaultsModel
+
+    known = SimilarFault(ticket_number="PRB-000001", entry_id=None,
+                         title="已知问题：订单服务连接池耗尽", phenomenon="提交订单报错 500",
+                         affected_business="销售订单系统", fault_type=FaultType.SYSTEM,
+                         solution="临时方案：重启订单服务", score=0.5, archived=True,
+                         problem_id=1)
+    model = SimilarFaultsModel()
+    model.set_faults([known])
+    qtmodeltester.check(model)
+    text = model.data(model.index(0, 0))
+    assert "已知问题" in text and "知识库" not in text and "临时方案：重启订单服务" in text
+    dialog = SimilarFaultDialog(known)
+    qtbot.addWidget(dialog)
+    from PySide6.QtWidgets import QTextBrowser
+
+    view = dialog.findChild(QTextBrowser, "similarFaultView")
+    assert "已知问题" in view.toPlainText() and "未归档" not in view.toPlainText()

@@ -243,7 +243,6 @@ TABLES = (
     QT_TRANSLATE_NOOP("Documents", "{0}：无法写入（{1}）"),
     QT_TRANSLATE_NOOP("Documents", "{0}：无法生成文档（{1}），详情已写入日志"),
     QT_TRANSLATE_NOOP("KBResultsModel", "方案"),
-    QT_TRANSLATE_NOOP("SimilarFaultDialog", "已解决，未归档"),
     QT_TRANSLATE_NOOP("SimilarFaultDialog", "受影响业务"),
     QT_TRANSLATE_NOOP("SimilarFaultDialog", "故障现象"),
     QT_TRANSLATE_NOOP("SimilarFaultDialog", "方案"),

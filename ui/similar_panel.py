@@ -67,12 +67,17 @@ class SimilarFaultsModel(QAbstractListModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.faults)
 
+    def _state(self, fault: SimilarFault) -> str:
+        if fault.problem_id is not None:
+            return self.tr("已知问题")
+        return self.tr("知识库") if fault.archived else self.tr("已解决，未归档")
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.faults):
             return None
         fault = self.faults[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            state = (self.tr("知识库") if fault.archived else self.tr("已解决，未归档"))
+            state = self._state(fault)
             solution = fault.solution or self.tr("（未记录方案）")
             return (f"{fault.title}\n{fault.ticket_number} · {state} · "
                     f"{self.tr('相似度')} {round(fault.score * 100)}%\n{solution}")
@@ -81,7 +86,7 @@ class SimilarFaultsModel(QAbstractListModel):
                     f"{self.tr('受影响业务')}：{fault.affected_business}\n"
                     f"{self.tr('方案')}：{fault.solution}")
         if role == HtmlRole:
-            state = (self.tr("知识库") if fault.archived else self.tr("已解决，未归档"))
+            state = self._state(fault)
             solution = _e(fault.solution) if fault.solution else _e(self.tr("（未记录方案）"))
             return (f"<div style='font-weight:bold'>{_e(fault.title)}</div>"
                     f"<div style='color:#666'>{_e(fault.ticket_number)} · {_e(state)} · "

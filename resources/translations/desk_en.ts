@@ -2586,6 +2586,10 @@
         <source>方案</source>
         <translation>Solution</translation>
     </message>
+    <message>
+        <source>已知问题</source>
+        <translation>Known error</translation>
+    </message>
 </context>
 <context>
     <name>SimilarFaultsModel</name>
@@ -2616,6 +2620,10 @@
     <message>
         <source>方案</source>
         <translation>Solution</translation>
+    </message>
+    <message>
+        <source>已知问题</source>
+        <translation>Known error</translation>
     </message>
 </context>
 <context>
