@@ -90,10 +90,11 @@ class Ticket(Base):
         *(Index(f"ix_tickets_sort_{c}", c, "id") for c in (
             "level", "status", "fault_type", "affected_business", "reporter_name",
             "respond_due_at", "restore_due_at")),
-        # partial: only the few tickets that have one, and never chosen by SQLite for an
-        # "IS NULL" filter (which would read a million index entries instead of a period)
-        *(Index(f"ix_tickets_{c}", c, sqlite_where=text(f"{c} IS NOT NULL"),
-                postgresql_where=text(f"{c} IS NOT NULL"))
+        # partial on SQLite: only the few tickets that have one, and never chosen for an
+        # "IS NULL" filter (which would read a million index entries instead of a period).
+        # PostgreSQL's planner does not make that mistake; no postgresql_where here, whose
+        # mere mention loads SQLAlchemy's PostgreSQL dialect at every start.
+        *(Index(f"ix_tickets_{c}", c, sqlite_where=text(f"{c} IS NOT NULL"))
           for c in ("merged_into_id", "problem_id")),
     )
 
