@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from desk.db import Database
@@ -241,10 +241,20 @@ def _duty_times(session: Session, lo: datetime, hi: datetime, tz: ZoneInfo,
     return out
 
 
+def _reported_at(session: Session) -> Any:
+    """``reported_at`` for a query that should be driven by another index: on SQLite
+    written ``+tickets.reported_at``, so that the planner reads the few faults with a
+    problem (a partial index) instead of every fault of the period by date."""
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column("+tickets.reported_at", Ticket.reported_at.type)
+    return Ticket.reported_at
+
+
 def _repeats(session: Session, lo: datetime, hi: datetime) -> int:
+    reported = _reported_at(session)
     return int(session.scalar(
         select(func.count()).select_from(Ticket).join(Problem, Problem.id == Ticket.problem_id)
-        .where(Ticket.reported_at >= lo, Ticket.reported_at < hi,
+        .where(Ticket.problem_id.is_not(None), reported >= lo, reported < hi,
                Ticket.merged_into_id.is_(None), Ticket.reported_at > Problem.created_at)) or 0)
 
 
@@ -371,20 +381,28 @@ def _times_table(board: stats.Dashboard, duty: dict[tuple[str, int], float | Non
 
 
 def _departments(session: Session, lo: datetime, hi: datetime, top: int) -> Table:
-    name = func.coalesce(Department.name, NO_DEPARTMENT)
-    count = func.count().label("n")
-    rows = session.execute(
-        select(name, count)
-        .select_from(Ticket)
-        .outerjoin(Person, and_(Person.employee_no == Ticket.reporter_employee_no,
-                                Ticket.reporter_employee_no != ""))
-        .outerjoin(Department, Department.id == Person.department_id)
+    """Faults by the reporter's department: counted per reporter in SQL (one pass over the
+    period, no join per fault), the few reporters then mapped to departments here."""
+    per_reporter = session.execute(
+        select(Ticket.reporter_employee_no, func.count())
         .where(Ticket.reported_at >= lo, Ticket.reported_at < hi,
                Ticket.merged_into_id.is_(None))
-        .group_by(name).order_by(count.desc(), name)).all()
-    total = sum(int(n) for _, n in rows)
-    shown = [[str(d), int(n), stats.percent(int(n), total)] for d, n in rows[:top]]
-    rest = sum(int(n) for _, n in rows[top:])
+        .group_by(Ticket.reporter_employee_no)).all()
+    numbers = [str(no) for no, _ in per_reporter if no]
+    department_of: dict[str, str] = {}
+    if numbers:
+        department_of = {str(no): str(name) for no, name in session.execute(
+            select(Person.employee_no, Department.name)
+            .join(Department, Department.id == Person.department_id)
+            .where(Person.employee_no.in_(numbers)))}
+    counts: dict[str, int] = {}
+    for no, n in per_reporter:
+        name = department_of.get(str(no or ""), NO_DEPARTMENT)
+        counts[name] = counts.get(name, 0) + int(n)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    total = sum(counts.values())
+    shown: list[list[Any]] = [[d, n, stats.percent(n, total)] for d, n in rows[:top]]
+    rest = sum(n for _, n in rows[top:])
     if rest:
         shown.append(["其他部门", rest, stats.percent(rest, total)])
     return Table("by_department", "按报告部门", ["部门", "故障数", "占比%"], shown)
@@ -393,10 +411,13 @@ def _departments(session: Session, lo: datetime, hi: datetime, top: int) -> Tabl
 def _root_causes(session: Session, lo: datetime, hi: datetime, top: int) -> Table:
     in_period = [Ticket.reported_at >= lo, Ticket.reported_at < hi,
                  Ticket.merged_into_id.is_(None)]
+    reported = _reported_at(session)
     count = func.count().label("n")
     by_problem = session.execute(
         select(Problem.number, Problem.title, Problem.root_cause, Problem.state, count)
-        .join(Ticket, Ticket.problem_id == Problem.id).where(*in_period)
+        .join(Ticket, Ticket.problem_id == Problem.id)
+        .where(Ticket.problem_id.is_not(None), reported >= lo, reported < hi,
+               Ticket.merged_into_id.is_(None))
         .group_by(Problem.id, Problem.number, Problem.title, Problem.root_cause, Problem.state)
         .order_by(count.desc(), Problem.number).limit(top)).all()
     written = session.execute(
