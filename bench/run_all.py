@@ -18,6 +18,9 @@ size is reused on the next run. Each row is measured next to its floor:
   replayed raw; target < 200 ms;
 * open a ticket with 50 events and 10 attachments: ``get_ticket`` + ``timeline.events``
   + ``attachments.list_attachments`` vs three raw SELECTs; target < 100 ms;
+* the monthly service report (运维服务报告), both periods and every table:
+  ``desk.read.service_report.compute`` vs the statements it sent, replayed raw one after
+  the other; target < 5 s;
 * report a fault, p99: ``report_fault`` vs a raw INSERT of a ticket and its event in one
   transaction; target < 20 ms SQLite, < 50 ms PostgreSQL;
 * cold start to a usable window with the first queue page: a ``python -c`` that builds
@@ -119,7 +122,8 @@ def pg_dataset(n: int) -> str:
     import psycopg
 
     admin = PG_ADMIN.replace("postgresql+psycopg://", "postgresql://")
-    name = f"desk_bench_{n}"
+    # DESK_BENCH_DB_PREFIX: a branch that changes the schema measures on its own copies
+    name = f"{os.environ.get('DESK_BENCH_DB_PREFIX', 'desk_bench_')}{n}"
     url = f"{admin.rsplit('/', 1)[0]}/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
@@ -331,6 +335,31 @@ def _open_row(db: Any, size: int, repeat: int) -> Row:
                _median(floor, repeat), target="< 100 ms", ok=value < 100)
 
 
+def _service_report_rows(db: Any, size: int, repeat: int) -> list[Row]:
+    """The monthly service report (运维服务报告) of the data's last month, as
+    ``desk stats report --month`` computes it (this period and the one before, every
+    table), vs the statements it sent replayed raw one after the other; target < 5 s."""
+    from desk.read import service_report
+
+    period = service_report.month("2026-11")  # the generated data ends on 2026-12-01
+
+    def service() -> None:
+        service_report.compute(db, period)
+
+    sent = _sent(db, service)
+
+    def floor(statements: list[tuple[str, Any]] = sent) -> None:
+        with db.engine.connect() as conn:
+            for statement, parameters in statements:
+                result = conn.exec_driver_sql(statement, parameters)
+                if result.returns_rows:
+                    result.all()
+
+    value = _median(service, repeat)
+    return [Row(db.backend, size, "service report, one month", value, _median(floor, repeat),
+                target="< 5000 ms", ok=value < 5000)]
+
+
 def _report_rows(db: Any, size: int, count: int) -> list[Row]:
     from sqlalchemy import text
 
@@ -489,8 +518,12 @@ def _gui_rows(url: str, backend: str, size: int, repeat: int) -> list[Row]:
 # -- the run ------------------------------------------------------------------------------
 
 
+GROUPS = ("queue", "search", "open", "service-report", "report", "window")
+
+
 def run(sizes: list[int], backends: list[str], repeat: int, reports: int, window_runs: int,
-        data_dir: Path, searches: list[tuple[str, str]] = SEARCHES) -> list[Row]:
+        data_dir: Path, searches: list[tuple[str, str]] = SEARCHES,
+        only: tuple[str, ...] = GROUPS) -> list[Row]:
     from desk.bootstrap import open_database
 
     rows: list[Row] = []
@@ -501,13 +534,19 @@ def run(sizes: list[int], backends: list[str], repeat: int, reports: int, window
             db = open_database(url)
             try:
                 print(f"[{backend} {size:,}] measuring…", file=sys.stderr, flush=True)
-                rows += _queue_rows(db, db.backend, size, repeat)
-                rows += _search_rows(db, size, repeat, searches)
-                rows.append(_open_row(db, size, repeat))
-                rows += _report_rows(db, size, reports)
+                if "queue" in only:
+                    rows += _queue_rows(db, db.backend, size, repeat)
+                if "search" in only:
+                    rows += _search_rows(db, size, repeat, searches)
+                if "open" in only:
+                    rows.append(_open_row(db, size, repeat))
+                if "service-report" in only:
+                    rows += _service_report_rows(db, size, max(3, repeat // 5))
+                if "report" in only:
+                    rows += _report_rows(db, size, reports)
             finally:
                 db.dispose()
-            if size == max(sizes) and window_runs:
+            if size == max(sizes) and window_runs and "window" in only:
                 rows += _window_rows(url, "postgresql" if backend == "pg" else backend, size,
                                      window_runs)
                 rows += _gui_rows(url, "postgresql" if backend == "pg" else backend, size,
@@ -560,6 +599,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reports", type=int, default=200, help="faults reported for the p99")
     p.add_argument("--window-runs", type=int, default=3, help="cold starts per window")
     p.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    p.add_argument("--only", default=",".join(GROUPS),
+                   help=f"the groups of rows to measure, comma-separated (default all: "
+                   f"{', '.join(GROUPS)})")
     args = p.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -578,8 +620,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DESK_HOME", str(data_dir / "home"))
     try:
         started = time.perf_counter()
+        only = tuple(g.strip() for g in args.only.split(",") if g.strip())
+        unknown = set(only) - set(GROUPS)
+        if unknown:
+            p.error(f"unknown --only group(s): {', '.join(sorted(unknown))}")
         rows = run(sizes, backends, repeat, reports, window_runs, data_dir,
-                   SEARCHES[:1] if args.quick else SEARCHES)
+                   SEARCHES[:1] if args.quick else SEARCHES, only)
         print(table(rows))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({

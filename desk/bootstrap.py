@@ -26,15 +26,18 @@ from desk.db import Database, translate_db_error, utc_now
 from desk.errors import DatabaseError, DeskError, SchemaTooNewError
 from desk.events import (
     Bus,
+    DuplicateMerged,
     FaultArchived,
     FaultReported,
+    IncidentBroadcast,
     IntakeAcknowledged,
+    ProblemResolved,
     TicketChanged,
     TransitionPerformed,
 )
 from desk.notify import live
 from desk.notify import outbox as notify
-from desk.process import knowledge
+from desk.process import actions, knowledge
 from models import schema
 
 log = logging.getLogger(__name__)
@@ -48,8 +51,12 @@ def subscribers() -> Bus:
     bus.subscribe(TransitionPerformed, notify.on_transition)
     bus.subscribe(TransitionPerformed, live.on_ticket_event)
     bus.subscribe(FaultArchived, knowledge.on_archived)
+    bus.subscribe(FaultArchived, actions.on_archived)
     bus.subscribe(TicketChanged, live.on_ticket_event)
     bus.subscribe(IntakeAcknowledged, notify.on_intake_acknowledged)
+    bus.subscribe(DuplicateMerged, notify.on_merged)
+    bus.subscribe(ProblemResolved, notify.on_problem_resolved)
+    bus.subscribe(IncidentBroadcast, notify.on_broadcast)
     return bus
 
 

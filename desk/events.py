@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
-    from models import Person, Ticket
+    from models import ActionItem, Person, Problem, Ticket
 
 PENDING = "desk.events.pending"  # the key of ``Session.info`` holding recorded events
 
@@ -77,6 +77,45 @@ class IntakeAcknowledged(DomainEvent):
     subject: str
     message_id: str
     new_fault: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DuplicateMerged(DomainEvent):
+    """A duplicate fault was closed into its master (its reporter is told)."""
+
+    duplicate: Ticket
+    master: Ticket
+    actor: Person
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ProblemResolved(DomainEvent):
+    """A problem got its permanent fix; ``open_faults`` are the faults still open on it."""
+
+    problem: Problem
+    open_faults: tuple[Ticket, ...]
+    actor: Person
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ActionItemOverdue(DomainEvent):
+    """An open action item passed its due date (recorded once, when first seen)."""
+
+    item: ActionItem
+    at: datetime
+
+
+@dataclass(frozen=True)
+class IncidentBroadcast(DomainEvent):
+    """A status update of a major incident, to send to those involved."""
+
+    ticket: Ticket
+    actor: Person
+    message: str
+    addresses: tuple[str, ...]
     at: datetime
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -89,6 +90,12 @@ class Ticket(Base):
         *(Index(f"ix_tickets_sort_{c}", c, "id") for c in (
             "level", "status", "fault_type", "affected_business", "reporter_name",
             "respond_due_at", "restore_due_at")),
+        # partial on SQLite: only the few tickets that have one, and never chosen for an
+        # "IS NULL" filter (which would read a million index entries instead of a period).
+        # PostgreSQL's planner does not make that mistake; no postgresql_where here, whose
+        # mere mention loads SQLAlchemy's PostgreSQL dialect at every start.
+        *(Index(f"ix_tickets_{c}", c, sqlite_where=text(f"{c} IS NOT NULL"))
+          for c in ("merged_into_id", "problem_id")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,6 +179,12 @@ class Ticket(Base):
     archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # a duplicate merged into its master (closed, counted once); models.lessons owns links
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("problems.id"))
+    # the reporter's rating at verification (满意度, 1–5) and what they said
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    satisfaction_comment: Mapped[str] = mapped_column(Text, default="")
 
     # -- SLA deadlines, computed by desk.sla and stored so the queue can sort on them
     respond_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -197,3 +197,52 @@ class DayKind(StrEnum):
 
     HOLIDAY = "holiday"
     WORKDAY = "workday"
+
+
+class LinkKind(StrEnum):
+    """How one fault relates to another (关联故障)."""
+
+    RELATED = "related"
+    CAUSED_BY = "caused_by"  # this fault was caused by the other one
+    DUPLICATE = "duplicate"  # this fault duplicates the other (its master); merged into it
+
+    @property
+    def label_zh(self) -> str:
+        return {"related": "相关", "caused_by": "由其引起", "duplicate": "重复"}[self.value]
+
+    @property
+    def label_en(self) -> str:
+        return {"related": "Related to", "caused_by": "Caused by",
+                "duplicate": "Duplicate of"}[self.value]
+
+
+class ProblemState(StrEnum):
+    """A problem's own states (问题): 分析中 → 已知错误 → 已解决."""
+
+    ANALYSING = "analysing"
+    KNOWN_ERROR = "known_error"
+    RESOLVED = "resolved"
+
+    @property
+    def label_zh(self) -> str:
+        return {"analysing": "分析中", "known_error": "已知错误", "resolved": "已解决"}[self.value]
+
+    @property
+    def label_en(self) -> str:
+        return {"analysing": "Analysing", "known_error": "Known error",
+                "resolved": "Resolved"}[self.value]
+
+
+class ActionState(StrEnum):
+    """A prevention measure or review action tracked to done (整改措施)."""
+
+    OPEN = "open"
+    DONE = "done"
+
+    @property
+    def label_zh(self) -> str:
+        return {"open": "未完成", "done": "已完成"}[self.value]
+
+    @property
+    def label_en(self) -> str:
+        return {"open": "Open", "done": "Done"}[self.value]

@@ -129,6 +129,8 @@ class RecordTable:
     verification_result: str = ""
     verification_remarks: str = ""
     verification_rounds: str = ""
+    satisfaction: str = ""  # the reporter's rating, e.g. "4 分（满分 5 分）"
+    satisfaction_comment: str = ""
     verification_items: list[CheckedItem] = field(default_factory=list)
     # 闭环
     resolved_at: str = ""
@@ -220,6 +222,7 @@ def story(r: RecordTable) -> list[Flowable]:
             ("验证内容", r.verification_checked, "", None),
             ("验证结论", r.verification_result, "", None),
             ("备注", r.verification_remarks, "", None),
+            ("满意度", r.satisfaction, "评价意见", r.satisfaction_comment),
         ])),
         Spacer(1, 2 * mm),
         grid_table(["序号", "验证项", "预期结果", "实际结果", "结论"], items,

@@ -24,7 +24,8 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     assert lines[0].split()[:3] == ["backend", "tickets", "measure"]
     names = {"queue first page", "filter: open, level 1-2", "free-text search",
              "sort by business", "open ticket (50 events, 10 files)", "report a fault (p99)",
-             "report a fault (median)", "cold start to first queue page", "peak memory, queue open"}
+             "report a fault (median)", "cold start to first queue page", "peak memory, queue open",
+             "service report, one month"}
     for name in names | {"GUI stall, queue operations"}:
         assert any(name in line for line in lines), name
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -37,5 +38,6 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path: Path) -> None:
         assert row["backend"] == "sqlite" and row["size"] == 2000
         assert row["value_ms"] > 0
     assert rows["open ticket (50 events, 10 files)"]["floor_ms"] > 0
+    assert rows["service report, one month"]["floor_ms"] > 0
     assert rows["peak memory, queue open"]["unit"] == "MB"
     assert f"written: {out}" in proc.stdout

@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_AT_START = ("reportlab", "reports", "alembic", "openpyxl", "chinese_calendar",
                 "pypdfium2", "qrcode", "PySide6.QtPrintSupport", "PySide6.QtCharts",
                 "desk.read.stats", "ui.dashboard", "ui.documents", "ui.kb_dialog",
-                "ui.similar_panel")
+                "ui.similar_panel", "ui.problems", "ui.links", "ui.incident",
+                "ui.action_items", "ui.service_report", "desk.read.service_report",
+                "desk.read.review")
 
 WINDOW = r"""
 import json, os, sys, time

@@ -475,7 +475,8 @@ class KnowledgeBaseDialog(QDialog):
 
 
 class SimilarFaultDialog(QDialog):
-    """A resolved fault that is not archived yet: its phenomenon and solution."""
+    """A resolved fault that is not archived yet, or a known error (a problem): its
+    phenomenon and solution."""
 
     def __init__(self, fault: SimilarFault, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -485,9 +486,10 @@ class SimilarFaultDialog(QDialog):
         layout = QVBoxLayout(self)
         view = QTextBrowser()
         view.setObjectName("similarFaultView")
+        state = self.tr("已知问题") if fault.problem_id is not None else self.tr("已解决，未归档")
         view.setHtml(
             f"<h3>{_e(fault.title)}</h3><p style='color:#555'>{_e(fault.ticket_number)} · "
-            f"{_e(tr_label(fault.fault_type.label_zh))} · {_e(self.tr('已解决，未归档'))}</p>"
+            f"{_e(tr_label(fault.fault_type.label_zh))} · {_e(state)}</p>"
             f"<p><b>{_e(self.tr('受影响业务'))}</b>：{_e(fault.affected_business)}</p>"
             f"<p><b>{_e(self.tr('故障现象'))}</b>：{_multiline(fault.phenomenon)}</p>"
             f"<p><b>{_e(self.tr('方案'))}</b>：{_multiline(fault.solution)}</p>")

@@ -195,6 +195,10 @@ class MainWindow(QMainWindow):
 
         self.dashboard_action = install_dashboard(self, db)
         self.kb_action = install_kb_menu(self, db, self.person)
+        from ui.lessons_menu import install_lessons  # the 问题 menu: links, problems, reports
+
+        self.lessons_actions = install_lessons(self, db)
+        self.table.setDragEnabled(True)  # a row dropped on the links form gives its number
 
     def refresh_service_status(self) -> None:
         from desk.read.service import service_status

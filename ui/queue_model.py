@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -43,6 +44,7 @@ from ui import tasks
 from ui.labels import label as tr_label
 
 PAGE = 200
+TICKET_MIME = "application/x-desk-ticket-number"  # a dragged row's fault number
 COUNT_CAP = 10_000
 MAX_KEPT = 10 * PAGE  # a reload reads back at most this many of the rows on screen
 
@@ -230,6 +232,23 @@ class TicketTableModel(QAbstractTableModel):
                 and 0 <= section < len(COLUMNS):
             return tr(COLUMNS[section][1])
         return None
+
+    # a row dragged out carries its fault number (dropped on the links form, ui.links)
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [TICKET_MIME, "text/plain"]
+
+    def mimeData(self, indexes: Any) -> QMimeData:  # noqa: N802
+        numbers = list(dict.fromkeys(self.rows[i.row()].number for i in indexes
+                                     if i.isValid() and 0 <= i.row() < len(self.rows)))
+        mime = QMimeData()
+        if numbers:
+            mime.setData(TICKET_MIME, numbers[0].encode("utf-8"))
+            mime.setText("\n".join(numbers))
+        return mime
 
     def row_at(self, row: int) -> TicketRow | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None

@@ -58,9 +58,14 @@ class SimilarFaultsModel(ItemListModel):
     def set_faults(self, faults: list[SimilarFault]) -> None:
         self.set_items(faults)
 
+    def _state(self, fault: SimilarFault) -> str:
+        if fault.problem_id is not None:
+            return self.tr("已知问题")
+        return self.tr("知识库") if fault.archived else self.tr("已解决，未归档")
+
     def item_data(self, fault: SimilarFault, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            state = (self.tr("知识库") if fault.archived else self.tr("已解决，未归档"))
+            state = self._state(fault)
             solution = fault.solution or self.tr("（未记录方案）")
             return (f"{fault.title}\n{fault.ticket_number} · {state} · "
                     f"{self.tr('相似度')} {round(fault.score * 100)}%\n{solution}")
@@ -69,7 +74,7 @@ class SimilarFaultsModel(ItemListModel):
                     f"{self.tr('受影响业务')}：{fault.affected_business}\n"
                     f"{self.tr('方案')}：{fault.solution}")
         if role == HtmlRole:
-            state = (self.tr("知识库") if fault.archived else self.tr("已解决，未归档"))
+            state = self._state(fault)
             solution = _e(fault.solution) if fault.solution else _e(self.tr("（未记录方案）"))
             return (f"<div style='font-weight:bold'>{_e(fault.title)}</div>"
                     f"<div style='color:#666'>{_e(fault.ticket_number)} · {_e(state)} · "

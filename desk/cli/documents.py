@@ -17,7 +17,7 @@ from typing import Any
 
 from desk.db import Database
 from desk.errors import DeskError, pick
-from desk.read import documents
+from desk.read import documents, review
 from models import Status
 
 
@@ -29,7 +29,9 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
         epilog="Examples: desk pdf record SYS-20261127-001 -o record.pdf; "
         "desk pdf --all completion-notice --status resolved -o out/",
     )
-    pdf.add_argument("kind", nargs="?", choices=list(documents.KINDS), help="document kind")
+    pdf.add_argument("kind", nargs="?", choices=[*documents.KINDS, review.KIND],
+                     help=f"document kind ({review.KIND}={review.LABEL_ZH}: the post-incident "
+                     "review)")
     pdf.add_argument("number", nargs="?", help="fault number, e.g. SYS-20261127-001")
     pdf.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FOLDER",
                      help="the PDF file; with --all, the folder for the files")
@@ -39,6 +41,10 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
                      "printed, so a fault number is still needed)")
     pdf.add_argument("--all", dest="all_kind", metavar="KIND", choices=list(documents.KINDS),
                      help="write KIND for every fault in --status (a batch)")
+    pdf.add_argument("--went-well", action="append", default=[], metavar="TEXT",
+                     help="review: a line for 做得好的 (repeatable)")
+    pdf.add_argument("--went-badly", action="append", default=[], metavar="TEXT",
+                     help="review: a line for 有待改进的 (repeatable)")
     pdf.add_argument("--status", action="append", choices=[s.value for s in Status],
                      help="with --all: the states to export (repeatable; default: all)")
     return {"pdf": _cmd_pdf}
@@ -64,7 +70,11 @@ def _cmd_pdf(db: Database, args: argparse.Namespace) -> int:
     if args.status:
         raise _usage("--status 只能与 --all 一起使用。", "--status only goes with --all.")
     out = Path(args.output)
-    data = documents.render(db, args.kind, args.number, blank=args.blank)
+    if args.kind == review.KIND:
+        data = review.render(db, args.number, went_well=args.went_well,
+                             went_badly=args.went_badly)
+    else:
+        data = documents.render(db, args.kind, args.number, blank=args.blank)
     _write(out, data)
     print(str(out))
     return 0

@@ -146,7 +146,9 @@ def _similar(db: Database, args: argparse.Namespace) -> int:
         return 0
     for f in found:
         where = (pick(f"知识库 {f.entry_id}", f"knowledge entry {f.entry_id}")
-                 if f.entry_id is not None else pick("已解决，未归档", "resolved, not archived"))
+                 if f.entry_id is not None
+                 else pick("已知问题", "known error") if f.problem_id is not None
+                 else pick("已解决，未归档", "resolved, not archived"))
         print(f"{f.score:.2f}  {f.ticket_number}  {safe(f.title)}  ({where})")
         if f.solution:
             print(f"      {pick('方案', 'Solution')}: {safe(f.solution)}")

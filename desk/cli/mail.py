@@ -1,10 +1,13 @@
 """The ``desk mail`` commands: deliver the outbox, show it, test the server, check clocks.
 
 ``desk mail send`` delivers the messages that are due (``--loop`` keeps running, checking
-the SLA clocks and sending every ``--interval`` seconds until interrupted);
+the SLA clocks, the overdue action items and the monthly service report, and sending every
+``--interval`` seconds until interrupted); ``desk mail report-to ADDRESS… --as ADMIN`` names
+who gets the service report of the month before on the first working day of each month;
 ``desk mail outbox`` lists what waits (``--all`` also what went out);
 ``desk mail test TO`` sends a test message with the team's settings and this computer's
-keyring password; ``desk mail check-clocks`` queues the SLA warnings and breaches due now.
+keyring password; ``desk mail check-clocks`` queues the SLA warnings and breaches due now, and the
+reminders of overdue action items.
 """
 
 from __future__ import annotations
@@ -42,7 +45,13 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ig
     out.add_argument("--json", action="store_true")
     test = msub.add_parser("test", help="send a test message to an address")
     test.add_argument("to", metavar="TO", help="the address the test mail goes to")
-    msub.add_parser("check-clocks", help="queue SLA warnings and breaches that are due now")
+    msub.add_parser("check-clocks", help="queue SLA warnings and breaches that are due now, "
+                    "overdue action reminders and the monthly service report")
+    rt = msub.add_parser("report-to", help="who gets last month's service report on the "
+                         "first working day of each month (administrators)")
+    rt.add_argument("addresses", nargs="*", metavar="ADDRESS",
+                    help="the addresses (none: print who gets it now)")
+    rt.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO")
     return {"mail": _cmd_mail}
 
 
@@ -53,6 +62,22 @@ def _cmd_mail(db: Database, args: argparse.Namespace) -> int:
     if command == "check-clocks":
         ids = notify.check_clocks(db)
         print(pick(f"已加入发件箱 {len(ids)} 封超时提醒", f"Queued {len(ids)} SLA messages."))
+        reminders = notify.remind_overdue_actions(db)
+        print(pick(f"已加入发件箱 {len(reminders)} 封整改措施逾期提醒",
+                   f"Queued {len(reminders)} overdue action reminders."))
+        reports = notify.queue_service_report(db)
+        if reports:
+            print(pick("已加入发件箱上月运维服务报告", "Queued last month's service report."))
+        return 0
+    if command == "report-to":
+        if args.addresses:
+            if not args.actor:
+                raise DeskError("设置收件人需要 --as 管理员工号。",
+                                "Setting the recipients needs --as ADMIN_NO.")
+            from desk.process import people
+
+            notify.set_report_recipients(db, people.person_id(db, args.actor), args.addresses)
+        print(pick("、", ", ").join(notify.report_recipients(db)) or pick("（未设置）", "(none)"))
         return 0
     smtp = notify.smtp_settings(db)
     if smtp is None:
@@ -72,6 +97,8 @@ def _send(db: Database, smtp: notify.SmtpSettings, args: argparse.Namespace) -> 
     while True:
         if args.loop:
             notify.check_clocks(db)
+            notify.remind_overdue_actions(db)
+            notify.queue_service_report(db)
         report = notify.send_due(db, smtp, sender, batch=max(1, args.batch))
         if report.claimed or not args.loop:
             print(pick(f"发送 {len(report.sent)}，失败待重试 {len(report.failed)}，放弃 "

@@ -205,7 +205,7 @@ def _extensions() -> list[Any]:
 
 EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents", "desk.cli.channels",
                      "desk.cli.serve", "desk.cli.mail", "desk.cli.kb", "desk.cli.stats",
-                     "desk.cli.people", "desk.cli.deadlines")
+                     "desk.cli.people", "desk.cli.deadlines", "desk.cli.lessons")
 
 
 def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> None:
@@ -225,6 +225,8 @@ def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> No
                             help=help_text)
         elif f.kind == "level":
             sp.add_argument(opt, dest=f.name, type=int, choices=[1, 2, 3], help=help_text)
+        elif f.kind == "rating":
+            sp.add_argument(opt, dest=f.name, type=int, choices=[1, 2, 3, 4, 5], help=help_text)
         elif f.kind == "type":
             sp.add_argument(opt, dest=f.name, choices=[t.value for t in FaultType],
                             help=help_text)

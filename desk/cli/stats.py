@@ -21,10 +21,20 @@ from desk.read import stats, stats_export
 
 def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int]]:
     p = sub.add_parser(
-        "stats", help="the dashboard (统计) of a period; exports as CSV, XLSX, PDF",
+        "stats", help="the dashboard (统计) of a period; exports as CSV, XLSX, PDF; "
+        "stats report: the monthly or quarterly service report",
         description="Faults reported in [--from, --to) (local dates), by level, type, "
         "state and business; deadline compliance; times to respond, restore, resolve.",
-        epilog="Example: desk stats --from 2026-11-01 --to 2026-12-01 --pdf nov.pdf")
+        epilog="Examples: desk stats --from 2026-11-01 --to 2026-12-01 --pdf nov.pdf; "
+        "desk stats report --month 2026-11 -o 运维服务报告-2026-11.pdf; "
+        "desk stats report --quarter 2026Q4 -o q4.xlsx")
+    p.add_argument("action", nargs="?", choices=["report"],
+                   help="report: the monthly or quarterly service report (运维服务报告), "
+                   "with --month or --quarter and -o FILE.pdf|FILE.xlsx")
+    p.add_argument("--month", metavar="YYYY-MM", help="report: the month, e.g. 2026-11")
+    p.add_argument("--quarter", metavar="YYYYQn", help="report: the quarter, e.g. 2026Q4")
+    p.add_argument("-o", "--output", metavar="FILE", action="append",
+                   help="report: the file to write (.pdf or .xlsx; repeatable)")
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
                    help="first day (default: the first of this month)")
     p.add_argument("--to", dest="end", metavar="YYYY-MM-DD",
@@ -49,6 +59,13 @@ def _date(text: str | None, name: str) -> date | None:
 
 
 def _cmd_stats(db: Database, args: argparse.Namespace) -> int:
+    if args.action == "report":
+        return _cmd_report(db, args)
+    if args.month or args.quarter or args.output:
+        raise ValidationError({"action": (
+            "--month、--quarter 和 -o 用于服务报告：desk stats report --month 2026-11 -o 报告.pdf",
+            "--month, --quarter and -o are for the service report: desk stats report "
+            "--month 2026-11 -o report.pdf")})
     start, end = _date(args.start, "from"), _date(args.end, "to")
     if start is None or end is None:
         month = stats.this_month(stats.local_today(db))
@@ -97,3 +114,29 @@ def _format(table: stats.Table) -> str:
             parts.append(f"{value}{pad}" if i == 0 else f"{pad}{value}")
         lines.append("  ".join(parts))
     return "\n".join(lines)
+
+
+def _cmd_report(db: Database, args: argparse.Namespace) -> int:
+    from desk.read import service_report, service_report_export
+
+    if bool(args.month) == bool(args.quarter):
+        raise ValidationError({"period": ("请给出 --month（如 2026-11）或 --quarter（如 2026Q4）之一。",
+                                          "Give one of --month (e.g. 2026-11) or --quarter "
+                                          "(e.g. 2026Q4).")})
+    period = (service_report.month(args.month) if args.month
+              else service_report.quarter(args.quarter))
+    outputs = args.output or []
+    for path in outputs:
+        service_report_export.kind_of(path)  # refused before anything is computed
+    report = service_report.compute(db, period)
+    for path in outputs:
+        print(str(service_report_export.write(report, path)))
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str))
+    elif not outputs:
+        print(f"运维服务报告 {period.label}（对比 {report.previous.label}，{report.timezone}）")
+        for table in report.tables:
+            print()
+            print(table.title)
+            print(_format(table))
+    return 0

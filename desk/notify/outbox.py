@@ -49,9 +49,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Text, func, or_, select, text, type_coerce, update
 from sqlalchemy.orm import Session, selectinload
 
+from desk import events
 from desk.db import Database
 from desk.errors import DeskError, PermissionDeniedError, ValidationError
-from desk.events import FaultReported, IntakeAcknowledged, TransitionPerformed
+from desk.events import (
+    ActionItemOverdue,
+    DuplicateMerged,
+    FaultReported,
+    IncidentBroadcast,
+    IntakeAcknowledged,
+    ProblemResolved,
+    TransitionPerformed,
+)
 from desk.notify import chat
 from desk.process import audit
 from desk.read import settings
@@ -109,10 +118,17 @@ DEFAULT_RULES: tuple[DefaultRule, ...] = (
                 "一级故障超时未处理：升级通知技术总监"),
     DefaultRule("sla_escalated_2", ("role:support_lead",), None,
                 "二级故障超时未处理：升级通知技术支持主管"),
+    DefaultRule("merged", ("reporter",), None,
+                "重复故障已合并：告知该故障的报告人，处理进展请看主故障"),
+    DefaultRule("problem_resolved", ("reporter",), None,
+                "问题已解决（永久方案已实施）：告知其未关闭故障的报告人"),
+    DefaultRule("incident_update", ("department_head", "team", "reporter"), None,
+                "重大故障进展通报：发给相关部门负责人、处理小组和报告人（及发布时选择的地址）"),
 )
 # rules added after a desk's rules were seeded: with no row of their own (enabled or
 # not), the default applies, so an existing desk escalates too
-LATER_DEFAULTS = frozenset({"sla_escalated_1", "sla_escalated_2"})
+LATER_DEFAULTS = frozenset({"sla_escalated_1", "sla_escalated_2", "merged",
+                            "problem_resolved", "incident_update"})
 
 TRIGGER_TITLES = {
     "report_urgent": "紧急故障上报",
@@ -124,6 +140,10 @@ TRIGGER_TITLES = {
     "sla_warning:restore": "恢复即将超时",
     "sla_breached:respond": "响应已超时",
     "sla_breached:restore": "恢复已超时",
+    "merged": "重复故障已合并",
+    "problem_resolved": "问题已解决",
+    "action_overdue": "整改措施已逾期",
+    "incident_update": "重大故障进展通报",
 }
 STATUS_LABELS_ZH = {PENDING: "待发送", SENDING: "发送中", SENT: "已发送", FAILED: "发送失败"}
 
@@ -360,29 +380,197 @@ def on_intake_acknowledged(session: Session, event: IntakeAcknowledged) -> None:
         next_attempt_at=event.at, last_error=""))
 
 
+def on_merged(session: Session, event: DuplicateMerged) -> None:
+    """Subscriber: the reporter of a merged duplicate is told where it went."""
+    master = event.master
+    _enqueue(session, event.duplicate, "merged", "merged", event.at,
+             f"您报告的故障与 {master.number}（{master.affected_business}）为同一故障，已合并至"
+             f" {master.number} 一并处理，编号 {event.duplicate.number} 仍可查询。处理进展请关注 "
+             f"{master.number}。")
+
+
+def on_broadcast(session: Session, event: IncidentBroadcast) -> None:
+    """Subscriber: a major incident's update goes to those involved and the chosen
+    addresses, in one message per rule."""
+    extra = [f"email:{a}" for a in event.addresses]
+    rules = _rules(session, "incident_update") or [([], None)]
+    for tokens, document in rules:
+        _enqueue_tokens(session, event.ticket, [*tokens, *extra], document,
+                        "incident_update", event.at, event.message)
+
+
+def on_problem_resolved(session: Session, event: ProblemResolved) -> None:
+    """Subscriber: the reporters of a resolved problem's open faults are told."""
+    p = event.problem
+    for ticket in event.open_faults:
+        _enqueue(session, ticket, "problem_resolved", "problem_resolved", event.at,
+                 f"您报告的故障 {ticket.number} 所属的问题 {p.number}（{p.title}）已解决。"
+                 f"根本原因：{p.root_cause or '—'}。永久解决方案：{p.permanent_fix or '—'}。"
+                 "请确认故障是否已消除。")
+
+
+def remind_overdue_actions(db: Database, now: datetime | None = None) -> list[int]:
+    """Tell the owner of each open action item past its due date, once per item.
+
+    The item's ``reminded_at`` is set by a conditional UPDATE in the unit of work that
+    queues the message, so two desks reminding at once queue one message.
+    """
+    from desk.read.actions import local_today
+    from models import ActionItem, ActionState
+
+    moment = now or db.now()
+    with db.read() as session:
+        today = (now.astimezone(settings.timezone(session)).date() if now is not None
+                 else local_today(db, session))
+        due = list(session.scalars(select(ActionItem.id).where(
+            ActionItem.state == ActionState.OPEN, ActionItem.due_on < today,
+            ActionItem.reminded_at.is_(None)).order_by(ActionItem.id)))
+    if not due:
+        return []
+
+    def work(session: Session) -> list[int]:
+        ids: list[int] = []
+        for item_id in due:
+            claimed = session.execute(update(ActionItem).where(
+                ActionItem.id == item_id, ActionItem.reminded_at.is_(None),
+                ActionItem.state == ActionState.OPEN).values(reminded_at=moment))
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # reminded by another desk meanwhile, or done
+            item = session.get(ActionItem, item_id)
+            assert item is not None
+            ids += _enqueue_action(session, item, moment)
+            events.record(session, ActionItemOverdue(item, moment))
+        return ids
+
+    return db.write(work)
+
+
+REPORT_SETTING = "notify.service_report"  # who gets the monthly service report
+REPORT_DOCUMENT = "service-report:"  # + the period code: rendered when the mail is sent
+
+
+def set_report_recipients(db: Database, actor_id: int, addresses: Sequence[str]) -> list[str]:
+    """Set who receives the monthly service report by e-mail (administrators only)."""
+    from desk.admin import team as admin
+
+    cleaned = list(dict.fromkeys(a.strip() for a in addresses if a.strip()))
+    bad = [a for a in cleaned if not valid_address(a)]
+    if bad:
+        raise ValidationError({REPORT_SETTING: (f"无效的电子邮件地址：{'、'.join(bad)}",
+                                                f"Not an e-mail address: {', '.join(bad)}")})
+    admin.set_setting(db, actor_id, REPORT_SETTING, cleaned)
+    return cleaned
+
+
+def report_recipients(db: Database) -> list[str]:
+    with db.read() as session:
+        return _address_list(_setting(session, REPORT_SETTING))
+
+
+def queue_service_report(db: Database, now: datetime | None = None) -> list[int]:
+    """On the first working day of a month (or the first check after it, if the service
+    was down), queue last month's service report to the addresses an administrator
+    named; once per month (the outbox row's trigger ``service_report:YYYY-MM``)."""
+    from desk.read import calendar as workcal
+
+    moment = now or db.now()
+    with db.read() as session:
+        tz = settings.timezone(session)
+        addresses = _address_list(_setting(session, REPORT_SETTING))
+        cal = workcal.load(session)
+    if not addresses:
+        return []
+    today = moment.astimezone(tz).date()
+    first = today.replace(day=1)
+    while not cal.is_working_day(first):
+        first += timedelta(days=1)
+    if today < first:
+        return []
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    code = f"{last_month:%Y-%m}"
+    trigger = f"service_report:{code}"
+
+    def work(session: Session) -> list[int]:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext('desk.report'))"))
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.trigger == trigger)):
+            return []
+        label = f"{last_month.year}年{last_month.month}月"
+        row = OutboxMessage(
+            created_at=moment, ticket_id=None, trigger=trigger,
+            recipients=[Recipient(a, a).to_json() for a in addresses],
+            subject=f"【运维服务报告】{label}",
+            body="\n".join([f"附件为 {label} 的运维服务报告（PDF）：SLA 达成率、MTTA/MTTR、"
+                            "故障分布、重复故障发生率、问题与整改措施、满意度，并与上月对比。",
+                            "", "—— 本邮件由 Desk 技术故障反馈与处理系统自动发送，请勿直接回复。"]),
+            document=f"{REPORT_DOCUMENT}{code}", status=PENDING, attempts=0,
+            next_attempt_at=moment, last_error="")
+        session.add(row)
+        session.flush()
+        return [row.id]
+
+    return db.write(work)
+
+
+def _enqueue_action(session: Session, item: Any, now: datetime) -> list[int]:
+    from models import Problem
+
+    owner = session.get(Person, item.owner_id)
+    if owner is None:
+        return []
+    ticket = session.get(Ticket, item.ticket_id) if item.ticket_id else None
+    problem = session.get(Problem, item.problem_id) if item.problem_id else None
+    where = "、".join(x for x in (ticket.number if ticket else "",
+                                  problem.number if problem else "") if x)
+    body = "\n".join([
+        f"{owner.name}，您负责的整改措施已过完成期限，请尽快完成并在 Desk 中标记完成。", "",
+        f"措施：{item.title}", f"完成期限：{item.due_on:%Y-%m-%d}", f"所属：{where or '—'}", "",
+        "—— 本邮件由 Desk 技术故障反馈与处理系统自动发送，请勿直接回复。"])
+    recipient = Recipient(owner.name, owner.email.strip() if valid_address(owner.email) else "",
+                          owner.id)
+    row = OutboxMessage(
+        created_at=now, ticket_id=ticket.id if ticket else None, trigger="action_overdue",
+        recipients=[recipient.to_json()],
+        subject=f"【整改措施逾期】{item.title}"[:300], body=body, document=None,
+        status=PENDING, attempts=0, next_attempt_at=now, last_error="")
+    session.add(row)
+    session.flush()
+    return [row.id]
+
+
 def _enqueue(session: Session, ticket: Ticket, rule_trigger: str, trigger: str,
              now: datetime, extra: str = "") -> list[int]:
     ids: list[int] = []
     for tokens, document in _rules(session, rule_trigger):
-        recipients = _Resolver(session, ticket).resolve(tokens)
-        tz = settings.timezone(session)
-        if any(chat.is_channel_token(t) for t in tokens):
-            people = [session.get(Person, r.person_id) for r in recipients if r.person_id]
-            ids += chat.channel_rows(session, ticket, trigger, tokens, people, now, tz, extra)
-        if not recipients:
-            log.info("no recipients for %s on %s", trigger, ticket.number)
-            continue
-        row = OutboxMessage(
-            created_at=now, ticket_id=ticket.id, trigger=trigger,
-            recipients=[r.to_json() for r in recipients],
-            subject=subject_for(ticket, trigger),
-            body=body_for(session, ticket, trigger, tz, document, extra),
-            document=document, status=PENDING, attempts=0, next_attempt_at=now,
-            last_error="",
-        )
-        session.add(row)
-        session.flush()
-        ids.append(row.id)
+        ids += _enqueue_tokens(session, ticket, tokens, document, trigger, now, extra)
+    return ids
+
+
+def _enqueue_tokens(session: Session, ticket: Ticket, tokens: Sequence[str],
+                    document: str | None, trigger: str, now: datetime,
+                    extra: str = "") -> list[int]:
+    """The outbox rows of one rule: the group chats it names, one each, and one e-mail to
+    the people and addresses it resolves to."""
+    ids: list[int] = []
+    recipients = _Resolver(session, ticket).resolve(tokens)
+    tz = settings.timezone(session)
+    if any(chat.is_channel_token(t) for t in tokens):
+        people = [session.get(Person, r.person_id) for r in recipients if r.person_id]
+        ids += chat.channel_rows(session, ticket, trigger, tokens, people, now, tz, extra)
+    if not recipients:
+        log.info("no recipients for %s on %s", trigger, ticket.number)
+        return ids
+    row = OutboxMessage(
+        created_at=now, ticket_id=ticket.id, trigger=trigger,
+        recipients=[r.to_json() for r in recipients],
+        subject=subject_for(ticket, trigger),
+        body=body_for(session, ticket, trigger, tz, document, extra),
+        document=document, status=PENDING, attempts=0, next_attempt_at=now,
+        last_error="",
+    )
+    session.add(row)
+    session.flush()
+    ids.append(row.id)
     return ids
 
 
@@ -428,6 +616,10 @@ def body_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,
     }.get(trigger, "")
     if trigger.startswith("sla_"):
         lead = f"{TRIGGER_TITLES.get(trigger, trigger)}，请尽快处理。{extra}"
+    elif trigger in ("merged", "problem_resolved"):
+        lead = extra
+    elif trigger == "incident_update":
+        lead = f"重大故障进展通报：{extra}"
     lines = [lead, "", f"故障编号：{t.number}", f"故障等级：{t.level.label_zh}",
              f"故障类型：{t.fault_type.label_zh}", f"当前状态：{t.status.label_zh}",
              f"受影响业务：{t.affected_business}", f"影响范围：{t.impact_scope or '—'}",
@@ -438,7 +630,7 @@ def body_for(session: Session, ticket: Ticket, trigger: str, tz: ZoneInfo,
              + (f"，联系方式 {t.reporter_contact}" if t.reporter_contact else ""),
              f"响应时限：{at(t.respond_due_at)}", f"恢复时限：{at(t.restore_due_at)}",
              "", "故障现象：", t.phenomenon]
-    if trigger in ("dispatch", "resolved", "verification_requested") or \
+    if trigger in ("dispatch", "resolved", "verification_requested", "incident_update") or \
             trigger.startswith("sla_"):
         lines += ["", f"负责人：{name(t.assignee_id)}"]
         if t.team:
@@ -937,7 +1129,14 @@ def _build(db: Database, s: SmtpSettings, m: _Claimed,
     # answer it, so two desks cannot reply to each other for ever
     msg["Auto-Submitted"] = "auto-replied" if m.trigger == "intake_ack" else "auto-generated"
     msg.set_content(m.body, charset="utf-8")
-    if m.document and m.ticket_id is not None:
+    if m.document and m.document.startswith(REPORT_DOCUMENT):
+        from desk.read import service_report, service_report_export
+
+        code = m.document[len(REPORT_DOCUMENT):]
+        report = service_report.compute(db, service_report.month(code))
+        msg.add_attachment(service_report_export.pdf_bytes(report), maintype="application",
+                           subtype="pdf", filename=f"运维服务报告-{code}.pdf")
+    elif m.document and m.ticket_id is not None:
         from desk.read import documents
 
         pdf = documents.render(db, m.document, m.ticket_id)

@@ -51,7 +51,7 @@ from desk.db import Database
 from desk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from desk.events import FaultArchived, TicketChanged
 from desk.process import audit
-from desk.read import tickets
+from desk.read import problems, tickets
 from desk.rules import transitions
 from desk.rules.values import plain
 from models import (
@@ -186,6 +186,8 @@ class SimilarFault:
     solution: str
     score: float
     archived: bool = field(default=True)
+    # a known error (已知错误) of a problem: ``ticket_number`` is then the problem's number
+    problem_id: int | None = None
 
 
 # -- creating and reading entries ------------------------------------------------------
@@ -681,9 +683,27 @@ def similar_faults(db: Database, phenomenon: str, business: str,
                     affected_business=bus_text, fault_type=ftype,
                     solution=_solution_summary(temporary, long_term), score=round(score, 4),
                     archived=False)))
-    # best score first; on a tie archived entries, then the later fault number
+        for known in problems.known_errors(session):
+            score = _combined(phen, bus, f"{known.title} {known.symptom}",
+                              known.affected_business, known.fault_type == kind)
+            if score >= MIN_SIMILARITY:
+                scored.append((score, -1, known.number, SimilarFault(
+                    ticket_number=known.number, entry_id=None,
+                    title=f"已知问题：{known.title}", phenomenon=known.symptom,
+                    affected_business=known.affected_business, fault_type=known.fault_type,
+                    solution=_known_solution(known), score=round(score, 4), archived=True,
+                    problem_id=known.problem_id)))
+    # best score first; on a tie known errors, archived entries, then the later fault number
     scored.sort(key=lambda s: (-round(s[0], 4), s[1], _reverse(s[2])))
     return [s[3] for s in scored[:max(1, limit)]]
+
+
+def _known_solution(known: problems.KnownError, limit: int = 120) -> str:
+    parts = [f"临时方案：{known.workaround.strip()}"] if known.workaround.strip() else []
+    if known.permanent_fix.strip():
+        parts.append(f"永久方案：{known.permanent_fix.strip()}")
+    summary = " ".join("，".join(parts).split())
+    return summary if len(summary) <= limit else summary[: limit - 1] + "…"
 
 
 def _reverse(value: str) -> tuple[int, ...]:

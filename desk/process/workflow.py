@@ -40,6 +40,7 @@ from desk.rules.transitions import (
     R,
     S,
     missing_fields,
+    rating,
     transition,
 )
 from desk.rules.values import plain
@@ -324,6 +325,10 @@ def _verify(ctx: Context) -> None:
         verification_remarks=str(ctx.data.get("remarks") or ""),
         verification_rounds=rounds,
     )
+    score = rating(ctx.data.get("satisfaction"))
+    if score is not None:  # the latest round's rating is the one that counts
+        ctx.values.update(satisfaction=score, satisfaction_comment=str(
+            ctx.data.get("satisfaction_comment") or "").strip())
     if passed:
         ctx.values.update(status=S.RESOLVED, resolved_at=ctx.now)
         if ctx.ticket.restored_at is None:

@@ -68,7 +68,17 @@ EXTRA_ACTIONS_ZH = {
     "attach": "添加附件",
     "detach": "移除附件",
     "team": "调整处理小组",
+    "link": "关联故障",
+    "linked": "被关联",
+    "unlink": "取消关联",
+    "merge": "合并为重复故障",
+    "merged_in": "合并重复故障",
+    "problem_link": "关联问题",
+    "action_add": "安排整改措施",
+    "action_done": "完成整改措施",
+    "broadcast": "发布进展通报",
 }
+LINK_LABELS_ZH = {"related": "相关", "caused_by": "由其引起", "duplicate": "重复"}
 
 S = Status
 _Doc = TypeVar("_Doc", "analysis_report.AnalysisReport", "record_table.RecordTable")
@@ -224,6 +234,20 @@ def _note(event: dict[str, Any]) -> str:
         note = {"True": "验证通过", "False": "验证不通过"}.get(passed, "")
     elif action == "archive":
         note = _after(event, "summary")
+    elif action in ("link", "linked", "unlink"):
+        note = f"{LINK_LABELS_ZH.get(str(details.get('kind')), '')} {details.get('other', '')}"
+    elif action == "broadcast":
+        note = str(details.get("message", ""))
+    elif action == "merge":
+        note = f"合并至 {details.get('master', '')}"
+    elif action == "merged_in":
+        note = f"{details.get('duplicate', '')}（{details.get('reporter', '')}）"
+    elif action == "problem_link":
+        note = str(details.get("problem", ""))
+    elif action in ("action_add", "action_done"):
+        note = str(details.get("title", ""))
+        if action == "action_add":
+            note += f"（{details.get('owner', '')}，{details.get('due_on', '')}）"
     elif action in ("issue_start_notice", "issue_completion_notice"):
         note = "发送：" + "、".join(str(x) for x in details.get("recipients", []))
     if event.get("reason"):
@@ -553,6 +577,8 @@ def record_data(db: Database, key: str | int) -> record_table.RecordTable:
             verification_result=verification,
             verification_remarks=t.verification_remarks,
             verification_rounds=str(t.verification_rounds) if t.verification_rounds else "",
+            satisfaction=f"{t.satisfaction} 分（满分 5 分）" if t.satisfaction else "",
+            satisfaction_comment=t.satisfaction_comment or "",
             verification_items=[vform.CheckedItem(i.item, i.expected, i.actual, i.passed)
                                 for i in t.verification_items],
             resolved_at=r.at(t.resolved_at),
@@ -638,3 +664,9 @@ def available_documents(status: Status) -> list[tuple[str, bool, str]]:
     add("completion-notice", status in VERIFIED, "验证通过、故障解决后才能发送完成通知。")
     add("record", True, "")
     return out
+
+
+# shared with the other documents' readers (desk.read.review)
+note_of = _note
+duration_text = _duration
+image_bytes = _image_bytes

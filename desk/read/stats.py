@@ -11,6 +11,8 @@ only rolls up the few grouped rows (at most levels × types × states) and, for 
 interpolates the 90th percentile between the two neighbouring values the query returns.
 
 Decisions:
+- A duplicate merged into its master (``merged_into_id``) is not counted at all: the
+  incident is its master.
 - Cancelled faults are counted by level, type, state and business, but not in the
   deadline compliance, the times or the verification figures: their clocks stopped.
 - Respond met: ``responded_at <= respond_due_at``; late: responded after it; running:
@@ -213,8 +215,16 @@ class _Sums:
     ever_failed: int = 0
 
 
-def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES) -> Dashboard:
-    """The dashboard of faults reported from ``start`` (local midnight) to ``end``."""
+PARTS = frozenset({"p90", "businesses", "weekly"})
+
+
+def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES,
+            parts: frozenset[str] = PARTS) -> Dashboard:
+    """The dashboard of faults reported from ``start`` (local midnight) to ``end``.
+
+    ``parts`` names the scans besides the grouped one (90th percentiles, businesses,
+    the weekly trend); a caller that needs only counts, clocks and means (the service
+    report's previous period) leaves the others out and gets their tables empty."""
     if end <= start:
         raise ValidationError({"period": (
             f"统计期间的结束日期（{end:%Y-%m-%d}）必须晚于开始日期（{start:%Y-%m-%d}）。",
@@ -243,16 +253,20 @@ def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES) -> 
     # The queries are independent scans: run them side by side on their own connections
     # (each a short read). SQLite's percentiles need the grouped counts, so wait for them.
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="stats") as pool:
-        businesses_f = pool.submit(reading(lambda s: _businesses(s, lo, hi, top, full)))
-        weeks_f = pool.submit(reading(lambda s: _weekly(s, backend, start, end, tz, lo, hi, full)))
+        businesses_f = (pool.submit(reading(lambda s: _businesses(s, lo, hi, top, full)))
+                        if "businesses" in parts else None)
+        weeks_f = (pool.submit(reading(lambda s: _weekly(s, backend, start, end, tz, lo, hi,
+                                                         full)))
+                   if "weekly" in parts else None)
         p90_f = (pool.submit(reading(lambda s: _p90_pg(s, lo, hi)))
-                 if backend == "postgresql" else None)
+                 if backend == "postgresql" and "p90" in parts else None)
         grouped = reading(lambda s: _grouped(s, backend, lo, hi, now, full))()
         p90 = (p90_f.result() if p90_f is not None else
                reading(lambda s: _p90_sqlite(s, lo, hi, sample_counts(grouped),
-                                       full_scan=full))())
-        businesses = businesses_f.result()
-        weeks = weeks_f.result()
+                                       full_scan=full))()
+               if "p90" in parts else {})
+        businesses = businesses_f.result() if businesses_f is not None else []
+        weeks = weeks_f.result() if weeks_f is not None else {}
     total = sum(s.count for s in grouped.values())
     return Dashboard(
         start=start, end=end, timezone=tz.key, generated_at=now.astimezone(tz),
@@ -276,7 +290,8 @@ _GroupKey = tuple[FaultLevel, FaultType, Status]
 def _mostly(session: Session, lo: datetime, hi: datetime) -> bool:
     """Does the period hold more than a fifth of all tickets? (Two counts that SQLite
     answers from indexes alone.)"""
-    inside = session.scalar(select(func.count()).where(*_in_period(lo, hi))) or 0
+    # merged duplicates included: the date index alone answers, and a guess is enough
+    inside = session.scalar(select(func.count()).where(*_in_period(lo, hi, merged=True))) or 0
     total = session.scalar(select(func.count()).select_from(Ticket)) or 0
     return inside > 0.2 * total
 
@@ -320,16 +335,19 @@ def _grouped(session: Session, backend: str, lo: datetime, hi: datetime,
     return result
 
 
-def _in_period(lo: datetime, hi: datetime, full_scan: bool = False
-               ) -> list[ColumnElement[bool]]:
-    """Reported in [lo, hi). With ``full_scan`` (SQLite, a period holding much of the
-    table) the column is written ``+reported_at`` so that SQLite reads the table in
-    order instead of jumping from the date index to each row, which is slower when
-    most rows are wanted anyway."""
+def _in_period(lo: datetime, hi: datetime, full_scan: bool = False,
+               merged: bool = False) -> list[ColumnElement[bool]]:
+    """Reported in [lo, hi), and not a duplicate merged into another fault (an incident
+    is counted once, as its master) unless ``merged``. With ``full_scan`` (SQLite, a
+    period holding much of the table) the column is written ``+reported_at`` so that
+    SQLite reads the table in order instead of jumping from the date index to each row,
+    which is slower when most rows are wanted anyway."""
     column: Any = (
         literal_column("+tickets.reported_at", Ticket.reported_at.type) if full_scan
         else Ticket.reported_at)
-    return [column >= lo, column < hi]
+    if merged:
+        return [column >= lo, column < hi]
+    return [column >= lo, column < hi, Ticket.merged_into_id.is_(None)]
 
 
 def _period_filter(lo: datetime, hi: datetime, full_scan: bool = False
@@ -470,8 +488,12 @@ def _weekly(session: Session, backend: str, start: date, end: date, tz: ZoneInfo
 
 # -- the tables --------------------------------------------------------------------------
 
-def _pct(part: float, whole: float) -> float | None:
+def percent(part: float, whole: float) -> float | None:
+    """``part`` as a percentage of ``whole``, one decimal; None when there is no whole."""
     return None if not whole else round(100.0 * part / whole, 1)
+
+
+_pct = percent
 
 
 def _by_level(grouped: dict[_GroupKey, _Sums], total: int) -> Table:

@@ -158,8 +158,11 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
          _f("environment", "验证环境", "Environment"),
          _f("checked", "验证内容", "What was checked"),
          _f("items", "验证项", "Checked items", "items", False),
-         _f("remarks", "备注", "Remarks", required=False)),
-        "pass: resolved, completion notice due; fail: back to diagnosis",
+         _f("remarks", "备注", "Remarks", required=False),
+         _f("satisfaction", "满意度（1–5）", "Satisfaction (1–5)", "rating", False),
+         _f("satisfaction_comment", "评价意见", "Comment on the handling", required=False)),
+        "pass: resolved, completion notice due; fail: back to diagnosis; the reporter's "
+        "rating",
         outcomes=frozenset({S.RESOLVED, S.DIAGNOSING, S.TRIAGE})),
     Transition(
         "archive", "归档", "Archive", frozenset({S.RESOLVED}), S.ARCHIVED,
@@ -221,6 +224,11 @@ def missing_fields(spec: Transition, data: Mapping[str, Any]) -> dict[str, tuple
         value = data.get(f.name)
         if f.kind == "bool" and value is not None and not isinstance(value, bool):
             errors[f.name] = (f"{f.label_zh}须为是或否。", f"{f.label_en} must be yes or no.")
+    for f in spec.fields:
+        if (f.kind == "rating" and data.get(f.name) not in (None, "")
+                and rating(data[f.name]) is None):
+            errors[f.name] = (f"{f.label_zh}须为 1 到 5 的整数。",
+                              f"{f.label_en} must be a whole number from 1 to 5.")
     for key in ("level",):
         if key in data and data[key] is not None and key in {f.name for f in spec.fields}:
             try:
@@ -233,3 +241,16 @@ def missing_fields(spec: Transition, data: Mapping[str, Any]) -> dict[str, tuple
         except ValueError:
             errors["fault_type"] = ("未知的故障类型。", "Unknown fault type.")
     return errors
+
+
+def rating(value: Any) -> int | None:
+    """A satisfaction rating 1–5 from a number or its text ("4", "４"); None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 1 <= value <= 5 else None
+    text = str(value).strip()
+    if len(text) == 1 and text.isdigit():  # a full-width digit too: int() reads it
+        number = int(text)
+        return number if 1 <= number <= 5 else None
+    return None

@@ -62,7 +62,7 @@ TABLES: list[tuple[str, str, tuple[str, ...]]] = [
     ("ui.dialogs.admin", "CalendarDialog", ("KIND_LABELS",)),
     ("ui.notifications", "OutboxModel", ("OUTBOX_COLUMNS",)),
     ("ui.notifications", "SmtpSettingsDialog", ("SECURITY_LABELS",)),
-    ("desk.documents", "Documents", ("KIND_LABELS_ZH",)),
+    ("desk.read.documents", "Documents", ("KIND_LABELS_ZH",)),
 ]
 
 
@@ -259,11 +259,17 @@ def vocabulary() -> list[tuple[str, str]]:
 
     pairs: list[tuple[str, str]] = []
     for enum in (v.FaultLevel, v.FaultType, v.Status, v.Role, v.TeamDuty, v.EvidenceKind,
-                 v.DayKind, sla.ClockState):
+                 v.DayKind, sla.ClockState, v.LinkKind, v.ProblemState, v.ActionState):
         for member in enum:  # type: ignore[attr-defined]
             zh = getattr(member, "label_zh", None)
             if zh:
                 pairs.append((zh, getattr(member, "label_en", "") or ""))
+    from desk.read import documents, links, problems
+
+    pairs.extend((zh, "") for zh in documents.EXTRA_ACTIONS_ZH.values())  # timeline actions
+    for pair in links.SIDE_LABELS.values():  # a link as seen from either fault
+        pairs.extend(pair)
+    pairs.extend(problems.FIELDS.values())
     for spec in transitions.TRANSITIONS.values():
         pairs.append((spec.label_zh, spec.label_en))
         pairs.extend((f.label_zh, f.label_en) for f in spec.fields)
