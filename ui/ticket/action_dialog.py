@@ -44,11 +44,13 @@ class ActionDialog(QDialog):
 
     Signals:
         done_ok(object): the ticket (``TicketDetail``) after the transition.
+        settled: a submission came back refused (the dialog stays open).
         reload_requested: the person asked to reload the ticket after a conflict.
     """
 
     done_ok = Signal(object)
     reload_requested = Signal()
+    settled = Signal()  # a submission was refused: the dialog stays open
 
     def __init__(self, db: Database, tz: ZoneInfo, spec: transitions.Transition,
                  detail: tickets.TicketDetail, person: PersonView,
@@ -58,6 +60,7 @@ class ActionDialog(QDialog):
         self.setWindowTitle(f"{tr_label(spec.label_zh)} — {detail.number}")
         self.db, self.tz, self.spec, self.detail, self.person = db, tz, spec, detail, person
         self.inputs: dict[str, Any] = {}
+        self.submitting = False  # a perform() of this dialog is on its way
         layout = QVBoxLayout(self)
         form = QFormLayout()
         everyone = people.list_people(db)
@@ -83,6 +86,7 @@ class ActionDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button = ok
         ok.setObjectName("dialogOk")
         ok.setText(self.tr("确定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
@@ -172,6 +176,8 @@ class ActionDialog(QDialog):
         return out
 
     def submit(self) -> None:
+        if self.submitting:
+            return  # OK pressed twice: the first press is on its way
         self.error.clear()
         try:
             data = self.data()
@@ -179,15 +185,21 @@ class ActionDialog(QDialog):
             self.error.setText(str(exc))
             return
         version = self.detail.values["version"]
+        self.submitting = True
+        self.ok_button.setEnabled(False)
         tasks.run(lambda: workflow.perform(self.db, self.spec.name, self.detail.id,
                                            self.person.id, data, version),
                   self._ok, self._failed)
 
     def _ok(self, detail: tickets.TicketDetail) -> None:
+        self.submitting = False
         self.done_ok.emit(detail)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        self.submitting = False
+        self.ok_button.setEnabled(True)
+        self.settled.emit()
         if isinstance(exc, ConflictError):
             self.error.setText(str(exc) + self.tr(" 可点击“重新载入”查看最新内容后再确定。"))
             self.reload_button.show()

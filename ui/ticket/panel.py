@@ -117,11 +117,14 @@ class TicketPanel(QWidget):
         changed(int): a ticket id after an action or a save changed it.
         saved(object): the ticket (``TicketDetail``) after the form was saved.
         save_failed(str): a save was refused; the message shown.
+        write_settled: this desk's own save or action came back (done or refused) and
+            the panel shows its outcome; ``ui.live`` then judges the notices it held.
     """
 
     changed = Signal(int)
     saved = Signal(object)
     save_failed = Signal(str)
+    write_settled = Signal()
 
     def __init__(self, db: Database, tz: ZoneInfo, parent: QWidget | None = None,
                  drafts: DraftStore | None = None) -> None:
@@ -266,6 +269,14 @@ class TicketPanel(QWidget):
 
     def has_unsaved_changes(self) -> bool:
         return bool(self.dirty_values())
+
+    def own_write_pending(self) -> bool:
+        """Is a save or an action of this desk on its way to the database?
+
+        Its commit is announced to every desk, this one too, often before the answer
+        reaches the panel: a notice arriving meanwhile is not someone else's change.
+        """
+        return self.saving or any(d.submitting for d in self.findChildren(ActionDialog))
 
     def changes(self) -> dict[str, Any]:
         """The changed fields the person may edit, as the service takes them."""
@@ -461,6 +472,7 @@ class TicketPanel(QWidget):
         then, self._after_save = self._after_save, None
         self.saved.emit(detail)
         self.changed.emit(detail.id)
+        self.write_settled.emit()
         if then is not None:
             then()
 
@@ -470,6 +482,7 @@ class TicketPanel(QWidget):
         self._refresh_save_button()
         if isinstance(exc, ConflictError) and self.detail is not None:
             self._open_conflict(exc)
+            self.write_settled.emit()
             return
         if isinstance(exc, ValidationError):
             text = "；".join(f"{self.tr(LABELS.get(k, k))}：{exc.field_message(k)}"
@@ -480,6 +493,7 @@ class TicketPanel(QWidget):
             text = self.tr("保存失败（内部错误，已记录日志）：") + str(exc)
         self.message.setText(text + self.tr("（已输入的内容仍在表单中）"))
         self.save_failed.emit(text)
+        self.write_settled.emit()
 
     def _open_conflict(self, exc: ConflictError) -> None:
         assert self.detail is not None
@@ -697,6 +711,7 @@ class TicketPanel(QWidget):
             return None
         dialog = ActionDialog(self.db, self.tz, spec, self.detail, self.person, self)
         dialog.done_ok.connect(self._action_done)
+        dialog.settled.connect(self.write_settled)
         dialog.reload_requested.connect(lambda: self._reload_for(dialog))
         dialog.open()
         return dialog
@@ -712,5 +727,6 @@ class TicketPanel(QWidget):
     def _action_done(self, detail: tickets.TicketDetail) -> None:
         self.show_ticket(detail.id)
         self.changed.emit(detail.id)
+        self.write_settled.emit()
 
 
