@@ -23,6 +23,7 @@ from desk.read import tickets, timeline
 from models import FaultLevel, Status
 from tests.conftest import click, settle, type_into
 from ui.main_window import MainWindow
+from ui.ticket.action_dialog import PassFail, TeamTable
 
 
 @pytest.fixture
@@ -63,7 +64,20 @@ def fill(qtbot, dialog: QDialog, values: dict[str, object]) -> None:
     for name, value in values.items():
         widget = dialog.findChild(object, f"field_{name}")
         assert widget is not None, name
-        if isinstance(widget, QComboBox):
+        assert widget.isVisible(), f"{name} is not shown"
+        if isinstance(widget, PassFail):
+            click(qtbot, widget.pass_button if value else widget.fail_button)
+            assert widget.value() is bool(value)
+        elif isinstance(getattr(widget, "table", None), TeamTable):
+            table = widget.table
+            for no, duty in value:  # type: ignore[attr-defined]
+                click(qtbot, widget.findChild(QPushButton, "teamAddRow"))
+                row = table.rowCount() - 1
+                who, what = table.cellWidget(row, 0), table.cellWidget(row, 1)
+                who.setCurrentIndex(who.findData(people.person_id(dialog.db, no)))
+                what.setCurrentIndex(what.findData(duty))
+            assert [d for _p, d in table.members()] == [d for _n, d in value]
+        elif isinstance(widget, QComboBox):
             index = widget.findData(value)
             assert index >= 0, (name, value)
             widget.setCurrentIndex(index)
@@ -153,7 +167,7 @@ def test_a_level_1_fault_with_an_emergency_team_and_a_failed_verification(qtbot,
     act(qtbot, window, "IT001", "triage", {"first_contact": "已联系", "level": 1})
     act(qtbot, window, "LEAD01", "dispatch", {
         "level": 1, "coordinator_id": p["CTO01"], "business_contact_id": p["BIZ006"],
-        "team": "OP003:ops, DEV002:development, DBA004:database"})
+        "team": [("OP003", "ops"), ("DEV002", "development"), ("DBA004", "database")]})
     act(qtbot, window, "DEV002", "restore", {"kind": "workaround",
                                              "description": "切换到备用服务器"})
     act(qtbot, window, "DEV002", "analyse", {"root_cause": "连接池耗尽",

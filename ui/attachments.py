@@ -26,7 +26,6 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -298,6 +297,8 @@ class AttachmentPanel(QWidget):
             tz = attachments.local_zone(db)
         except DeskError:
             tz = None
+        self.tz = tz
+        self.closed_reason: str | None = None  # why nothing may be added (archived…)
         self.model = AttachmentTableModel(tz, self)
         self._build()
         self.refresh()
@@ -431,7 +432,21 @@ class AttachmentPanel(QWidget):
 
     # -- adding: drops, paste, the file dialog
 
+    def set_closed(self, reason: str | None) -> None:
+        """No more files (the fault is archived or cancelled): say why, take no drops."""
+        self.closed_reason = reason
+        self.setAcceptDrops(reason is None)
+        for button, tip in ((self.add_button, self.tr("添加文件（也可拖放到此处）")),
+                            (self.paste_button, self.tr("粘贴剪贴板中的截图（Ctrl+V）"))):
+            button.setEnabled(reason is None)
+            button.setToolTip(reason or tip)
+        self.kind_box.setEnabled(reason is None)
+        self.note_edit.setEnabled(reason is None)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.closed_reason is not None:
+            event.ignore()
+            return
         mime = event.mimeData()
         if any(u.isLocalFile() for u in mime.urls()) or mime.hasImage():
             event.acceptProposedAction()
@@ -442,6 +457,10 @@ class AttachmentPanel(QWidget):
         event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        if self.closed_reason is not None:
+            event.ignore()
+            self.show_message(self.closed_reason)
+            return
         mime = event.mimeData()
         paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
         if paths:
@@ -462,6 +481,9 @@ class AttachmentPanel(QWidget):
 
     def paste(self) -> None:
         """Ctrl+V: copied files are added as files, a copied image as a PNG screenshot."""
+        if self.closed_reason is not None:
+            self.show_message(self.closed_reason)
+            return
         mime = QApplication.clipboard().mimeData()
         paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()] \
             if mime is not None else []
@@ -490,7 +512,9 @@ class AttachmentPanel(QWidget):
         self._enqueue([UploadItem(name=p.name, path=p, kind=kind) for p in paths])
 
     def add_image(self, image: QImage) -> None:
-        name = f"screenshot-{datetime.now():%Y%m%d-%H%M%S}.png"
+        # named in the desk's time zone, as its row's time is shown
+        now = self.db.now()
+        name = f"screenshot-{now.astimezone(self.tz) if self.tz else now:%Y%m%d-%H%M%S}.png"
         # a copy: the clipboard's image may change while the worker encodes it
         self._enqueue([UploadItem(name=name, image=image.copy(),
                                   kind=EvidenceKind.SCREENSHOT)])

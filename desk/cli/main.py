@@ -39,6 +39,7 @@ STEP_COMMANDS: dict[str, str] = {
     "propose": "propose",
     "confirm": "confirm",
     "approve": "approve",
+    "reject": "reject",
     "step": "step",
     "restore": "restore",
     "submit-verification": "submit_verification",
@@ -200,7 +201,7 @@ def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> No
             g = sp.add_mutually_exclusive_group(required=True)
             g.add_argument("--pass", dest="passed", action="store_const", const=True)
             g.add_argument("--fail", dest="passed", action="store_const", const=False)
-        elif f.kind == "bool":
+        elif f.kind in ("bool", "tristate"):
             sp.add_argument(opt, dest=f.name, action=argparse.BooleanOptionalAction,
                             help=help_text)
         elif f.kind == "level":

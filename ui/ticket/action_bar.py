@@ -1,7 +1,10 @@
 """The action bar: one button per transition the person may fire in the ticket's state.
 
 Which ones is ``desk.rules.transitions.allowed_for``; a button (``action_<name>``) asks the
-panel to open the transition's dialog.
+panel to open the transition's dialog. A step the person's roles allow but the ticket
+does not allow them now (already confirmed, another verifier named, their own proposal)
+stays in its place, greyed, with the reason as its tooltip (``desk.rules.may``, the
+same the service refuses with).
 
 Signals:
     action_requested(object): the ``transitions.Transition`` whose button was clicked.
@@ -9,13 +12,20 @@ Signals:
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from desk.errors import LANGUAGE
 from desk.process.people import PersonView
-from desk.rules import transitions
+from desk.rules import may, transitions
 from models import Status
 from ui.labels import label as tr_label
+
+# offered inside another step's dialog, not as a button of its own (驳回 in 业务确认 and
+# 技术审批, beside the proposal it sends back)
+IN_DIALOGS = frozenset({"reject"})
 
 
 def tr(text: str) -> str:
@@ -34,8 +44,14 @@ class ActionBar(QWidget):
         self.setLayout(self.buttons)
         self.buttons.setContentsMargins(0, 0, 0, 0)
 
-    def rebuild(self, person: PersonView | None, status: Status | None) -> None:
-        """Offer what ``person`` may do in ``status`` (nothing when either is None)."""
+    def rebuild(self, person: PersonView | None, status: Status | None,
+                values: dict[str, Any] | None = None,
+                names: dict[int, str] | None = None) -> None:
+        """Offer what ``person`` may do in ``status`` (nothing when either is None).
+
+        ``values`` (the ticket's columns) grey the steps the ticket does not allow this
+        person now; ``names`` (person id → name) say whom such a step waits for.
+        """
         while self.buttons.count():
             item = self.buttons.takeAt(0)
             if item.widget():
@@ -44,9 +60,18 @@ class ActionBar(QWidget):
         if status is None or person is None:
             return
         for spec in transitions.allowed_for(person.roles, status):
+            if spec.name in IN_DIALOGS:
+                continue
             button = QPushButton(tr_label(spec.label_zh))
             button.setObjectName(f"action_{spec.name}")
             button.setToolTip(tr(spec.label_en))
+            why = (may.refusal(spec, person.id, person.roles, values, names)
+                   if values is not None else None)
+            if why is not None:
+                text = why.en if LANGUAGE["current"].startswith("en") else why.zh
+                button.setEnabled(False)
+                button.setToolTip(text)
+                button.setAccessibleDescription(text)
             button.clicked.connect(lambda _=False, s=spec: self.action_requested.emit(s))
             self.buttons.addWidget(button)
         self.buttons.addStretch(1)

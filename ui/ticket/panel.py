@@ -336,6 +336,7 @@ class TicketPanel(QWidget):
         self._loaded = self.form_values()
         self._rebuild_actions()
         self._apply_editable()
+        self._apply_attach_state()
 
     def _reload_keeping_edits(self, d: tickets.TicketDetail) -> None:
         """Show a newer copy of the same ticket without losing what was typed.
@@ -419,6 +420,19 @@ class TicketPanel(QWidget):
 
     def _make_attachments(self, ticket_id: int) -> None:
         self.description.make_attachments(ticket_id, self.person)
+        self._apply_attach_state()
+
+    def _apply_attach_state(self) -> None:
+        """Grey 添加文件 and refuse drops where the service would refuse the file."""
+        from desk.errors import LANGUAGE
+        from desk.process.attachments import attach_refusal
+
+        panel: Any = self.attachment_panel
+        if panel is None or self.detail is None:
+            return
+        why = attach_refusal(self.detail.number, self.detail.values["status"])
+        panel.set_closed(None if why is None
+                         else why[1] if LANGUAGE["current"].startswith("en") else why[0])
 
     def _drop_attachments(self) -> None:
         self.description.drop_attachments()
@@ -699,10 +713,13 @@ class TicketPanel(QWidget):
     # -- actions --------------------------------------------------------------------------
 
     def _rebuild_actions(self) -> None:
-        self.action_bar.rebuild(self.person, None if self.detail is None
-                                else self.detail.values["status"])
+        d = self.detail
+        self.action_bar.rebuild(self.person, None if d is None else d.values["status"],
+                                None if d is None else d.values,
+                                None if d is None else d.people)
 
-    def open_action(self, spec: transitions.Transition) -> ActionDialog | None:
+    def open_action(self, spec: transitions.Transition,
+                    carried: str = "") -> ActionDialog | None:
         if self.detail is None or self.person is None:
             return None
         if self.has_unsaved_changes():
@@ -712,6 +729,11 @@ class TicketPanel(QWidget):
         dialog = ActionDialog(self.db, self.tz, spec, self.detail, self.person, self)
         dialog.done_ok.connect(self._action_done)
         dialog.settled.connect(self.write_settled)
+        dialog.switch.connect(lambda name, text: self.open_action(
+            transitions.TRANSITIONS[name], text))
+        reason = dialog.inputs.get("reason")
+        if carried and isinstance(reason, QPlainTextEdit):
+            reason.setPlainText(carried)
         dialog.reload_requested.connect(lambda: self._reload_for(dialog))
         dialog.open()
         return dialog
