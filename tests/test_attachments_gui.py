@@ -146,6 +146,12 @@ def test_paste_image_becomes_png(qtbot: QtBot, panel: AttachmentPanel, db: Datab
     assert view.name.startswith("screenshot-") and view.name.endswith(".png")
     stamp = view.name.removeprefix("screenshot-").removesuffix(".png")
     assert len(stamp) == 15 and stamp[8] == "-" and stamp.replace("-", "").isdigit()
+    # named in the desk's time zone, as its row shows the time (not the computer's clock)
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    named = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert abs((named - view.added_at).total_seconds()) < 120
     assert view.mime_type == "image/png"
     assert view.kind == EvidenceKind.SCREENSHOT
     back = QImage.fromData(b"".join(att.iter_chunks(db, view.id)), "PNG")

@@ -39,6 +39,7 @@ from desk.errors import DeskError, set_language
 from desk.process import auth
 from desk.process.people import PersonView
 from desk.read import settings as team_settings
+from models import Role
 from ui import tasks
 
 log = logging.getLogger(__name__)
@@ -201,8 +202,28 @@ def install_backup_actions(window: QMainWindow, db: Database, config: Config) ->
 
         tasks.run(work, done, failed)
 
+    def may_restore() -> bool:
+        person = getattr(window, "person", None)
+        return person is not None and Role.ADMIN in person.roles
+
+    def allow(*_args: object) -> None:
+        # replacing the database is the administrator's, as the 管理 menu is
+        allowed = may_restore()
+        restore_action.setEnabled(allowed)
+        restore_action.setToolTip("" if allowed else window.tr("仅管理员可用"))
+
+    def guarded_restore() -> None:
+        if not may_restore():  # the person may have changed since the menu was drawn
+            failed(DeskError("仅管理员可以从备份恢复。", "Only an administrator may restore a backup."))
+            return
+        do_restore()
+
     backup_action.triggered.connect(do_backup)
-    restore_action.triggered.connect(do_restore)
+    restore_action.triggered.connect(guarded_restore)
+    changed = getattr(window, "person_changed", None)
+    if changed is not None:
+        changed.connect(allow)
+    allow()
     return [backup_action, restore_action]
 
 
