@@ -62,7 +62,7 @@ TABLES: list[tuple[str, str, tuple[str, ...]]] = [
     ("ui.dialogs.admin", "CalendarDialog", ("KIND_LABELS",)),
     ("ui.notifications", "OutboxModel", ("OUTBOX_COLUMNS",)),
     ("ui.notifications", "SmtpSettingsDialog", ("SECURITY_LABELS",)),
-    ("desk.documents", "Documents", ("KIND_LABELS_ZH",)),
+    ("desk.read.documents", "Documents", ("KIND_LABELS_ZH",)),
 ]
 
 
@@ -254,7 +254,8 @@ def _texts(value: Any) -> Iterator[str]:
 
 def vocabulary() -> list[tuple[str, str]]:
     """(Chinese label, English label) of every enum member and workflow step shown."""
-    from desk import sla, workflow
+    from desk.rules import sla
+    from desk.rules import transitions as workflow
     from models import vocabulary as v
 
     pairs: list[tuple[str, str]] = []

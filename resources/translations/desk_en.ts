@@ -383,6 +383,26 @@
         <source>（第 {0} 轮）</source>
         <translation> (round {0})</translation>
     </message>
+    <message>
+        <source>已发送并记录。</source>
+        <translation>Sent and recorded.</translation>
+    </message>
+    <message>
+        <source>处理总结（将写入完成通知）：</source>
+        <translation>Summary (goes into the completion notice):</translation>
+    </message>
+    <message>
+        <source>处理总结</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>故障如何处理、结果如何</source>
+        <translation>How the fault was handled, and with what result</translation>
+    </message>
+    <message>
+        <source>请填写处理总结：完成通知须写明故障如何处理、结果如何。</source>
+        <translation>Write the summary: the completion notice must say how the fault was handled and with what result.</translation>
+    </message>
 </context>
 <context>
     <name>ActionDialog</name>
@@ -407,24 +427,12 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <source>通过</source>
-        <translation>Passed</translation>
-    </message>
-    <message>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
         <source>（未选择）</source>
         <translation>(none selected)</translation>
-    </message>
-    <message>
-        <source>工号:职责，逗号分隔，例如 OP003:ops, DEV002:development</source>
-        <translation>employee no.:duty, comma-separated, e.g. OP003:ops, DEV002:development</translation>
-    </message>
-    <message>
-        <source>每行一项：验证项|预期|实际|pass 或 fail</source>
-        <translation>One per line: item|expected|actual|pass or fail</translation>
     </message>
     <message>
         <source>临时方案（已规避）</source>
@@ -445,6 +453,62 @@
     <message>
         <source>已载入最新内容（版本 {0}），请确认后再点“确定”。</source>
         <translation>The latest content is loaded (version {0}); check it, then click “OK”.</translation>
+    </message>
+    <message>
+        <source>未确定</source>
+        <translation>Not determined</translation>
+    </message>
+    <message>
+        <source>能</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>不能</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>驳回…</source>
+        <translation>Send back…</translation>
+    </message>
+    <message>
+        <source>把方案退回给提出人，并写明理由</source>
+        <translation>Send the proposal back to its proposer, with the reason</translation>
+    </message>
+    <message>
+        <source>（未设定）</source>
+        <translation>(not set)</translation>
+    </message>
+    <message>
+        <source>添加一行</source>
+        <translation>Add a row</translation>
+    </message>
+    <message>
+        <source>删除所选行</source>
+        <translation>Remove the selected row</translation>
+    </message>
+    <message>
+        <source>提出人：{0}（{1}）</source>
+        <translation>Proposed by: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>长期解决方案：</source>
+        <translation>Long-term solution: </translation>
+    </message>
+    <message>
+        <source>临时解决方案：</source>
+        <translation>Temporary solution: </translation>
+    </message>
+    <message>
+        <source>业务确认：</source>
+        <translation>Business confirmation: </translation>
+    </message>
+    <message>
+        <source>技术审批：</source>
+        <translation>Technical approval: </translation>
+    </message>
+    <message>
+        <source>应急小组成员（至少两类）</source>
+        <translation>Emergency team (at least two kinds)</translation>
     </message>
 </context>
 <context>
@@ -631,6 +695,14 @@
     <message>
         <source>移除“{0}”的原因：</source>
         <translation>Reason for removing “{0}”:</translation>
+    </message>
+    <message>
+        <source>添加文件（也可拖放到此处）</source>
+        <translation>Add files (or drop them here)</translation>
+    </message>
+    <message>
+        <source>粘贴剪贴板中的截图（Ctrl+V）</source>
+        <translation>Paste the screenshot on the clipboard (Ctrl+V)</translation>
     </message>
 </context>
 <context>
@@ -1164,6 +1236,26 @@
         <source>技术故障反馈与处理记录表</source>
         <translation>Technical fault report and handling record</translation>
     </message>
+    <message>
+        <source>处理总结</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>故障如何处理、结果如何</source>
+        <translation>How the fault was handled, and with what result</translation>
+    </message>
+    <message>
+        <source>请填写处理总结：完成通知须写明故障如何处理、结果如何。</source>
+        <translation>Write the summary: the completion notice must say how the fault was handled and with what result.</translation>
+    </message>
+    <message>
+        <source>处理总结（将写入完成通知）：</source>
+        <translation>Summary (goes into the completion notice):</translation>
+    </message>
+    <message>
+        <source>已发送并记录。</source>
+        <translation>Sent and recorded.</translation>
+    </message>
 </context>
 <context>
     <name>EntryEditDialog</name>
@@ -1622,10 +1714,6 @@
         <translation>Record restore / workaround</translation>
     </message>
     <message>
-        <source>类型（workaround/restored）</source>
-        <translation>Kind (workaround/restored)</translation>
-    </message>
-    <message>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -1704,6 +1792,22 @@
     <message>
         <source>发出完成通知</source>
         <translation>Completion notice issued</translation>
+    </message>
+    <message>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>驳回</source>
+        <translation>Send back</translation>
+    </message>
+    <message>
+        <source>驳回理由</source>
+        <translation>Reason for sending back</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
     </message>
 </context>
 <context>
@@ -1976,6 +2080,10 @@
     <message>
         <source>新故障尚未保存，确定退出吗？</source>
         <translation>The new fault is not saved yet. Quit anyway?</translation>
+    </message>
+    <message>
+        <source>仅管理员可用</source>
+        <translation>Administrators only</translation>
     </message>
 </context>
 <context>
@@ -3325,6 +3433,67 @@
     <message>
         <source>搜索知识库…</source>
         <translation>Search the knowledge base…</translation>
+    </message>
+    <message>
+        <source>仅管理员可用</source>
+        <translation>Administrators only</translation>
+    </message>
+</context>
+<context>
+    <name>ItemsTable</name>
+    <message>
+        <source>项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>预期</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>实际</source>
+        <translation>Actual</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Passed</translation>
+    </message>
+    <message>
+        <source>不通过</source>
+        <translation>Failed</translation>
+    </message>
+</context>
+<context>
+    <name>PassFail</name>
+    <message>
+        <source>通过</source>
+        <translation>Passed</translation>
+    </message>
+    <message>
+        <source>不通过</source>
+        <translation>Failed</translation>
+    </message>
+</context>
+<context>
+    <name>TeamTable</name>
+    <message>
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>职责</source>
+        <translation>Duty</translation>
+    </message>
+    <message>
+        <source>小组成员</source>
+        <translation>Team members</translation>
+    </message>
+    <message>
+        <source>（未选择）</source>
+        <translation>(none selected)</translation>
     </message>
 </context>
 </TS>

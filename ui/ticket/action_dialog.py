@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -178,12 +178,12 @@ class PassFail(QWidget):
         return None
 
 
-def tristate_box(tr: Any) -> QComboBox:
+def tristate_box() -> QComboBox:
     """未确定 / 能 / 不能 (None / True / False)."""
     box = QComboBox()
-    box.addItem(tr("未确定"), None)
-    box.addItem(tr("能"), True)
-    box.addItem(tr("不能"), False)
+    box.addItem(QCoreApplication.translate("ActionDialog", "未确定"), None)
+    box.addItem(QCoreApplication.translate("ActionDialog", "能"), True)
+    box.addItem(QCoreApplication.translate("ActionDialog", "不能"), False)
     return box
 
 
@@ -280,7 +280,7 @@ class ActionDialog(QDialog):
         if f.kind == "bool":
             return QCheckBox(self.tr("是"))
         if f.kind == "tristate":
-            box = tristate_box(self.tr)
+            box = tristate_box()
             value = self.detail.values.get(f.name)
             box.setCurrentIndex({None: 0, True: 1, False: 2}.get(value, 0))
             return box
