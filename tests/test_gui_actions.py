@@ -33,6 +33,8 @@ def _dialog(qtbot, window, name):
 
 def test_offered_greyed_with_reason_three_state_and_send_back(qtbot, window):
     p = ids(window)
+    # nothing chosen yet: an empty state, not a form of made-up values
+    assert window.panel.empty_state.isVisible() and not window.panel.scroll.isVisible()
     tid = report(qtbot, window, 2, "财务系统 – 报表", "月结报表导出为空")
     # 能否复现 left alone stays unknown (it used to be saved as 不能复现)
     sign_in_as(window, "IT001")
@@ -65,6 +67,8 @@ def test_offered_greyed_with_reason_three_state_and_send_back(qtbot, window):
     assert "修正模板" in dialog.findChild(object, "proposalText").text()
     dialog.reject()
     act(qtbot, window, "BIZ006", "confirm", {"comment": "可以"})
+    assert window.panel.waiting.text() == "等待技术审批"
+    assert not window.panel.empty_state.isVisible() and window.panel.scroll.isVisible()
     button = _button(qtbot, window, "confirm")
     assert button is not None and not button.isEnabled()
     assert button.toolTip() == "业务方已确认过此方案。"
@@ -88,6 +92,11 @@ def test_offered_greyed_with_reason_three_state_and_send_back(qtbot, window):
     act(qtbot, window, "LEAD01", "approve", {})
     act(qtbot, window, "DEV002", "step", {"action": "发布模板", "state_after": "正常"})
     act(qtbot, window, "DEV002", "submit_verification", {"verifier_id": p["SALES005"]})
+    # the status bar says what happened and what comes next; with nothing to do, whom
+    # the fault waits for shows beside the actions
+    message = window.statusBar().currentMessage()
+    assert message.startswith("已提交验证：") and "等待 孙丽 验证" in message
+    assert window.panel.waiting.text() == "等待 孙丽 验证"
     window.db.write(lambda s: _second_verifier(s))
     sign_in_as(window, "VER999")
     window.select_ticket(tid)

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.panel = TicketPanel(db, tz)
         self.panel.set_person(person)
         self.panel.changed.connect(self._ticket_changed)
+        self.panel.announced.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.stack = QStackedWidget()
         self.stack.setObjectName("rightStack")
         self.stack.addWidget(self.panel)

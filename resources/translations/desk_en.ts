@@ -403,6 +403,34 @@
         <source>请填写处理总结：完成通知须写明故障如何处理、结果如何。</source>
         <translation>Write the summary: the completion notice must say how the fault was handled and with what result.</translation>
     </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>已结束，无需进一步处理</source>
+        <translation>Closed: nothing more to do</translation>
+    </message>
+    <message>
+        <source>等待 {0} 验证</source>
+        <translation>Waiting for {0} to verify</translation>
+    </message>
+    <message>
+        <source>等待{0}</source>
+        <translation>Waiting for {0}</translation>
+    </message>
+    <message>
+        <source>下一步：{0}（{1}）</source>
+        <translation>Next: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>，负责人 {0}</source>
+        <translation>, assignee {0}</translation>
+    </message>
+    <message>
+        <source>已{0}：{1}</source>
+        <translation>Done “{0}”: {1}</translation>
+    </message>
 </context>
 <context>
     <name>ActionDialog</name>
@@ -3320,6 +3348,14 @@
         <source>有未保存的修改：请先保存（Ctrl+S）或放弃修改，再执行“{0}”。</source>
         <translation>There are unsaved changes: save them (Ctrl+S) or discard them before “{0}”.</translation>
     </message>
+    <message>
+        <source>未选择故障。
+
+在左侧列表中选择一个故障查看和处理，或点击“新建故障”（Ctrl+N）登记新的故障。</source>
+        <translation>No fault chosen.
+
+Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+N) to report one.</translation>
+    </message>
 </context>
 <context>
     <name>parent</name>
@@ -3494,6 +3530,37 @@
     <message>
         <source>（未选择）</source>
         <translation>(none selected)</translation>
+    </message>
+</context>
+<context>
+    <name>NextStep</name>
+    <message>
+        <source>已结束，无需进一步处理</source>
+        <translation>Closed: nothing more to do</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>下一步：{0}（{1}）</source>
+        <translation>Next: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>已{0}：{1}</source>
+        <translation>Done “{0}”: {1}</translation>
+    </message>
+    <message>
+        <source>等待 {0} 验证</source>
+        <translation>Waiting for {0} to verify</translation>
+    </message>
+    <message>
+        <source>等待{0}</source>
+        <translation>Waiting for {0}</translation>
+    </message>
+    <message>
+        <source>，负责人 {0}</source>
+        <translation>, assignee {0}</translation>
     </message>
 </context>
 </TS>

@@ -44,6 +44,11 @@ class ActionBar(QWidget):
         self.setLayout(self.buttons)
         self.buttons.setContentsMargins(0, 0, 0, 0)
 
+    def offers_something(self) -> bool:
+        """Is any step open to the person now (an enabled button)?"""
+        return any(isinstance(b, QPushButton) and b.isEnabled() and not b.isHidden()
+                   for b in self.findChildren(QPushButton))
+
     def rebuild(self, person: PersonView | None, status: Status | None,
                 values: dict[str, Any] | None = None,
                 names: dict[int, str] | None = None) -> None:

@@ -48,6 +48,9 @@ LEVEL_PICKERS = {
     2: {"lead_engineer_id", "business_contact_id", "team"},
     3: {"module_engineer_id", "team"},
 }
+# of those, the ones the level requires (the service refuses without them)
+LEVEL_REQUIRED = {1: {"coordinator_id", "team"}, 2: {"lead_engineer_id", "business_contact_id"},
+                  3: {"module_engineer_id"}}
 MEMBER_DUTIES = (TeamDuty.OPS, TeamDuty.DEVELOPMENT, TeamDuty.DATABASE, TeamDuty.NETWORK,
                  TeamDuty.MEMBER)
 # steps that sign off a proposal: the dialog shows it and offers 驳回
@@ -62,7 +65,8 @@ class TeamTable(QTableWidget):
         self.everyone = everyone
         self.setHorizontalHeaderLabels([self.tr("人员"), self.tr("职责")])
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.horizontalHeader().resizeSection(1, 130)
         self.verticalHeader().setVisible(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setMinimumHeight(110)
@@ -247,7 +251,8 @@ class ActionDialog(QDialog):
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button = ok
         ok.setObjectName("dialogOk")
-        ok.setText(self.tr("确定"))
+        # a sign-off's button says what it does
+        ok.setText(tr_label(spec.label_zh) if spec.name in SIGN_OFFS else self.tr("确定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
@@ -371,16 +376,20 @@ class ActionDialog(QDialog):
     def _show_pickers(self) -> None:
         level = int(self.inputs["level"].currentData())
         wanted = LEVEL_PICKERS.get(level, set())
-        for name in ("coordinator_id", "lead_engineer_id", "module_engineer_id",
-                     "business_contact_id", "team"):
-            widget = self.inputs.get(name)
-            if widget is None:
+        required = LEVEL_REQUIRED.get(level, set())
+        for f in self.spec.fields:
+            if f.name not in ("coordinator_id", "lead_engineer_id", "module_engineer_id",
+                              "business_contact_id", "team"):
                 continue
-            self.form.setRowVisible(widget, name in wanted)
+            widget = self.inputs[f.name]
+            self.form.setRowVisible(widget, f.name in wanted)
+            label = self.form.labelForField(widget)
+            if isinstance(label, QLabel):
+                label.setText(tr_label(f.label_zh)
+                              + ("" if f.name in required else self.tr("（可选）")))
         team = self.form.labelForField(self.inputs["team"])
-        if isinstance(team, QLabel):
-            team.setText(self.tr("应急小组成员（至少两类）") if level == 1
-                         else tr_label("处理小组成员") + self.tr("（可选）"))
+        if isinstance(team, QLabel) and level == 1:
+            team.setText(self.tr("应急小组成员（至少两类）"))
         self.adjustSize()
 
     def data(self) -> dict[str, Any]:

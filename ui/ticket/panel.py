@@ -58,6 +58,7 @@ from desk.rules.timeutil import format_local
 from ui import tasks
 from ui.labels import label as tr_label
 from ui.record_form import from_qdatetime
+from ui.ticket import next_step
 from ui.ticket.action_bar import ActionBar
 from ui.ticket.action_dialog import ActionDialog
 from ui.ticket.conflict_dialog import MINE, ConflictDialog
@@ -117,6 +118,7 @@ class TicketPanel(QWidget):
         changed(int): a ticket id after an action or a save changed it.
         saved(object): the ticket (``TicketDetail``) after the form was saved.
         save_failed(str): a save was refused; the message shown.
+        announced(str): what was just done and what comes next, for the status bar.
         write_settled: this desk's own save or action came back (done or refused) and
             the panel shows its outcome; ``ui.live`` then judges the notices it held.
     """
@@ -125,6 +127,7 @@ class TicketPanel(QWidget):
     saved = Signal(object)
     save_failed = Signal(str)
     write_settled = Signal()
+    announced = Signal(str)  # what was just done and what comes next (the status bar)
 
     def __init__(self, db: Database, tz: ZoneInfo, parent: QWidget | None = None,
                  drafts: DraftStore | None = None) -> None:
@@ -213,6 +216,19 @@ class TicketPanel(QWidget):
         self.timeline = self.timeline_section.timeline
         layout.addWidget(self.timeline_section)
         outer.addWidget(self.scroll, 1)
+        # nothing chosen: say so, rather than an empty form with made-up defaults
+        self.empty_state = QLabel(self.tr("未选择故障。\n\n在左侧列表中选择一个故障查看和处理，"
+                                          "或点击“新建故障”（Ctrl+N）登记新的故障。"))
+        self.empty_state.setObjectName("ticketEmptyState")
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setStyleSheet("color: palette(mid); font-size: 14px; padding: 24px;")
+        outer.addWidget(self.empty_state, 1)
+        # whom the fault waits for, beside the actions (a person with nothing to do here)
+        self.waiting = QLabel()
+        self.waiting.setObjectName("waitingFor")
+        self.waiting.setStyleSheet("color: palette(dark);")
+        top.insertWidget(1, self.waiting)
 
         self.draft_timer = QTimer(self)
         self.draft_timer.setObjectName("draftTimer")
@@ -712,11 +728,23 @@ class TicketPanel(QWidget):
 
     # -- actions --------------------------------------------------------------------------
 
+    def _show_empty_state(self) -> None:
+        empty = self.detail is None
+        self.empty_state.setVisible(empty)
+        self.scroll.setVisible(not empty)
+        self.save_button.setVisible(not empty)
+        self.sla.setVisible(not empty)
+
     def _rebuild_actions(self) -> None:
+        self._show_empty_state()
         d = self.detail
         self.action_bar.rebuild(self.person, None if d is None else d.values["status"],
                                 None if d is None else d.values,
                                 None if d is None else d.people)
+        waits = "" if d is None else next_step.waiting_for(d)
+        # said beside the actions to a person with nothing to do on the fault now
+        self.waiting.setText("" if self.action_bar.offers_something() else waits)
+        self.waiting.setToolTip(waits)
 
     def open_action(self, spec: transitions.Transition,
                     carried: str = "") -> ActionDialog | None:
@@ -727,6 +755,8 @@ class TicketPanel(QWidget):
                                  .format(tr_label(spec.label_zh)))
             return None
         dialog = ActionDialog(self.db, self.tz, spec, self.detail, self.person, self)
+        dialog.done_ok.connect(lambda detail, s=spec: self.announced.emit(
+            next_step.after_action(s, detail)))
         dialog.done_ok.connect(self._action_done)
         dialog.settled.connect(self.write_settled)
         dialog.switch.connect(lambda name, text: self.open_action(
