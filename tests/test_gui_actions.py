@@ -74,6 +74,14 @@ def test_offered_greyed_with_reason_three_state_and_send_back(qtbot, window):
     assert button.toolTip() == "业务方已确认过此方案。"
     # 技术审批 → 驳回… with a reason: back to diagnosis, the reason recorded
     sign_in_as(window, "LEAD01")
+    # at 1024 px every action keeps its whole text (they wrap, never cut)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=2_000)
+    shown = [b for b in window.panel.action_bar.current]
+    assert len(shown) >= 3
+    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() and b.isVisible()
+                                for b in shown), timeout=2_000)
+    window.resize(1500, 950)
     dialog = _dialog(qtbot, window, "approve")
     click(qtbot, dialog.findChild(QPushButton, "dialogSendBack"))
     back = visible(qtbot, window.panel, QDialog, "dialog_reject")

@@ -223,6 +223,7 @@ TABLES = (
     QT_TRANSLATE_NOOP("Documents", "无法生成文档（{0}），详情已写入日志。"),
     QT_TRANSLATE_NOOP("Documents", "已发送到打印机：{0} 页"),
     QT_TRANSLATE_NOOP("Documents", "出现意外错误（{0}），详情已写入日志。"),
+    QT_TRANSLATE_NOOP("Documents", "、"),
     QT_TRANSLATE_NOOP("Documents", "只有{0}可以签发。"),
     QT_TRANSLATE_NOOP("KBResultsModel", "方案"),
     QT_TRANSLATE_NOOP("SimilarFaultDialog", "已解决，未归档"),

@@ -506,7 +506,7 @@ class MainWindow(QMainWindow):
         if self.person is None:
             self.person_label.setText(self.tr("未选择人员"))
         else:
-            roles = "、".join(tr_label(r.label_zh) for r in sorted(self.person.roles))
+            roles = self.tr("、").join(tr_label(r.label_zh) for r in sorted(self.person.roles))
             self.person_label.setText(f"{self.person.name}（{self.person.employee_no}） {roles}")
 
     # -- new fault ------------------------------------------------------------------------

@@ -1284,6 +1284,10 @@
         <source>已发送并记录。</source>
         <translation>Sent and recorded.</translation>
     </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
 </context>
 <context>
     <name>EntryEditDialog</name>
@@ -2112,6 +2116,10 @@
     <message>
         <source>仅管理员可用</source>
         <translation>Administrators only</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
 </context>
 <context>

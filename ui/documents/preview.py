@@ -386,7 +386,7 @@ class PdfPreviewDialog(QDialog):
         if issued:
             self.issue_button.setToolTip(issued)
         elif not allowed:
-            names = "、".join(tr_label(r.label_zh) for r in sorted(roles))
+            names = tr("、").join(tr_label(r.label_zh) for r in sorted(roles))
             self.issue_button.setToolTip(tr("只有{0}可以签发。").format(names))
         else:
             self.issue_button.setToolTip("")

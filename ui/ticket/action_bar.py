@@ -15,12 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from desk.errors import LANGUAGE
 from desk.process.people import PersonView
 from desk.rules import may, transitions
 from models import Status
+from ui.flow_layout import FlowLayout, fixed_width
 from ui.labels import label as tr_label
 
 # offered inside another step's dialog, not as a button of its own (驳回 in 业务确认 and
@@ -40,14 +41,18 @@ class ActionBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("actionBar")
-        self.buttons = QHBoxLayout()
+        # buttons keep their text whole and wrap onto a second line at a narrow width
+        self.buttons = FlowLayout()
         self.setLayout(self.buttons)
-        self.buttons.setContentsMargins(0, 0, 0, 0)
+        self.current: list[QPushButton] = []
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
-    def offers_something(self) -> bool:
-        """Is any step open to the person now (an enabled button)?"""
-        return any(isinstance(b, QPushButton) and b.isEnabled() and not b.isHidden()
-                   for b in self.findChildren(QPushButton))
+    def offers_something(self, besides: frozenset[str] = frozenset()) -> bool:
+        """Is any step open to the person now (an enabled button), ``besides`` those?"""
+        return any(b.isEnabled() for b in self.current
+                   if b.objectName().removeprefix("action_") not in besides)
 
     def rebuild(self, person: PersonView | None, status: Status | None,
                 values: dict[str, Any] | None = None,
@@ -62,6 +67,7 @@ class ActionBar(QWidget):
             if item.widget():
                 item.widget().hide()  # gone from sight now, deleted when control returns
                 item.widget().deleteLater()
+        self.current = []
         if status is None or person is None:
             return
         for spec in transitions.allowed_for(person.roles, status):
@@ -78,5 +84,6 @@ class ActionBar(QWidget):
                 button.setToolTip(text)
                 button.setAccessibleDescription(text)
             button.clicked.connect(lambda _=False, s=spec: self.action_requested.emit(s))
-            self.buttons.addWidget(button)
-        self.buttons.addStretch(1)
+            self.buttons.addWidget(fixed_width(button))
+            self.current.append(button)
+        self.updateGeometry()

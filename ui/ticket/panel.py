@@ -225,10 +225,11 @@ class TicketPanel(QWidget):
         self.empty_state.setStyleSheet("color: palette(mid); font-size: 14px; padding: 24px;")
         outer.addWidget(self.empty_state, 1)
         # whom the fault waits for, beside the actions (a person with nothing to do here)
-        self.waiting = QLabel()
+        self.waiting = _Note()
+        self.waiting.hide()
         self.waiting.setObjectName("waitingFor")
-        self.waiting.setStyleSheet("color: palette(dark);")
-        top.insertWidget(1, self.waiting)
+        self.waiting.setWordWrap(True)
+        outer.insertWidget(1, self.waiting)
 
         self.draft_timer = QTimer(self)
         self.draft_timer.setObjectName("draftTimer")
@@ -743,7 +744,7 @@ class TicketPanel(QWidget):
                                 None if d is None else d.people)
         waits = "" if d is None else next_step.waiting_for(d)
         # said beside the actions to a person with nothing to do on the fault now
-        self.waiting.setText("" if self.action_bar.offers_something() else waits)
+        self.waiting.setText("" if self.action_bar.offers_something(next_step.ASIDE) else waits)
         self.waiting.setToolTip(waits)
 
     def open_action(self, spec: transitions.Transition,
