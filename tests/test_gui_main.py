@@ -144,6 +144,28 @@ def test_start_notice_pdf_from_the_window(qtbot, window, tmp_path, monkeypatch):
     assert "故障处理启动通知" in text and number in text
 
 
+def test_start_notice_without_a_system_viewer_opens_desks_preview(qtbot, window, tmp_path,
+                                                                  monkeypatch):
+    from ui.documents.preview import PdfPreviewDialog
+
+    target = tmp_path / "notice.pdf"
+    tried: list[Path] = []
+    monkeypatch.setattr(MainWindow, "ask_save_path", classmethod(lambda cls, p, s: str(target)))
+    monkeypatch.setattr(MainWindow, "open_file",
+                        classmethod(lambda cls, p: (tried.append(p), False)[1]))
+    row = next(i for i, r in enumerate(window.model.rows) if r.status == Status.DISPATCHED)
+    window.table.selectRow(row)
+    number = window.model.rows[row].number
+    window.notice_action.trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(PdfPreviewDialog)),
+                    timeout=15_000)
+    assert tried == [target] and target.exists()
+    dialog = next(d for d in window.findChildren(PdfPreviewDialog) if d.isVisible())
+    assert number in dialog.windowTitle() and "没有可用的 PDF 阅读器" in \
+        window.statusBar().currentMessage()
+    dialog.close()
+
+
 def test_action_bar_fires_triage_through_the_service(qtbot, window):
     row = next(i for i, r in enumerate(window.model.rows) if r.status == Status.REPORTED)
     window.table.selectRow(row)

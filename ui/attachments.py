@@ -65,6 +65,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -339,6 +340,10 @@ class AttachmentPanel(QWidget):
         for column in range(1, len(AttachmentTableModel.HEADERS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
+        # room for six files before the table scrolls
+        rows = ATTACHMENT_ROWS_SHOWN * self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(rows + header.sizeHint().height()
+                                    + 2 * self.table.frameWidth())
         self.table.doubleClicked.connect(lambda _index: self.preview())
         layout.addWidget(self.table, 1)
 
@@ -753,6 +758,9 @@ class AttachmentPanel(QWidget):
 # -- image preview -----------------------------------------------------------------------
 
 
+ATTACHMENT_ROWS_SHOWN = 6
+
+
 class ImagePreviewDialog(QDialog):
     """An image at a chosen zoom; decoded off the GUI thread.
 
@@ -776,6 +784,7 @@ class ImagePreviewDialog(QDialog):
         bar = QHBoxLayout()
         for name, text, slot in (("imageZoomOut", "缩小", lambda: self.zoom(1 / 1.25)),
                                  ("imageZoomIn", "放大", lambda: self.zoom(1.25)),
+                                 ("imageZoomFit", "适合窗口", lambda: self.fit()),
                                  ("imageZoomReset", "100%", lambda: self.set_scale(1.0))):
             b = QPushButton(self.tr(text), self)
             b.setObjectName(name)
@@ -786,6 +795,10 @@ class ImagePreviewDialog(QDialog):
         bar.addWidget(self.scale_label)
         bar.addStretch(1)
         layout.addLayout(bar)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.setObjectName("imageClose")
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        close.rejected.connect(self.reject)
         self.image_label = QLabel(self.tr("正在加载…"), self)
         self.image_label.setObjectName("imageLabel")
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -794,6 +807,7 @@ class ImagePreviewDialog(QDialog):
         self.scroll_area.setWidget(self.image_label)
         self.scroll_area.setWidgetResizable(False)
         layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(close)
         self.resize(800, 600)
         fmt = IMAGE_FORMATS.get(view.mime_type, "")
 
@@ -810,8 +824,16 @@ class ImagePreviewDialog(QDialog):
 
     def _show_image(self, image: QImage) -> None:
         self._pixmap = QPixmap.fromImage(image)
-        self.set_scale(1.0)
+        self.fit()  # a screenshot opens whole, never larger than its natural size
         self.loaded.emit()
+
+    def fit(self) -> None:
+        """The whole image in the window (at most 100 %)."""
+        if self._pixmap is None or self._pixmap.isNull():
+            return
+        room = self.scroll_area.viewport().size()
+        w, h = self._pixmap.width(), self._pixmap.height()
+        self.set_scale(min(1.0, (room.width() - 4) / max(1, w), (room.height() - 4) / max(1, h)))
 
     def _show_error(self, exc: BaseException) -> None:
         self.image_label.setText(_message(exc))
@@ -974,7 +996,14 @@ class LogViewerDialog(QDialog):
         layout.addWidget(self.editor, 1)
         self.status = QLabel(self)
         self.status.setObjectName("logStatus")
-        layout.addWidget(self.status)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.setObjectName("logClose")
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        close.rejected.connect(self.reject)
+        foot = QHBoxLayout()
+        foot.addWidget(self.status, 1)
+        foot.addWidget(close)
+        layout.addLayout(foot)
         self.resize(900, 650)
         self.load_more()
 

@@ -581,9 +581,10 @@ class MainWindow(QMainWindow):
         return path
 
     @classmethod
-    def open_file(cls, path: Path) -> None:
-        """Open a written document with the system viewer (tests replace this)."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    def open_file(cls, path: Path) -> bool:
+        """Open a written document with the system viewer; False when there is none
+        (tests replace this)."""
+        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 
     def start_notice_pdf(self) -> None:
         ticket_id = self.selected_ticket_id()
@@ -601,7 +602,14 @@ class MainWindow(QMainWindow):
 
     def _document_written(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("已生成：") + str(path), 8000)
-        self.open_file(path)
+        if self.open_file(path) is False:
+            # no system viewer: Desk's own preview shows it (and prints it)
+            self.statusBar().showMessage(
+                self.tr("已生成：") + str(path) + self.tr("（没有可用的 PDF 阅读器，已在 Desk 中打开预览）"),
+                15_000)
+            actions = getattr(self, "document_actions", None)
+            if actions is not None:
+                actions.open_preview("start-notice")
 
     # -- errors and state -------------------------------------------------------------
 

@@ -1353,6 +1353,10 @@
         <source>正在加载…</source>
         <translation>Loading…</translation>
     </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
 </context>
 <context>
     <name>KBResultsModel</name>
@@ -1922,6 +1926,10 @@
         <source>未找到</source>
         <translation>Not found</translation>
     </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -2120,6 +2128,10 @@
     <message>
         <source>、</source>
         <translation>, </translation>
+    </message>
+    <message>
+        <source>（没有可用的 PDF 阅读器，已在 Desk 中打开预览）</source>
+        <translation> (no PDF viewer on this computer: opened in Desk’s preview)</translation>
     </message>
 </context>
 <context>

@@ -59,7 +59,6 @@ class DescriptionSection(RecordSection):
             return
         self.attachment_hint.hide()
         panel = AttachmentPanel(self.db, ticket_id, person.id)
-        panel.setMinimumHeight(230)
         panel.changed.connect(self.attachments_changed)
         self.attachment_layout.addWidget(panel)
         panel.show()  # not left to the layout's queued show: visible as soon as shown
