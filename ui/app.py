@@ -391,12 +391,55 @@ def describe_safely(config: Config) -> str:
         return config.db_url.split("@")[-1]
 
 
+def bring_forward(widget: QWidget | None) -> None:
+    if widget is None:
+        return
+    if widget.isMinimized():
+        widget.showNormal()
+    widget.show()
+    widget.raise_()
+    widget.activateWindow()
+
+
+def install_single_instance(startup: Startup) -> Any:
+    """Listen for a second start and ``desk open NUMBER`` (see ``ui.single_instance``)."""
+    from ui.single_instance import InstanceServer
+
+    server = InstanceServer(parent=startup)
+
+    def forward() -> None:
+        bring_forward(startup.window if startup.window is not None else startup.dialog)
+
+    def can_open(number: str) -> str:
+        if startup.window is None:
+            return QApplication.translate("Startup", "请先登录 Desk。") if not \
+                startup.config.language.startswith("en") else "Sign in to Desk first."
+        return ""
+
+    def open_number(number: str) -> None:
+        window = startup.window
+        if window is not None and hasattr(window, "open_number"):
+            window.open_number(number)
+            bring_forward(window)
+
+    server.open_handler = can_open
+    server.raise_requested.connect(forward)
+    server.open_requested.connect(open_number)
+    server.listen()
+    return server
+
+
 def run(config: Config, demo: bool = False) -> int:
     app = make_application()
     set_language(config.language)
+    from ui.single_instance import running_instance_answers
+
+    if running_instance_answers():
+        return 0  # one window per user: the one running came forward
     install_translations(app, config.language)
     app.setQuitOnLastWindowClosed(False)  # the start's dialogs come and go first
     startup = Startup(config, demo)
+    server = install_single_instance(startup)
     result: dict[str, int] = {}
 
     def ready(_window: QWidget) -> None:
@@ -410,6 +453,7 @@ def run(config: Config, demo: bool = False) -> int:
     startup.stopped.connect(stopped)
     startup.begin()
     code = app.exec()
+    server.close()
     # a queue load still on the thread pool finishes before its database is closed
     tasks.wait_all(10_000)
     if startup.db is not None:

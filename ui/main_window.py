@@ -440,6 +440,24 @@ class MainWindow(QMainWindow):
         row = self.model.row_at(index.row()) if index.isValid() else None
         return row.id if row else None
 
+    def open_number(self, number: str) -> bool:
+        """Show the fault with this number (``desk open``); False when there is none."""
+        from desk.errors import DeskError
+        from desk.read import tickets as ticket_views
+
+        try:
+            detail = ticket_views.get_ticket(self.db, number)
+        except DeskError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return False
+        if self.form is not None and self.stack.currentWidget() is self.form:
+            return False  # a new fault is being typed: it is not thrown away
+        if not self.select_ticket(detail.id):  # not in the view shown: show it anyway
+            self.stack.setCurrentWidget(self.panel)
+            self.panel.show_ticket(detail.id)
+        self.statusBar().showMessage(self.tr("已打开：") + detail.number, 8000)
+        return True
+
     def select_ticket(self, ticket_id: int) -> bool:
         row = self.model.row_of(ticket_id)
         if row < 0:

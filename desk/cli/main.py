@@ -190,7 +190,8 @@ def _extensions() -> list[Any]:
 
 
 EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents",
-                     "desk.cli.mail", "desk.cli.kb", "desk.cli.stats", "desk.cli.people")
+                     "desk.cli.mail", "desk.cli.kb", "desk.cli.stats", "desk.cli.people",
+                     "desk.cli.open")
 
 
 def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> None:

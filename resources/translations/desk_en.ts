@@ -2133,6 +2133,10 @@
         <source>（没有可用的 PDF 阅读器，已在 Desk 中打开预览）</source>
         <translation> (no PDF viewer on this computer: opened in Desk’s preview)</translation>
     </message>
+    <message>
+        <source>已打开：</source>
+        <translation>Opened: </translation>
+    </message>
 </context>
 <context>
     <name>NewFaultForm</name>
@@ -2852,6 +2856,10 @@
     <message>
         <source>此数据库还没有可登录的管理员。请用命令 desk passwd &lt;工号&gt; 设置密码。</source>
         <translation>This database has no administrator who can sign in yet. Set a password with the command desk passwd &lt;employee no.&gt;.</translation>
+    </message>
+    <message>
+        <source>请先登录 Desk。</source>
+        <translation>Sign in to Desk first.</translation>
     </message>
 </context>
 <context>
