@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desk.process.people import PersonView
-from ui.ticket.form import RecordSection, Row, _r
+from ui.ticket.form import RecordSection, Row, row_spec
 
 
 def tr(text: str) -> str:
@@ -26,8 +26,8 @@ class DescriptionSection(RecordSection):
     TITLE = "二、故障详细描述"
     OBJECT_NAME = "sectionDescription"
     ROWS: list[Row] = [
-        _r("phenomenon", "故障现象", "text", 84), _r("reproduce_steps", "复现操作步骤", "text", 84),
-        _r("attachments", "附加信息", "attachments"),
+        row_spec("phenomenon", "故障现象", "text", 84), row_spec("reproduce_steps", "复现操作步骤", "text", 84),
+        row_spec("attachments", "附加信息", "attachments"),
     ]
 
     attachments_changed = Signal()

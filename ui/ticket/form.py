@@ -60,7 +60,7 @@ class Row:
     height: int = 0  # for ``text``: a fixed height in pixels (0: the default)
 
 
-def _r(name: str, label: str, kind: str = "line", height: int = 0) -> Row:
+def row_spec(name: str, label: str, kind: str = "line", height: int = 0) -> Row:
     return Row(name, label, kind, height)
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication
 
 from desk.read import tickets
 from desk.rules.timeutil import format_local
-from ui.ticket.form import RecordSection, Row, _r, person_name
+from ui.ticket.form import RecordSection, Row, person_name, row_spec
 
 
 def tr(text: str) -> str:
@@ -19,11 +19,11 @@ class VerificationSection(RecordSection):
     TITLE = "四、验证结果"
     OBJECT_NAME = "sectionVerification"
     ROWS: list[Row] = [
-        _r("verifier", "验证人", "display"), _r("verified_at", "验证时间", "display"),
-        _r("verification_environment", "验证环境", "text"),
-        _r("verification_checked", "验证内容", "text"),
-        _r("verification_passed", "验证结论", "display"),
-        _r("verification_remarks", "备注", "text"),
+        row_spec("verifier", "验证人", "display"), row_spec("verified_at", "验证时间", "display"),
+        row_spec("verification_environment", "验证环境", "text"),
+        row_spec("verification_checked", "验证内容", "text"),
+        row_spec("verification_passed", "验证结论", "display"),
+        row_spec("verification_remarks", "备注", "text"),
     ]
 
     def display(self, d: tickets.TicketDetail) -> dict[str, str]:
