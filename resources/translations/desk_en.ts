@@ -431,6 +431,18 @@
         <source>已{0}：{1}</source>
         <translation>Done “{0}”: {1}</translation>
     </message>
+    <message>
+        <source>第 {0} 轮</source>
+        <translation>Round {0}</translation>
+    </message>
+    <message>
+        <source>环境：</source>
+        <translation>Environment: </translation>
+    </message>
+    <message>
+        <source>内容：</source>
+        <translation>Checked: </translation>
+    </message>
 </context>
 <context>
     <name>ActionDialog</name>
@@ -3383,6 +3395,22 @@
         <translation>No fault chosen.
 
 Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+N) to report one.</translation>
+    </message>
+    <message>
+        <source>内容：</source>
+        <translation>Checked: </translation>
+    </message>
+    <message>
+        <source>第 {0} 轮</source>
+        <translation>Round {0}</translation>
+    </message>
+    <message>
+        <source>环境：</source>
+        <translation>Environment: </translation>
+    </message>
+    <message>
+        <source>各轮验证</source>
+        <translation>Every round</translation>
     </message>
 </context>
 <context>

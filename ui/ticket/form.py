@@ -160,7 +160,7 @@ class RecordSection(QGroupBox):
             return
         widget: QWidget
         if row.kind in ("line", "display") and row.name not in (
-                "team", "steps"):
+                "team", "steps", "verification_history"):
             line = QLineEdit()
             line.setReadOnly(True)
             line.textEdited.connect(self._edited)
