@@ -90,6 +90,14 @@ def test_missing_required_fields_are_named(qtbot, window):
         click(qtbot, form.save_button)
     assert "请填写受影响业务" in form.errors["affected_business"].text()
     assert "请填写故障现象" in form.errors["phenomenon"].text()
+    # an error goes once its field is corrected; the others stay until theirs are
+    before = ticket_count(window.db)
+    type_into(qtbot, form.business, "邮件系统")
+    assert not form.errors["affected_business"].isVisible()
+    assert form.errors["phenomenon"].isVisible()
+    type_into(qtbot, form.phenomenon, "收不到外部邮件")
+    assert not form.errors["phenomenon"].isVisible()
+    assert ticket_count(window.db) == before
 
 
 def test_queue_model_passes_modeltester(qtbot, qtmodeltester, sqlite_url, make_db):
