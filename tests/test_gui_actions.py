@@ -36,6 +36,17 @@ def test_offered_greyed_with_reason_three_state_and_send_back(qtbot, window):
     # nothing chosen yet: an empty state, not a form of made-up values
     assert window.panel.empty_state.isVisible() and not window.panel.scroll.isVisible()
     tid = report(qtbot, window, 2, "财务系统 – 报表", "月结报表导出为空")
+    # read-only text that fits shows no scroll bar (a one-line field looked like a spin box)
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    sign_in_as(window, "BIZ006")
+    window.select_ticket(tid)
+    fitting = [w for w in window.panel.inputs.values()
+               if isinstance(w, QPlainTextEdit) and w.isReadOnly() and w.toPlainText()
+               and "\n" not in w.toPlainText()]
+    assert fitting
+    assert all(w.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+               for w in fitting)
     # 能否复现 left alone stays unknown (it used to be saved as 不能复现)
     sign_in_as(window, "IT001")
     dialog = _dialog(qtbot, window, "triage")

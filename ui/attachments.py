@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QIODevice,
     QModelIndex,
     QObject,
@@ -179,6 +181,12 @@ class AttachmentTableModel(QAbstractTableModel):
     """A fault's attachments: name, kind, size, added by, added at (plain views)."""
 
     HEADERS = ("名称", "类别", "大小", "添加人", "添加时间")
+    # for lupdate: the headers are translated where they are shown
+    _HEADER_TEXTS = (QT_TRANSLATE_NOOP("AttachmentTableModel", "名称"),
+                     QT_TRANSLATE_NOOP("AttachmentTableModel", "类别"),
+                     QT_TRANSLATE_NOOP("AttachmentTableModel", "大小"),
+                     QT_TRANSLATE_NOOP("AttachmentTableModel", "添加人"),
+                     QT_TRANSLATE_NOOP("AttachmentTableModel", "添加时间"))
     ViewRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, tz: Any = None, parent: QObject | None = None) -> None:
@@ -238,7 +246,7 @@ class AttachmentTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
+            return QCoreApplication.translate("AttachmentTableModel", self.HEADERS[section])
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
             return str(section + 1)
         return None

@@ -3619,4 +3619,27 @@ Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+
         <translation>, assignee {0}</translation>
     </message>
 </context>
+<context>
+    <name>AttachmentTableModel</name>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>添加人</source>
+        <translation>Added by</translation>
+    </message>
+    <message>
+        <source>添加时间</source>
+        <translation>Added at</translation>
+    </message>
+</context>
 </TS>
