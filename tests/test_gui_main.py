@@ -317,3 +317,37 @@ def test_the_filter_bar_narrows_the_queue(qtbot, window):
     window.view_list.setCurrentRow(2)  # 待受理
     status.setCurrentIndex(status.findData("resolved"))
     assert _numbers(qtbot, window) == set()
+
+
+def test_keyboard_help_lists_the_shortcuts_and_alt_digit_fires_an_action(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.dialogs.shortcuts import ShortcutsDialog
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ShortcutsDialog)),
+                    timeout=5_000)
+    dialog = next(d for d in window.findChildren(ShortcutsDialog) if d.isVisible())
+    keys = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text()
+            for r in range(dialog.table.rowCount())}
+    assert keys["F5"] == "刷新" and "Ctrl+N" in keys and "Alt+1 … Alt+9" in keys
+    assert keys["F1"] == "快捷键"
+    dialog.reject()
+    # Alt+1 opens the first action of the ticket shown, as its button does
+    row = next(i for i, r in enumerate(window.model.rows) if r.status == Status.REPORTED)
+    window.table.selectRow(row)
+    button = window.panel.action_bar.current[0]
+    assert button.objectName() == "action_triage" and "Alt+1" in button.toolTip()
+    qtbot.waitUntil(button.isVisible, timeout=2_000)
+    qtbot.waitUntil(lambda: not any(d.isVisible() for d in window.findChildren(ShortcutsDialog)),
+                    timeout=2_000)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    window.table.setFocus()  # the queue has the keyboard, as after choosing a row
+    qtbot.keyClick(window.table, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.panel.findChild(QDialog, "dialog_triage") is not None
+                    and window.panel.findChild(QDialog, "dialog_triage").isVisible(),
+                    timeout=5_000)
+    window.panel.findChild(QDialog, "dialog_triage").reject()

@@ -255,6 +255,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         view_menu = self.menuBar().addMenu(self.tr("查看(&V)"))
         view_menu.addAction(self.refresh_action)
+        from ui.dialogs.shortcuts import install_help_menu
+
+        self.shortcuts_action = install_help_menu(self)
 
     # -- queue ---------------------------------------------------------------------------
 

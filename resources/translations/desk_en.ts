@@ -443,6 +443,46 @@
         <source>内容：</source>
         <translation>Checked: </translation>
     </message>
+    <message>
+        <source>保存对故障记录的修改</source>
+        <translation>Save the changes to the fault record</translation>
+    </message>
+    <message>
+        <source>故障的操作按钮，从左到右（受理研判、分级派单……）</source>
+        <translation>The fault’s action buttons, left to right (Triage, Dispatch …)</translation>
+    </message>
+    <message>
+        <source>在附件区粘贴截图或文件</source>
+        <translation>Paste a screenshot or files into the attachments</translation>
+    </message>
+    <message>
+        <source>在输入项之间移动</source>
+        <translation>Move between the inputs</translation>
+    </message>
+    <message>
+        <source>关闭对话框（不保存）</source>
+        <translation>Close a dialog (without saving)</translation>
+    </message>
+    <message>
+        <source>快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>按键</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>作用</source>
+        <translation>What it does</translation>
+    </message>
+    <message>
+        <source>快捷键…</source>
+        <translation>Keyboard shortcuts…</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
 </context>
 <context>
     <name>ActionDialog</name>
@@ -3640,6 +3680,53 @@ Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+
     <message>
         <source>添加时间</source>
         <translation>Added at</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>快捷键…</source>
+        <translation>Keyboard shortcuts…</translation>
+    </message>
+    <message>
+        <source>保存对故障记录的修改</source>
+        <translation>Save the changes to the fault record</translation>
+    </message>
+    <message>
+        <source>故障的操作按钮，从左到右（受理研判、分级派单……）</source>
+        <translation>The fault’s action buttons, left to right (Triage, Dispatch …)</translation>
+    </message>
+    <message>
+        <source>在附件区粘贴截图或文件</source>
+        <translation>Paste a screenshot or files into the attachments</translation>
+    </message>
+    <message>
+        <source>在输入项之间移动</source>
+        <translation>Move between the inputs</translation>
+    </message>
+    <message>
+        <source>关闭对话框（不保存）</source>
+        <translation>Close a dialog (without saving)</translation>
+    </message>
+    <message>
+        <source>快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>按键</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>作用</source>
+        <translation>What it does</translation>
     </message>
 </context>
 </TS>

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from desk.errors import LANGUAGE
@@ -65,6 +66,8 @@ class ActionBar(QWidget):
         while self.buttons.count():
             item = self.buttons.takeAt(0)
             if item.widget():
+                if isinstance(item.widget(), QPushButton):
+                    item.widget().setShortcut(QKeySequence())  # its Alt+n is the new one's
                 item.widget().hide()  # gone from sight now, deleted when control returns
                 item.widget().deleteLater()
         self.current = []
@@ -75,7 +78,11 @@ class ActionBar(QWidget):
                 continue
             button = QPushButton(tr_label(spec.label_zh))
             button.setObjectName(f"action_{spec.name}")
-            button.setToolTip(tr(spec.label_en))
+            position = len(self.current) + 1
+            if position <= 9:  # Alt+1 … Alt+9, left to right (帮助 → 快捷键)
+                button.setShortcut(QKeySequence(f"Alt+{position}"))
+            button.setToolTip(f"{tr(spec.label_en)}  (Alt+{position})" if position <= 9
+                              else tr(spec.label_en))
             why = (may.refusal(spec, person.id, person.roles, values, names)
                    if values is not None else None)
             if why is not None:
