@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(300)
         self._search_timer.timeout.connect(self.apply_query)
-        find = QAction(self)
+        find = QAction(self.tr("搜索故障"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: self.search.setFocus())
         self.addAction(find)

@@ -2189,6 +2189,10 @@
         <source>已打开：</source>
         <translation>Opened: </translation>
     </message>
+    <message>
+        <source>搜索故障</source>
+        <translation>Search faults</translation>
+    </message>
 </context>
 <context>
     <name>NewFaultForm</name>
