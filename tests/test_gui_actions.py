@@ -148,3 +148,29 @@ def _second_verifier(session):
     from models import Role
 
     people.add_person(session, "VER999", "周验证", "质量部", {Role.VERIFIER})
+
+
+def test_read_only_fields_follow_a_dark_scheme(qtbot, window):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    app = QApplication.instance()
+    before = app.palette()
+    dark = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#202124"),
+                         (QPalette.ColorRole.WindowText, "#e8eaed"),
+                         (QPalette.ColorRole.Base, "#2b2c2f"), (QPalette.ColorRole.Text, "#e8eaed"),
+                         (QPalette.ColorRole.Mid, "#5f6368")):
+        dark.setColor(role, QColor(colour))
+    try:
+        app.setPalette(dark)
+        line = next(w for w in window.panel.inputs.values()
+                    if isinstance(w, QLineEdit) and w.isReadOnly())
+        line.setText("")
+        line.style().unpolish(line)
+        line.style().polish(line)
+        image = line.grab().toImage()
+        middle = image.pixelColor(image.width() // 2, image.height() // 2)
+        assert middle.lightness() < 100, middle.name()  # not a light grey box in the dark
+    finally:
+        app.setPalette(before)

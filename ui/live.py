@@ -288,7 +288,8 @@ class LiveBinding(QObject):
         self.presence_label.setStyleSheet("color: #1565c0;")
         self.stale_bar = QWidget()
         self.stale_bar.setObjectName("staleBar")
-        self.stale_bar.setStyleSheet("background: #fff3e0;")
+        # its own text colour too: the system's dark scheme would put light text on it
+        self.stale_bar.setStyleSheet("background: #fff3e0; color: #4e342e;")
         bar = QHBoxLayout(self.stale_bar)
         bar.setContentsMargins(6, 2, 6, 2)
         self.stale_label = QLabel(self.tr("此故障已被他人更新"))

@@ -76,9 +76,9 @@ DRAFT_DELAY_MS = 800  # a draft is written this long after the last keystroke
 # read-only fields keep their place and text but look greyed, so nobody types in vain
 READ_ONLY_STYLE = """
 QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {
-    background: #f0f0f0; color: #555555; border: 1px solid #d8d8d8;
+    background: palette(window); color: palette(window-text); border: 1px solid palette(mid);
 }
-"""
+"""  # palette roles, not colours: readable in the system's light and dark schemes
 
 
 class _Note(QLabel):
