@@ -80,8 +80,8 @@ def story(report: AnalysisReport) -> list[Flowable]:
         ])),
         *section("二、处理经过（时间线）", timeline_table(report.timeline)),
         *section("三、原因分析", field_table([
-            ("直接原因", report.root_cause),
-            ("根本原因", report.underlying_cause),
+            ("根本原因", report.root_cause),
+            ("深层原因", report.underlying_cause),
         ])),
         *section("四、影响评估", passage(report.impact_assessment)),
         *section("五、复现条件", field_table([

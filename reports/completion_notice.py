@@ -91,8 +91,8 @@ def story(notice: CompletionNotice) -> list[Flowable]:
             [20 * mm, 30 * mm, 35 * mm, 35 * mm, 54 * mm], empty_rows=2,
         )),
         *section("三、故障原因", field_table([
-            ("直接原因", notice.root_cause),
-            ("根本原因", notice.underlying_cause),
+            ("根本原因", notice.root_cause),
+            ("深层原因", notice.underlying_cause),
         ])),
         *section("四、解决方案与验证", field_table([
             ("临时方案", notice.temporary_solution),

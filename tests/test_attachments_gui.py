@@ -146,6 +146,12 @@ def test_paste_image_becomes_png(qtbot: QtBot, panel: AttachmentPanel, db: Datab
     assert view.name.startswith("screenshot-") and view.name.endswith(".png")
     stamp = view.name.removeprefix("screenshot-").removesuffix(".png")
     assert len(stamp) == 15 and stamp[8] == "-" and stamp.replace("-", "").isdigit()
+    # named in the desk's time zone, as its row shows the time (not the computer's clock)
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    named = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert abs((named - view.added_at).total_seconds()) < 120
     assert view.mime_type == "image/png"
     assert view.kind == EvidenceKind.SCREENSHOT
     back = QImage.fromData(b"".join(att.iter_chunks(db, view.id)), "PNG")
@@ -254,6 +260,47 @@ def test_image_preview_zooms(qtbot: QtBot, panel: AttachmentPanel, db: Database,
     dialog.set_scale(100)
     assert dialog.scale == ImagePreviewDialog.MAX_SCALE
     dialog.reject()
+
+
+def test_a_large_image_opens_fitted_and_the_viewers_close(
+        qtbot: QtBot, panel: AttachmentPanel, db: Database, ticket_id: int,
+        demo_people: dict[str, int]) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.attachments import _png_bytes
+
+    # six rows show before the table scrolls
+    rows = panel.table.verticalHeader().defaultSectionSize() * 6
+    assert panel.table.minimumHeight() >= rows
+    image = QImage(3000, 2000, QImage.Format.Format_RGB32)
+    image.fill(QColor("green"))
+    att.add_attachment(db, ticket_id, demo_people["DEV002"], io.BytesIO(_png_bytes(image)),
+                       name="大截图.png")
+    att.add_attachment(db, ticket_id, demo_people["DEV002"], io.BytesIO(b"line 1\nline 2\n"),
+                       name="app.log")
+    panel.refresh()
+    names = [panel.model.index(r, 0).data() for r in range(panel.model.rowCount())]
+    panel.table.selectRow(names.index("大截图.png"))
+    dialog = panel.preview()
+    assert isinstance(dialog, ImagePreviewDialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.image_label.pixmap() is not None
+                    and not dialog.image_label.pixmap().isNull(), timeout=20_000)
+    shown = dialog.image_label.pixmap()
+    room = dialog.scroll_area.viewport().size()
+    assert shown.width() <= room.width() and shown.height() <= room.height()
+    assert dialog.scale < 1.0
+    close = dialog.findChild(QDialogButtonBox, "imageClose")
+    qtbot.mouseClick(close.button(QDialogButtonBox.StandardButton.Close), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    panel.table.selectRow(names.index("app.log"))
+    viewer = panel.preview()
+    assert isinstance(viewer, LogViewerDialog)
+    viewer.show()
+    qtbot.waitUntil(lambda: viewer.loaded_bytes > 0, timeout=20_000)
+    close = viewer.findChild(QDialogButtonBox, "logClose")
+    qtbot.mouseClick(close.button(QDialogButtonBox.StandardButton.Close), Qt.MouseButton.LeftButton)
+    assert not viewer.isVisible()
 
 
 @pytest.mark.parametrize(("name", "data", "mime"), [

@@ -24,10 +24,24 @@ def test_backup_then_restore_from_the_file_menu(qtbot, tmp_path, monkeypatch):
     config = load_config(url)
     db = open_database(url)
     add_demo_data(db)
-    person = people.get_person(db, people.person_id(db, "LEAD01"))
-    window = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite", person)
+    lead = people.get_person(db, people.person_id(db, "LEAD01"))
+    window = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite", lead)
     qtbot.addWidget(window)
     backup_action, restore_action = app_module.install_backup_actions(window, db, config)
+    # restoring replaces everyone's data: the administrator's, like the 管理 menu
+    assert backup_action.isEnabled() and not restore_action.isEnabled()
+    assert restore_action.toolTip() == "仅管理员可用"
+    restore_action.setEnabled(True)  # even reached some other way, it is refused
+    restore_action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "backupMessage") is not None,
+                    timeout=10_000)
+    assert "仅管理员" in window.findChild(QMessageBox, "backupMessage").text()
+    window.findChild(QMessageBox, "backupMessage").deleteLater()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "backupMessage") is None,
+                    timeout=5_000)
+    person = people.get_person(db, people.person_id(db, "ADMIN"))
+    window.set_person(person)
+    assert restore_action.isEnabled()
     target = tmp_path / "copy.sqlite3"
     monkeypatch.setattr(app_module, "ask_backup_file", lambda parent, suggested, save: str(target))
 

@@ -458,13 +458,32 @@ def test_issue_notice_records_an_event_and_bumps_the_version(db: Database,
         notices.issue_notice(db, "completion-notice", number, lead, ["运维部"])
     with pytest.raises(InvalidTransitionError):
         notices.issue_notice(db, "start-notice", demo[REPORTED], lead, ["运维部"])
+    with pytest.raises(InvalidTransitionError) as again:  # a notice goes out once
+        notices.issue_notice(db, "start-notice", number, lead, ["运维部"])
+    assert "不能重复签发" in again.value.zh and "issued once" in again.value.en
     assert tickets.get_ticket(db, number).version == after.version  # refusals changed nothing
 
 
 def test_completion_notice_sets_sent_to_and_at(db: Database, demo: list[str]) -> None:
     number = demo[RESOLVED]
-    detail = notices.issue_notice(db, "completion-notice", number, person_id(db, "IT001"),
-                                    ["销售部", "信息技术部"])
+    it = person_id(db, "IT001")
+    before = tickets.get_ticket(db, number)
+    assert not before.summary  # resolved, not archived: no summary yet
+    with pytest.raises(ValidationError) as err:  # never with an empty 处理总结
+        notices.issue_notice(db, "completion-notice", number, it, ["销售部"], summary="  ")
+    assert "summary" in err.value.fields
+    assert tickets.get_ticket(db, number).version == before.version
+    detail = notices.issue_notice(db, "completion-notice", number, it,
+                                  ["销售部", "信息技术部"], summary="重启连接池并发布补丁，已恢复。")
+    assert detail.summary == "重启连接池并发布补丁，已恢复。"
+    text = pdf_text(documents.render(db, "completion-notice", number))
+    assert "重启连接池并发布补丁" in text
+    # one pair of names for the causes, as on the form and the record table
+    for kind in ("completion-notice", "analysis-report", "record"):
+        text = pdf_text(documents.render(db, kind, number))
+        assert "根本原因" in text and "深层原因" in text and "直接原因" not in text, kind
+    with pytest.raises(InvalidTransitionError):  # sent once
+        notices.issue_notice(db, "completion-notice", number, it, ["销售部"])
     assert detail.completion_notice_sent_to == "销售部、信息技术部"
     assert detail.completion_notice_sent_at == db.now()
     notice = documents.completion_notice_data(db, number)

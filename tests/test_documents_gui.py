@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QPointF, Qt, QThreadPool
 from PySide6.QtGui import QPixmap, QWheelEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desk.admin.demo import add_demo_data, ensure_people
 from desk.process import notices, people, reporting, workflow
@@ -328,9 +328,38 @@ def test_issuing_the_start_notice_records_who_got_it(qtbot, window):
     assert events[0]["actor_no"] == "LEAD01"
     assert events[0]["details"]["recipients"] == [*ticked, "客户服务部"]
     assert tickets.get_ticket(window.db, ticket_id).start_notice_issued_at is not None
-    # the preview is built again: the notice now names the new recipient
+    # the preview is built again: the notice now names the new recipient; the page
+    # keeps its picture meanwhile, the message stays, and it cannot be issued twice
+    assert dialog.status.text() == "已签发并记录。"
+    assert dialog.findChild(QLabel, "page1").pixmap() is not None
+    assert not dialog.findChild(QLabel, "page1").pixmap().isNull()
+    qtbot.waitUntil(lambda: "客户服务部" in pdf_text(dialog.doc.pages.data), timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.doc.issued != "", timeout=5_000)
+    assert dialog.status.text() == "已签发并记录。"
+    assert not dialog.issue_button.isEnabled()
+    assert "不能重复签发" in dialog.issue_button.toolTip()
+    dialog.close()
+
+
+def test_the_completion_notice_asks_for_the_summary_and_says_sent(qtbot, window):
+    ticket_id, _number = select_status(window, Status.RESOLVED)
+    assert not tickets.get_ticket(window.db, ticket_id).summary
+    dialog = open_preview(qtbot, window, "completion-notice")
     qtbot.waitSignal(dialog.pages_ready, timeout=20_000).wait()
-    assert "客户服务部" in pdf_text(dialog.doc.pages.data)
+    ask = _issue_dialog(qtbot, dialog)
+    assert ask.ok_button.text() == "发送"
+    qtbot.mouseClick(ask.ok_button, Qt.MouseButton.LeftButton)  # no summary: refused here
+    assert ask.isVisible() and ask.summary_error.isVisible()
+    type_into(qtbot, ask.summary_edit, "重启连接池，补丁已发布。")
+    assert not ask.summary_error.isVisible()  # corrected: the error is gone
+    with qtbot.waitSignal(dialog.issued, timeout=10_000):
+        qtbot.mouseClick(ask.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == "已发送并记录。"
+    detail = tickets.get_ticket(window.db, ticket_id)
+    assert detail.summary == "重启连接池，补丁已发布。"
+    assert detail.completion_notice_sent_at is not None
+    qtbot.waitUntil(lambda: "重启连接池" in pdf_text(dialog.doc.pages.data), timeout=20_000)
+    assert dialog.status.text() == "已发送并记录。" and not dialog.issue_button.isEnabled()
     dialog.close()
 
 

@@ -90,6 +90,14 @@ def test_missing_required_fields_are_named(qtbot, window):
         click(qtbot, form.save_button)
     assert "请填写受影响业务" in form.errors["affected_business"].text()
     assert "请填写故障现象" in form.errors["phenomenon"].text()
+    # an error goes once its field is corrected; the others stay until theirs are
+    before = ticket_count(window.db)
+    type_into(qtbot, form.business, "邮件系统")
+    assert not form.errors["affected_business"].isVisible()
+    assert form.errors["phenomenon"].isVisible()
+    type_into(qtbot, form.phenomenon, "收不到外部邮件")
+    assert not form.errors["phenomenon"].isVisible()
+    assert ticket_count(window.db) == before
 
 
 def test_queue_model_passes_modeltester(qtbot, qtmodeltester, sqlite_url, make_db):
@@ -142,6 +150,28 @@ def test_start_notice_pdf_from_the_window(qtbot, window, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: opened == [target], timeout=15_000)
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
     assert "故障处理启动通知" in text and number in text
+
+
+def test_start_notice_without_a_system_viewer_opens_desks_preview(qtbot, window, tmp_path,
+                                                                  monkeypatch):
+    from ui.documents.preview import PdfPreviewDialog
+
+    target = tmp_path / "notice.pdf"
+    tried: list[Path] = []
+    monkeypatch.setattr(MainWindow, "ask_save_path", classmethod(lambda cls, p, s: str(target)))
+    monkeypatch.setattr(MainWindow, "open_file",
+                        classmethod(lambda cls, p: (tried.append(p), False)[1]))
+    row = next(i for i, r in enumerate(window.model.rows) if r.status == Status.DISPATCHED)
+    window.table.selectRow(row)
+    number = window.model.rows[row].number
+    window.notice_action.trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(PdfPreviewDialog)),
+                    timeout=15_000)
+    assert tried == [target] and target.exists()
+    dialog = next(d for d in window.findChildren(PdfPreviewDialog) if d.isVisible())
+    assert number in dialog.windowTitle() and "没有可用的 PDF 阅读器" in \
+        window.statusBar().currentMessage()
+    dialog.close()
 
 
 def test_action_bar_fires_triage_through_the_service(qtbot, window):
@@ -287,3 +317,37 @@ def test_the_filter_bar_narrows_the_queue(qtbot, window):
     window.view_list.setCurrentRow(2)  # 待受理
     status.setCurrentIndex(status.findData("resolved"))
     assert _numbers(qtbot, window) == set()
+
+
+def test_keyboard_help_lists_the_shortcuts_and_alt_digit_fires_an_action(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.dialogs.shortcuts import ShortcutsDialog
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ShortcutsDialog)),
+                    timeout=5_000)
+    dialog = next(d for d in window.findChildren(ShortcutsDialog) if d.isVisible())
+    keys = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text()
+            for r in range(dialog.table.rowCount())}
+    assert keys["F5"] == "刷新" and "Ctrl+N" in keys and "Alt+1 … Alt+9" in keys
+    assert keys["F1"] == "快捷键"
+    dialog.reject()
+    # Alt+1 opens the first action of the ticket shown, as its button does
+    row = next(i for i, r in enumerate(window.model.rows) if r.status == Status.REPORTED)
+    window.table.selectRow(row)
+    button = window.panel.action_bar.current[0]
+    assert button.objectName() == "action_triage" and "Alt+1" in button.toolTip()
+    qtbot.waitUntil(button.isVisible, timeout=2_000)
+    qtbot.waitUntil(lambda: not any(d.isVisible() for d in window.findChildren(ShortcutsDialog)),
+                    timeout=2_000)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    window.table.setFocus()  # the queue has the keyboard, as after choosing a row
+    qtbot.keyClick(window.table, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.panel.findChild(QDialog, "dialog_triage") is not None
+                    and window.panel.findChild(QDialog, "dialog_triage").isVisible(),
+                    timeout=5_000)
+    window.panel.findChild(QDialog, "dialog_triage").reject()

@@ -23,6 +23,7 @@ from desk.read import tickets, timeline
 from models import FaultLevel, Status
 from tests.conftest import click, settle, type_into
 from ui.main_window import MainWindow
+from ui.ticket.action_dialog import ItemsTable, PassFail, TeamTable
 
 
 @pytest.fixture
@@ -63,7 +64,30 @@ def fill(qtbot, dialog: QDialog, values: dict[str, object]) -> None:
     for name, value in values.items():
         widget = dialog.findChild(object, f"field_{name}")
         assert widget is not None, name
-        if isinstance(widget, QComboBox):
+        assert widget.isVisible(), f"{name} is not shown"
+        if isinstance(widget, PassFail):
+            click(qtbot, widget.pass_button if value else widget.fail_button)
+            assert widget.value() is bool(value)
+        elif isinstance(getattr(widget, "table", None), TeamTable):
+            table = widget.table
+            for no, duty in value:  # type: ignore[attr-defined]
+                click(qtbot, widget.findChild(QPushButton, "teamAddRow"))
+                row = table.rowCount() - 1
+                who, what = table.cellWidget(row, 0), table.cellWidget(row, 1)
+                who.setCurrentIndex(who.findData(people.person_id(dialog.db, no)))
+                what.setCurrentIndex(what.findData(duty))
+            assert [d for _p, d in table.members()] == [d for _n, d in value]
+        elif isinstance(getattr(widget, "table", None), ItemsTable):
+            table = widget.table
+            for item, expected, actual, passed in value:  # type: ignore[attr-defined]
+                click(qtbot, widget.findChild(QPushButton, "itemsAddRow"))
+                row = table.rowCount() - 1
+                for column, text in enumerate((item, expected, actual)):
+                    table.item(row, column).setText(text)
+                result = table.cellWidget(row, 3)
+                result.setCurrentIndex(result.findData(passed))
+            assert len(table.items()) == len(value)
+        elif isinstance(widget, QComboBox):
             index = widget.findData(value)
             assert index >= 0, (name, value)
             widget.setCurrentIndex(index)
@@ -153,7 +177,7 @@ def test_a_level_1_fault_with_an_emergency_team_and_a_failed_verification(qtbot,
     act(qtbot, window, "IT001", "triage", {"first_contact": "已联系", "level": 1})
     act(qtbot, window, "LEAD01", "dispatch", {
         "level": 1, "coordinator_id": p["CTO01"], "business_contact_id": p["BIZ006"],
-        "team": "OP003:ops, DEV002:development, DBA004:database"})
+        "team": [("OP003", "ops"), ("DEV002", "development"), ("DBA004", "database")]})
     act(qtbot, window, "DEV002", "restore", {"kind": "workaround",
                                              "description": "切换到备用服务器"})
     act(qtbot, window, "DEV002", "analyse", {"root_cause": "连接池耗尽",
@@ -163,8 +187,9 @@ def test_a_level_1_fault_with_an_emergency_team_and_a_failed_verification(qtbot,
     act(qtbot, window, "BIZ006", "confirm", {})
     act(qtbot, window, "DEV002", "step", {"action": "发布补丁", "state_after": "正常"})
     act(qtbot, window, "DEV002", "submit_verification", {"verifier_id": p["SALES005"]})
-    act(qtbot, window, "SALES005", "verify", {"passed": False, "environment": "生产环境",
-                                              "checked": "仍有报错"})
+    act(qtbot, window, "SALES005", "verify", {
+        "passed": False, "environment": "生产环境", "checked": "仍有报错",
+        "items": [("提交订单", "成功", "报错 500", False), ("查询订单", "成功", "成功", True)]})
     assert tickets.get_ticket(window.db, tid).status == Status.DIAGNOSING
     act(qtbot, window, "DEV002", "analyse", {"root_cause": "补丁遗漏一处",
                                              "impact_assessment": "同上"})
@@ -179,6 +204,18 @@ def test_a_level_1_fault_with_an_emergency_team_and_a_failed_verification(qtbot,
 
     detail = tickets.get_ticket(window.db, tid)
     assert detail.status == Status.ARCHIVED and detail.verification_rounds == 2
+    # section 四 shows every round with its checked items, not only the last
+    history = window.panel.inputs["verification_history"].toPlainText()
+    assert "第 1 轮" in history and "第 2 轮" in history
+    assert "提交订单 | 成功 | 报错 500 | 不通过" in history
+    assert history.index("不通过") < history.index("第 2 轮")
+    with window.db.read() as s:
+        from models import VerificationItem
+
+        items = [(i.round, i.item, i.passed)
+                 for i in s.query(VerificationItem).filter_by(ticket_id=tid).all()]
+    assert sorted(items) == [
+        (1, "提交订单", False), (1, "查询订单", True)]
     assert detail.workaround_at is not None and detail.temporary_solution == "切换到备用服务器"
     from models import Ticket
 

@@ -140,3 +140,13 @@ def test_check_reports_a_string_missing_from_the_ts(tmp_path):
     tree.write(ts, encoding="utf-8")
     report = build.check(ts)
     assert "missing in desk_en.ts: [MainWindow] 新建故障" in report
+
+
+def test_attachment_headers_are_translated(english):
+    from PySide6.QtCore import Qt
+
+    from ui.attachments import AttachmentTableModel
+
+    model = AttachmentTableModel()
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert headers == ["Name", "Category", "Size", "Added by", "Added at"]

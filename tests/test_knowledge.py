@@ -274,6 +274,24 @@ def test_similar_faults_rank_the_same_phenomenon_first(demo: Demo) -> None:
     assert knowledge.similar_faults(demo.db, "", "") == []
 
 
+def test_a_similarity_is_never_above_100_percent(demo: Demo) -> None:
+    ids = demo.ids
+    detail = reporting.report_fault(demo.db, reporting.FaultReport(
+        fault_type=FaultType.HARDWARE, level=3, affected_business="门禁系统",
+        impact_scope="一楼", phenomenon="门禁刷卡无反应", reproduce_steps="",
+        occurred_at=demo.db.now(), business_interrupted=False), ids["SALES005"])
+    workflow.perform(demo.db, "triage", detail.number, ids["IT001"], {
+        "first_contact": "已联系", "fault_type": "HW", "level": 3})
+    workflow.perform(demo.db, "solve_on_spot", detail.number, ids["IT001"],
+                     {"temporary_solution": "重新插拔读卡器电源。"})
+    workflow.perform(demo.db, "verify", detail.number, ids["SALES005"], {
+        "passed": True, "environment": "一楼", "checked": "刷卡开门"})
+    # the very same text and type: as similar as can be, and that is 100 %
+    found = knowledge.similar_faults(demo.db, "门禁刷卡无反应", "门禁系统", FaultType.HARDWARE)
+    assert found[0].ticket_number == detail.number and found[0].score == 1.0
+    assert all(0 < f.score <= 1.0 for f in found)
+
+
 def test_similar_faults_include_resolved_faults_not_archived(demo: Demo) -> None:
     ids = demo.ids
     detail = reporting.report_fault(demo.db, reporting.FaultReport(

@@ -319,3 +319,89 @@ def test_worker_emits_do_not_wear_down_the_bools(qapp):
     for i in range(5_000):  # more than a fresh interpreter's references to True
         emit(source.ping, i)
     assert _sys.getrefcount(True) + _sys.getrefcount(False) >= before
+
+
+def _own_triage_with_the_notice_first(qtbot: Any, w: MainWindow, ticket_id: int,
+                                      notice: Any) -> None:
+    """Fire 受理研判 through its dialog, OK pressed at once (twice, as in the field), with
+    this desk's own notice reaching the window before the dialog's answer: the race."""
+    from ui.ticket.action_dialog import ActionDialog
+
+    arrived: list[int] = []
+    notice.connect(lambda *_a: arrived.append(1))
+    held: list[Any] = []
+    real_ok = ActionDialog._ok
+
+    def late_ok(self: ActionDialog, detail: Any) -> None:
+        held.append((self, detail))
+
+    ActionDialog._ok = late_ok  # type: ignore[method-assign]
+    try:
+        dialog = w.panel.open_action(transitions.TRANSITIONS["triage"])
+        assert dialog is not None
+        type_into(qtbot, dialog.inputs["first_contact"], "已电话联系报告人")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # disabled: ignored
+        qtbot.waitUntil(lambda: bool(held) and bool(arrived), timeout=5_000)
+        assert w.panel.own_write_pending()
+    finally:
+        ActionDialog._ok = real_ok  # type: ignore[method-assign]
+    for d, detail in held:
+        real_ok(d, detail)
+    assert len(held) == 1  # the second press sent nothing
+    qtbot.waitUntil(lambda: w.panel.detail.version == 2, timeout=2_000)
+
+
+def test_own_action_never_shows_the_bar_and_another_desks_does(qtbot, window, peer, pg_desk):
+    shown: list[bool] = []
+    binding = window.live
+    real_set = binding._set_stale
+    binding._set_stale = lambda stale: (shown.append(stale), real_set(stale))  # type: ignore[method-assign]
+    ticket = peer.do(do="report", phenomenon="库存查询超时。", person="SALES005")
+    qtbot.waitUntil(lambda: window.model.row_of(ticket["id"]) >= 0, timeout=2_000)
+    assert window.select_ticket(ticket["id"])
+    _own_triage_with_the_notice_first(qtbot, window, ticket["id"], binding.live.ticket_changed)
+    settle(qtbot, window)
+    assert True not in shown and not binding.stale_bar.isVisible()
+    t = tickets.get_ticket(pg_desk, ticket["id"])
+    assert t.status == Status.TRIAGE and t.version == 2
+    assert t.values["first_contact"] == "已电话联系报告人"
+    # another desk's change while a dialog is open here: the bar appears
+    dialog = window.panel.open_action(transitions.TRANSITIONS["cancel"])
+    assert dialog is not None
+    with qtbot.waitSignal(binding.live.ticket_changed, timeout=5_000):
+        peer.send(do="transition", name="change_level", ticket=ticket["id"], person="LEAD01",
+                  data={"level": 2, "reason": "影响扩大"})
+    assert peer.answer()["ok"]["version"] == 3
+    qtbot.waitUntil(binding.stale_bar.isVisible, timeout=1_000)
+    # the new-fault form does not carry the ticket's bar
+    dialog.reject()
+    form = window.new_fault()
+    assert window.stack.currentWidget() is form and not binding.stale_bar.isVisible()
+
+
+def test_own_action_on_sqlite_never_shows_the_bar(qtbot, monkeypatch, sqlite_url, tmp_path):
+    db = open_database(sqlite_url)
+    try:
+        ensure_people(db)
+        w = _window(qtbot, monkeypatch, db, "SQLite (test)")
+        binding = w.start_live(heartbeat_ms=300)
+        with qtbot.waitSignal(binding.live.listening, timeout=10_000):
+            pass
+        shown: list[bool] = []
+        real_set = binding._set_stale
+        binding._set_stale = lambda s: (shown.append(s), real_set(s))  # type: ignore[method-assign]
+        from desk.process import reporting
+
+        detail = reporting.report_fault(db, reporting.FaultReport(
+            fault_type=FaultType.APPLICATION, affected_business="仓储系统",
+            phenomenon="入库单无法保存。"), people.person_id(db, "SALES005"))
+        qtbot.waitUntil(lambda: w.model.row_of(detail.id) >= 0, timeout=3_000)
+        assert w.select_ticket(detail.id)
+        _own_triage_with_the_notice_first(qtbot, w, detail.id, binding.live.resync)
+        settle(qtbot, w)
+        assert True not in shown and not binding.stale_bar.isVisible()
+        assert tickets.get_ticket(db, detail.id).status == Status.TRIAGE
+        w.stop_live()
+    finally:
+        db.dispose()

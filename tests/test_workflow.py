@@ -547,6 +547,52 @@ def test_proposer_cannot_confirm_or_approve_own_solution(lite: Database,
     assert walk("approve", "CTO01").status == S.IMPLEMENTING
 
 
+def test_reject_sends_the_proposal_back_with_the_reason(lite: Database,
+                                                       lite_ids: dict[str, int]) -> None:
+    number = report(lite, lite_ids, FaultLevel.IMPORTANT)
+    walk = Walker(lite, lite_ids, number, None)
+    advance(walk, FaultLevel.IMPORTANT, S.SOLUTION_PROPOSED)
+    walk("confirm", "BIZ006", comment="业务上可接受。")
+    with pytest.raises(ValidationError) as err:  # a reason is required
+        workflow.perform(lite, "reject", number, lite_ids["LEAD01"], {"reason": "  "})
+    assert "reason" in err.value.fields
+    with pytest.raises(PermissionDeniedError):  # the proposer cannot send back their own
+        workflow.perform(lite, "reject", number, lite_ids["DEV002"], {"reason": "撤回"})
+    detail = walk("reject", "LEAD01", reason="未考虑夜间批处理。")
+    assert detail.status == S.DIAGNOSING
+    assert detail.business_confirmed_by_id is None and detail.technical_approved_by_id is None
+    events = timeline_mod.events(lite, detail.id)
+    rejected = [e for e in events if e["action"] == "reject"]
+    assert len(rejected) == 1 and rejected[0]["reason"] == "未考虑夜间批处理。"
+    assert rejected[0]["details"]["back_to_id"] == lite_ids["DEV002"]
+    confirmed = [e for e in events if e["action"] == "confirm"]
+    assert confirmed[0]["details"]["comment"] == "业务上可接受。"
+    # proposing again needs both sign-offs again
+    walk("propose", "DEV002", **PROPOSE)
+    walk("confirm", "BIZ006")
+    assert walk("approve", "LEAD01").status == S.IMPLEMENTING
+
+
+def test_the_greyed_reason_is_the_services_refusal(lite: Database,
+                                                   lite_ids: dict[str, int]) -> None:
+    from desk.rules import may
+
+    number = report(lite, lite_ids, FaultLevel.IMPORTANT)
+    walk = Walker(lite, lite_ids, number, None)
+    advance(walk, FaultLevel.IMPORTANT, S.SOLUTION_PROPOSED)
+    walk("confirm", "BIZ006")
+    spec = transitions.TRANSITIONS["confirm"]
+    biz = people.get_person(lite, lite_ids["BIZ006"])
+    values = get_ticket(lite, number).values
+    why = may.refusal(spec, biz.id, biz.roles, values)
+    assert why is not None and why.done
+    with pytest.raises(InvalidTransitionError) as err:
+        workflow.perform(lite, "confirm", number, biz.id)
+    assert (err.value.zh, err.value.en) == (why.zh, why.en)
+    lead = people.get_person(lite, lite_ids["LEAD01"])
+    assert may.refusal(transitions.TRANSITIONS["approve"], lead.id, lead.roles, values) is None
+
+
 @pytest.mark.parametrize("first", ["confirm", "approve"])
 def test_confirm_and_approve_need_two_people(lite: Database, lite_ids: dict[str, int],
                                              first: str) -> None:
@@ -605,7 +651,7 @@ def test_events_cannot_be_changed_or_deleted(lite: Database, lite_ids: dict[str,
 SOURCE: dict[str, Status] = {
     "triage": S.REPORTED, "solve_on_spot": S.TRIAGE, "dispatch": S.TRIAGE,
     "analyse": S.DISPATCHED, "propose": S.DIAGNOSING, "confirm": S.SOLUTION_PROPOSED,
-    "approve": S.SOLUTION_PROPOSED, "step": S.IMPLEMENTING, "restore": S.DIAGNOSING,
+    "approve": S.SOLUTION_PROPOSED, "reject": S.SOLUTION_PROPOSED, "step": S.IMPLEMENTING, "restore": S.DIAGNOSING,
     "submit_verification": S.IMPLEMENTING, "verify": S.VERIFYING, "archive": S.RESOLVED,
     "cancel": S.TRIAGE, "change_level": S.TRIAGE, "pause": S.DIAGNOSING,
     "resume": S.DIAGNOSING,
@@ -621,6 +667,7 @@ def sample_data(name: str, ids: dict[str, int], me: int) -> dict[str, Any]:
         "propose": PROPOSE,
         "confirm": {},
         "approve": {},
+        "reject": {"reason": "方案未覆盖夜间批处理。"},
         "step": STEP,
         "restore": {"kind": "workaround", "description": "切换备用线路。"},
         "submit_verification": {"verifier_id": ids["SALES005"]},
@@ -733,7 +780,7 @@ def by_status(lite: Database, lite_ids: dict[str, int]) -> dict[Status, str]:
 
 # a demo person allowed to fire each transition
 ACTOR = {"triage": "IT001", "solve_on_spot": "IT001", "dispatch": "LEAD01",
-         "analyse": "OP003", "propose": "OP003", "confirm": "BIZ006", "approve": "CTO01",
+         "analyse": "OP003", "propose": "OP003", "confirm": "BIZ006", "approve": "CTO01", "reject": "BIZ006",
          "step": "OP003", "restore": "OP003", "submit_verification": "OP003",
          "verify": "SALES005", "archive": "LEAD01", "cancel": "IT001",
          "change_level": "LEAD01", "pause": "OP003", "resume": "OP003"}

@@ -39,6 +39,7 @@ from desk.errors import DeskError, set_language
 from desk.process import auth
 from desk.process.people import PersonView
 from desk.read import settings as team_settings
+from models import Role
 from ui import tasks
 
 log = logging.getLogger(__name__)
@@ -212,8 +213,28 @@ def install_backup_actions(window: QMainWindow, db: Database, config: Config) ->
 
         tasks.run(work, done, failed)
 
+    def may_restore() -> bool:
+        person = getattr(window, "person", None)
+        return person is not None and Role.ADMIN in person.roles
+
+    def allow(*_args: object) -> None:
+        # replacing the database is the administrator's, as the 管理 menu is
+        allowed = may_restore()
+        restore_action.setEnabled(allowed)
+        restore_action.setToolTip("" if allowed else window.tr("仅管理员可用"))
+
+    def guarded_restore() -> None:
+        if not may_restore():  # the person may have changed since the menu was drawn
+            failed(DeskError("仅管理员可以从备份恢复。", "Only an administrator may restore a backup."))
+            return
+        do_restore()
+
     backup_action.triggered.connect(do_backup)
-    restore_action.triggered.connect(do_restore)
+    restore_action.triggered.connect(guarded_restore)
+    changed = getattr(window, "person_changed", None)
+    if changed is not None:
+        changed.connect(allow)
+    allow()
     return [backup_action, restore_action]
 
 
@@ -401,12 +422,55 @@ def _quit_after_first_page(app: QApplication, startup: Startup) -> None:
     startup.window_ready.connect(shown)
 
 
+def bring_forward(widget: QWidget | None) -> None:
+    if widget is None:
+        return
+    if widget.isMinimized():
+        widget.showNormal()
+    widget.show()
+    widget.raise_()
+    widget.activateWindow()
+
+
+def install_single_instance(startup: Startup) -> Any:
+    """Listen for a second start and ``desk open NUMBER`` (see ``ui.single_instance``)."""
+    from ui.single_instance import InstanceServer
+
+    server = InstanceServer(parent=startup)
+
+    def forward() -> None:
+        bring_forward(startup.window if startup.window is not None else startup.dialog)
+
+    def can_open(number: str) -> str:
+        if startup.window is None:
+            return QApplication.translate("Startup", "请先登录 Desk。") if not \
+                startup.config.language.startswith("en") else "Sign in to Desk first."
+        return ""
+
+    def open_number(number: str) -> None:
+        window = startup.window
+        if window is not None and hasattr(window, "open_number"):
+            window.open_number(number)
+            bring_forward(window)
+
+    server.open_handler = can_open
+    server.raise_requested.connect(forward)
+    server.open_requested.connect(open_number)
+    server.listen()
+    return server
+
+
 def run(config: Config, demo: bool = False) -> int:
     app = make_application()
     set_language(config.language)
+    from ui.single_instance import running_instance_answers
+
+    if running_instance_answers():
+        return 0  # one window per user: the one running came forward
     install_translations(app, config.language)
     app.setQuitOnLastWindowClosed(False)  # the start's dialogs come and go first
     startup = Startup(config, demo)
+    server = install_single_instance(startup)
     result: dict[str, int] = {}
 
     def ready(_window: QWidget) -> None:
@@ -421,6 +485,7 @@ def run(config: Config, demo: bool = False) -> int:
     _quit_after_first_page(app, startup)
     startup.begin()
     code = app.exec()
+    server.close()
     # a queue load still on the thread pool finishes before its database is closed
     tasks.wait_all(10_000)
     if startup.db is not None:

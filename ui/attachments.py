@@ -26,14 +26,15 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QIODevice,
     QModelIndex,
     QObject,
@@ -66,6 +67,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -179,6 +181,12 @@ class AttachmentTableModel(QAbstractTableModel):
     """A fault's attachments: name, kind, size, added by, added at (plain views)."""
 
     HEADERS = ("名称", "类别", "大小", "添加人", "添加时间")
+    # for lupdate: the headers are translated where they are shown
+    _HEADER_TEXTS = (QT_TRANSLATE_NOOP("AttachmentTableModel", "名称"),
+                     QT_TRANSLATE_NOOP("AttachmentTableModel", "类别"),
+                     QT_TRANSLATE_NOOP("AttachmentTableModel", "大小"),
+                     QT_TRANSLATE_NOOP("AttachmentTableModel", "添加人"),
+                     QT_TRANSLATE_NOOP("AttachmentTableModel", "添加时间"))
     ViewRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, tz: Any = None, parent: QObject | None = None) -> None:
@@ -238,7 +246,7 @@ class AttachmentTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
+            return QCoreApplication.translate("AttachmentTableModel", self.HEADERS[section])
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
             return str(section + 1)
         return None
@@ -298,6 +306,8 @@ class AttachmentPanel(QWidget):
             tz = attachments.local_zone(db)
         except DeskError:
             tz = None
+        self.tz = tz
+        self.closed_reason: str | None = None  # why nothing may be added (archived…)
         self.model = AttachmentTableModel(tz, self)
         self._build()
         self.refresh()
@@ -338,6 +348,10 @@ class AttachmentPanel(QWidget):
         for column in range(1, len(AttachmentTableModel.HEADERS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
+        # room for six files before the table scrolls
+        rows = ATTACHMENT_ROWS_SHOWN * self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(rows + header.sizeHint().height()
+                                    + 2 * self.table.frameWidth())
         self.table.doubleClicked.connect(lambda _index: self.preview())
         layout.addWidget(self.table, 1)
 
@@ -431,7 +445,21 @@ class AttachmentPanel(QWidget):
 
     # -- adding: drops, paste, the file dialog
 
+    def set_closed(self, reason: str | None) -> None:
+        """No more files (the fault is archived or cancelled): say why, take no drops."""
+        self.closed_reason = reason
+        self.setAcceptDrops(reason is None)
+        for button, tip in ((self.add_button, self.tr("添加文件（也可拖放到此处）")),
+                            (self.paste_button, self.tr("粘贴剪贴板中的截图（Ctrl+V）"))):
+            button.setEnabled(reason is None)
+            button.setToolTip(reason or tip)
+        self.kind_box.setEnabled(reason is None)
+        self.note_edit.setEnabled(reason is None)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.closed_reason is not None:
+            event.ignore()
+            return
         mime = event.mimeData()
         if any(u.isLocalFile() for u in mime.urls()) or mime.hasImage():
             event.acceptProposedAction()
@@ -442,6 +470,10 @@ class AttachmentPanel(QWidget):
         event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        if self.closed_reason is not None:
+            event.ignore()
+            self.show_message(self.closed_reason)
+            return
         mime = event.mimeData()
         paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
         if paths:
@@ -462,6 +494,9 @@ class AttachmentPanel(QWidget):
 
     def paste(self) -> None:
         """Ctrl+V: copied files are added as files, a copied image as a PNG screenshot."""
+        if self.closed_reason is not None:
+            self.show_message(self.closed_reason)
+            return
         mime = QApplication.clipboard().mimeData()
         paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()] \
             if mime is not None else []
@@ -490,7 +525,9 @@ class AttachmentPanel(QWidget):
         self._enqueue([UploadItem(name=p.name, path=p, kind=kind) for p in paths])
 
     def add_image(self, image: QImage) -> None:
-        name = f"screenshot-{datetime.now():%Y%m%d-%H%M%S}.png"
+        # named in the desk's time zone, as its row's time is shown
+        now = self.db.now()
+        name = f"screenshot-{now.astimezone(self.tz) if self.tz else now:%Y%m%d-%H%M%S}.png"
         # a copy: the clipboard's image may change while the worker encodes it
         self._enqueue([UploadItem(name=name, image=image.copy(),
                                   kind=EvidenceKind.SCREENSHOT)])
@@ -729,6 +766,9 @@ class AttachmentPanel(QWidget):
 # -- image preview -----------------------------------------------------------------------
 
 
+ATTACHMENT_ROWS_SHOWN = 6
+
+
 class ImagePreviewDialog(QDialog):
     """An image at a chosen zoom; decoded off the GUI thread.
 
@@ -752,6 +792,7 @@ class ImagePreviewDialog(QDialog):
         bar = QHBoxLayout()
         for name, text, slot in (("imageZoomOut", "缩小", lambda: self.zoom(1 / 1.25)),
                                  ("imageZoomIn", "放大", lambda: self.zoom(1.25)),
+                                 ("imageZoomFit", "适合窗口", lambda: self.fit()),
                                  ("imageZoomReset", "100%", lambda: self.set_scale(1.0))):
             b = QPushButton(self.tr(text), self)
             b.setObjectName(name)
@@ -762,6 +803,10 @@ class ImagePreviewDialog(QDialog):
         bar.addWidget(self.scale_label)
         bar.addStretch(1)
         layout.addLayout(bar)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.setObjectName("imageClose")
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        close.rejected.connect(self.reject)
         self.image_label = QLabel(self.tr("正在加载…"), self)
         self.image_label.setObjectName("imageLabel")
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -770,6 +815,7 @@ class ImagePreviewDialog(QDialog):
         self.scroll_area.setWidget(self.image_label)
         self.scroll_area.setWidgetResizable(False)
         layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(close)
         self.resize(800, 600)
         fmt = IMAGE_FORMATS.get(view.mime_type, "")
 
@@ -786,8 +832,16 @@ class ImagePreviewDialog(QDialog):
 
     def _show_image(self, image: QImage) -> None:
         self._pixmap = QPixmap.fromImage(image)
-        self.set_scale(1.0)
+        self.fit()  # a screenshot opens whole, never larger than its natural size
         self.loaded.emit()
+
+    def fit(self) -> None:
+        """The whole image in the window (at most 100 %)."""
+        if self._pixmap is None or self._pixmap.isNull():
+            return
+        room = self.scroll_area.viewport().size()
+        w, h = self._pixmap.width(), self._pixmap.height()
+        self.set_scale(min(1.0, (room.width() - 4) / max(1, w), (room.height() - 4) / max(1, h)))
 
     def _show_error(self, exc: BaseException) -> None:
         self.image_label.setText(_message(exc))
@@ -950,7 +1004,14 @@ class LogViewerDialog(QDialog):
         layout.addWidget(self.editor, 1)
         self.status = QLabel(self)
         self.status.setObjectName("logStatus")
-        layout.addWidget(self.status)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.setObjectName("logClose")
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        close.rejected.connect(self.reject)
+        foot = QHBoxLayout()
+        foot.addWidget(self.status, 1)
+        foot.addWidget(close)
+        layout.addLayout(foot)
         self.resize(900, 650)
         self.load_more()
 

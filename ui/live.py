@@ -277,13 +277,19 @@ class LiveBinding(QObject):
         self.window = window
         self.live = LiveUpdates(window.db, poll_timeout=poll_timeout, parent=self)
         self.last_reload = 0.0
+        # notices about the shown ticket held while this desk's own write is on its way:
+        # the highest version announced (0: a resync, the version is not known)
+        self._held: int | None = None
+        self._stale = False  # the shown ticket is older than the database's
+        self._stale_version: int | None = None  # the version the bar speaks of
 
         self.presence_label = QLabel()
         self.presence_label.setObjectName("presenceLabel")
         self.presence_label.setStyleSheet("color: #1565c0;")
         self.stale_bar = QWidget()
         self.stale_bar.setObjectName("staleBar")
-        self.stale_bar.setStyleSheet("background: #fff3e0;")
+        # its own text colour too: the system's dark scheme would put light text on it
+        self.stale_bar.setStyleSheet("background: #fff3e0; color: #4e342e;")
         bar = QHBoxLayout(self.stale_bar)
         bar.setContentsMargins(6, 2, 6, 2)
         self.stale_label = QLabel(self.tr("此故障已被他人更新"))
@@ -307,7 +313,8 @@ class LiveBinding(QObject):
         self.live.connection_restored.connect(self.on_connection_restored)
         self.live.presence_changed.connect(self.on_presence)
         window.table.selectionModel().currentRowChanged.connect(self._row_switched)
-        window.stack.currentChanged.connect(lambda _i: self.beat())
+        window.stack.currentChanged.connect(lambda _i: self._stack_switched())
+        window.panel.write_settled.connect(self._own_write_settled)
         window.person_box.currentIndexChanged.connect(lambda _i: self.beat())
 
         self.heartbeat = QTimer(self)
@@ -347,8 +354,22 @@ class LiveBinding(QObject):
 
     def _row_switched(self, *_args: object) -> None:
         if not getattr(self.window, "_reselecting", False):
-            self.stale_bar.setVisible(False)  # another ticket: its panel is fresh
+            self._set_stale(False)  # another ticket: its panel is fresh
+            self._held = None
         self.beat()
+
+    def _stack_switched(self) -> None:
+        self._show_bar()  # the bar belongs to the ticket panel, not the new-fault form
+        self.beat()
+
+    def _set_stale(self, stale: bool) -> None:
+        self._stale = stale
+        self._show_bar()
+
+    def _show_bar(self) -> None:
+        w = self.window
+        self.stale_bar.setVisible(self._stale and w.stack.currentWidget() is w.panel
+                                  and w.panel.detail is not None)
 
     def shown_ticket(self) -> int | None:
         w = self.window
@@ -400,34 +421,63 @@ class LiveBinding(QObject):
         detail = self.window.panel.detail
         if detail is None or detail.id != ticket_id:
             return
+        if self.window.panel.own_write_pending():
+            # perhaps this desk's own commit, announced before its answer came back:
+            # judged once the panel shows the outcome
+            self._held = max(self._held or 0, version) if self._held != 0 else 0
+            return
+        self._judge(version)
+
+    def _judge(self, version: int) -> None:
         shown = self._shown_version()
         if shown is not None and shown >= version:
-            return  # this desk's own change, already on screen
-        self._panel_outdated()
+            if self._stale and not self.window.panel.has_unsaved_changes():
+                self._set_stale(False)
+            return  # this desk's own change (or one already on screen)
+        self._panel_outdated(version)
+
+    def _own_write_settled(self) -> None:
+        """The panel shows the outcome of its own write: judge what was held meanwhile."""
+        held, self._held = self._held, None
+        shown = self._shown_version()
+        if self._stale and shown is not None and self._stale_version is not None \
+                and shown >= self._stale_version:
+            self._set_stale(False)  # the panel now shows at least what the bar spoke of
+        if held is None:
+            return
+        if held == 0:
+            self.on_resync()
+        else:
+            self._judge(held)
 
     def on_resync(self) -> None:
         self.reload_queue()
         detail = self.window.panel.detail
         if detail is None:
             return
+        if self.window.panel.own_write_pending():
+            self._held = 0
+            return
         try:
             current = tickets.get_ticket(self.window.db, detail.id)
         except DeskError as exc:
             log.info("live reload of the ticket failed: %s", exc.en)
             return
-        if current.values.get("version") != detail.values.get("version"):
-            self._panel_outdated()
+        if int(current.values.get("version") or 0) > int(detail.values.get("version") or 0):
+            self._panel_outdated(int(current.values.get("version") or 0))
 
-    def _panel_outdated(self) -> None:
+    def _panel_outdated(self, version: int) -> None:
         if self.panel_has_unsaved_changes():
-            self.stale_bar.setVisible(True)
+            self._stale_version = max(self._stale_version or 0, version)
+            self._set_stale(True)
             return
         self.reload_panel()
 
     def reload_panel(self) -> None:
         """Show the ticket's saved state (the bar's 重新载入 button, or no edits)."""
         w = self.window
-        self.stale_bar.setVisible(False)
+        self._set_stale(False)
+        self._stale_version = None
         if w.panel.detail is None:
             return
         try:

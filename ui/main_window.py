@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.panel = TicketPanel(db, tz)
         self.panel.set_person(person)
         self.panel.changed.connect(self._ticket_changed)
+        self.panel.announced.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.stack = QStackedWidget()
         self.stack.setObjectName("rightStack")
         self.stack.addWidget(self.panel)
@@ -238,7 +239,7 @@ class MainWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(300)
         self._search_timer.timeout.connect(self.apply_query)
-        find = QAction(self)
+        find = QAction(self.tr("搜索故障"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: self.search.setFocus())
         self.addAction(find)
@@ -277,6 +278,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         view_menu = self.menuBar().addMenu(self.tr("查看(&V)"))
         view_menu.addAction(self.refresh_action)
+        from ui.dialogs.shortcuts import install_help_menu
+
+        self.shortcuts_action = install_help_menu(self)
 
     # -- queue ---------------------------------------------------------------------------
 
@@ -462,6 +466,24 @@ class MainWindow(QMainWindow):
         row = self.model.row_at(index.row()) if index.isValid() else None
         return row.id if row else None
 
+    def open_number(self, number: str) -> bool:
+        """Show the fault with this number (``desk open``); False when there is none."""
+        from desk.errors import DeskError
+        from desk.read import tickets as ticket_views
+
+        try:
+            detail = ticket_views.get_ticket(self.db, number)
+        except DeskError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return False
+        if self.form is not None and self.stack.currentWidget() is self.form:
+            return False  # a new fault is being typed: it is not thrown away
+        if not self.select_ticket(detail.id):  # not in the view shown: show it anyway
+            self.stack.setCurrentWidget(self.panel)
+            self.panel.show_ticket(detail.id)
+        self.statusBar().showMessage(self.tr("已打开：") + detail.number, 8000)
+        return True
+
     def select_ticket(self, ticket_id: int) -> bool:
         row = self.model.row_of(ticket_id)
         if row < 0:
@@ -528,7 +550,7 @@ class MainWindow(QMainWindow):
         if self.person is None:
             self.person_label.setText(self.tr("未选择人员"))
         else:
-            roles = "、".join(tr_label(r.label_zh) for r in sorted(self.person.roles))
+            roles = self.tr("、").join(tr_label(r.label_zh) for r in sorted(self.person.roles))
             self.person_label.setText(f"{self.person.name}（{self.person.employee_no}） {roles}")
 
     # -- new fault ------------------------------------------------------------------------
@@ -603,9 +625,10 @@ class MainWindow(QMainWindow):
         return path
 
     @classmethod
-    def open_file(cls, path: Path) -> None:
-        """Open a written document with the system viewer (tests replace this)."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    def open_file(cls, path: Path) -> bool:
+        """Open a written document with the system viewer; False when there is none
+        (tests replace this)."""
+        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 
     def start_notice_pdf(self) -> None:
         ticket_id = self.selected_ticket_id()
@@ -623,7 +646,14 @@ class MainWindow(QMainWindow):
 
     def _document_written(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("已生成：") + str(path), 8000)
-        self.open_file(path)
+        if self.open_file(path) is False:
+            # no system viewer: Desk's own preview shows it (and prints it)
+            self.statusBar().showMessage(
+                self.tr("已生成：") + str(path) + self.tr("（没有可用的 PDF 阅读器，已在 Desk 中打开预览）"),
+                15_000)
+            actions = getattr(self, "document_actions", None)
+            if actions is not None:
+                actions.open_preview("start-notice")
 
     # -- errors and state -------------------------------------------------------------
 

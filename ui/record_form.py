@@ -199,6 +199,25 @@ class NewFaultForm(QWidget):
         v.addWidget(err)
         self.errors[name] = err
         form.addRow(label, box)
+        self._clear_when_corrected(widget, err)
+
+    @staticmethod
+    def _clear_when_corrected(widget: QWidget, err: QLabel) -> None:
+        """The field's error goes as soon as the field holds something else."""
+
+        def changed(*_args: object) -> None:
+            if not err.isVisible():
+                return
+            text = (widget.text() if isinstance(widget, QLineEdit)
+                    else widget.toPlainText() if isinstance(widget, QPlainTextEdit) else "x")
+            if text.strip():  # a required field typed in, or any other change
+                err.clear()
+                err.setVisible(False)
+
+        for signal in ("textChanged", "currentIndexChanged", "dateTimeChanged", "toggled"):
+            sig = getattr(widget, signal, None)
+            if sig is not None:
+                sig.connect(changed)
 
     def has_input(self) -> bool:
         return bool(self.business.text().strip() or self.phenomenon.toPlainText().strip()

@@ -40,6 +40,7 @@ STEP_COMMANDS: dict[str, str] = {
     "propose": "propose",
     "confirm": "confirm",
     "approve": "approve",
+    "reject": "reject",
     "step": "step",
     "restore": "restore",
     "submit-verification": "submit_verification",
@@ -205,7 +206,7 @@ def _extensions() -> list[Any]:
 
 EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents", "desk.cli.channels",
                      "desk.cli.serve", "desk.cli.mail", "desk.cli.kb", "desk.cli.stats",
-                     "desk.cli.people", "desk.cli.deadlines", "desk.cli.lessons")
+                     "desk.cli.people", "desk.cli.deadlines", "desk.cli.lessons", "desk.cli.open")
 
 
 def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> None:
@@ -220,7 +221,7 @@ def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> No
                           help="验证通过 the fix works")
             g.add_argument("--fail", dest="passed", action="store_const", const=False,
                           help="验证未通过 back to diagnosis")
-        elif f.kind == "bool":
+        elif f.kind in ("bool", "tristate"):
             sp.add_argument(opt, dest=f.name, action=argparse.BooleanOptionalAction,
                             help=help_text)
         elif f.kind == "level":

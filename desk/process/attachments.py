@@ -61,6 +61,19 @@ NO_ATTACH = frozenset({Status.CANCELLED, Status.ARCHIVED})
 NO_REMOVE = frozenset({Status.RESOLVED, Status.ARCHIVED, Status.CANCELLED})
 REMOVERS = frozenset({Role.SUPPORT_LEAD, Role.DIRECTOR})
 
+
+
+def attach_refusal(number: str, status: Status) -> tuple[str, str] | None:
+    """Why no file may be added to a fault in ``status`` (zh, en); None when one may.
+
+    The window greys 添加文件 and refuses drops with the same words the service uses.
+    """
+    if status not in NO_ATTACH:
+        return None
+    return (f"故障 {number} 当前为“{status.label_zh}”，不能再添加附件。",
+            f"Fault {number} is {status.label_en.lower()}; no attachments can be added.")
+
+
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp"})
 
 # PostgreSQL's FOR NO KEY UPDATE (SQLite takes its write lock at BEGIN anyway)
@@ -620,12 +633,9 @@ def _kind(kind: EvidenceKind | str | None) -> EvidenceKind | None:
 
 
 def _check_may_attach(ticket: Ticket) -> None:
-    if ticket.status in NO_ATTACH:
-        raise InvalidTransitionError(
-            f"故障 {ticket.number} 已{ticket.status.label_zh}，不能再添加附件。",
-            f"Fault {ticket.number} is {ticket.status.label_en.lower()}; no attachments can "
-            "be added.",
-        )
+    why = attach_refusal(ticket.number, ticket.status)
+    if why is not None:
+        raise InvalidTransitionError(*why)
 
 
 def _store_chunks(session: Session, attachment_id: int, stream: BinaryIO, name: str,
@@ -900,7 +910,7 @@ def remove_attachment(db: Database, attachment_id: int, actor_id: int,
             )
         if ticket.status in NO_REMOVE:
             raise InvalidTransitionError(
-                f"故障 {ticket.number} 已{ticket.status.label_zh}，附件不能再移除。",
+                f"故障 {ticket.number} 当前为“{ticket.status.label_zh}”，附件不能再移除。",
                 f"Fault {ticket.number} is {ticket.status.label_en.lower()}; its attachments "
                 "can no longer be removed.",
             )

@@ -622,7 +622,8 @@ def _combined(phen: frozenset[str], bus: frozenset[str], symptom: str, business:
         score = similarity(bus, business)
     else:
         score = similarity(phen, symptom)
-    return score + (0.05 if same_type and score > 0 else 0.0)
+    # the same fault type breaks ties, but a score is a share: never above 1 (100 %)
+    return min(1.0, score + (0.05 if same_type and score > 0 else 0.0))
 
 
 def similar_faults(db: Database, phenomenon: str, business: str,

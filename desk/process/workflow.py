@@ -33,6 +33,7 @@ from desk.errors import (
 from desk.events import FaultArchived, TransitionPerformed
 from desk.process import audit, reporting
 from desk.read import tickets
+from desk.rules import may
 from desk.rules.transitions import (
     FIELD_LABELS,
     MAX_SHORT,
@@ -221,11 +222,17 @@ def _propose(ctx: Context) -> None:
     )
 
 
-def _not_proposer(ctx: Context, what_zh: str, what_en: str) -> None:
-    if ctx.ticket.solution_proposed_by_id == ctx.actor.id:
-        raise PermissionDeniedError(
-            f"方案提出人不能{what_zh}自己的方案。", f"The proposer cannot {what_en} their own solution."
-        )
+def _may(ctx: Context, name: str) -> None:
+    """The ticket's own conditions on a step (``desk.rules.may``), as the window greys it."""
+    values = {"status": ctx.ticket.status,
+              "solution_proposed_by_id": ctx.ticket.solution_proposed_by_id,
+              "business_confirmed_by_id": ctx.ticket.business_confirmed_by_id,
+              "technical_approved_by_id": ctx.ticket.technical_approved_by_id,
+              "verifier_id": ctx.ticket.verifier_id}
+    why = may.refusal(transition(name), ctx.actor.id, ctx.actor.roles, values)
+    if why is not None:
+        error = InvalidTransitionError if why.done else PermissionDeniedError
+        raise error(why.zh, why.en)
 
 
 def _advance_if_complete(ctx: Context) -> None:
@@ -235,30 +242,33 @@ def _advance_if_complete(ctx: Context) -> None:
         ctx.values["status"] = S.IMPLEMENTING
 
 
+def _comment(ctx: Context) -> None:
+    comment = str(ctx.data.get("comment") or "").strip()
+    if comment:
+        ctx.details["comment"] = comment
+
+
 def _confirm(ctx: Context) -> None:
-    _not_proposer(ctx, "确认", "confirm")
-    if ctx.ticket.business_confirmed_by_id is not None:
-        raise InvalidTransitionError("业务方已确认过此方案。", "The business side already confirmed.")
-    if ctx.ticket.technical_approved_by_id == ctx.actor.id:
-        raise PermissionDeniedError(
-            "业务确认与技术审批须由两个不同的人完成。",
-            "Business confirmation and technical approval need two different people.",
-        )
+    _may(ctx, "confirm")
     ctx.values.update(business_confirmed_by_id=ctx.actor.id, business_confirmed_at=ctx.now)
+    _comment(ctx)
     _advance_if_complete(ctx)
 
 
 def _approve(ctx: Context) -> None:
-    _not_proposer(ctx, "审批", "approve")
-    if ctx.ticket.technical_approved_by_id is not None:
-        raise InvalidTransitionError("此方案已通过技术审批。", "The solution is already approved.")
-    if ctx.ticket.business_confirmed_by_id == ctx.actor.id:
-        raise PermissionDeniedError(
-            "业务确认与技术审批须由两个不同的人完成。",
-            "Business confirmation and technical approval need two different people.",
-        )
+    _may(ctx, "approve")
     ctx.values.update(technical_approved_by_id=ctx.actor.id, technical_approved_at=ctx.now)
+    _comment(ctx)
     _advance_if_complete(ctx)
+
+
+def _reject(ctx: Context) -> None:
+    """The proposal goes back to its proposer: diagnosis again, both sign-offs reset."""
+    _may(ctx, "reject")
+    ctx.values.update(business_confirmed_by_id=None, business_confirmed_at=None,
+                      technical_approved_by_id=None, technical_approved_at=None)
+    ctx.reason = str(ctx.data["reason"]).strip()
+    ctx.details["back_to_id"] = ctx.ticket.solution_proposed_by_id
 
 
 def _step(ctx: Context) -> None:
@@ -300,8 +310,7 @@ def _submit_verification(ctx: Context) -> None:
 
 
 def _verify(ctx: Context) -> None:
-    if ctx.ticket.verifier_id is not None and ctx.ticket.verifier_id != ctx.actor.id:
-        raise PermissionDeniedError("只有指定的验证人可以验证。", "Only the named verifier may verify.")
+    _may(ctx, "verify")
     passed = bool(ctx.data["passed"])
     rounds = ctx.ticket.verification_rounds + 1
     raw_items = ctx.data.get("items") or []
@@ -413,6 +422,7 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
     "propose": _propose,
     "confirm": _confirm,
     "approve": _approve,
+    "reject": _reject,
     "step": _step,
     "restore": _restore,
     "submit_verification": _submit_verification,

@@ -40,7 +40,9 @@ class FieldSpec:
     name: str
     label_zh: str
     label_en: str
-    kind: str = "text"  # text, level, type, bool, person, team, datetime, items, choice
+    # text, level, type, bool, tristate (yes / no / not known), person, team, datetime,
+    # items, choice
+    kind: str = "text"
     required: bool = True
 
 
@@ -80,6 +82,7 @@ def _f(name: str, zh: str, en: str, kind: str = "text", required: bool = True) -
 
 LEVEL = _f("level", "故障等级", "Level", "level")
 REASON = _f("reason", "原因", "Reason")
+COMMENT = _f("comment", "意见", "Comment", required=False)
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition(
@@ -88,7 +91,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
         (_f("first_contact", "首次联系情况", "First contact"),
          _f("fault_type", "故障类型", "Fault type", "type"), LEVEL,
          _f("confirmed_details", "确认的细节", "Confirmed details", required=False),
-         _f("reproducible", "能否复现", "Reproducible", "bool", required=False),
+         _f("reproducible", "能否复现", "Reproducible", "tristate", required=False),
          _f("first_investigation", "初步排查结果", "First investigation", required=False)),
         "the response: stops the respond clock"),
     Transition(
@@ -129,12 +132,17 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
         "temporary and long-term solution; confirmation and approval reset"),
     Transition(
         "confirm", "业务确认", "Business confirmation", frozenset({S.SOLUTION_PROPOSED}), None,
-        frozenset({R.BUSINESS_CONFIRMER}), (), "who confirmed, when",
+        frozenset({R.BUSINESS_CONFIRMER}), (COMMENT,), "who confirmed, when, their comment",
         outcomes=frozenset({S.IMPLEMENTING})),
     Transition(
         "approve", "技术审批", "Technical approval", frozenset({S.SOLUTION_PROPOSED}), None,
-        frozenset({R.SUPPORT_LEAD, R.DIRECTOR}), (), "who approved, when",
+        frozenset({R.SUPPORT_LEAD, R.DIRECTOR}), (COMMENT,), "who approved, when, their comment",
         outcomes=frozenset({S.IMPLEMENTING})),
+    Transition(
+        "reject", "驳回", "Send back", frozenset({S.SOLUTION_PROPOSED}), S.DIAGNOSING,
+        frozenset({R.BUSINESS_CONFIRMER, R.SUPPORT_LEAD, R.DIRECTOR}),
+        (_f("reason", "驳回理由", "Reason for sending back"),),
+        "the reason; the proposal goes back to its proposer, sign-offs reset"),
     Transition(
         "step", "记录实施步骤", "Record implementation step", frozenset({S.IMPLEMENTING}), None,
         frozenset({R.ENGINEER, R.SUPPORT_LEAD, R.DIRECTOR}),
@@ -144,7 +152,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition(
         "restore", "记录恢复/临时方案", "Record restore / workaround", OPEN_AFTER_DISPATCH, None,
         frozenset({R.ENGINEER, R.SUPPORT_LEAD, R.DIRECTOR}),
-        (_f("kind", "类型（workaround/restored）", "Kind (workaround/restored)", "choice"),
+        (_f("kind", "类型", "Kind", "choice"),
          _f("description", "说明", "Description")),
         "stops the restore clock"),
     Transition(
@@ -222,7 +230,7 @@ def missing_fields(spec: Transition, data: Mapping[str, Any]) -> dict[str, tuple
                               f"{f.label_en} holds an invalid character.")
     for f in spec.fields:
         value = data.get(f.name)
-        if f.kind == "bool" and value is not None and not isinstance(value, bool):
+        if f.kind in ("bool", "tristate") and value is not None and not isinstance(value, bool):
             errors[f.name] = (f"{f.label_zh}须为是或否。", f"{f.label_en} must be yes or no.")
     for f in spec.fields:
         if (f.kind == "rating" and data.get(f.name) not in (None, "")

@@ -463,6 +463,106 @@
         <source>暂停 {0} – {1}：{2}（{3}）</source>
         <translation>Paused {0} – {1}: {2} ({3})</translation>
     </message>
+    <message>
+        <source>已发送并记录。</source>
+        <translation>Sent and recorded.</translation>
+    </message>
+    <message>
+        <source>处理总结（将写入完成通知）：</source>
+        <translation>Summary (goes into the completion notice):</translation>
+    </message>
+    <message>
+        <source>处理总结</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>故障如何处理、结果如何</source>
+        <translation>How the fault was handled, and with what result</translation>
+    </message>
+    <message>
+        <source>请填写处理总结：完成通知须写明故障如何处理、结果如何。</source>
+        <translation>Write the summary: the completion notice must say how the fault was handled and with what result.</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>已结束，无需进一步处理</source>
+        <translation>Closed: nothing more to do</translation>
+    </message>
+    <message>
+        <source>等待 {0} 验证</source>
+        <translation>Waiting for {0} to verify</translation>
+    </message>
+    <message>
+        <source>等待{0}</source>
+        <translation>Waiting for {0}</translation>
+    </message>
+    <message>
+        <source>下一步：{0}（{1}）</source>
+        <translation>Next: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>，负责人 {0}</source>
+        <translation>, assignee {0}</translation>
+    </message>
+    <message>
+        <source>已{0}：{1}</source>
+        <translation>Done “{0}”: {1}</translation>
+    </message>
+    <message>
+        <source>第 {0} 轮</source>
+        <translation>Round {0}</translation>
+    </message>
+    <message>
+        <source>环境：</source>
+        <translation>Environment: </translation>
+    </message>
+    <message>
+        <source>内容：</source>
+        <translation>Checked: </translation>
+    </message>
+    <message>
+        <source>保存对故障记录的修改</source>
+        <translation>Save the changes to the fault record</translation>
+    </message>
+    <message>
+        <source>故障的操作按钮，从左到右（受理研判、分级派单……）</source>
+        <translation>The fault’s action buttons, left to right (Triage, Dispatch …)</translation>
+    </message>
+    <message>
+        <source>在附件区粘贴截图或文件</source>
+        <translation>Paste a screenshot or files into the attachments</translation>
+    </message>
+    <message>
+        <source>在输入项之间移动</source>
+        <translation>Move between the inputs</translation>
+    </message>
+    <message>
+        <source>关闭对话框（不保存）</source>
+        <translation>Close a dialog (without saving)</translation>
+    </message>
+    <message>
+        <source>快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>按键</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>作用</source>
+        <translation>What it does</translation>
+    </message>
+    <message>
+        <source>快捷键…</source>
+        <translation>Keyboard shortcuts…</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
 </context>
 <context>
     <name>ActionDialog</name>
@@ -487,24 +587,12 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <source>通过</source>
-        <translation>Passed</translation>
-    </message>
-    <message>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
         <source>（未选择）</source>
         <translation>(none selected)</translation>
-    </message>
-    <message>
-        <source>工号:职责，逗号分隔，例如 OP003:ops, DEV002:development</source>
-        <translation>employee no.:duty, comma-separated, e.g. OP003:ops, DEV002:development</translation>
-    </message>
-    <message>
-        <source>每行一项：验证项|预期|实际|pass 或 fail</source>
-        <translation>One per line: item|expected|actual|pass or fail</translation>
     </message>
     <message>
         <source>临时方案（已规避）</source>
@@ -525,6 +613,62 @@
     <message>
         <source>已载入最新内容（版本 {0}），请确认后再点“确定”。</source>
         <translation>The latest content is loaded (version {0}); check it, then click “OK”.</translation>
+    </message>
+    <message>
+        <source>未确定</source>
+        <translation>Not determined</translation>
+    </message>
+    <message>
+        <source>能</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>不能</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>驳回…</source>
+        <translation>Send back…</translation>
+    </message>
+    <message>
+        <source>把方案退回给提出人，并写明理由</source>
+        <translation>Send the proposal back to its proposer, with the reason</translation>
+    </message>
+    <message>
+        <source>（未设定）</source>
+        <translation>(not set)</translation>
+    </message>
+    <message>
+        <source>添加一行</source>
+        <translation>Add a row</translation>
+    </message>
+    <message>
+        <source>删除所选行</source>
+        <translation>Remove the selected row</translation>
+    </message>
+    <message>
+        <source>提出人：{0}（{1}）</source>
+        <translation>Proposed by: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>长期解决方案：</source>
+        <translation>Long-term solution: </translation>
+    </message>
+    <message>
+        <source>临时解决方案：</source>
+        <translation>Temporary solution: </translation>
+    </message>
+    <message>
+        <source>业务确认：</source>
+        <translation>Business confirmation: </translation>
+    </message>
+    <message>
+        <source>技术审批：</source>
+        <translation>Technical approval: </translation>
+    </message>
+    <message>
+        <source>应急小组成员（至少两类）</source>
+        <translation>Emergency team (at least two kinds)</translation>
     </message>
 </context>
 <context>
@@ -778,6 +922,37 @@
     <message>
         <source>移除“{0}”的原因：</source>
         <translation>Reason for removing “{0}”:</translation>
+    </message>
+    <message>
+        <source>添加文件（也可拖放到此处）</source>
+        <translation>Add files (or drop them here)</translation>
+    </message>
+    <message>
+        <source>粘贴剪贴板中的截图（Ctrl+V）</source>
+        <translation>Paste the screenshot on the clipboard (Ctrl+V)</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentTableModel</name>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>添加人</source>
+        <translation>Added by</translation>
+    </message>
+    <message>
+        <source>添加时间</source>
+        <translation>Added at</translation>
     </message>
 </context>
 <context>
@@ -1386,6 +1561,30 @@
         <source>技术故障反馈与处理记录表</source>
         <translation>Technical fault report and handling record</translation>
     </message>
+    <message>
+        <source>处理总结</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>故障如何处理、结果如何</source>
+        <translation>How the fault was handled, and with what result</translation>
+    </message>
+    <message>
+        <source>请填写处理总结：完成通知须写明故障如何处理、结果如何。</source>
+        <translation>Write the summary: the completion notice must say how the fault was handled and with what result.</translation>
+    </message>
+    <message>
+        <source>处理总结（将写入完成通知）：</source>
+        <translation>Summary (goes into the completion notice):</translation>
+    </message>
+    <message>
+        <source>已发送并记录。</source>
+        <translation>Sent and recorded.</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
 </context>
 <context>
     <name>DutyHoursDialog</name>
@@ -1469,6 +1668,10 @@
     <message>
         <source>正在加载…</source>
         <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -1556,6 +1759,33 @@
     <message>
         <source>出现了意外错误，详情已写入日志。</source>
         <translation>An unexpected error occurred; the details were written to the log.</translation>
+    </message>
+</context>
+<context>
+    <name>ItemsTable</name>
+    <message>
+        <source>项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>预期</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>实际</source>
+        <translation>Actual</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Passed</translation>
+    </message>
+    <message>
+        <source>不通过</source>
+        <translation>Failed</translation>
     </message>
 </context>
 <context>
@@ -1954,10 +2184,6 @@
         <translation>Record restore / workaround</translation>
     </message>
     <message>
-        <source>类型（workaround/restored）</source>
-        <translation>Kind (workaround/restored)</translation>
-    </message>
-    <message>
         <source>说明</source>
         <translation>Description</translation>
     </message>
@@ -2165,6 +2391,22 @@
         <source>调整处理小组</source>
         <translation>Team changed</translation>
     </message>
+    <message>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>驳回</source>
+        <translation>Send back</translation>
+    </message>
+    <message>
+        <source>驳回理由</source>
+        <translation>Reason for sending back</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
 </context>
 <context>
     <name>LimitsDialog</name>
@@ -2320,6 +2562,10 @@
     <message>
         <source>未找到</source>
         <translation>Not found</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -2544,6 +2790,26 @@
         <source>重大故障看板只用于一级（紧急）故障。</source>
         <translation>The major incident view is for level 1 (urgent) faults.</translation>
     </message>
+    <message>
+        <source>仅管理员可用</source>
+        <translation>Administrators only</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>（没有可用的 PDF 阅读器，已在 Desk 中打开预览）</source>
+        <translation> (no PDF viewer on this computer: opened in Desk’s preview)</translation>
+    </message>
+    <message>
+        <source>已打开：</source>
+        <translation>Opened: </translation>
+    </message>
+    <message>
+        <source>搜索故障</source>
+        <translation>Search faults</translation>
+    </message>
 </context>
 <context>
     <name>NewFaultForm</name>
@@ -2654,6 +2920,37 @@
     <message>
         <source>草稿无法写入磁盘：</source>
         <translation>The draft cannot be written to disk: </translation>
+    </message>
+</context>
+<context>
+    <name>NextStep</name>
+    <message>
+        <source>已结束，无需进一步处理</source>
+        <translation>Closed: nothing more to do</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>下一步：{0}（{1}）</source>
+        <translation>Next: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>已{0}：{1}</source>
+        <translation>Done “{0}”: {1}</translation>
+    </message>
+    <message>
+        <source>等待 {0} 验证</source>
+        <translation>Waiting for {0} to verify</translation>
+    </message>
+    <message>
+        <source>等待{0}</source>
+        <translation>Waiting for {0}</translation>
+    </message>
+    <message>
+        <source>，负责人 {0}</source>
+        <translation>, assignee {0}</translation>
     </message>
 </context>
 <context>
@@ -2803,6 +3100,17 @@
     <message>
         <source>最近错误</source>
         <translation>Last error</translation>
+    </message>
+</context>
+<context>
+    <name>PassFail</name>
+    <message>
+        <source>通过</source>
+        <translation>Passed</translation>
+    </message>
+    <message>
+        <source>不通过</source>
+        <translation>Failed</translation>
     </message>
 </context>
 <context>
@@ -3166,6 +3474,53 @@
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>快捷键…</source>
+        <translation>Keyboard shortcuts…</translation>
+    </message>
+    <message>
+        <source>保存对故障记录的修改</source>
+        <translation>Save the changes to the fault record</translation>
+    </message>
+    <message>
+        <source>故障的操作按钮，从左到右（受理研判、分级派单……）</source>
+        <translation>The fault’s action buttons, left to right (Triage, Dispatch …)</translation>
+    </message>
+    <message>
+        <source>在附件区粘贴截图或文件</source>
+        <translation>Paste a screenshot or files into the attachments</translation>
+    </message>
+    <message>
+        <source>在输入项之间移动</source>
+        <translation>Move between the inputs</translation>
+    </message>
+    <message>
+        <source>关闭对话框（不保存）</source>
+        <translation>Close a dialog (without saving)</translation>
+    </message>
+    <message>
+        <source>快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>按键</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>作用</source>
+        <translation>What it does</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>出现了意外错误，详情已写入日志。</source>
@@ -3400,6 +3755,29 @@
     <message>
         <source>此数据库还没有可登录的管理员。请用命令 desk passwd &lt;工号&gt; 设置密码。</source>
         <translation>This database has no administrator who can sign in yet. Set a password with the command desk passwd &lt;employee no.&gt;.</translation>
+    </message>
+    <message>
+        <source>请先登录 Desk。</source>
+        <translation>Sign in to Desk first.</translation>
+    </message>
+</context>
+<context>
+    <name>TeamTable</name>
+    <message>
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>职责</source>
+        <translation>Duty</translation>
+    </message>
+    <message>
+        <source>小组成员</source>
+        <translation>Team members</translation>
+    </message>
+    <message>
+        <source>（未选择）</source>
+        <translation>(none selected)</translation>
     </message>
 </context>
 <context>
@@ -3928,6 +4306,30 @@
         <source>有未保存的修改：请先保存（Ctrl+S）或放弃修改，再执行“{0}”。</source>
         <translation>There are unsaved changes: save them (Ctrl+S) or discard them before “{0}”.</translation>
     </message>
+    <message>
+        <source>未选择故障。
+
+在左侧列表中选择一个故障查看和处理，或点击“新建故障”（Ctrl+N）登记新的故障。</source>
+        <translation>No fault chosen.
+
+Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+N) to report one.</translation>
+    </message>
+    <message>
+        <source>内容：</source>
+        <translation>Checked: </translation>
+    </message>
+    <message>
+        <source>第 {0} 轮</source>
+        <translation>Round {0}</translation>
+    </message>
+    <message>
+        <source>环境：</source>
+        <translation>Environment: </translation>
+    </message>
+    <message>
+        <source>各轮验证</source>
+        <translation>Every round</translation>
+    </message>
 </context>
 <context>
     <name>TicketTableModel</name>
@@ -4092,6 +4494,10 @@
     <message>
         <source>重大故障看板只用于一级（紧急）故障。</source>
         <translation>The major incident view is for level 1 (urgent) faults.</translation>
+    </message>
+    <message>
+        <source>仅管理员可用</source>
+        <translation>Administrators only</translation>
     </message>
 </context>
 </TS>

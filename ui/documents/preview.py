@@ -103,6 +103,8 @@ class BuiltDocument:
     pages: PdfPages
     recipients: list[str] = field(default_factory=list)  # notices: the current list
     departments: list[str] = field(default_factory=list)  # notices: every department
+    issued: str = ""  # notices: why it may not go out again ("" while it may)
+    summary_missing: bool = False  # the completion notice: no 处理总结 yet
 
 
 def build_document(db: Database, kind: str, ticket_id: int) -> BuiltDocument:
@@ -116,6 +118,14 @@ def build_document(db: Database, kind: str, ticket_id: int) -> BuiltDocument:
         built.recipients = list(getattr(data, "recipients", []))
         built.departments = sorted({p.department for p in people.list_people(db)
                                     if p.department})
+        from desk.errors import LANGUAGE
+        from desk.process.attachments import local_zone
+
+        why = notices.already_issued(kind, detail.values, local_zone(db))
+        if why is not None:
+            built.issued = why[1] if LANGUAGE["current"].startswith("en") else why[0]
+        built.summary_missing = (kind == "completion-notice"
+                                 and not str(detail.values.get("summary") or "").strip())
     return built
 
 
@@ -226,6 +236,7 @@ class PdfPreviewDialog(QDialog):
         self.zoom = 1.0
         self._fit_width = True  # the first showing fits the page to the width
         self._generation = 0
+        self._after_build = ""  # the status line once the document is built again
         self._pixmaps: dict[int, QPixmap] = {}
         self._labels: list[QLabel] = []
         self._job: tasks.Operation | None = None
@@ -370,9 +381,12 @@ class PdfPreviewDialog(QDialog):
             return
         roles = notices.NOTICE_ACTIONS[self.kind][1]
         allowed = self.person is not None and bool(self.person.roles & roles)
-        self.issue_button.setEnabled(loaded and allowed)
-        if not allowed:
-            names = "、".join(tr_label(r.label_zh) for r in sorted(roles))
+        issued = self.doc.issued if self.doc is not None else ""
+        self.issue_button.setEnabled(loaded and allowed and not issued)
+        if issued:
+            self.issue_button.setToolTip(issued)
+        elif not allowed:
+            names = tr("、").join(tr_label(r.label_zh) for r in sorted(roles))
             self.issue_button.setToolTip(tr("只有{0}可以签发。").format(names))
         else:
             self.issue_button.setToolTip("")
@@ -390,6 +404,7 @@ class PdfPreviewDialog(QDialog):
         if self._closed:
             built.pages.close()
             return
+        rebuilt = self.doc is not None and self.doc.pages.sizes == built.pages.sizes
         if self.doc is not None:
             tasks.run(self.doc.pages.close)  # may wait for the lock: not on this thread
         self.doc = built
@@ -416,10 +431,11 @@ class PdfPreviewDialog(QDialog):
         self._shown_first = False
         self._page = 0
         self._set_loaded(True)
-        self.status.clear()
+        self.status.setText(self._after_build)  # what was just done stays said
+        self._after_build = ""
         if self._fit_width:
             self.zoom = self._fit_zoom()
-        self._relayout()
+        self._relayout(keep=rebuilt)
 
     def _build_failed(self, exc: BaseException) -> None:
         if self._closed:
@@ -468,17 +484,25 @@ class PdfPreviewDialog(QDialog):
     def fit_width(self) -> None:
         self.set_zoom(self._fit_zoom(), fit=True)
 
-    def _relayout(self) -> None:
-        """Size every page's placeholder for the zoom; drop bitmaps of the old zoom."""
+    def _relayout(self, keep: bool = False) -> None:
+        """Size every page's placeholder for the zoom; drop bitmaps of the old zoom.
+
+        ``keep``: the same pages built again (after issuing): the old bitmaps stay on
+        screen until the new ones replace them, so the page never goes blank.
+        """
         assert self.doc is not None
         self._generation += 1
         self._pixmaps.clear()
         scale = self._px_per_point()
         for i, (label, (w, h)) in enumerate(zip(self._labels, self.doc.pages.sizes,
                                                 strict=True)):
+            size = (max(1, round(w * scale)), max(1, round(h * scale)))
+            if keep and label.pixmap() is not None and not label.pixmap().isNull() \
+                    and (label.width(), label.height()) == size:
+                continue
             label.clear()
             label.setText(tr("第 {0} 页").format(i + 1))
-            label.setFixedSize(max(1, round(w * scale)), max(1, round(h * scale)))
+            label.setFixedSize(*size)
         self.zoom_label.setText(f"{round(self.zoom * 100)}%")
         self.pages_layout.activate()
         self._pump()
@@ -566,13 +590,19 @@ class PdfPreviewDialog(QDialog):
         for d in range(1, LOOKAHEAD + 1):
             wanted += [view.stop - 1 + d, view.start - d]
         ratio = self.devicePixelRatioF()
-        for i in wanted:
+        seen = len(view)
+        # the pages in view first, then the thumbnails (small, quick: the side bar is
+        # filled within a second), then the pages just out of view
+        for i in wanted[:seen]:
             if 0 <= i < count and i not in self._pixmaps:
                 return "page", i, self._px_per_point() * ratio
         missing = self.thumbs.missing()
         if missing:
             i = missing[0]
             return "thumb", i, THUMB_WIDTH * ratio / self.doc.pages.sizes[i][0]
+        for i in wanted[seen:]:
+            if 0 <= i < count and i not in self._pixmaps:
+                return "page", i, self._px_per_point() * ratio
         return None
 
     def _pump(self) -> None:
@@ -720,28 +750,32 @@ class PdfPreviewDialog(QDialog):
         """Ask who the notice goes to (a small dialog); issue it when accepted."""
         if self.doc is None or self.kind not in NOTICE_KINDS:
             return None
-        dialog = IssueNoticeDialog(self.kind, self.doc.departments, self.doc.recipients, self)
-        dialog.accepted.connect(lambda: self.issue(dialog.recipients()))
+        dialog = IssueNoticeDialog(self.kind, self.doc.departments, self.doc.recipients, self,
+                                   ask_summary=self.doc.summary_missing)
+        dialog.accepted.connect(lambda: self.issue(dialog.recipients(), dialog.summary()))
         dialog.open()
         return dialog
 
-    def issue(self, recipients: list[str]) -> None:
-        """Record that the notice went out to ``recipients`` (refused with a message)."""
+    def issue(self, recipients: list[str], summary: str | None = None) -> None:
+        """Record that the notice went out to ``recipients`` (refused with a message);
+        ``summary``: the 处理总结 asked for with the completion notice."""
         if self.doc is None or self.person is None:
             return
         db, kind, ticket_id, actor = self.db, self.kind, self.ticket.id, self.person.id
         version = self.doc.version
         self.issue_button.setEnabled(False)
         tasks.run(lambda: notices.issue_notice(db, kind, ticket_id, actor, recipients,
-                                                 expected_version=version),
+                                                 expected_version=version, summary=summary),
                   self._issued, self._issue_refused)
 
     def _issued(self, detail: tickets.TicketDetail) -> None:
         if self._closed:
             return
         self.issued.emit(detail)
+        done = tr("已签发并记录。") if self.kind == "start-notice" else tr("已发送并记录。")
         self.reload()
-        self.status.setText(tr("已签发并记录。"))
+        self.status.setText(done)
+        self._after_build = done
 
     def _issue_refused(self, exc: BaseException) -> None:
         if self._closed:

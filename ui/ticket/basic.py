@@ -7,7 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from desk.read import tickets
 from desk.rules.timeutil import format_local
 from ui.labels import label as tr_label
-from ui.ticket.form import RecordSection, Row, make_row
+from ui.ticket.form import RecordSection, Row, row_spec
 
 
 def tr(text: str) -> str:
@@ -20,13 +20,13 @@ class BasicInfoSection(RecordSection):
     TITLE = "一、基本信息"
     OBJECT_NAME = "sectionBasic"
     ROWS: list[Row] = [
-        make_row("number", "故障编号"), make_row("status", "当前状态", "display"),
-        make_row("level", "故障等级", "level"), make_row("occurred_at", "发生时间", "datetime"),
-        make_row("restored_at", "恢复时间", "display"), make_row("reported_at", "报告时间", "display"),
-        make_row("reporter_name", "发觉人"), make_row("reporter_employee_no", "工号"),
-        make_row("reporter_contact", "联系方式"), make_row("affected_business", "受影响业务"),
-        make_row("impact_scope", "影响范围", "text", 52),
-        make_row("business_interrupted", "业务中断", "bool"),
+        row_spec("number", "故障编号"), row_spec("status", "当前状态", "display"),
+        row_spec("level", "故障等级", "level"), row_spec("occurred_at", "发生时间", "datetime"),
+        row_spec("restored_at", "恢复时间", "display"), row_spec("reported_at", "报告时间", "display"),
+        row_spec("reporter_name", "发觉人"), row_spec("reporter_employee_no", "工号"),
+        row_spec("reporter_contact", "联系方式"), row_spec("affected_business", "受影响业务"),
+        row_spec("impact_scope", "影响范围", "text", 52),
+        row_spec("business_interrupted", "业务中断", "bool"),
     ]
 
     def display(self, d: tickets.TicketDetail) -> dict[str, str]:

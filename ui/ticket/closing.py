@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from desk.read import tickets
 from desk.rules.timeutil import format_local
-from ui.ticket.form import RecordSection, Row, make_row, stamp
+from ui.ticket.form import RecordSection, Row, row_spec, stamp
 
 
 class ClosingSection(RecordSection):
@@ -13,10 +13,10 @@ class ClosingSection(RecordSection):
     TITLE = "五、闭环"
     OBJECT_NAME = "sectionClosing"
     ROWS: list[Row] = [
-        make_row("summary", "故障总结", "text", 70), make_row("prevention_measures", "预防措施", "text", 70),
-        make_row("completion_notice", "完成通知发送", "display"),
-        make_row("archived", "归档（时间、人员）", "display"),
-        make_row("cancelled", "撤销（时间、原因）", "display"),
+        row_spec("summary", "故障总结", "text", 70), row_spec("prevention_measures", "预防措施", "text", 70),
+        row_spec("completion_notice", "完成通知发送", "display"),
+        row_spec("archived", "归档（时间、人员）", "display"),
+        row_spec("cancelled", "撤销（时间、原因）", "display"),
     ]
 
     def display(self, d: tickets.TicketDetail) -> dict[str, str]:

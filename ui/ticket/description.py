@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desk.process.people import PersonView
-from ui.ticket.form import RecordSection, Row, make_row
+from ui.ticket.form import RecordSection, Row, row_spec
 
 
 def tr(text: str) -> str:
@@ -26,8 +26,8 @@ class DescriptionSection(RecordSection):
     TITLE = "二、故障详细描述"
     OBJECT_NAME = "sectionDescription"
     ROWS: list[Row] = [
-        make_row("phenomenon", "故障现象", "text", 84), make_row("reproduce_steps", "复现操作步骤", "text", 84),
-        make_row("attachments", "附加信息", "attachments"),
+        row_spec("phenomenon", "故障现象", "text", 84), row_spec("reproduce_steps", "复现操作步骤", "text", 84),
+        row_spec("attachments", "附加信息", "attachments"),
     ]
 
     attachments_changed = Signal()
@@ -59,7 +59,6 @@ class DescriptionSection(RecordSection):
             return
         self.attachment_hint.hide()
         panel = AttachmentPanel(self.db, ticket_id, person.id)
-        panel.setMinimumHeight(230)
         panel.changed.connect(self.attachments_changed)
         self.attachment_layout.addWidget(panel)
         panel.show()  # not left to the layout's queued show: visible as soon as shown

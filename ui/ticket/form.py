@@ -60,7 +60,7 @@ class Row:
     height: int = 0  # for ``text``: a fixed height in pixels (0: the default)
 
 
-def make_row(name: str, label: str, kind: str = "line", height: int = 0) -> Row:
+def row_spec(name: str, label: str, kind: str = "line", height: int = 0) -> Row:
     return Row(name, label, kind, height)
 
 
@@ -160,7 +160,7 @@ class RecordSection(QGroupBox):
             return
         widget: QWidget
         if row.kind in ("line", "display") and row.name not in (
-                "team", "steps"):
+                "team", "steps", "verification_history"):
             line = QLineEdit()
             line.setReadOnly(True)
             line.textEdited.connect(self._edited)
@@ -239,6 +239,7 @@ class RecordSection(QGroupBox):
         """Editable text gets room to type; read-only text only the lines it holds."""
         full = full_height(next(r for r in self.ROWS if r.name == name))
         if not w.isReadOnly():
+            w.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
             w.setFixedHeight(full)
             return
         metrics = w.fontMetrics()
@@ -246,4 +247,9 @@ class RecordSection(QGroupBox):
         lines = 0
         for paragraph in (w.toPlainText() or " ").split("\n"):
             lines += max(1, -(-metrics.horizontalAdvance(paragraph) // width))
-        w.setFixedHeight(min(full + 60, max(28, lines * metrics.lineSpacing() + 14)))
+        needed = lines * metrics.lineSpacing() + 14
+        # text that fits shows no scroll bar: a one-line field must not look like a spin box
+        w.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+                                     if needed <= full + 60 else
+                                     Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        w.setFixedHeight(min(full + 60, max(28, needed)))

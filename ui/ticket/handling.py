@@ -14,7 +14,7 @@ from desk.db import Database
 from desk.read import tickets
 from desk.rules.timeutil import format_local
 from ui.labels import label as tr_label
-from ui.ticket.form import RecordSection, Row, make_row, person_name, stamp
+from ui.ticket.form import RecordSection, Row, person_name, row_spec, stamp
 
 
 def tr(text: str) -> str:
@@ -41,28 +41,28 @@ class HandlingSection(RecordSection):
     TITLE = "三、处理过程记录"
     OBJECT_NAME = "sectionHandling"
     ROWS: list[Row] = [
-        make_row("_triage", "初步研判", "sub"),
-        make_row("responded", "响应人/时间", "display"), make_row("first_contact", "首次联系情况", "text"),
-        make_row("confirmed_details", "确认的细节", "text"),
-        make_row("reproducible", "能否复现", "tristate"),
-        make_row("first_investigation", "初步排查结果", "text"), make_row("fault_type", "故障类型", "type"),
-        make_row("level_decided", "定级人/时间", "display"),
-        make_row("_team", "处理小组", "sub"),
-        make_row("assignee", "负责人", "display"), make_row("team", "小组成员", "display"),
-        make_row("expected_done_at", "预计完成时间", "display"),
-        make_row("cooperation_required", "配合要求", "text"),
-        make_row("_analysis", "原因分析", "sub"),
-        make_row("root_cause", "根本原因", "text"), make_row("underlying_cause", "深层原因", "text"),
-        make_row("impact_assessment", "影响评估", "text"),
-        make_row("reproduce_conditions", "复现条件", "text"), make_row("evidence_list", "证据清单", "text"),
-        make_row("_solution", "解决方案", "sub"),
-        make_row("temporary_solution", "临时解决方案", "text"),
-        make_row("long_term_solution", "长期解决方案", "text"),
-        make_row("solution_proposed", "方案提出", "display"),
-        make_row("business_confirmed", "业务确认", "display"),
-        make_row("technical_approved", "技术审批", "display"),
-        make_row("_steps", "实施记录", "sub"),
-        make_row("steps", "实施步骤", "display"),
+        row_spec("_triage", "初步研判", "sub"),
+        row_spec("responded", "响应人/时间", "display"), row_spec("first_contact", "首次联系情况", "text"),
+        row_spec("confirmed_details", "确认的细节", "text"),
+        row_spec("reproducible", "能否复现", "tristate"),
+        row_spec("first_investigation", "初步排查结果", "text"), row_spec("fault_type", "故障类型", "type"),
+        row_spec("level_decided", "定级人/时间", "display"),
+        row_spec("_team", "处理小组", "sub"),
+        row_spec("assignee", "负责人", "display"), row_spec("team", "小组成员", "display"),
+        row_spec("expected_done_at", "预计完成时间", "display"),
+        row_spec("cooperation_required", "配合要求", "text"),
+        row_spec("_analysis", "原因分析", "sub"),
+        row_spec("root_cause", "根本原因", "text"), row_spec("underlying_cause", "深层原因", "text"),
+        row_spec("impact_assessment", "影响评估", "text"),
+        row_spec("reproduce_conditions", "复现条件", "text"), row_spec("evidence_list", "证据清单", "text"),
+        row_spec("_solution", "解决方案", "sub"),
+        row_spec("temporary_solution", "临时解决方案", "text"),
+        row_spec("long_term_solution", "长期解决方案", "text"),
+        row_spec("solution_proposed", "方案提出", "display"),
+        row_spec("business_confirmed", "业务确认", "display"),
+        row_spec("technical_approved", "技术审批", "display"),
+        row_spec("_steps", "实施记录", "sub"),
+        row_spec("steps", "实施步骤", "display"),
     ]
 
     def display(self, d: tickets.TicketDetail) -> dict[str, str]:

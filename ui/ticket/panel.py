@@ -58,6 +58,7 @@ from desk.rules.timeutil import format_local
 from ui import tasks
 from ui.labels import label as tr_label
 from ui.record_form import from_qdatetime
+from ui.ticket import next_step
 from ui.ticket.action_bar import ActionBar
 from ui.ticket.action_dialog import ActionDialog
 from ui.ticket.conflict_dialog import MINE, ConflictDialog
@@ -75,9 +76,9 @@ DRAFT_DELAY_MS = 800  # a draft is written this long after the last keystroke
 # read-only fields keep their place and text but look greyed, so nobody types in vain
 READ_ONLY_STYLE = """
 QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] {
-    background: #f0f0f0; color: #555555; border: 1px solid #d8d8d8;
+    background: palette(window); color: palette(window-text); border: 1px solid palette(mid);
 }
-"""
+"""  # palette roles, not colours: readable in the system's light and dark schemes
 
 
 class _Note(QLabel):
@@ -117,11 +118,16 @@ class TicketPanel(QWidget):
         changed(int): a ticket id after an action or a save changed it.
         saved(object): the ticket (``TicketDetail``) after the form was saved.
         save_failed(str): a save was refused; the message shown.
+        announced(str): what was just done and what comes next, for the status bar.
+        write_settled: this desk's own save or action came back (done or refused) and
+            the panel shows its outcome; ``ui.live`` then judges the notices it held.
     """
 
     changed = Signal(int)
     saved = Signal(object)
     save_failed = Signal(str)
+    write_settled = Signal()
+    announced = Signal(str)  # what was just done and what comes next (the status bar)
 
     def __init__(self, db: Database, tz: ZoneInfo, parent: QWidget | None = None,
                  drafts: DraftStore | None = None) -> None:
@@ -210,6 +216,20 @@ class TicketPanel(QWidget):
         self.timeline = self.timeline_section.timeline
         layout.addWidget(self.timeline_section)
         outer.addWidget(self.scroll, 1)
+        # nothing chosen: say so, rather than an empty form with made-up defaults
+        self.empty_state = QLabel(self.tr("未选择故障。\n\n在左侧列表中选择一个故障查看和处理，"
+                                          "或点击“新建故障”（Ctrl+N）登记新的故障。"))
+        self.empty_state.setObjectName("ticketEmptyState")
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setStyleSheet("color: palette(mid); font-size: 14px; padding: 24px;")
+        outer.addWidget(self.empty_state, 1)
+        # whom the fault waits for, beside the actions (a person with nothing to do here)
+        self.waiting = _Note()
+        self.waiting.hide()
+        self.waiting.setObjectName("waitingFor")
+        self.waiting.setWordWrap(True)
+        outer.insertWidget(1, self.waiting)
 
         self.draft_timer = QTimer(self)
         self.draft_timer.setObjectName("draftTimer")
@@ -266,6 +286,14 @@ class TicketPanel(QWidget):
 
     def has_unsaved_changes(self) -> bool:
         return bool(self.dirty_values())
+
+    def own_write_pending(self) -> bool:
+        """Is a save or an action of this desk on its way to the database?
+
+        Its commit is announced to every desk, this one too, often before the answer
+        reaches the panel: a notice arriving meanwhile is not someone else's change.
+        """
+        return self.saving or any(d.submitting for d in self.findChildren(ActionDialog))
 
     def changes(self) -> dict[str, Any]:
         """The changed fields the person may edit, as the service takes them."""
@@ -325,6 +353,7 @@ class TicketPanel(QWidget):
         self._loaded = self.form_values()
         self._rebuild_actions()
         self._apply_editable()
+        self._apply_attach_state()
 
     def _reload_keeping_edits(self, d: tickets.TicketDetail) -> None:
         """Show a newer copy of the same ticket without losing what was typed.
@@ -408,6 +437,19 @@ class TicketPanel(QWidget):
 
     def _make_attachments(self, ticket_id: int) -> None:
         self.description.make_attachments(ticket_id, self.person)
+        self._apply_attach_state()
+
+    def _apply_attach_state(self) -> None:
+        """Grey 添加文件 and refuse drops where the service would refuse the file."""
+        from desk.errors import LANGUAGE
+        from desk.process.attachments import attach_refusal
+
+        panel: Any = self.attachment_panel
+        if panel is None or self.detail is None:
+            return
+        why = attach_refusal(self.detail.number, self.detail.values["status"])
+        panel.set_closed(None if why is None
+                         else why[1] if LANGUAGE["current"].startswith("en") else why[0])
 
     def _drop_attachments(self) -> None:
         self.description.drop_attachments()
@@ -461,6 +503,7 @@ class TicketPanel(QWidget):
         then, self._after_save = self._after_save, None
         self.saved.emit(detail)
         self.changed.emit(detail.id)
+        self.write_settled.emit()
         if then is not None:
             then()
 
@@ -470,6 +513,7 @@ class TicketPanel(QWidget):
         self._refresh_save_button()
         if isinstance(exc, ConflictError) and self.detail is not None:
             self._open_conflict(exc)
+            self.write_settled.emit()
             return
         if isinstance(exc, ValidationError):
             text = "；".join(f"{self.tr(LABELS.get(k, k))}：{exc.field_message(k)}"
@@ -480,6 +524,7 @@ class TicketPanel(QWidget):
             text = self.tr("保存失败（内部错误，已记录日志）：") + str(exc)
         self.message.setText(text + self.tr("（已输入的内容仍在表单中）"))
         self.save_failed.emit(text)
+        self.write_settled.emit()
 
     def _open_conflict(self, exc: ConflictError) -> None:
         assert self.detail is not None
@@ -684,11 +729,26 @@ class TicketPanel(QWidget):
 
     # -- actions --------------------------------------------------------------------------
 
-    def _rebuild_actions(self) -> None:
-        self.action_bar.rebuild(self.person, None if self.detail is None
-                                else self.detail.values["status"])
+    def _show_empty_state(self) -> None:
+        empty = self.detail is None
+        self.empty_state.setVisible(empty)
+        self.scroll.setVisible(not empty)
+        self.save_button.setVisible(not empty)
+        self.sla.setVisible(not empty)
 
-    def open_action(self, spec: transitions.Transition) -> ActionDialog | None:
+    def _rebuild_actions(self) -> None:
+        self._show_empty_state()
+        d = self.detail
+        self.action_bar.rebuild(self.person, None if d is None else d.values["status"],
+                                None if d is None else d.values,
+                                None if d is None else d.people)
+        waits = "" if d is None else next_step.waiting_for(d)
+        # said beside the actions to a person with nothing to do on the fault now
+        self.waiting.setText("" if self.action_bar.offers_something(next_step.ASIDE) else waits)
+        self.waiting.setToolTip(waits)
+
+    def open_action(self, spec: transitions.Transition,
+                    carried: str = "") -> ActionDialog | None:
         if self.detail is None or self.person is None:
             return None
         if self.has_unsaved_changes():
@@ -696,7 +756,15 @@ class TicketPanel(QWidget):
                                  .format(tr_label(spec.label_zh)))
             return None
         dialog = ActionDialog(self.db, self.tz, spec, self.detail, self.person, self)
+        dialog.done_ok.connect(lambda detail, s=spec: self.announced.emit(
+            next_step.after_action(s, detail)))
         dialog.done_ok.connect(self._action_done)
+        dialog.settled.connect(self.write_settled)
+        dialog.switch.connect(lambda name, text: self.open_action(
+            transitions.TRANSITIONS[name], text))
+        reason = dialog.inputs.get("reason")
+        if carried and isinstance(reason, QPlainTextEdit):
+            reason.setPlainText(carried)
         dialog.reload_requested.connect(lambda: self._reload_for(dialog))
         dialog.open()
         return dialog
@@ -712,5 +780,6 @@ class TicketPanel(QWidget):
     def _action_done(self, detail: tickets.TicketDetail) -> None:
         self.show_ticket(detail.id)
         self.changed.emit(detail.id)
+        self.write_settled.emit()
 
 
