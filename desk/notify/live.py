@@ -201,6 +201,13 @@ class TicketListener:
         self._closed = True
         self._drop()
 
+    def __del__(self) -> None:
+        # a listener dropped without close() (its thread ended with the window) still
+        # closes its connection, rather than leaving that to the garbage collector
+        conn = getattr(self, "_conn", None)
+        if conn is not None and not conn.closed:
+            conn.close()
+
     def __enter__(self) -> TicketListener:
         return self
 
