@@ -49,6 +49,15 @@ def require_pg() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _language_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``desk --lang en`` sets the process-wide language of messages: never for the next
+    test."""
+    from desk import errors
+
+    monkeypatch.setitem(errors.LANGUAGE, "current", errors.LANGUAGE["current"])
+
+
+@pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path_factory.mktemp("desk-home")

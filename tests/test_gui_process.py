@@ -216,7 +216,12 @@ def test_a_level_1_fault_with_an_emergency_team_and_a_failed_verification(qtbot,
                  for i in s.query(VerificationItem).filter_by(ticket_id=tid).all()]
     assert sorted(items) == [
         (1, "提交订单", False), (1, "查询订单", True)]
-    assert detail.workaround_at is not None and detail.temporary_solution == "切换到备用服务器"
+    # the failed first round reopened the restore clock: the workaround recorded before it
+    # moved into that round's event, and the solution text stays
+    assert detail.workaround_at is None and detail.temporary_solution == "切换到备用服务器"
+    failed_round = [e for e in timeline.events(window.db, tid)
+                    if e["action"] == "verify" and "reopened_restore" in e["details"]]
+    assert len(failed_round) == 1
     from models import Ticket
 
     with window.db.read() as s:
