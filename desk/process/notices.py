@@ -27,6 +27,11 @@ NOTICE_ACTIONS = {
     "completion-notice": ("issue_completion_notice",
                           frozenset({Role.SUPPORT, Role.SUPPORT_LEAD, Role.DIRECTOR}), VERIFIED),
 }
+# the ticket fields each notice sets (the database allows these and no others)
+NOTICE_FIELDS: dict[str, tuple[str, ...]] = {
+    "start-notice": ("start_notice_issued_at",),
+    "completion-notice": ("completion_notice_sent_at", "completion_notice_sent_to"),
+}
 
 
 def issue_notice(db: Database, kind: str, key: str | int, actor_id: int,
