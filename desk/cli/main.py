@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desk.bootstrap import open_database
+from desk.cli.identity import acting
 from desk.config import Config, load_config
 from desk.db import Database
 from desk.errors import DeskError, ValidationError, set_language
@@ -124,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--occurred-at", help="发生时间 (default: now)")
     rep.add_argument("--scope", default="", help="影响范围 scope of impact")
     rep.add_argument("--steps", default="", help="复现操作步骤 steps to reproduce")
-    rep.add_argument("--reporter", default="", help="发觉人 name (default: --as person)")
+    rep.add_argument("--reporter", default="", help="发觉人 name (default: who is signed in)")
     rep.add_argument("--reporter-no", default="", help="发觉人工号")
     rep.add_argument("--contact", default="", help="联系方式")
     rep.add_argument("--interrupted", action="store_true", help="业务中断 business interrupted")
@@ -160,11 +161,13 @@ def _parser() -> argparse.ArgumentParser:
     kind.add_argument("--workday", action="store_true", help="make-up working day (调休)")
     kind.add_argument("--remove", action="store_true", help="back to the weekday rule")
     ca.add_argument("--name", default="")
-    ca.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    ca.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     ci = calsub.add_parser("import", help="replace a year from a CSV: date,holiday|workday,name")
     ci.add_argument("file")
     ci.add_argument("--year", type=int, required=True)
-    ci.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    ci.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
 
     pe = sub.add_parser("people", help="list people and their roles")
     pe.add_argument("--json", action="store_true")
@@ -179,7 +182,8 @@ def _parser() -> argparse.ArgumentParser:
                             f"{spec.records}. Roles: "
                             + ", ".join(sorted(r.value for r in spec.roles)))
         sp.add_argument("number")
-        sp.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+        sp.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
         sp.add_argument("--version", type=int, help="refuse if the fault changed since")
         sp.add_argument("--json", action="store_true")
         _add_fields(sp, spec)
@@ -201,7 +205,7 @@ def _extensions() -> list[Any]:
     return found
 
 
-EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents",
+EXTENSION_MODULES = ("desk.cli.identity", "desk.cli.attachments", "desk.cli.documents",
                      "desk.cli.mail", "desk.cli.kb", "desk.cli.stats", "desk.cli.people")
 
 
@@ -285,7 +289,7 @@ def _tz(db: Database) -> Any:
 
 def _cmd_report(db: Database, args: argparse.Namespace) -> int:
     tz = _tz(db)
-    actor = people.person_id(db, args.actor) if args.actor else None
+    actor = acting(db, args)
     report = reporting.FaultReport(
         fault_type=FaultType(args.fault_type),
         affected_business=args.business,
@@ -300,9 +304,6 @@ def _cmd_report(db: Database, args: argparse.Namespace) -> int:
         reporter_contact=args.contact,
         business_interrupted=args.interrupted,
     )
-    if actor is None and not report.reporter_name:
-        raise UsageError("请用 --as 或 --reporter 说明发觉人。",
-                         "Say who noticed it with --as or --reporter.")
     detail = reporting.report_fault(db, report, actor)
     if args.json:
         _print_json(detail.to_json(tz))
@@ -460,7 +461,7 @@ def _cmd_calendar(db: Database, args: argparse.Namespace) -> int:
         return 0
     from desk.admin.team import calendar_add, calendar_import
 
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     if args.cal_command == "add":
         kind = None if args.remove else (DayKind.HOLIDAY if args.holiday else DayKind.WORKDAY)
         changed = calendar_add(db, actor, args.date, kind, args.name)
@@ -495,7 +496,7 @@ def _cmd_step(db: Database, args: argparse.Namespace) -> int:
     name = STEP_COMMANDS[args.command]
     spec = transitions.TRANSITIONS[name]
     tz = _tz(db)
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     data = _step_data(db, spec, args, tz)
     detail = workflow.perform(db, name, args.number, actor, data, args.version)
     if args.json:
@@ -614,6 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.command == "demo":
                 return _cmd_demo(db, args)
+            args.desk_config = config
             return HANDLERS[args.command](db, args)
         finally:
             db.dispose()
