@@ -101,13 +101,13 @@ def _cmd_person(db: Database, args: argparse.Namespace) -> int:
             print(json.dumps(out, ensure_ascii=False, indent=2))
             return 0
         for p in rows:
-            roles = ",".join(sorted(r.value for r in p.roles))
+            names = ",".join(sorted(r.value for r in p.roles))
             state = "active" if p.active else "inactive"
             login = f"\t{p.db_login}" if p.db_login else ""
-            print(f"{p.employee_no}\t{p.name}\t{p.department}\t{roles}\t{state}{login}")
+            print(f"{p.employee_no}\t{p.name}\t{p.department}\t{names}\t{state}{login}")
         return 0
     actor = acting(db, args)
-    roles = list(args.role or [])
+    roles: list[str] = list(args.role or [])
     token = None
     if args.service:
         roles = roles or [Role.REPORTER.value]
