@@ -13,7 +13,7 @@ from typing import Any
 from desk.errors import DeskError, ValidationError
 from desk.read.service_report import COMPARED, ServiceReport
 from desk.read.stats import ALL, Table
-from desk.read.stats_export import sheet_name
+from desk.read.stats_export import add_table_sheets
 from models import FaultLevel
 
 FORMATS = ("pdf", "xlsx")
@@ -126,17 +126,9 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def width(value: Any) -> int:
-    """Columns as Excel measures them: a Chinese character is two wide."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(value))
-
-
 def xlsx_bytes(report: ServiceReport) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     bold = Font(bold=True)
@@ -157,17 +149,7 @@ def xlsx_bytes(report: ServiceReport) -> bytes:
         summary.column_dimensions[col].width = 16
     used = {"概要"}
     tables: list[Table] = [t for t in report.tables if t.key != "comparison"]
-    for table in tables:
-        sheet = book.create_sheet(sheet_name(table, used))
-        sheet.append(table.headers)
-        for cell in sheet[1]:
-            cell.font = bold
-        for row in table.rows:
-            sheet.append([_cell(v) for v in row])
-        sheet.freeze_panes = "A2"
-        for index, header in enumerate(table.headers, start=1):
-            widest = max([width(header)] + [width(_cell(r[index - 1])) for r in table.rows])
-            sheet.column_dimensions[get_column_letter(index)].width = min(widest + 2, 60)
+    add_table_sheets(book, tables, used)
     buffer = io.BytesIO()
     book.save(buffer)
     book.close()

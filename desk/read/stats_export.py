@@ -57,10 +57,30 @@ def sheet_name(table: Table, used: set[str]) -> str:
     return name
 
 
+def add_table_sheets(book: Any, tables: list[Table], used: set[str]) -> None:
+    """One sheet per table (bold headers, frozen first row, columns as wide as their
+    text), for the dashboard's and the service report's workbooks alike."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = book.create_sheet(sheet_name(table, used))
+        sheet.append(table.headers)
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in table.rows:
+            sheet.append([_cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(table.headers, start=1):
+            widest = max([_display_width(header)]
+                         + [_display_width(_cell(r[index - 1])) for r in table.rows])
+            sheet.column_dimensions[get_column_letter(index)].width = min(widest + 2, 60)
+
+
 def xlsx_bytes(dashboard: Dashboard) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     bold = Font(bold=True)
@@ -76,18 +96,7 @@ def xlsx_bytes(dashboard: Dashboard) -> bytes:
     summary.column_dimensions["A"].width = 12
     summary.column_dimensions["B"].width = 28
     used = {"概要"}
-    for table in dashboard.tables:
-        sheet = book.create_sheet(sheet_name(table, used))
-        sheet.append(table.headers)
-        for cell in sheet[1]:
-            cell.font = bold
-        for row in table.rows:
-            sheet.append([_cell(v) for v in row])
-        sheet.freeze_panes = "A2"
-        for index, header in enumerate(table.headers, start=1):
-            widest = max([_display_width(header)]
-                         + [_display_width(_cell(r[index - 1])) for r in table.rows])
-            sheet.column_dimensions[get_column_letter(index)].width = min(widest + 2, 60)
+    add_table_sheets(book, dashboard.tables, used)
     buffer = io.BytesIO()
     book.save(buffer)
     book.close()
