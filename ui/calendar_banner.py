@@ -5,7 +5,7 @@ the window opens and every hour after."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QToolBar
 
 from desk.db import Database
 from desk.errors import LANGUAGE
@@ -30,6 +30,11 @@ class CalendarBanner(QObject):
         self.label.setObjectName("calendarBannerText")
         self.label.setWordWrap(True)
         self.label.setStyleSheet("background: #fff3e0; color: #e65100; padding: 4px;")
+        # the whole width of the window: a wrapped label in a tool bar is otherwise given
+        # its narrowest width, and the reminder takes five lines at the top of the window
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # at most two lines of text: the tool bar keeps the height of the narrowest layout
+        self.label.setMaximumHeight(self.label.fontMetrics().lineSpacing() * 2 + 12)
         self.bar.addWidget(self.label)
         window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
