@@ -182,8 +182,11 @@ def test_pauses_and_a_deadline_recompute_work_through_the_app_role(app_url: str)
             "first_contact": "已电话联系", "fault_type": "SYS", "level": 3})
         workflow.perform(db, "pause", ticket.id, ids["IT001"], {"reason": "等待厂商"})
         resumed = workflow.perform(db, "resume", ticket.id, ids["IT001"], {})
-        # the recompute raises each moved ticket's version in SQL: the trigger lets it
-        team.set_duty_hours(db, ids["ADMIN"], ["09:00-12:00", "13:00-17:00"])
+        # the recompute raises each moved ticket's version in SQL: the trigger lets it.
+        # This test runs on the real clock: duty hours disjoint from the default ones
+        # move the restore deadline whatever the time of day (a deadline of whole duty
+        # days that starts inside both schedules would land on the same minute).
+        team.set_duty_hours(db, ids["ADMIN"], ["18:00-20:00"])
         with db.read() as session:
             row = session.get(Ticket, ticket.id)
             assert row is not None and row.version == resumed.version + 1
