@@ -2,7 +2,9 @@
 # Set up Desk on this machine (virtual environment, packages, the few system
 # libraries Qt and the tests need) and then start it or test it.
 #
-#   ./desk.sh [desk options]   set up, then open the window (demo data on first start)
+#   ./desk.sh                  set up, then open the window (demo data in the default
+#                              local file on first start)
+#   ./desk.sh [desk options]   set up, then open the window with those options
 #   ./desk.sh test [pytest options]   set up, then run the whole test suite
 #   ./desk.sh install-desktop   add Desk to the desktop's application menu (Linux, this user)
 #   ./desk.sh bundle   set up, then build the one-folder application dist/Desk/ (PyInstaller)
@@ -113,4 +115,9 @@ if [ "${1:-}" = "test" ]; then
     say "running the test suite"
     exec "$VENV/bin/python" -m pytest "$@"
 fi
-exec "$VENV/bin/desk" --demo "$@"
+# demo data only into the default local SQLite file: never with --db, DESK_DB_URL or
+# any other option given (a team's database is not a place for sample people)
+if [ $# -eq 0 ] && [ -z "${DESK_DB_URL:-}" ]; then
+    exec "$VENV/bin/desk" --demo
+fi
+exec "$VENV/bin/desk" "$@"

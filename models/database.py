@@ -37,6 +37,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """Build an engine with Desk's connection settings for the URL's backend."""
     u = normalise_url(url)
     if u.get_backend_name() == "sqlite":
+        create_private_file(u.database)
         engine = create_engine(
             u,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
@@ -46,6 +47,24 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(u, connect_args={"connect_timeout": 5}, **kwargs)
+
+
+def create_private_file(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (``0600``) before SQLite
+    opens it; SQLite gives its ``-wal`` and ``-shm`` files the same mode. An existing
+    file keeps the mode it has."""
+    if database in (None, "", ":memory:") or str(database).startswith("file:"):
+        return
+    import os
+
+    path = str(database)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, FileNotFoundError, NotADirectoryError, PermissionError):
+        return  # there already, or a folder SQLite will report on itself
+    except OSError:
+        return
+    os.close(fd)
 
 
 def _configure_sqlite(engine: Engine) -> None:

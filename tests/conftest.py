@@ -16,6 +16,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+# the password the test people get (demo data never has a known password of its own)
+TEST_PASSWORD = "test-pass-4821"
+
 PG_ADMIN_URL = os.environ.get("DESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -148,9 +151,9 @@ def db(db_url: str, make_db: Callable[[str], object]) -> object:
 @pytest.fixture
 def demo_people(db: object) -> dict[str, int]:
     """SPEC.md's sample people in ``db``: employee number → person id."""
-    from desk.admin.demo import ensure_people
+    from desk.admin.demo import ensure_people, shared_passwords
 
-    return ensure_people(db)  # type: ignore[arg-type]
+    return ensure_people(db, shared_passwords(TEST_PASSWORD))  # type: ignore[arg-type]
 
 
 def type_into(qtbot: object, widget: object, text: str) -> None:

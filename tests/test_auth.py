@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from desk.admin import team as admin
-from desk.admin.demo import DEMO_PASSWORD
+from tests.conftest import TEST_PASSWORD as DEMO_PASSWORD
 from desk.errors import PermissionDeniedError, ValidationError
 from desk.process import auth, people, reporting
 from desk.rules import limits

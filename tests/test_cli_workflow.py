@@ -17,6 +17,9 @@ from desk.cli import main as cli
 from models import Status
 
 
+PASSWORD = "cli-demo-pass-7"
+
+
 @pytest.fixture
 def url(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     # --lang en changes the process-wide message language; put it back afterwards
@@ -30,18 +33,26 @@ class Desk:
     def __init__(self, url: str, capsys: pytest.CaptureFixture[str]) -> None:
         self.url, self.capsys = url, capsys
 
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        code = cli.main(["--db", self.url, *argv])
+    def __call__(self, *argv: str, stdin: str = "") -> tuple[int, str, str]:
+        import io
+        import sys
+
+        saved = sys.stdin
+        sys.stdin = io.StringIO(stdin)
+        try:
+            code = cli.main(["--db", self.url, *argv])
+        finally:
+            sys.stdin = saved
         out, err = self.capsys.readouterr()
         return code, out, err
 
-    def ok(self, *argv: str) -> str:
-        code, out, err = self(*argv)
+    def ok(self, *argv: str, stdin: str = "") -> str:
+        code, out, err = self(*argv, stdin=stdin)
         assert (code, err) == (0, ""), (argv, err)
         return out
 
-    def fails(self, *argv: str) -> str:
-        code, out, err = self(*argv)
+    def fails(self, *argv: str, stdin: str = "") -> str:
+        code, out, err = self(*argv, stdin=stdin)
         assert code == 1, (argv, code, out)
         assert out == "" and err.startswith("desk: ") and "Traceback" not in err
         return err
@@ -54,7 +65,7 @@ class Desk:
 def desk(url: str, capsys: pytest.CaptureFixture[str]) -> Desk:
     d = Desk(url, capsys)
     d.ok("db", "upgrade")  # only the commands that create a database create the file
-    numbers = d.ok("demo").split()
+    numbers = d.ok("demo", "--password-stdin", stdin=PASSWORD + "\n").split()
     assert len(numbers) == 12
     return d
 
@@ -207,3 +218,47 @@ def test_errors_go_to_stderr_with_exit_code_1(desk: Desk) -> None:
     with pytest.raises(SystemExit) as usage:  # argparse: --pass or --fail is required
         cli.main(["--db", desk.url, "verify", number, "--as", "SALES005"])
     assert usage.value.code == 2
+
+
+def test_demo_prints_a_generated_password_per_person_once(url: str,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    import os
+
+    from desk.admin.backup import sqlite_path
+    from desk.process import auth
+
+    d = Desk(url, capsys)
+    out = d.ok("demo")
+    assert "desk1234" not in out
+    lines = [line.strip().split("\t") for line in out.splitlines() if "\t" in line]
+    passwords = dict(lines)
+    assert {"ADMIN", "IT001", "CTO01"} <= set(passwords)
+    assert len(set(passwords.values())) == len(passwords)
+    path = sqlite_path(url)
+    assert path is not None and (os.stat(path).st_mode & 0o777) == 0o600
+    from desk.bootstrap import open_database
+
+    db = open_database(url)
+    try:
+        assert auth.sign_in(db, "CTO01", passwords["CTO01"]).employee_no == "CTO01"
+    finally:
+        db.dispose()
+    # a database that has people: refused, nothing added
+    before = d.ok("list", "--json")
+    err = d.fails("demo", "--password-stdin", stdin="another-pass-1\n")
+    assert "已有人员" in err
+    assert d.ok("list", "--json") == before
+
+
+@pytest.mark.pg
+def test_demo_refuses_postgresql_without_force(pg_url: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    d = Desk(pg_url, capsys)
+    err = d.fails("demo", "--password-stdin", stdin="pg-demo-pass-1\n")
+    assert "--force" in err
+    assert json.loads(d.ok("people", "--json")) == []
+    numbers = d.ok("demo", "--force", "--password-stdin", stdin="pg-demo-pass-1\n").split()
+    assert len(numbers) == 12
+    err = d.fails("demo", "--force", "--password-stdin", stdin="pg-demo-pass-1\n")
+    assert "已有人员" in err

@@ -13,13 +13,14 @@ import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desk.admin import team as admin
-from desk.admin.demo import DEMO_PASSWORD, ensure_people
+from desk.admin.demo import ensure_people, shared_passwords
 from desk.config import load_config, save_settings
 from desk.process import auth, people, reporting
 from models import CalendarDay, DayKind, FaultLevel, FaultType, Person, Role, Setting, Ticket
+from tests.conftest import TEST_PASSWORD as DEMO_PASSWORD
 from tests.conftest import memory_keyring_class, type_into
 from ui.dialogs.admin import (
     CalendarDialog,
@@ -48,7 +49,7 @@ def db(sqlite_url, make_db):
 
 @pytest.fixture
 def ids(db) -> dict[str, int]:
-    return ensure_people(db)
+    return ensure_people(db, shared_passwords(DEMO_PASSWORD))
 
 
 @pytest.fixture
@@ -118,11 +119,11 @@ def test_fifth_wrong_password_locks_and_says_until_when(qtbot, db, ids, clock):
 
 
 def test_empty_fields_are_refused_without_a_database_call(qtbot, db, ids):
-    dialog = sign_in_dialog(qtbot, db, hint="演示账号：IT001，密码 desk1234")
+    dialog = sign_in_dialog(qtbot, db, hint="演示账号：IT001，密码 hint-pass-1")
     qtbot.mouseClick(dialog.sign_in_button, LEFT)
     assert "请输入工号和密码" in dialog.message.text()
     assert not dialog.busy
-    assert dialog.hint.isVisible() and "desk1234" in dialog.hint.text()
+    assert dialog.hint.isVisible() and "hint-pass-1" in dialog.hint.text()
 
 
 def test_enter_moves_from_number_to_password_then_signs_in(qtbot, db, ids):
@@ -537,19 +538,39 @@ def test_start_with_a_broken_database_offers_another(qtbot, tmp_path):
     assert stopped.args[0] == 1
 
 
-def test_demo_start_shows_the_demo_accounts(qtbot, sqlite_url, db, ids):
+def test_demo_start_shows_generated_passwords_that_sign_in(qtbot, sqlite_url):
     from ui.app import Startup
 
-    startup = Startup(load_config(sqlite_url), demo=False)
-    startup.demo = True  # people exist already: only the hint matters here
-    with qtbot.waitSignal(startup.dialog_opened, timeout=10_000) as opened:
-        startup._opened((db, False, True, "示例公司"))
+    startup = Startup(load_config(sqlite_url), demo=True)
+    with qtbot.waitSignal(startup.dialog_opened, timeout=30_000) as opened:
+        startup.begin()
     dialog = opened.args[0]
     qtbot.addWidget(dialog)
     assert isinstance(dialog, SignInDialog)
-    assert "IT001" in dialog.hint.text() and DEMO_PASSWORD in dialog.hint.text()
-    assert "示例公司" in dialog.findChild(QLabel, "signInTitle").text()
+    text = dialog.hint.text()
+    assert "desk1234" not in text
+    passwords = startup.demo_passwords
+    assert set(passwords) >= {"IT001", "ADMIN"} and len(set(passwords.values())) == len(passwords)
+    assert f"IT001 {passwords['IT001']}" in text
+    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+        attempt(qtbot, dialog, "IT001", passwords["IT001"])
+    assert signal.args[0].employee_no == "IT001"
+    startup.db.dispose()
+
+
+def test_demo_start_on_a_database_with_people_adds_nothing(qtbot, sqlite_url, db, ids):
+    from ui.app import Startup
+
+    with db.read() as s:
+        before = s.scalar(select(func.count(Ticket.id)))
+    startup = Startup(load_config(sqlite_url), demo=True)
+    with qtbot.waitSignal(startup.dialog_opened, timeout=30_000) as opened:
+        startup.begin()
+    dialog = opened.args[0]
+    qtbot.addWidget(dialog)
+    assert startup.demo_passwords == {}
+    assert "IT001" not in dialog.hint.text()
+    with db.read() as s:
+        assert s.scalar(select(func.count(Ticket.id))) == before == 0
     with qtbot.waitSignal(startup.stopped, timeout=10_000):
         dialog.reject()
-    with db.read() as s:
-        assert s.scalar(select(Person.id).where(Person.employee_no == "IT001"))

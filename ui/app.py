@@ -44,7 +44,29 @@ from ui import tasks
 
 log = logging.getLogger(__name__)
 
-DEMO_ACCOUNTS = "IT001 / LEAD01 / CTO01 / DEV002 / OP003 / SALES005 / BIZ006 / ADMIN"
+DEMO_ACCOUNTS = ("IT001", "LEAD01", "CTO01", "DEV002", "OP003", "SALES005", "BIZ006", "ADMIN")
+DEMO_PASSWORDS_FILE = "demo-passwords.txt"
+
+
+def _write_demo_passwords(path: Path, passwords: dict[str, str]) -> None:
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.writelines(f"{no}\t{pw}\n" for no, pw in passwords.items())
+
+
+def _read_demo_passwords(path: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    try:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            no, _, pw = line.partition("\t")
+            if no and pw:
+                found[no] = pw
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return found
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -266,6 +288,7 @@ class Startup(QObject):
         self.dialog: QDialog | None = None
         self.admin_menu: Any = None
         self.organisation = ""
+        self.demo_passwords: dict[str, str] = {}
 
     # -- the database ---------------------------------------------------------------
 
@@ -277,12 +300,7 @@ class Startup(QObject):
             db = open_database(url, auto_backup_dir=self.config.data_dir / "backups")
             try:
                 if demo:
-                    from desk.admin.demo import add_demo_data, ensure_people, has_tickets
-
-                    if has_tickets(db):
-                        ensure_people(db)  # older demo files: give the people a password
-                    else:
-                        add_demo_data(db)
+                    self._add_demo(db)
                 with db.read() as session:
                     organisation = str(team_settings.get(session, "organisation"))
                 return db, auth.needs_first_admin(db), auth.has_people(db), organisation
@@ -291,6 +309,24 @@ class Startup(QObject):
                 raise
 
         tasks.run(work, self._opened, self._open_failed)
+
+    def _add_demo(self, db: Database) -> None:
+        """``--demo``: the sample people and faults, only into a new local SQLite file
+        (never a database with people, never PostgreSQL); each person gets a generated
+        password, kept beside the local file (0600) so that its sign-in can show them."""
+        from desk.admin import demo
+
+        store = self.config.data_dir / DEMO_PASSWORDS_FILE
+        if auth.has_people(db):
+            if self.config.is_default_db and store.is_file():
+                self.demo_passwords = _read_demo_passwords(store)
+            return
+        demo.check_may_add_demo(db)
+        passwords = demo.generate_passwords()
+        demo.add_demo_data(db, passwords)
+        if self.config.is_default_db:
+            _write_demo_passwords(store, passwords)
+        self.demo_passwords = passwords
 
     def _open_failed(self, exc: BaseException) -> None:
         text = str(exc) if isinstance(exc, DeskError) else QApplication.translate(
@@ -351,11 +387,10 @@ class Startup(QObject):
 
         assert self.db is not None
         hint = ""
-        if self.demo:
-            from desk.admin.demo import DEMO_PASSWORD
-
-            hint = QApplication.translate("Startup", "演示账号：{0}，密码 {1}").format(
-                DEMO_ACCOUNTS, DEMO_PASSWORD)
+        if self.demo and self.demo_passwords:
+            accounts = "  ".join(f"{no} {self.demo_passwords[no]}" for no in DEMO_ACCOUNTS
+                                 if no in self.demo_passwords)
+            hint = QApplication.translate("Startup", "演示账号与密码：{0}").format(accounts)
         elif no_admin:
             hint = QApplication.translate(
                 "Startup", "此数据库还没有可登录的管理员。请用命令 desk passwd <工号> 设置密码。")

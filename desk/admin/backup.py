@@ -264,6 +264,8 @@ def _copy_sqlite(source: Path, target: Path) -> None:
     tmp = target.with_name(target.name + ".partial")
     tmp.unlink(missing_ok=True)
     try:
+        # a copy of the tickets and the password hashes: readable by the owner only
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
             dst = sqlite3.connect(tmp)
@@ -348,6 +350,7 @@ def restore(url: str, source_file: Path | str, now: datetime | None = None) -> P
 def _raw_copy(target: Path, kept: Path) -> None:
     try:
         shutil.copy2(target, kept)
+        os.chmod(kept, 0o600)
         wal = target.with_name(target.name + "-wal")
         if wal.exists():
             shutil.copy2(wal, kept.with_name(kept.name + "-wal"))

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from desk.db import Database
+from desk.errors import DeskError
 from desk.process import people, workflow
 from desk.process.reporting import FaultReport, report_fault
 from models import FaultLevel, FaultType, Person, Role, TeamDuty, Ticket
@@ -87,24 +88,35 @@ STAGES = ["reported", "triage", "dispatched", "diagnosing", "proposed", "impleme
           "verifying", "resolved", "archived"]
 
 
-DEMO_PASSWORD = "desk1234"  # every sample person's password (demo data only)
-_DEMO_HASH: list[str] = []
+def generate_passwords() -> dict[str, str]:
+    """A fresh random password for every demo person (never a published one)."""
+    import secrets
+
+    return {no: secrets.token_urlsafe(9) for no, *_ in DEMO_PEOPLE}
 
 
-def _demo_password_hash() -> str:
-    """One argon2id hash of ``DEMO_PASSWORD``, made once per process (hashing is slow
-    on purpose, and the demo people are added by many tests)."""
-    if not _DEMO_HASH:
-        from desk.process.auth import hash_password
-
-        _DEMO_HASH.append(hash_password(DEMO_PASSWORD))
-    return _DEMO_HASH[0]
+def shared_passwords(password: str) -> dict[str, str]:
+    """The same given password for every demo person (``desk demo --password-stdin``)."""
+    return dict.fromkeys((no for no, *_ in DEMO_PEOPLE), password)
 
 
-def ensure_people(db: Database) -> dict[str, int]:
-    """Add the sample people that are missing; return employee number → id."""
+_HASHES: dict[str, str] = {}
 
-    password_hash = _demo_password_hash()
+
+def ensure_people(db: Database, passwords: dict[str, str] | None = None) -> dict[str, int]:
+    """Add the sample people that are missing; return employee number → id.
+
+    ``passwords`` (employee number → password) sets the password of a person who has
+    none yet; without it the people have no password (nobody can sign in as them).
+    """
+    from desk.process.auth import hash_password
+
+    hashes: dict[str, str] = {}
+    for password in set((passwords or {}).values()):
+        # hashing is slow on purpose: one hash per distinct password per process
+        if password not in _HASHES:
+            _HASHES[password] = hash_password(password)
+        hashes[password] = _HASHES[password]
 
     def work(session: Any) -> dict[str, int]:
         ids: dict[str, int] = {}
@@ -113,8 +125,8 @@ def ensure_people(db: Database) -> dict[str, int]:
             if person is None:
                 person = people.add_person(session, no, name, dept, roles, contact,
                                            f"{no.lower()}@example.com")
-            if person.password_hash is None:  # so the window can be signed into
-                person.password_hash = password_hash
+            if person.password_hash is None and passwords and no in passwords:
+                person.password_hash = hashes[passwords[no]]
             ids[no] = person.id
         for dept_name, head_no in DEMO_HEADS.items():  # told first when business stops
             department = people.ensure_department(session, dept_name)
@@ -125,14 +137,38 @@ def ensure_people(db: Database) -> dict[str, int]:
     return db.write(work)
 
 
+def check_may_add_demo(db: Database, *, force: bool = False) -> None:
+    """Refuse demo data where it does not belong: a database that has people already,
+    and a PostgreSQL database (a team's) unless ``force`` is given for an empty one."""
+    with db.read() as session:
+        anybody = bool(session.scalar(select(func.count(Person.id))))
+    if anybody:
+        raise DeskError(
+            "此数据库中已有人员，不能添加演示数据（演示数据只用于新的空数据库）。",
+            "This database already has people; demo data goes only into a new, empty "
+            "database.")
+    if db.backend != "sqlite" and not force:
+        raise DeskError(
+            "演示数据不会写入 PostgreSQL 数据库（团队数据库）；确需在空库中添加请加 --force。",
+            "Demo data is not added to a PostgreSQL (team) database; for an empty one "
+            "that is really meant for a demo, add --force.")
+
+
+def create_demo(db: Database, passwords: dict[str, str], *, force: bool = False) -> list[str]:
+    """``desk demo`` and the window's ``--demo``: checked, then the people and faults."""
+    check_may_add_demo(db, force=force)
+    return add_demo_data(db, passwords)
+
+
 def has_tickets(db: Database) -> bool:
     with db.read() as session:
         return bool(session.scalar(select(func.count(Ticket.id))))
 
 
-def add_demo_data(db: Database) -> list[str]:
-    """Add the sample people and faults; return the new fault numbers."""
-    ids = ensure_people(db)
+def add_demo_data(db: Database, passwords: dict[str, str] | None = None) -> list[str]:
+    """Add the sample people and faults; return the new fault numbers (unchecked: see
+    ``create_demo`` for what the command line and the window do)."""
+    ids = ensure_people(db, passwords)
     real_clock = db.clock
     base = real_clock()
     numbers: list[str] = []
