@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from desk.errors import DatabaseError, DeskError
+from desk.errors import DatabaseError, DeskError, PermissionDeniedError
 from desk.events import Bus
 from models.database import make_engine, session_factories
 
@@ -136,6 +136,11 @@ def translate_db_error(exc: sa_exc.DBAPIError) -> DeskError | sa_exc.DBAPIError:
             f"数据库连接中断或无法连接：{_first_line(exc)}",
             f"The database connection failed: {_first_line(exc)}",
         )
+    if _sqlstate(exc) == "42501" and "desk refused:" in text:
+        # a check of the database (its triggers and functions): the process says no
+        reason = _first_line(exc).split("desk refused:", 1)[-1].strip()
+        return PermissionDeniedError(f"数据库拒绝了此操作：{reason}",
+                                     f"The database refused this: {reason}")
     if _sqlstate(exc) == "42501":  # a desk's login role lacks a privilege (desk db init)
         return DatabaseError(
             f"数据库拒绝了此操作（权限不足）：{_first_line(exc)}。若刚更新了 Desk，"

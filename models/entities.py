@@ -47,6 +47,7 @@ class Department(Base):
 
 class Person(Base):
     __tablename__ = "people"
+    __table_args__ = (Index("ix_people_db_login", "db_login", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -58,6 +59,10 @@ class Person(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # PostgreSQL: the login role this person connects as (None on SQLite)
+    db_login: Mapped[str | None] = mapped_column(String(63))
+    # an account for scripts (monitoring): may only report and attach
+    service: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     role_rows: Mapped[list[PersonRole]] = relationship(
@@ -500,3 +505,27 @@ class AlertLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     firings: Mapped[int] = mapped_column(Integer, default=1)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+class RuleTransition(Base):
+    """The transition table as the database enforces it (PostgreSQL), one row per
+    (transition, source state, reachable state, role); written by ``desk db init`` from
+    ``desk.rules.transitions.TRANSITIONS``."""
+
+    __tablename__ = "rule_transitions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source: Mapped[str] = mapped_column(String(30), primary_key=True)
+    target: Mapped[str] = mapped_column(String(30), primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+
+
+class RuleEdit(Base):
+    """The ticket fields an action (``edit``, a notice) may change in a state, by role
+    (``reporter``: the person who filed the fault); written from the editing table."""
+
+    __tablename__ = "rule_edits"
+
+    action: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(30), primary_key=True)
+    field: Mapped[str] = mapped_column(String(60), primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)

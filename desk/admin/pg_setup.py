@@ -1,69 +1,129 @@
-"""``desk db init``: set up a shared PostgreSQL database for a team of desks.
+"""``desk db init``: set up a database for a team, where the database is the boundary.
 
-What the administrator runs once (and may run again: every step is idempotent):
+What the database owner runs once (and may run again: every step is idempotent):
 
 1. the schema, through the Alembic migrations (``models.schema``);
-2. the group role ``desk_app`` (NOLOGIN) holding exactly what Desk needs:
-   SELECT/INSERT/UPDATE/DELETE on the tables, but only SELECT/INSERT on ``events``
-   (the audit trail is append-only) and only SELECT on ``alembic_version`` (only the
-   administrator migrates); USAGE on the sequences; no CREATE on the schema, so no
-   DDL. The tables stay owned by the administrator's role, so ``desk_app`` can neither
-   alter nor drop them;
-3. optionally a login role for the desks (``--app-user``), a member of ``desk_app``;
-   its password is sent as a SCRAM-SHA-256 verifier computed here, so the clear
-   password never reaches the server or its statement log;
-4. optionally the first administrator of Desk itself (a person with the admin role).
+2. the rule tables the database checks every write against, written from the tables
+   the application uses (``desk.rules.transitions.TRANSITIONS``, the editing table and
+   the notices), so the two can never disagree;
+3. PostgreSQL: the group roles of *this* database, named after it
+   (``desk_<db>`` for everybody, ``desk_<db>_r_<role>`` per Desk role), so two Desk
+   databases on one server stay apart. ``CONNECT`` is revoked from ``PUBLIC`` and granted
+   to the group; the group may read the tables and write only where the triggers of
+   migration 0009 check each write; people, roles and passwords change only through
+   ``desk_save_person`` / ``desk_set_password``;
+4. the first administrator: on PostgreSQL a login role of their own
+   (``<db>_<employee no>``, SCRAM-SHA-256, its verifier computed here so the clear
+   password never reaches the server or its log); on SQLite a person with an argon2id
+   password hash.
 
-On SQLite, which has no roles, steps 1 and 4 are done and step 2-3 are skipped.
+Each person is their own PostgreSQL login, so whatever ``pg_hba.conf`` configures
+(password, LDAP, Kerberos, certificates) is how they sign in; Desk keeps no password
+of its own there.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from desk.db import Database
-from desk.errors import DeskError, ValidationError
-from desk.process import audit, people
-from models import Person, PersonRole, Role, schema
+from desk.errors import ValidationError
+from desk.process import audit, auth, editing, notices, people
+from desk.rules.transitions import TRANSITIONS
+from models import Person, PersonRole, Role, RuleEdit, RuleTransition, schema
 
-GROUP_ROLE = "desk_app"
-ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-RESERVED_ROLES = {GROUP_ROLE, "postgres", "public"}
+# what every person's login may write; the triggers of migration 0009 check each row.
+# Tables not named here (people, person_roles, departments, the rule tables,
+# alembic_version) are read only: they change through the admin functions.
+WRITABLE: dict[str, str] = {
+    "tickets": "INSERT, UPDATE",
+    "team_members": "INSERT, UPDATE, DELETE",
+    "implementation_steps": "INSERT, UPDATE, DELETE",
+    "verification_items": "INSERT, UPDATE, DELETE",
+    "attachments": "INSERT, UPDATE",
+    "attachment_chunks": "INSERT",
+    "number_counters": "INSERT, UPDATE",
+    "settings": "INSERT, UPDATE, DELETE",
+    "notification_rules": "INSERT, UPDATE, DELETE",
+    "calendar_days": "INSERT, UPDATE, DELETE",
+    "calendar_years": "INSERT, UPDATE, DELETE",
+    "outbox": "INSERT, UPDATE, DELETE",
+    "kb_entries": "INSERT, UPDATE",
+    "kb_revisions": "INSERT, UPDATE",
+    "presence": "INSERT, UPDATE, DELETE",
+}
+# events: appended, never with an id of the client's choosing
+EVENT_COLUMNS = "ticket_id, actor_id, at, action, changes, details, reason"
+ADMIN_FUNCTIONS = (
+    "desk_save_person(integer, text, text, text, text, text, text[], boolean, boolean, text)",
+    "desk_set_password(integer, text)",
+)
+OLD_SHARED_GROUP = "desk_app"  # the one shared group role of earlier versions
 
-# Tables the desks may only read and append to, or only read.
-APPEND_ONLY_TABLES = ("events",)
-READ_ONLY_TABLES = ("alembic_version",)
+
+def transition_rows() -> list[dict[str, str]]:
+    """``TRANSITIONS`` as rows: (transition, source, every state it may lead to, role)."""
+    rows = []
+    for t in TRANSITIONS.values():
+        for source in sorted(t.sources, key=lambda s: s.value):
+            for target in sorted(t.reachable(source), key=lambda s: s.value):
+                for role in sorted(t.roles, key=lambda r: r.value):
+                    rows.append({"name": t.name, "source": source.value,
+                                 "target": target.value, "role": role.value})
+    return rows
+
+
+def edit_rows() -> list[dict[str, str]]:
+    """The editing table and the notices as rows: (action, state, field, role)."""
+    rows: set[tuple[str, str, str, str]] = set()
+    for rule in editing.EDIT_RULES:
+        holders = [r.value for r in rule.roles] + (["reporter"] if rule.reporter else [])
+        for status in rule.states:
+            for field in rule.fields:
+                for holder in holders:
+                    rows.add(("edit", status.value, field, holder))
+    for kind, (action, roles, states) in notices.NOTICE_ACTIONS.items():
+        fields = notices.NOTICE_FIELDS[kind]
+        for status in states:
+            for field in fields:
+                for role in roles:
+                    rows.add((action, status.value, field, role.value))
+    return [{"action": a, "status": s, "field": f, "role": r} for a, s, f, r in sorted(rows)]
+
+
+def sync_rules(session: Session) -> None:
+    """Write the rule tables from the application's tables (replacing what was there)."""
+    session.execute(delete(RuleTransition))
+    session.execute(delete(RuleEdit))
+    session.execute(insert(RuleTransition), transition_rows())
+    session.execute(insert(RuleEdit), edit_rows())
 
 
 def init_database(
     url: str,
     *,
     open_db: Callable[..., Database],
-    app_user: str | None = None,
-    app_password: str | None = None,
     admin_no: str | None = None,
     admin_name: str | None = None,
+    admin_password: str | None = None,
     say: Callable[[str], None] = print,
-) -> None:
-    """Create or update everything a team needs in the database at ``url``.
+) -> str | None:
+    """Create or update everything a team needs in the database at ``url``; return the
+    login name the administrator connects with (PostgreSQL) or their employee number.
 
     ``open_db`` is the composition root's ``open_database`` (it upgrades the schema and
     seeds the calendar), passed in so that administration does not import it.
     """
-    if app_user is not None:
-        _check_role_name(app_user)
-    if app_password is not None and app_user is None:
-        raise ValidationError({"app_password": (
-            "设置密码时必须同时指定 --app-user。", "--app-password needs --app-user.")})
     if admin_name is not None and not admin_no:
         raise ValidationError({"admin_no": (
             "指定管理员姓名时必须同时指定 --admin-no（工号）。",
             "--admin-name needs --admin-no (the employee number).")})
+    if admin_password is not None:
+        auth.check_password_rules(admin_password)
     before_db = open_db(url, upgrade=False)
     try:
         before = schema.current_revision(before_db.engine)
@@ -76,32 +136,20 @@ def init_database(
             say(f"schema: already at {head}")
         else:
             say(f"schema: upgraded from {before or '(empty)'} to {head}")
+        db.write(sync_rules)
+        say(f"rules: {len(transition_rows())} transition rows, {len(edit_rows())} field rows")
         if db.backend == "postgresql":
             with db.engine.begin() as conn:
-                _ensure_group_role(conn, say)
+                _ensure_group_roles(conn, say)
                 _grant(conn, say)
-                if app_user is not None:
-                    _ensure_login_role(conn, app_user, app_password, say)
         else:
-            if app_user is not None:
-                raise DeskError(
-                    "SQLite 数据库没有数据库角色，--app-user 只适用于 PostgreSQL。",
-                    "An SQLite database has no roles; --app-user is for PostgreSQL only.",
-                )
             say("roles: none on SQLite (the file's permissions decide who may open it)")
         if admin_no:
-            _ensure_admin(db, admin_no.strip(), (admin_name or "").strip(), say)
+            return _ensure_admin(db, admin_no.strip(), (admin_name or "").strip(),
+                                 admin_password, say)
+        return None
     finally:
         db.dispose()
-
-
-def _check_role_name(name: str) -> None:
-    if not ROLE_NAME.match(name) or name in RESERVED_ROLES or name.startswith("pg_"):
-        raise ValidationError({"app_user": (
-            f"数据库用户名无效：{name}（小写字母、数字和下划线，以字母开头，不能用 "
-            f"{GROUP_ROLE}、postgres 或 pg_ 开头的名字）",
-            f"Not a usable database user name: {name} (lower-case letters, digits and "
-            f"underscores, starting with a letter; not {GROUP_ROLE}, postgres or pg_…)")})
 
 
 def _raw(conn: Connection) -> Any:
@@ -109,120 +157,161 @@ def _raw(conn: Connection) -> Any:
     return conn.connection.driver_connection
 
 
-def _role_exists(conn: Connection, name: str) -> bool:
-    cur = _raw(conn).execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
-    return cur.fetchone() is not None
+def group_role(conn: Connection, role: Role | None = None) -> str:
+    """The name of this database's group role (for everybody, or for one Desk role)."""
+    name = conn.execute(text("SELECT desk_group_role(:r)"),
+                        {"r": role.value if role else None}).scalar_one()
+    return str(name)
 
 
-def _create_role_if_missing(conn: Connection, create: Any) -> None:
-    """Run a CREATE ROLE, treating "already exists" (another init racing us) as done."""
+def _role_exists(raw: Any, name: str) -> bool:
+    return raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
+
+
+def _ensure_group_roles(conn: Connection, say: Callable[[str], None]) -> None:
     from psycopg import sql
 
-    # A DO block catches the duplicate inside the server, so the surrounding
-    # transaction is not aborted when two administrators run init at once.
-    _raw(conn).execute(sql.SQL(
-        "DO $do$ BEGIN {}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; "
-        "END $do$"
-    ).format(create))
-
-
-def _ensure_group_role(conn: Connection, say: Callable[[str], None]) -> None:
-    from psycopg import sql
-
-    group = sql.Identifier(GROUP_ROLE)
-    if _role_exists(conn, GROUP_ROLE):
-        say(f"role {GROUP_ROLE}: exists")
-    else:
-        _create_role_if_missing(conn, sql.SQL("CREATE ROLE {} NOLOGIN").format(group))
-        say(f"role {GROUP_ROLE}: created (NOLOGIN)")
-    # a group role that somebody turned into a login role would be a shared password
-    _raw(conn).execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(group))
+    raw = _raw(conn)
+    for role in [None, *Role]:
+        name = group_role(conn, role)
+        if not _role_exists(raw, name):
+            # a DO block catches a racing init inside the server (no aborted transaction)
+            raw.execute(sql.SQL(
+                "DO $do$ BEGIN CREATE ROLE {} NOLOGIN; EXCEPTION WHEN duplicate_object OR "
+                "unique_violation THEN NULL; END $do$").format(sql.Identifier(name)))
+        # a group role that somebody turned into a login role would be a shared password
+        raw.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(name)))
+    say(f"roles: {group_role(conn)} and one group role per Desk role (NOLOGIN)")
 
 
 def _grant(conn: Connection, say: Callable[[str], None]) -> None:
     from psycopg import sql
 
     raw = _raw(conn)
-    group = sql.Identifier(GROUP_ROLE)
-    database = raw.execute("SELECT current_database()").fetchone()[0]
-    owner = raw.execute("SELECT current_user").fetchone()[0]
+    group = sql.Identifier(group_role(conn))
+    database = sql.Identifier(raw.execute("SELECT current_database()").fetchone()[0])
+    owner = sql.Identifier(raw.execute("SELECT current_user").fetchone()[0])
     tables = [r[0] for r in raw.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
     statements = [
+        # nobody connects unless Desk made them a person of this database
+        sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(database),
+        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, group),
         # PostgreSQL before 15 let every role create tables in public: take that away
         sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC"),
-        sql.SQL("REVOKE CREATE ON SCHEMA public FROM {}").format(group),
-        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), group),
         sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(group),
-        sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}")
-        .format(group),
-        sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(group),
-        # tables a later migration adds (run by this same administrator) get the same
-        # rights; a table that must be append-only revokes them in its migration
+        sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(group),
+        sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(group),
+        sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(group),
+        sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}").format(group),
         sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public "
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {}")
-        .format(sql.Identifier(owner), group),
+                "GRANT SELECT ON TABLES TO {}").format(owner, group),
         sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public "
-                "GRANT USAGE, SELECT ON SEQUENCES TO {}").format(sql.Identifier(owner), group),
+                "GRANT USAGE ON SEQUENCES TO {}").format(owner, group),
+        sql.SQL("GRANT INSERT ({}) ON events TO {}").format(
+            sql.SQL(EVENT_COLUMNS), group),
+        # every function is callable by PUBLIC unless said otherwise
+        sql.SQL("REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC"),
+        sql.SQL("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {}").format(group),
     ]
-    for table in APPEND_ONLY_TABLES:
+    for table, rights in WRITABLE.items():
         if table in tables:
-            statements.append(sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}")
+            statements.append(sql.SQL("GRANT " + rights + " ON {} TO {}")
                               .format(sql.Identifier(table), group))
-    for table in READ_ONLY_TABLES:
-        if table in tables:
-            statements.append(sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {} FROM {}")
-                              .format(sql.Identifier(table), group))
+    if _role_exists(raw, OLD_SHARED_GROUP):  # an earlier Desk's one shared group role
+        old = sql.Identifier(OLD_SHARED_GROUP)
+        statements += [
+            sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(old),
+            sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(old),
+            sql.SQL("REVOKE ALL ON DATABASE {} FROM {}").format(database, old),
+        ]
     for statement in statements:
         raw.execute(statement)
-    say(f"privileges of {GROUP_ROLE}: read and write on {len(tables)} tables; append only on "
-        f"{', '.join(APPEND_ONLY_TABLES)}; read only on {', '.join(READ_ONLY_TABLES)}; "
-        "no CREATE on schema public")
+    # Desk keeps no password of its own on PostgreSQL: PostgreSQL does
+    raw.execute("UPDATE people SET password_hash = NULL WHERE password_hash IS NOT NULL")
+    say(f"privileges of {group_role(conn)}: connect; read all tables; write "
+        f"{len(WRITABLE)} tables through the checks of the database; events append only; "
+        "people and roles through the admin functions; no CREATE on schema public")
 
 
-def _ensure_login_role(conn: Connection, name: str, password: str | None,
-                       say: Callable[[str], None]) -> None:
-    from psycopg import sql
+def _ensure_admin(db: Database, employee_no: str, name: str, password: str | None,
+                  say: Callable[[str], None]) -> str:
+    if db.backend == "postgresql":
+        return _ensure_pg_admin(db, employee_no, name, password, say)
 
-    raw = _raw(conn)
-    role = sql.Identifier(name)
-    verifier = None
-    if password:
-        verifier = raw.pgconn.encrypt_password(
-            password.encode(), name.encode(), b"scram-sha-256").decode()
-    existed = _role_exists(conn, name)
-    if not existed:
-        _create_role_if_missing(conn, sql.SQL("CREATE ROLE {} LOGIN").format(role))
-    raw.execute(sql.SQL("ALTER ROLE {} LOGIN").format(role))
-    if verifier is not None:
-        raw.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(verifier)))
-    raw.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(GROUP_ROLE), role))
-    what = "exists" if existed else "created (LOGIN)"
-    pw = "; password set" if verifier is not None else ""
-    say(f"role {name}: {what}, member of {GROUP_ROLE}{pw}")
-
-
-def _ensure_admin(db: Database, employee_no: str, name: str,
-                  say: Callable[[str], None]) -> None:
     def work(session: Session) -> str:
         person = session.scalar(select(Person).where(Person.employee_no == employee_no))
         if person is None:
             if not name:
-                raise ValidationError({"admin_name": (
-                    f"没有工号为 {employee_no} 的人员，请用 --admin-name 给出姓名。",
-                    f"There is no person {employee_no}; give the name with --admin-name.")})
+                raise _name_needed(employee_no)
             person = people.add_person(session, employee_no, name, "", {Role.ADMIN})
             outcome = "created"
         elif Role.ADMIN in person.roles:
-            return "exists"
+            outcome = "exists"
         else:
             person.role_rows.append(PersonRole(role=Role.ADMIN))
             outcome = "given the admin role"
+        if password is not None:
+            person.password_hash = auth.hash_password(password)
+            person.failed_logins = 0
+            person.locked_until = None
+            outcome += "; password set"
         session.flush()
-        # no password is stored here: signing in is set up separately
         audit.record(session, at=db.now(), action="admin_init", ticket_id=None,
                      actor_id=None, details={"employee_no": employee_no, "outcome": outcome})
         return outcome
 
     outcome = db.write(work)
     say(f"administrator {employee_no}: {outcome}")
+    return employee_no
+
+
+def _name_needed(employee_no: str) -> ValidationError:
+    return ValidationError({"admin_name": (
+        f"没有工号为 {employee_no} 的人员，请用 --admin-name 给出姓名。",
+        f"There is no person {employee_no}; give the name with --admin-name.")})
+
+
+def scram_verifier(conn: Any, login: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of ``password``, computed by libpq on this machine."""
+    return str(conn.pgconn.encrypt_password(
+        password.encode(), login.encode(), b"scram-sha-256").decode())
+
+
+def _ensure_pg_admin(db: Database, employee_no: str, name: str, password: str | None,
+                     say: Callable[[str], None]) -> str:
+    with db.engine.begin() as conn:
+        row = conn.execute(text(
+            "SELECT p.id, p.name, p.department_id, p.contact, p.email, p.active, p.service, "
+            "(SELECT d.name FROM departments d WHERE d.id = p.department_id) "
+            "FROM people p WHERE p.employee_no = :no"), {"no": employee_no}).first()
+        roles: set[str] = {Role.ADMIN.value}
+        if row is None:
+            if not name:
+                raise _name_needed(employee_no)
+            pid, department, contact, email = None, "", "", ""
+            outcome = "created"
+        else:
+            pid, department, contact, email = row[0], row[7] or "", row[3], row[4]
+            name = name or row[1]
+            held = {r[0] for r in conn.execute(
+                text("SELECT role FROM person_roles WHERE person_id = :p"), {"p": pid})}
+            outcome = "exists" if Role.ADMIN.value in held else "given the admin role"
+            roles |= held
+        login_guess = conn.execute(text("SELECT coalesce((SELECT db_login FROM people WHERE "
+                                        "employee_no = :no), desk_login_name(:no))"),
+                                   {"no": employee_no}).scalar_one()
+        verifier = (scram_verifier(_raw(conn), login_guess, password)
+                    if password is not None else None)
+        pid = conn.execute(text(
+            "SELECT desk_save_person(:id, :no, :name, :dept, :contact, :email, "
+            "CAST(:roles AS text[]), true, false, :verifier)"),
+            {"id": pid, "no": employee_no, "name": name, "dept": department,
+             "contact": contact, "email": email, "roles": sorted(roles),
+             "verifier": verifier}).scalar_one()
+        login = str(conn.execute(text("SELECT db_login FROM people WHERE id = :p"),
+                                 {"p": pid}).scalar_one())
+    if password is not None:
+        outcome += "; password set"
+    say(f"administrator {employee_no}: {outcome}; connects as {login}")
+    return login

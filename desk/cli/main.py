@@ -91,21 +91,34 @@ def _parser() -> argparse.ArgumentParser:
     rs.add_argument("file", metavar="FILE", help="the backup file to restore from")
     db_actions += [bk, rs]
     init = dbsub.add_parser(
-        "init", help="set up a database for a team: schema, roles, first administrator",
-        description="Creates the schema, the group role desk_app (read/write, events append "
-        "only, no DDL), optionally a login role for the desks and the first administrator. "
-        "Safe to run again.")
-    init.add_argument("--app-user", metavar="NAME", help="login role for the desks (PostgreSQL)")
-    init.add_argument("--app-password", metavar="PASSWORD",
-                      help="its password; '-' reads it from the first line of stdin")
+        "init", help="set up a database for a team: schema, rules, roles, first administrator",
+        description="Creates the schema and the rule tables the database enforces; on "
+        "PostgreSQL the group roles of this database (named after it), its privileges and "
+        "the first administrator's own login, whose name it prints. Safe to run again.")
     init.add_argument("--admin-no", metavar="EMPLOYEE_NO", help="first administrator's 工号")
     init.add_argument("--admin-name", metavar="NAME", help="first administrator's name")
+    init.add_argument("--password-stdin", action="store_true",
+                      help="the administrator's password is the first line of stdin")
+    rec = dbsub.add_parser(
+        "recover-admin", help="the database owner gives an administrator a new password",
+        description="For whoever holds the database itself (the SQLite file's owner, or the "
+        "PostgreSQL owner's URL): sets the password of a person holding the admin role, "
+        "also when administrators can still sign in, and unlocks them.")
+    rec.add_argument("employee_no")
+    rec.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    db_actions.append(rec)
     for action in [*db_actions, init]:
         # also accepted after the action: desk db init --db postgresql://…
         action.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                             help="database URL (as the --db before the command)")
 
-    sub.add_parser("demo", help="add the sample people and a dozen demo faults")
+    demo = sub.add_parser("demo", help="add the sample people and a dozen demo faults "
+                          "(a new, empty database only); prints each person's password once")
+    demo.add_argument("--password-stdin", action="store_true",
+                      help="give every demo person the password on the first line of stdin")
+    demo.add_argument("--force", action="store_true",
+                      help="allow an empty PostgreSQL database (never one that has people)")
 
     rep = sub.add_parser(
         "report", help="report a new fault; prints its number",
@@ -438,17 +451,60 @@ def _cmd_step(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(db: Database, args: argparse.Namespace) -> int:
+    from desk.admin import demo
+    from desk.process import auth
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        auth.check_password_rules(password)
+        passwords = demo.shared_passwords(password)
+    else:
+        passwords = demo.generate_passwords()
+    for number in demo.create_demo(db, passwords, force=args.force):
+        print(number)
+    if not args.password_stdin:
+        print("演示人员的密码（只显示这一次）/ the demo people's passwords (shown only once):")
+        for no, password in passwords.items():
+            print(f"  {no}\t{password}")
+    return 0
+
+
+def _read_new_password(from_stdin: bool) -> str:
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("新密码 / New password: ")
+    if getpass.getpass("再次输入 / Repeat: ") != first:
+        raise DeskError("两次输入的密码不一致。", "The two passwords differ.")
+    return first
+
+
 def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     from models import schema
 
     if args.db_command == "init":
         from desk.admin import pg_setup
 
-        password = args.app_password
-        if password == "-":
-            password = sys.stdin.readline().rstrip("\r\n")
-        pg_setup.init_database(config.db_url, open_db=open_database, app_user=args.app_user, app_password=password,
-                               admin_no=args.admin_no, admin_name=args.admin_name)
+        password = _read_new_password(args.password_stdin) if args.admin_no else None
+        login = pg_setup.init_database(config.db_url, open_db=open_database,
+                                       admin_no=args.admin_no, admin_name=args.admin_name,
+                                       admin_password=password)
+        if login is not None:
+            print(f"login: {login}")
+        return 0
+    if args.db_command == "recover-admin":
+        from desk.process import auth
+
+        password = _read_new_password(args.password_stdin)
+        db = open_database(config.db_url)
+        try:
+            login = auth.recover_admin(db, args.employee_no, password)
+        finally:
+            db.dispose()
+        print(f"已为管理员 {args.employee_no} 设置新密码。 / New password set for the "
+              f"administrator {args.employee_no}." + (f" login: {login}" if login else ""))
         return 0
     if args.db_command in ("backup", "restore"):
         from desk.admin import backup
@@ -529,11 +585,7 @@ def _run(args: argparse.Namespace) -> int:
         db = open_database(config.db_url, create=False)
         try:
             if args.command == "demo":
-                from desk.admin.demo import add_demo_data
-
-                for number in add_demo_data(db):
-                    print(number)
-                return 0
+                return _cmd_demo(db, args)
             return HANDLERS[args.command](db, args)
         finally:
             db.dispose()
@@ -574,7 +626,11 @@ def log_bug() -> Path:
         folder = Path.cwd()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "desk-error.log"
-    with path.open("a", encoding="utf-8") as fh:
+    import os
+
+    # tracebacks may quote what was typed: the owner's eyes only
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
         fh.write(f"--- {datetime.now().isoformat()}\n{traceback.format_exc()}\n")
     return path
 

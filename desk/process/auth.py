@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from desk.db import Database
@@ -228,6 +228,13 @@ def require_admin(session: Session, actor_id: int) -> Person:
 def set_password(db: Database, actor_id: int, person_id: int, new_password: str) -> None:
     """Set a password: one's own, or anybody's by an administrator (which also unlocks)."""
     check_password_rules(new_password)
+    if db.backend == "postgresql":
+        def pg_work(session: Session) -> None:
+            session.execute(text("SELECT desk_set_password(:p, :v)"),
+                            {"p": person_id, "v": _verifier(session, new_password)})
+
+        db.write(pg_work)
+        return
     new_hash = hash_password(new_password)
 
     def work(session: Session) -> None:
@@ -249,8 +256,12 @@ def set_password(db: Database, actor_id: int, person_id: int, new_password: str)
 
 
 def _needs_first_admin(session: Session) -> bool:
+    # on PostgreSQL a person signs in with their own login; on SQLite with a hash here
+    can_sign_in = (Person.db_login.is_not(None)
+                   if session.get_bind().dialect.name == "postgresql"
+                   else Person.password_hash.is_not(None))
     stmt = (select(func.count(Person.id))
-            .where(Person.active.is_(True), Person.password_hash.is_not(None),
+            .where(Person.active.is_(True), can_sign_in,
                    Person.role_rows.any(PersonRole.role == Role.ADMIN)))
     return not session.scalar(stmt)
 
@@ -292,6 +303,70 @@ def create_first_admin(db: Database, employee_no: str, name: str, password: str)
         return view_of(person)
 
     return db.write(work)
+
+
+def _verifier(session: Session, password: str) -> str:
+    """A SCRAM-SHA-256 verifier computed here: the clear password never goes to the
+    server (nor into its statement log)."""
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    return str(raw.pgconn.encrypt_password(password.encode(), b"desk",
+                                           b"scram-sha-256").decode())
+
+
+def current_person_id(db: Database) -> int | None:
+    """PostgreSQL: the person whose login this connection is (None for the database's
+    owner or any login that is not a person of this desk). SQLite: None."""
+    if db.backend != "postgresql":
+        return None
+    with db.read() as session:
+        found = session.scalar(text("SELECT desk_actor()"))
+    return int(found) if found is not None else None
+
+
+def recover_admin(db: Database, employee_no: str, new_password: str) -> str | None:
+    """``desk db recover-admin``: whoever holds the database itself (the SQLite file,
+    the PostgreSQL owner's URL) gives a person holding the admin role a new password,
+    unlocking them. Returns their login on PostgreSQL."""
+    check_password_rules(new_password)
+    number = employee_no.strip()
+
+    def find(session: Session) -> Person:
+        person = session.scalar(select(Person).where(Person.employee_no == number))
+        if person is None or Role.ADMIN not in person.roles:
+            raise PermissionDeniedError(
+                f"{number} 不是管理员；只能为持有管理员角色的人员恢复密码。",
+                f"{number} is not an administrator; only an administrator's password can be "
+                "recovered.")
+        return person
+
+    if db.backend == "postgresql":
+        def pg_work(session: Session) -> str:
+            person = find(session)
+            if current_person_id(db) is not None:
+                raise PermissionDeniedError(
+                    "恢复管理员须使用数据库所有者的连接地址。",
+                    "Recovering an administrator needs the database owner's URL.")
+            session.execute(text("SELECT desk_set_password(:p, :v)"),
+                            {"p": person.id, "v": _verifier(session, new_password)})
+            if not person.active:
+                raise PermissionDeniedError(f"{number} 已停用。", f"{number} is deactivated.")
+            return str(person.db_login)
+
+        return db.write(pg_work)
+    new_hash = hash_password(new_password)
+
+    def work(session: Session) -> None:
+        person = find(session)
+        person.password_hash = new_hash
+        person.failed_logins = 0
+        person.locked_until = None
+        person.active = True
+        audit.record(session, at=db.now(), action="password_set", ticket_id=None,
+                     actor_id=None, details={"person": number, "recovery": True})
+
+    db.write(work)
+    return None
 
 
 def recover_admin_password(db: Database, employee_no: str, new_password: str) -> PersonView:
@@ -343,6 +418,8 @@ class PersonRecord:
     active: bool
     has_password: bool
     locked_until: datetime | None
+    db_login: str | None = None
+    service: bool = False
 
 
 def _record_of(person: Person) -> PersonRecord:
@@ -350,15 +427,24 @@ def _record_of(person: Person) -> PersonRecord:
         id=person.id, employee_no=person.employee_no, name=person.name,
         department=person.department.name if person.department else "",
         contact=person.contact or "", email=person.email or "", roles=person.roles,
-        active=bool(person.active), has_password=bool(person.password_hash),
-        locked_until=person.locked_until,
+        active=bool(person.active),
+        has_password=bool(person.password_hash) or bool(person.db_login),
+        locked_until=person.locked_until, db_login=person.db_login,
+        service=bool(person.service),
     )
 
 
-def list_people_admin(db: Database, actor_id: int) -> list[PersonRecord]:
-    """Everybody, active or not, ordered by employee number (administrators only)."""
+def list_people_admin(db: Database, actor_id: int | None) -> list[PersonRecord]:
+    """Everybody, active or not, ordered by employee number: for administrators, and
+    (``actor_id`` None) for the PostgreSQL database's owner."""
     with db.read() as session:
-        require_admin(session, actor_id)
+        if actor_id is None:
+            if db.backend != "postgresql" or not session.scalar(text("SELECT desk_is_owner()")):
+                raise PermissionDeniedError("只有管理员或数据库所有者可以列出所有人员。",
+                                            "Only an administrator or the database owner "
+                                            "may list everybody.")
+        else:
+            require_admin(session, actor_id)
         return [_record_of(p) for p in session.scalars(select(Person).order_by(Person.employee_no))]
 
 
@@ -396,7 +482,7 @@ def _roles_of(roles: Iterable[Role | str]) -> tuple[frozenset[Role], dict[str, t
 def save_person(db: Database, actor_id: int, person_id: int | None, employee_no: str,
                 name: str, department: str, contact: str, email: str,
                 roles: Iterable[Role | str], active: bool,
-                password: str | None = None) -> PersonRecord:
+                password: str | None = None, service: bool = False) -> PersonRecord:
     """Add (``person_id`` None) or change a person; administrators only.
 
     ``password`` sets a first password for a new person (optional: without one the
@@ -416,10 +502,30 @@ def save_person(db: Database, actor_id: int, person_id: int | None, employee_no:
                                 "A department name may not exceed 100 characters.")
     if errors:
         raise ValidationError(errors)
-    new_hash = None
     if password:
         check_password_rules(password)
-        new_hash = hash_password(password)
+    if db.backend == "postgresql":
+        def pg_work(session: Session) -> PersonRecord:
+            pid = session.execute(text(
+                "SELECT desk_save_person(:id, :no, :name, :dept, :contact, :email, "
+                "CAST(:roles AS text[]), :active, :service, :verifier)"),
+                {"id": person_id, "no": number, "name": full_name, "dept": dept,
+                 "contact": contact, "email": email,
+                 "roles": sorted(r.value for r in role_set), "active": active,
+                 "service": service,
+                 "verifier": _verifier(session, password) if password else None},
+            ).scalar_one()
+            session.expire_all()
+            found = session.get(Person, pid)
+            assert found is not None
+            return _record_of(found)
+
+        return db.write(pg_work)
+    if service and not role_set <= {Role.REPORTER}:
+        raise ValidationError({"roles": ("服务账户只能报告故障和添加附件（角色：reporter）。",
+                                         "A service account may only report and attach "
+                                         "(role: reporter).")})
+    new_hash = hash_password(password) if password else None
 
     def work(session: Session) -> PersonRecord:
         require_admin(session, actor_id)
@@ -446,6 +552,7 @@ def save_person(db: Database, actor_id: int, person_id: int | None, employee_no:
         person.contact = contact
         person.email = email
         person.active = active
+        person.service = service
         current = {r.role: r for r in person.role_rows}
         person.role_rows = [current.get(r) or PersonRole(role=r) for r in sorted(role_set)]
         if new_hash is not None:

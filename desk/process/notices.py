@@ -29,6 +29,11 @@ NOTICE_ACTIONS = {
     "completion-notice": ("issue_completion_notice",
                           frozenset({Role.SUPPORT, Role.SUPPORT_LEAD, Role.DIRECTOR}), VERIFIED),
 }
+# the ticket fields each notice sets (the database allows these and no others)
+NOTICE_FIELDS: dict[str, tuple[str, ...]] = {
+    "start-notice": ("start_notice_issued_at",),
+    "completion-notice": ("completion_notice_sent_at", "completion_notice_sent_to"),
+}
 
 
 SUMMARY_MISSING = ("请填写处理总结：完成通知须写明故障如何处理、结果如何。",
