@@ -506,6 +506,7 @@ class AlertLink(Base):
     firings: Mapped[int] = mapped_column(Integer, default=1)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+
 class RuleTransition(Base):
     """The transition table as the database enforces it (PostgreSQL), one row per
     (transition, source state, reachable state, role); written by ``desk db init`` from

@@ -87,6 +87,11 @@ def pg_url() -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(_libpq(PG_ADMIN_URL), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # the roles `desk db init` made for it: its group roles and its people's logins
+        for (role,) in conn.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s OR rolname LIKE %s",
+                (f"{name}\\_%", f"desk\\_{name}%")).fetchall():
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
 @pytest.fixture

@@ -45,17 +45,6 @@ def _report(db: Database, fault_type: FaultType = FaultType.SYSTEM) -> Any:
     )
 
 
-@pytest.fixture
-def app_user(pg_url: str) -> Iterator[str]:
-    """A unique login role name for this test; the role is dropped afterwards."""
-    name = f"desk_t_{uuid.uuid4().hex[:10]}"
-    yield name
-    with psycopg.connect(_libpq(pg_url), autocommit=True) as conn:
-        if _role_exists(conn, name):
-            conn.execute(f'DROP OWNED BY "{name}"')
-            conn.execute(f'DROP ROLE "{name}"')
-
-
 def _role_exists(conn: psycopg.Connection[Any], name: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
 
@@ -65,12 +54,41 @@ def _as(url: str, user: str) -> str:
     return make_url(_libpq(url)).set(username=user).render_as_string(hide_password=False)
 
 
+def _drop_roles_of(pg_url: str) -> None:
+    """Drop the database, then the roles ``desk db init`` made for it."""
+    name = make_url(pg_url).database
+    assert name
+    with psycopg.connect(_libpq(pg_url.rsplit("/", 1)[0] + "/postgres"),
+                         autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for (role,) in conn.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s OR rolname LIKE %s",
+                (f"{name}\\_%", f"desk\\_{name}%")).fetchall():
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
 @pytest.fixture
-def app_url(pg_url: str, app_user: str) -> str:
-    """``desk db init`` has run; the URL connects as the desks' login role."""
-    pg_setup.init_database(pg_url, open_db=open_database, app_user=app_user, admin_no="ADMIN", admin_name="系统管理员",
-                           say=lambda _line: None)
-    return _as(pg_url, app_user)
+def team_url(pg_url: str) -> Iterator[str]:
+    """A database for a team (its roles are dropped afterwards)."""
+    yield pg_url
+    _drop_roles_of(pg_url)
+
+
+@pytest.fixture
+def app_url(team_url: str) -> str:
+    """``desk db init`` has run; the URL connects as the administrator's own login."""
+    login = pg_setup.init_database(team_url, open_db=open_database, admin_no="ADMIN",
+                                   admin_name="系统管理员", admin_password="s3cret-pass",
+                                   say=lambda _line: None)
+    assert login is not None
+    return _as(team_url, login)
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(value))
 
 
 # -- desk db init ----------------------------------------------------------------------
@@ -78,94 +96,126 @@ def app_url(pg_url: str, app_user: str) -> str:
 
 @pytest.mark.pg
 def test_init_twice_sets_up_schema_roles_and_administrator(
-    pg_url: str, app_user: str, capsys: pytest.CaptureFixture[str]
+    team_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    argv = ["db", "init", "--db", pg_url, "--app-user", app_user, "--app-password", "s3cret",
-            "--admin-no", "ADMIN", "--admin-name", "系统管理员"]
+    argv = ["db", "init", "--db", team_url, "--admin-no", "ADMIN", "--admin-name", "系统管理员",
+            "--password-stdin"]
+    _stdin(monkeypatch, "s3cret-pass\n")
     assert main(argv) == 0
     first = capsys.readouterr().out
     assert "schema: upgraded from (empty)" in first
-    assert f"role {app_user}: created (LOGIN), member of desk_app; password set" in first
-    assert "administrator ADMIN: created" in first
+    assert "administrator ADMIN: created; password set" in first
+    login = first.strip().splitlines()[-1].removeprefix("login: ")
+    database = make_url(team_url).database
+    assert login == f"{database}_admin"
 
+    _stdin(monkeypatch, "s3cret-pass\n")
     assert main(argv) == 0
     second = capsys.readouterr().out
     assert "schema: already at" in second
-    assert "role desk_app: exists" in second
-    assert f"role {app_user}: exists" in second
     assert "administrator ADMIN: exists" in second
+    assert second.strip().endswith(f"login: {login}")
 
-    with psycopg.connect(_libpq(pg_url)) as conn:
-        group = conn.execute(
-            "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'desk_app'").fetchone()
-        assert group == (False,)
+    with psycopg.connect(_libpq(team_url)) as conn:
+        group = conn.execute("SELECT desk_group_role()").fetchone()
+        assert group == (f"desk_{database}",)
         member = conn.execute(
-            "SELECT rolcanlogin, pg_has_role(rolname, 'desk_app', 'MEMBER'), rolsuper "
-            "FROM pg_roles WHERE rolname = %s", (app_user,)).fetchone()
-        assert member == (True, True, False)
+            "SELECT rolcanlogin, pg_has_role(rolname, %s, 'MEMBER'), "
+            "pg_has_role(rolname, %s, 'MEMBER'), rolsuper, rolcreaterole "
+            "FROM pg_roles WHERE rolname = %s",
+            (group[0], f"{group[0]}_r_admin", login)).fetchone()
+        assert member == (True, True, True, False, False)
+        assert conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s",
+                            (group[0],)).fetchone() == (False,)
         stored = conn.execute(
-            "SELECT rolpassword FROM pg_authid WHERE rolname = %s", (app_user,)).fetchone()
+            "SELECT rolpassword FROM pg_authid WHERE rolname = %s", (login,)).fetchone()
         assert stored is not None and stored[0].startswith("SCRAM-SHA-256$")
         assert "s3cret" not in stored[0]
+        # nobody else may connect: CONNECT is not PUBLIC's
+        assert conn.execute("SELECT has_database_privilege('public', current_database(), "
+                            "'CONNECT')").fetchone() == (False,)
 
-    db = open_database(pg_url)
+    db = open_database(team_url)
     try:
         with db.read() as session:
             admins = session.scalars(select(Person).where(Person.employee_no == "ADMIN")).all()
             assert len(admins) == 1
             assert Role.ADMIN in admins[0].roles
-            assert admins[0].password_hash is None
+            assert admins[0].password_hash is None and admins[0].db_login == login
     finally:
         db.dispose()
 
 
 @pytest.mark.pg
-def test_init_gives_an_existing_person_the_admin_role(pg_url: str, make_db: Callable[[str], object]) -> None:
-    db = make_db(pg_url)
+def test_init_gives_an_existing_person_the_admin_role(team_url: str,
+                                                      make_db: Callable[[str], object]) -> None:
+    db = make_db(team_url)
     assert isinstance(db, Database)
     ensure_people(db)
     lines: list[str] = []
-    pg_setup.init_database(pg_url, open_db=open_database, admin_no="IT001", say=lines.append)
-    assert "administrator IT001: given the admin role" in lines
+    login = pg_setup.init_database(team_url, open_db=open_database, admin_no="IT001",
+                                   say=lines.append)
+    assert any(line.startswith("administrator IT001: given the admin role") for line in lines)
     with db.read() as session:
         person = session.scalars(select(Person).where(Person.employee_no == "IT001")).one()
-        assert Role.ADMIN in person.roles
+        assert Role.ADMIN in person.roles and Role.SUPPORT in person.roles
+        assert person.db_login == login
 
 
 @pytest.mark.pg
-@pytest.mark.parametrize("name", ["Robert'); DROP TABLE tickets;--", "desk_app", "postgres",
-                                  "pg_monitor", "9lives", ""])
-def test_init_refuses_an_unusable_role_name(pg_url: str, name: str) -> None:
+def test_init_refuses_a_short_password_and_creates_nobody(team_url: str) -> None:
     with pytest.raises(ValidationError) as info:
-        pg_setup.init_database(pg_url, open_db=open_database, app_user=name, say=lambda _line: None)
-    assert "app_user" in info.value.fields
+        pg_setup.init_database(team_url, open_db=open_database, admin_no="ADMIN",
+                               admin_name="系统管理员", admin_password="short",
+                               say=lambda _line: None)
+    assert "password" in info.value.fields
+    with psycopg.connect(_libpq(team_url)) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE tablename = 'people'"
+                            ).fetchone() == (0,)
 
 
 def test_init_on_sqlite_creates_schema_and_administrator_without_roles(
-    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import os
+
+    from desk.admin.backup import sqlite_path
+    from desk.process import auth
+
+    _stdin(monkeypatch, "sqlite-admin-1\n")
     assert main(["db", "init", "--db", sqlite_url, "--admin-no", "ADMIN",
-                 "--admin-name", "系统管理员"]) == 0
+                 "--admin-name", "系统管理员", "--password-stdin"]) == 0
     out = capsys.readouterr().out
     assert "roles: none on SQLite" in out
-    assert "administrator ADMIN: created" in out
-    assert main(["db", "init", "--db", sqlite_url, "--app-user", "desk_desks"]) == 1
-    assert "PostgreSQL" in capsys.readouterr().err
+    assert "administrator ADMIN: created; password set" in out
+    assert out.strip().endswith("login: ADMIN")
+    path = sqlite_path(sqlite_url)
+    assert path is not None and os.stat(path).st_mode & 0o777 == 0o600
+    db = open_database(sqlite_url)
+    try:
+        assert auth.sign_in(db, "ADMIN", "sqlite-admin-1").employee_no == "ADMIN"
+    finally:
+        db.dispose()
 
 
-# -- what the desks' login role may do ----------------------------------------------------
+# -- what a person's login may do --------------------------------------------------------
 
 
 @pytest.mark.pg
-def test_desk_works_through_the_app_role(app_url: str) -> None:
-    db = open_database(app_url)
+def test_desk_works_through_a_persons_login(app_url: str) -> None:
+    from desk.process import auth
+
+    db = open_database(app_url, upgrade=False)
     try:
-        ids = ensure_people(db)
-        ticket = _report(db)
-        after = workflow.perform(db, "triage", ticket.id, ids["IT001"], {
-            "first_contact": "已电话联系", "fault_type": "SYS", "level": 1})
-        assert after.version > ticket.version
-        assert len(timeline.events(db, ticket.id)) == 2
+        me = auth.current_person_id(db)
+        assert me is not None
+        ticket = report_fault(db, FaultReport(
+            fault_type=FaultType.SYSTEM, affected_business="销售订单系统 – 下单",
+            phenomenon="点击“提交订单”后页面显示错误 500。", reporter_name="孙丽"), None)
+        events = timeline.events(db, ticket.id)
+        assert len(events) == 1 and events[0]["action"] == "report"
+        with db.read() as session:
+            assert session.get(Ticket, ticket.id).reported_by_id == me  # type: ignore[union-attr]
     finally:
         db.dispose()
 
@@ -199,8 +249,8 @@ def test_pauses_and_a_deadline_recompute_work_through_the_app_role(app_url: str)
 
 
 @pytest.mark.pg
-def test_the_app_role_may_append_events_but_not_change_them(pg_url: str, app_url: str) -> None:
-    db = open_database(pg_url)
+def test_a_login_may_append_events_but_not_change_them(team_url: str, app_url: str) -> None:
+    db = open_database(team_url)
     try:
         _report(db)
     finally:
@@ -221,7 +271,7 @@ def test_the_app_role_may_append_events_but_not_change_them(pg_url: str, app_url
 
 
 @pytest.mark.pg
-def test_the_app_role_may_not_change_the_schema(app_url: str) -> None:
+def test_a_login_may_not_change_the_schema(app_url: str) -> None:
     with psycopg.connect(app_url, autocommit=True) as conn:
         for statement in ("CREATE TABLE mine (id integer)",
                           "ALTER TABLE tickets ADD COLUMN extra integer",
@@ -233,15 +283,16 @@ def test_the_app_role_may_not_change_the_schema(app_url: str) -> None:
 
 
 @pytest.mark.pg
-def test_the_app_role_cannot_lower_a_version_or_reuse_a_number(pg_url: str, app_url: str) -> None:
-    db = open_database(app_url)
+def test_a_login_cannot_lower_a_version_or_reuse_a_number(team_url: str, app_url: str) -> None:
+    db = open_database(app_url, upgrade=False)
     try:
         first = _report(db)
         second = _report(db)
     finally:
         db.dispose()
+    with psycopg.connect(_libpq(team_url), autocommit=True) as owner:
+        owner.execute("UPDATE tickets SET version = version + 1 WHERE id = %s", (first.id,))
     with psycopg.connect(app_url, autocommit=True) as conn:
-        conn.execute("UPDATE tickets SET version = version + 1 WHERE id = %s", (first.id,))
         with pytest.raises(pg_errors.RestrictViolation, match="cannot go back"):
             conn.execute("UPDATE tickets SET version = 1 WHERE id = %s", (first.id,))
         with pytest.raises(pg_errors.RestrictViolation, match="never changes"):
@@ -254,6 +305,7 @@ def test_the_app_role_cannot_lower_a_version_or_reuse_a_number(pg_url: str, app_
             row = dict(conn.execute(select(Ticket.__table__).where(Ticket.id == first.id))
                        .mappings().one())
             row.pop("id")
+            row["version"] = 1
             with pytest.raises(sa_exc.IntegrityError) as info:
                 conn.execute(insert(Ticket.__table__).values(**row))
             assert isinstance(info.value.orig, pg_errors.UniqueViolation)
