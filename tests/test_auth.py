@@ -10,11 +10,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from desk.admin import team as admin
-from tests.conftest import TEST_PASSWORD as DEMO_PASSWORD
 from desk.errors import PermissionDeniedError, ValidationError
 from desk.process import auth, people, reporting
 from desk.rules import limits
 from models import Event, FaultLevel, FaultType, Person, Role
+from tests.conftest import TEST_PASSWORD as DEMO_PASSWORD
 
 
 @pytest.fixture(autouse=True)

@@ -16,8 +16,21 @@ from desk import errors
 from desk.cli import main as cli
 from models import Status
 
-
 PASSWORD = "cli-demo-pass-7"
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signing in before each person's steps: a cheap argon2 for the test's speed."""
+    from argon2 import PasswordHasher
+
+    from desk.process import auth
+
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=8192,
+                                                       parallelism=1))
+    from desk.admin import demo
+
+    monkeypatch.setattr(demo, "_HASHES", {})
 
 
 @pytest.fixture
@@ -32,8 +45,19 @@ class Desk:
 
     def __init__(self, url: str, capsys: pytest.CaptureFixture[str]) -> None:
         self.url, self.capsys = url, capsys
+        self.signed_in: str | None = None
 
     def __call__(self, *argv: str, stdin: str = "") -> tuple[int, str, str]:
+        if "--as" in argv and self.url.startswith("sqlite"):
+            # a person signs in before acting (desk login), as a script would
+            who = argv[argv.index("--as") + 1]
+            if who != self.signed_in:
+                self.run_raw("login", who, "--password-stdin", stdin=PASSWORD + "\n")
+                self.capsys.readouterr()
+                self.signed_in = who
+        return self.run_raw(*argv, stdin=stdin)
+
+    def run_raw(self, *argv: str, stdin: str = "") -> tuple[int, str, str]:
         import io
         import sys
 

@@ -6,7 +6,6 @@ check what that role may and may not do; the trigger tests run on both backends.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,7 +24,6 @@ from desk.bootstrap import open_database
 from desk.cli.main import main
 from desk.db import Database
 from desk.errors import DatabaseError, ValidationError
-from desk.process import workflow
 from desk.process.reporting import FaultReport, report_fault
 from desk.read import timeline
 from models import FaultType, Person, Role, Setting, Ticket, schema

@@ -12,7 +12,7 @@ import keyring
 import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 from sqlalchemy import func, select
 
 from desk.admin import team as admin

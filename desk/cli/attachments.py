@@ -12,10 +12,11 @@ import json
 import sys
 from collections.abc import Callable
 
+from desk.cli.identity import acting
 from desk.cli.output import ROW_ID, label, safe
 from desk.db import Database
 from desk.errors import DeskError, pick
-from desk.process import attachments, people
+from desk.process import attachments
 from models import EvidenceKind
 
 Handler = Callable[[Database, argparse.Namespace], int]
@@ -34,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ig
                     default="auto", help=f"evidence kind (default: from the content): "
                     f"{KIND_HELP}")
     at.add_argument("--note", default="", help="说明 a note kept with each file")
-    at.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    at.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     at.add_argument("--json", action="store_true")
 
     ls = sub.add_parser("attachments", help="list a fault's attachments")
@@ -50,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ig
                       help="the folder the copy is written into")
     rm = onesub.add_parser("remove", help="remove an attachment (its bytes are kept)")
     rm.add_argument("id", type=ROW_ID, help="the attachment's id (see desk attachments)")
-    rm.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    rm.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     rm.add_argument("--reason", default="", help="why it is removed (kept in the record)")
 
     return {"attach": _cmd_attach, "attachments": _cmd_list, "attachment": _cmd_attachment}
@@ -61,7 +64,7 @@ def _print_json(value: object) -> None:
 
 
 def _cmd_attach(db: Database, args: argparse.Namespace) -> int:
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     tz = attachments.local_zone(db)
     refused = 0
     stored: list[attachments.AttachmentView] = []
@@ -100,7 +103,7 @@ def _cmd_attachment(db: Database, args: argparse.Namespace) -> int:
         path = attachments.save_copy(db, args.id, args.output)
         print(str(path))
         return 0
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     view = attachments.remove_attachment(db, args.id, actor, args.reason)
     print(f"{view.id}\t{safe(view.name)}\t{pick('已移除', 'removed')}")
     return 0

@@ -14,10 +14,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from desk.cli.identity import acting
 from desk.cli.output import ROW_ID, count, label, safe
 from desk.db import Database
 from desk.errors import pick
-from desk.process import knowledge, people
+from desk.process import knowledge
 from desk.rules.timeutil import format_local
 from models import FaultType
 
@@ -51,7 +52,8 @@ def register(sub: Any) -> dict[str, Handler]:
 
     ed = kbsub.add_parser("edit", help="reword an entry (support lead, director, admin)")
     ed.add_argument("entry_id", type=ROW_ID, metavar="ID", help="the entry's id (see desk kb search)")
-    ed.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    ed.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     ed.add_argument("--version", type=int, required=True,
                     help="the version shown by desk kb show (refused if changed since)")
     for name in knowledge.EDITABLE:
@@ -162,7 +164,7 @@ def _edit(db: Database, args: argparse.Namespace) -> int:
         from desk.cli.main import UsageError
 
         raise UsageError("没有要修改的字段。", "Nothing to change: give at least one field.")
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     entry = knowledge.edit_entry(db, args.entry_id, actor, changes, args.version)
     if args.json:
         _dump(entry.to_json())

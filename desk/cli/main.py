@@ -19,6 +19,7 @@ from typing import Any
 
 from desk import __version__ as VERSION
 from desk.bootstrap import open_database
+from desk.cli.identity import acting
 from desk.cli.output import count, label, safe
 from desk.config import Config, load_config
 from desk.db import Database
@@ -134,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--occurred-at", help="发生时间 (default: now)")
     rep.add_argument("--scope", default="", help="影响范围 scope of impact")
     rep.add_argument("--steps", default="", help="复现操作步骤 steps to reproduce")
-    rep.add_argument("--reporter", default="", help="发觉人 name (default: --as person)")
+    rep.add_argument("--reporter", default="", help="发觉人 name (default: who is signed in)")
     rep.add_argument("--reporter-no", default="", help="发觉人工号")
     rep.add_argument("--contact", default="", help="联系方式")
     rep.add_argument("--interrupted", action="store_true", help="业务中断 business interrupted")
@@ -172,7 +173,8 @@ def _parser() -> argparse.ArgumentParser:
                             + ", ".join(sorted(r.value for r in spec.roles))
                             + (f". Required: {', '.join(needed)}." if needed else "."))
         sp.add_argument("number")
-        sp.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+        sp.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
         sp.add_argument("--version", type=int, help="refuse if the fault changed since")
         sp.add_argument("--json", action="store_true")
         _add_fields(sp, spec)
@@ -217,9 +219,10 @@ def _extensions() -> list[Any]:
     return found
 
 
-EXTENSION_MODULES = ("desk.cli.attachments", "desk.cli.documents", "desk.cli.channels",
-                     "desk.cli.serve", "desk.cli.mail", "desk.cli.kb", "desk.cli.stats",
-                     "desk.cli.people", "desk.cli.deadlines", "desk.cli.lessons", "desk.cli.open")
+EXTENSION_MODULES = ("desk.cli.identity", "desk.cli.attachments", "desk.cli.documents",
+                     "desk.cli.channels", "desk.cli.serve", "desk.cli.mail", "desk.cli.kb",
+                     "desk.cli.stats", "desk.cli.people", "desk.cli.deadlines",
+                     "desk.cli.lessons", "desk.cli.open")
 
 
 def _add_fields(sp: argparse.ArgumentParser, spec: transitions.Transition) -> None:
@@ -311,7 +314,7 @@ def _tz(db: Database) -> Any:
 
 def _cmd_report(db: Database, args: argparse.Namespace) -> int:
     tz = _tz(db)
-    actor = people.person_id(db, args.actor) if args.actor else None
+    actor = acting(db, args)
     report = reporting.FaultReport(
         fault_type=FaultType(args.fault_type),
         affected_business=args.business,
@@ -326,9 +329,6 @@ def _cmd_report(db: Database, args: argparse.Namespace) -> int:
         reporter_contact=args.contact,
         business_interrupted=args.interrupted,
     )
-    if actor is None and not report.reporter_name:
-        raise UsageError("请用 --as 或 --reporter 说明发觉人。",
-                         "Say who noticed it with --as or --reporter.")
     detail = reporting.report_fault(db, report, actor)
     if args.json:
         _print_json(detail.to_json(tz))
@@ -440,7 +440,7 @@ def _cmd_step(db: Database, args: argparse.Namespace) -> int:
     name = STEP_COMMANDS[args.command]
     spec = transitions.TRANSITIONS[name]
     tz = _tz(db)
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     data = _step_data(db, spec, args, tz)
     detail = workflow.perform(db, name, args.number, actor, data, args.version)
     if args.json:
@@ -586,6 +586,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             if args.command == "demo":
                 return _cmd_demo(db, args)
+            args.desk_config = config
             return HANDLERS[args.command](db, args)
         finally:
             db.dispose()

@@ -1,22 +1,25 @@
 """The ``desk passwd`` and ``desk person`` commands: passwords and people from a terminal.
 
-``desk passwd NO --as ADMIN_NO`` sets somebody's password as that administrator (the
-same rule as the window: administrators only). Without ``--as`` it only works while no
-administrator can sign in, and only for a person holding the administrator role: the
-way back in for whoever holds the database. ``desk person add`` adds a person with
-roles; ``desk person list`` prints everybody, active or not (``desk people`` lists the
-active people for anyone). The password is asked twice on the
-terminal, or read from the first line of standard input with ``--password-stdin``.
+Both act as the person signed in (``desk login`` on SQLite, one's own login on
+PostgreSQL): ``desk passwd NO`` sets one's own password, or anybody's as an
+administrator; ``desk person add`` (administrators) adds a person with roles, or with
+``--service`` an account for scripts that may only report and attach, whose token is
+printed once; ``desk person list`` prints everybody. The password is asked twice on
+the terminal, or read from the first line of standard input with ``--password-stdin``.
+The way back in when no administrator can sign in is ``desk db recover-admin``.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
+import secrets
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from desk.cli.identity import NotSignedInError, acting
 from desk.cli.output import label, safe
 from desk.db import Database
 from desk.errors import DeskError, pick
@@ -25,30 +28,39 @@ from models import Role
 
 
 def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int]]:
-    pw = sub.add_parser("passwd", help="set a person's password / 设置密码",
-                        description="Set a person's password (an administrator's, or the "
-                        "first administrator's while nobody can administer).")
+    pw = sub.add_parser("passwd", help="set a password: one's own, or anybody's as an "
+                        "administrator / 设置密码",
+                        description="Set a password, as the person signed in (one's own) or "
+                        "as an administrator (anybody's). Locked out of every administrator? "
+                        "The database owner runs `desk db recover-admin`.")
     pw.add_argument("employee_no", help="whose password, e.g. IT001")
-    pw.add_argument("--as", dest="actor", metavar="ADMIN_NO",
-                    help="the administrator doing it (omit only while no admin can sign in)")
+    pw.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     pw.add_argument("--password-stdin", action="store_true",
                     help="read the password from the first line of standard input")
     group = sub.add_parser("person", help="add a person, or list everybody / 人员管理",
-                           description="Add or list people (administrators only).")
+                           description="Add or list people (administrators only; on "
+                           "PostgreSQL the database owner may list too).")
     actions = group.add_subparsers(dest="people_action", required=True)
     add = actions.add_parser("add", help="add a person")
     add.add_argument("employee_no", help="工号, e.g. IT007")
     add.add_argument("name", help="the person's name")
-    add.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    add.add_argument("--as", dest="actor", metavar="ADMIN_NO",
+                     help="who acts: must be who is signed in (optional)")
     add.add_argument("--department", default="", help="部门, e.g. 运维部")
     add.add_argument("--contact", default="", help="联系方式, e.g. a phone number")
     add.add_argument("--email", default="", help="e-mail address for notices")
-    add.add_argument("--role", action="append", required=True,
-                     choices=[r.value for r in Role], help="repeatable")
+    add.add_argument("--role", action="append", choices=[r.value for r in Role],
+                     help="repeatable (a --service account is a reporter)")
     add.add_argument("--password-stdin", action="store_true",
                      help="set a first password read from standard input")
+    add.add_argument("--service", action="store_true",
+                     help="an account for scripts that may only report and attach; prints "
+                     "its token (its password) once")
     listing = actions.add_parser("list", help="list everybody, active or not")
-    listing.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    listing.add_argument("--as", dest="actor", metavar="ADMIN_NO",
+                         help="who acts: must be who is signed in (optional)")
+    listing.add_argument("--json", action="store_true")
     return {"passwd": _cmd_passwd, "person": _cmd_person}
 
 
@@ -64,28 +76,69 @@ def _read_password(from_stdin: bool) -> str:
 
 def _cmd_passwd(db: Database, args: argparse.Namespace) -> int:
     password = _read_password(args.password_stdin)
-    if args.actor:
-        actor = people.person_id(db, args.actor)
-        target = people.person_id(db, args.employee_no)
-        auth.set_password(db, actor, target, password)
+    if args.actor or db.backend == "postgresql":
+        actor = acting(db, args)
     else:
-        auth.recover_admin_password(db, args.employee_no, password)
+        try:
+            actor = acting(db, args)
+        except NotSignedInError:
+            # nobody signed in at this desk: the way back in while no administrator can
+            # sign in (refused as soon as one can; see also desk db recover-admin)
+            auth.recover_admin_password(db, args.employee_no, password)
+            print(pick(f"已设置 {args.employee_no} 的密码。",
+                       f"Password set for {args.employee_no}."))
+            return 0
+    target = people.person_id(db, args.employee_no)
+    auth.set_password(db, actor, target, password)
     print(pick(f"已设置 {args.employee_no} 的密码。", f"Password set for {args.employee_no}."))
     return 0
 
 
 def _cmd_person(db: Database, args: argparse.Namespace) -> int:
-    actor = people.person_id(db, args.actor)
     if args.people_action == "list":
-        for p in auth.list_people_admin(db, actor):
+        owner_listing = (db.backend == "postgresql" and not args.actor
+                         and auth.current_person_id(db) is None)
+        actor = None if owner_listing else acting(db, args)
+        rows = auth.list_people_admin(db, actor)
+        if args.json:
+            out = []
+            for p in rows:
+                item: dict[str, Any] = {
+                    "employee_no": p.employee_no, "name": p.name,
+                    "roles": sorted(r.value for r in p.roles), "department": p.department,
+                    "active": p.active, "service": p.service}
+                if db.backend == "postgresql":
+                    item["db_login"] = p.db_login
+                out.append(item)
+            print(json.dumps(out, ensure_ascii=False, indent=2))
+            return 0
+        for p in rows:
             # the labels `desk people` prints too, in the chosen language
             roles = pick("、", ", ").join(label(r) for r in sorted(p.roles))
             state = pick("在用", "active") if p.active else pick("已停用", "inactive")
+            login = f"\t{safe(p.db_login)}" if p.db_login else ""
             print(f"{safe(p.employee_no)}\t{safe(p.name)}\t{safe(p.department)}\t{roles}\t"
-                  f"{state}")
+                  f"{state}{login}")
         return 0
-    password = _read_password(True) if args.password_stdin else None
+    actor = acting(db, args)
+    roles = list(args.role or [])
+    token = None
+    if args.service:
+        roles = roles or [Role.REPORTER.value]
+        token = secrets.token_urlsafe(24)
+        password: str | None = token
+    elif not roles:
+        raise DeskError("请用 --role 给出至少一个角色。", "Give at least one --role.")
+    else:
+        password = _read_password(True) if args.password_stdin else None
     record = auth.save_person(db, actor, None, args.employee_no, args.name, args.department,
-                              args.contact, args.email, args.role, True, password=password)
+                              args.contact, args.email, roles, True, password=password,
+                              service=args.service)
     print(pick(f"已添加 {record.name}（{record.employee_no}）。", f"Added {record.employee_no}."))
+    if record.db_login:
+        print(f"login: {record.db_login}")
+    if token is not None:
+        print(pick("服务账户的令牌（只显示这一次，用作密码）：",
+                   "The service account's token (shown only once; it is its password): ")
+              + token)
     return 0
