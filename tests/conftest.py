@@ -282,3 +282,35 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
     keyring.set_keyring(ring)
     yield ring.passwords
     keyring.set_keyring(previous)
+
+
+def cli_main_as(argv: list[str]) -> int:
+    """``desk.cli.main.main`` as a script run by the person named with ``--as`` after
+    ``desk login`` (SQLite: their session is started first, as the login command does
+    after checking the password; PostgreSQL tests connect as the owner, who may act as
+    anybody). The login command itself is tested in test_cli_identity.py."""
+    from desk.cli.main import main
+
+    if "--as" in argv and "--db" in argv:
+        url = argv[argv.index("--db") + 1]
+        who = argv[argv.index("--as") + 1]
+        if url.startswith("sqlite"):
+            from desk.bootstrap import open_database
+            from desk.cli import identity
+            from desk.config import load_config
+            from desk.errors import DeskError
+            from desk.process import people
+
+            db = open_database(url)
+            try:
+                pid = people.person_id(db, who)
+            except DeskError:
+                pid = None  # nobody of that number: no session, the command says so
+            finally:
+                db.dispose()
+            config = load_config(url)
+            if pid is None:
+                identity.end_session(config)
+            else:
+                identity.start_session(config, who, pid)
+    return main(argv)

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from desk.admin import team
-from desk.cli.main import main as cli_main
+from tests.conftest import cli_main_as as cli_main
 from desk.db import Database
 from desk.errors import (
     DeskError,

@@ -225,11 +225,13 @@ def _url(db) -> str:
     return db.engine.url.render_as_string(hide_password=False)
 
 
-def test_cli_passwd_recovers_an_admin_only_while_nobody_can_administer(
-        db, monkeypatch, capsys):
+def test_cli_recover_admin_is_for_administrators_and_passwd_for_the_signed_in(
+        sqlite_url, make_db, monkeypatch, capsys):
     import io
 
-    from desk.cli.main import main
+    from tests.conftest import cli_main_as as main
+
+    db = make_db(sqlite_url)
 
     def work(session):
         people.add_person(session, "BOSS", "老板", "", [Role.ADMIN])
@@ -238,14 +240,22 @@ def test_cli_passwd_recovers_an_admin_only_while_nobody_can_administer(
     db.write(work)
     assert auth.needs_first_admin(db)
     monkeypatch.setattr("sys.stdin", io.StringIO("clerk-pass-1\n"))
-    assert main(["--db", _url(db), "passwd", "CLERK", "--password-stdin"]) == 1
-    assert "不是启用的管理员" in capsys.readouterr().err
+    assert main(["--db", _url(db), "db", "recover-admin", "CLERK", "--password-stdin"]) == 1
+    assert "不是管理员" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO("boss-pass-1\n"))
-    assert main(["--db", _url(db), "passwd", "BOSS", "--password-stdin"]) == 0
+    assert main(["--db", _url(db), "db", "recover-admin", "BOSS", "--password-stdin"]) == 0
     assert not auth.needs_first_admin(db)
     assert auth.sign_in(db, "BOSS", "boss-pass-1").name == "老板"
+    # the owner of the file can always recover an administrator (say, one locked out)
     monkeypatch.setattr("sys.stdin", io.StringIO("boss-pass-2\n"))
-    assert main(["--db", _url(db), "passwd", "BOSS", "--password-stdin"]) == 1
+    assert main(["--db", _url(db), "db", "recover-admin", "BOSS", "--password-stdin"]) == 0
+    assert auth.sign_in(db, "BOSS", "boss-pass-2").name == "老板"
+    # without signing in, passwd acts as nobody
+    monkeypatch.setattr("sys.stdin", io.StringIO("clerk-pass-1\n"))
+    from desk.cli.main import main as plain_main
+
+    assert plain_main(["--db", _url(db), "passwd", "CLERK", "--password-stdin"]) == 1
+    assert "desk login" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO("clerk-pass-1\n"))
     assert main(["--db", _url(db), "passwd", "CLERK", "--as", "BOSS", "--password-stdin"]) == 0
     assert auth.sign_in(db, "CLERK", "clerk-pass-1").name == "职员"
@@ -254,7 +264,7 @@ def test_cli_passwd_recovers_an_admin_only_while_nobody_can_administer(
 def test_cli_person_add_is_for_administrators(db, demo_people, monkeypatch, capsys):
     import io
 
-    from desk.cli.main import main
+    from tests.conftest import cli_main_as as main
 
     args = ["--db", _url(db), "person", "add", "NEW09", "新同事", "--department", "客服部",
             "--role", "engineer", "--role", "verifier", "--password-stdin"]

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from desk.admin.demo import ensure_people
 from desk.admin.team import calendar_import
 from desk.bootstrap import open_database
-from desk.cli.main import main
+from tests.conftest import cli_main_as as main
 from desk.config import load_config
 from desk.db import Database
 from desk.errors import (

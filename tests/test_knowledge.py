@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from desk.admin.demo import FAULTS, add_demo_data
-from desk.cli.main import main
+from tests.conftest import cli_main_as as main
 from desk.db import Database
 from desk.errors import ConflictError, PermissionDeniedError, ValidationError
 from desk.process import attachments, knowledge, reporting, workflow

@@ -17,6 +17,7 @@ from desk.admin import team as admin
 from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
 from desk.cli import main as cli
+from tests.conftest import cli_main_as
 from desk.db import Database
 from desk.errors import PermissionDeniedError, ValidationError
 from desk.process import workflow
@@ -357,7 +358,7 @@ def cli_db(sqlite_url: str, make_db: Callable[[str], object], clock: Any,
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
+    code = cli_main_as(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -228,7 +228,7 @@ def require_admin(session: Session, actor_id: int) -> Person:
 def set_password(db: Database, actor_id: int, person_id: int, new_password: str) -> None:
     """Set a password: one's own, or anybody's by an administrator (which also unlocks)."""
     check_password_rules(new_password)
-    if db.backend == "postgresql":
+    if _is_team(db):
         def pg_work(session: Session) -> None:
             session.execute(text("SELECT desk_set_password(:p, :v)"),
                             {"p": person_id, "v": _verifier(session, new_password)})
@@ -257,8 +257,7 @@ def set_password(db: Database, actor_id: int, person_id: int, new_password: str)
 
 def _needs_first_admin(session: Session) -> bool:
     # on PostgreSQL a person signs in with their own login; on SQLite with a hash here
-    can_sign_in = (Person.db_login.is_not(None)
-                   if session.get_bind().dialect.name == "postgresql"
+    can_sign_in = (Person.db_login.is_not(None) if is_team_database(session)
                    else Person.password_hash.is_not(None))
     stmt = (select(func.count(Person.id))
             .where(Person.active.is_(True), can_sign_in,
@@ -305,6 +304,23 @@ def create_first_admin(db: Database, employee_no: str, name: str, password: str)
     return db.write(work)
 
 
+def is_team_database(session: Session) -> bool:
+    """A PostgreSQL database set up by ``desk db init``: its people are its logins, and
+    Desk keeps no password of its own (a database not set up so is the owner's alone,
+    and works as an SQLite file does)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    return bool(session.scalar(text(
+        "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = desk_group_role())")))
+
+
+def _is_team(db: Database) -> bool:
+    if db.backend != "postgresql":
+        return False
+    with db.read() as session:
+        return is_team_database(session)
+
+
 def _verifier(session: Session, password: str) -> str:
     """A SCRAM-SHA-256 verifier computed here: the clear password never goes to the
     server (nor into its statement log)."""
@@ -340,18 +356,26 @@ def recover_admin(db: Database, employee_no: str, new_password: str) -> str | No
                 "recovered.")
         return person
 
-    if db.backend == "postgresql":
+    if _is_team(db):
         def pg_work(session: Session) -> str:
             person = find(session)
             if current_person_id(db) is not None:
                 raise PermissionDeniedError(
                     "恢复管理员须使用数据库所有者的连接地址。",
                     "Recovering an administrator needs the database owner's URL.")
-            session.execute(text("SELECT desk_set_password(:p, :v)"),
-                            {"p": person.id, "v": _verifier(session, new_password)})
-            if not person.active:
-                raise PermissionDeniedError(f"{number} 已停用。", f"{number} is deactivated.")
-            return str(person.db_login)
+            # through the admin function, which also makes the login if there is none
+            # yet and enables it again
+            session.execute(text(
+                "SELECT desk_save_person(:id, :no, :name, :dept, :contact, :email, "
+                "CAST(:roles AS text[]), true, false, :verifier)"),
+                {"id": person.id, "no": person.employee_no, "name": person.name,
+                 "dept": person.department.name if person.department else "",
+                 "contact": person.contact, "email": person.email,
+                 "roles": sorted(r.value for r in person.roles),
+                 "verifier": _verifier(session, new_password)})
+            login = session.scalar(text("SELECT db_login FROM people WHERE id = :p"),
+                                   {"p": person.id})
+            return str(login)
 
         return db.write(pg_work)
     new_hash = hash_password(new_password)
@@ -504,8 +528,24 @@ def save_person(db: Database, actor_id: int, person_id: int | None, employee_no:
         raise ValidationError(errors)
     if password:
         check_password_rules(password)
-    if db.backend == "postgresql":
+    if _is_team(db):
         def pg_work(session: Session) -> PersonRecord:
+            if actor_id is not None:
+                require_admin(session, actor_id)
+            clash = session.scalar(select(Person).where(Person.employee_no == number))
+            if clash is not None and clash.id != person_id:
+                raise ValidationError({"employee_no": (
+                    f"工号 {number} 已被 {clash.name} 使用。",
+                    f"Employee number {number} is already used by {clash.name}.")})
+            others = session.scalar(
+                select(func.count(Person.id)).where(
+                    Person.active.is_(True), Person.service.is_(False),
+                    Person.db_login.is_not(None), Person.id != (person_id or 0),
+                    Person.role_rows.any(PersonRole.role == Role.ADMIN)))
+            if not others and not (active and not service and Role.ADMIN in role_set):
+                raise ValidationError({"roles": (
+                    "至少须保留一名启用的管理员。",
+                    "At least one active administrator must remain.")})
             pid = session.execute(text(
                 "SELECT desk_save_person(:id, :no, :name, :dept, :contact, :email, "
                 "CAST(:roles AS text[]), :active, :service, :verifier)"),

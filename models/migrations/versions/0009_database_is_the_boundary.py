@@ -506,6 +506,11 @@ PG_FUNCTIONS = [
             EXECUTE format('CREATE ROLE %I LOGIN', login);
             UPDATE people SET db_login = login WHERE id = pid;
         END IF;
+        FOREACH r IN ARRAY array_prepend(NULL::text, {ROLES}) LOOP
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = desk_group_role(r)) THEN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', desk_group_role(r));
+            END IF;
+        END LOOP;
         EXECUTE format('GRANT %I TO %I', desk_group_role(), login);
         FOREACH r IN ARRAY {ROLES} LOOP
             IF r = ANY(p_roles) THEN
