@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import func, select
 
 from desk.admin import team
-from tests.conftest import cli_main_as as cli_main
 from desk.db import Database
 from desk.errors import (
     DeskError,
@@ -36,6 +35,7 @@ from models import (
     Status,
     Ticket,
 )
+from tests.conftest import cli_main_as as cli_main
 
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 from desk.admin.demo import ensure_people
 from desk.admin.team import calendar_import
 from desk.bootstrap import open_database
-from tests.conftest import cli_main_as as main
 from desk.config import load_config
 from desk.db import Database
 from desk.errors import (
@@ -41,6 +40,7 @@ from desk.read.queue import TicketQuery, count_tickets, list_tickets
 from desk.read.tickets import get_ticket
 from desk.rules.timeutil import parse_time
 from models import CalendarDay, Event, FaultType, Person, Setting, Status, Ticket
+from tests.conftest import cli_main_as as main
 
 from .conftest import PG_ADMIN_URL, _libpq, require_pg
 

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from desk.admin.demo import FAULTS, add_demo_data
-from tests.conftest import cli_main_as as main
 from desk.db import Database
 from desk.errors import ConflictError, PermissionDeniedError, ValidationError
 from desk.process import attachments, knowledge, reporting, workflow
 from desk.read import tickets, timeline
 from models import Event, FaultType, KnowledgeEntry, KnowledgeRevision, Status
+from tests.conftest import cli_main_as as main
 
 
 @dataclass

@@ -17,7 +17,6 @@ from desk.admin import team as admin
 from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
 from desk.cli import main as cli
-from tests.conftest import cli_main_as
 from desk.db import Database
 from desk.errors import PermissionDeniedError, ValidationError
 from desk.process import workflow
@@ -34,6 +33,7 @@ from desk.rules.limits import (
 )
 from desk.rules.sla import ClockState, Deadline, add_limit, clock_status, deadlines
 from models import DayKind, FaultLevel, FaultType, Status
+from tests.conftest import cli_main_as
 
 TZ = ZoneInfo("Asia/Shanghai")
 L1, L2, L3 = (DEFAULT_LIMITS[level] for level in FaultLevel)

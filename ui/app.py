@@ -393,7 +393,7 @@ class Startup(QObject):
             hint = QApplication.translate("Startup", "演示账号与密码：{0}").format(accounts)
         elif no_admin:
             hint = QApplication.translate(
-                "Startup", "此数据库还没有可登录的管理员。请用命令 desk passwd <工号> 设置密码。")
+                "Startup", "此数据库还没有可登录的管理员。数据库所有者可用命令 desk db recover-admin <工号> 设置密码。")
         dialog = SignInDialog(self.db, hint=hint, organisation=self.organisation)
         dialog.signed_in.connect(self._signed_in)
         dialog.rejected.connect(self._give_up)

@@ -121,7 +121,7 @@ def _cmd_person(db: Database, args: argparse.Namespace) -> int:
                   f"{state}{login}")
         return 0
     actor = acting(db, args)
-    roles = list(args.role or [])
+    roles: list[str] = list(args.role or [])
     token = None
     if args.service:
         roles = roles or [Role.REPORTER.value]

@@ -3749,12 +3749,12 @@
         <translation>Quit</translation>
     </message>
     <message>
-        <source>演示账号：{0}，密码 {1}</source>
-        <translation>Demo accounts: {0}, password {1}</translation>
+        <source>演示账号与密码：{0}</source>
+        <translation>Demo accounts and passwords: {0}</translation>
     </message>
     <message>
-        <source>此数据库还没有可登录的管理员。请用命令 desk passwd &lt;工号&gt; 设置密码。</source>
-        <translation>This database has no administrator who can sign in yet. Set a password with the command desk passwd &lt;employee no.&gt;.</translation>
+        <source>此数据库还没有可登录的管理员。数据库所有者可用命令 desk db recover-admin &lt;工号&gt; 设置密码。</source>
+        <translation>This database has no administrator who can sign in yet. The database owner can set a password with the command desk db recover-admin &lt;employee no.&gt;.</translation>
     </message>
     <message>
         <source>请先登录 Desk。</source>
