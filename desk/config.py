@@ -142,3 +142,36 @@ def resolve_password(url: str) -> str:
     if not password:
         return url
     return parsed.set(password=password).render_as_string(hide_password=False)
+
+
+def local_secret(name: str, data_dir: Path | None = None) -> bytes:
+    """A random 32-byte key of this desk (this user on this computer), kept outside the
+    database: in the system keyring where one works, else in a ``0600`` file in the data
+    folder. Made on first use."""
+    import secrets
+
+    account = f"secret:{name}"
+    try:
+        import keyring
+
+        stored = keyring.get_password(KEYRING_SERVICE, account)
+        if stored is None:
+            stored = secrets.token_hex(32)
+            keyring.set_password(KEYRING_SERVICE, account, stored)
+            if keyring.get_password(KEYRING_SERVICE, account) != stored:
+                raise RuntimeError("the keyring did not keep the key")
+        return bytes.fromhex(stored)
+    except Exception:  # noqa: BLE001 - no usable keyring: a private file instead
+        folder = data_dir if data_dir is not None else load_config().data_dir
+        path = folder / f"{name}.key"
+        try:
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            key = secrets.token_hex(32)
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(key)
+            os.replace(tmp, path)
+            return bytes.fromhex(key)

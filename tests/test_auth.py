@@ -276,3 +276,69 @@ def test_cli_person_add_is_for_administrators(db, demo_people, monkeypatch, caps
     assert auth.sign_in(db, "NEW09", "new-pass-09").roles == {Role.ENGINEER, Role.VERIFIER}
     assert main(["--db", _url(db), "person", "list", "--as", "ADMIN"]) == 0
     assert "NEW09\t新同事\t客服部\t工程师、验证人\t在用" in capsys.readouterr().out  # as desk people names them
+
+
+def test_what_was_typed_as_the_number_is_kept_only_as_a_keyed_hash(db, demo_people):
+    typed = "my-Secret-Passw0rd"  # a password typed into the number box
+    with pytest.raises(auth.SignInError):
+        auth.sign_in(db, typed, "whatever-1")
+    with db.read() as s:
+        texts = [f"{e.action} {e.changes} {e.details} {e.reason}" for e in
+                 s.scalars(select(Event).where(Event.action == "sign_in_failed"))]
+    assert texts and not any(typed in t or typed.lower() in t.lower() for t in texts)
+    with db.read() as s:
+        keys = [e.details.get("number_key") for e in
+                s.scalars(select(Event).where(Event.action == "sign_in_failed"))]
+    assert keys == [auth.number_key(typed)] and auth.number_key(typed) != auth.number_key("x")
+
+
+def test_a_known_and_an_unknown_number_answer_alike_in_the_same_time(db, demo_people, clock):
+    import time
+
+    auth.set_password(db, demo_people["IT001"], demo_people["IT001"], "the-right-one")
+    known, unknown, texts = [], [], set()
+    def fresh_account(session):
+        person = session.scalar(select(Person).where(Person.employee_no == "IT001"))
+        person.failed_logins, person.locked_until = 0, None
+
+    for i in range(24):
+        # each round from the same start: no failures counted, no desk waiting
+        clock.advance(hours=2)
+        db.write(fresh_account)
+        for number, times in (("IT001", known), (f"NOBODY{i % 3}", unknown)):
+            clock.advance(minutes=6)  # past this desk's longest wait
+            start = time.perf_counter()
+            with pytest.raises(auth.SignInError) as refused:
+                auth.sign_in(db, number, "not-the-password")
+            times.append(time.perf_counter() - start)
+            texts.add((refused.value.zh, refused.value.en))
+    assert len(texts) == 1
+    known.sort()
+    unknown.sort()
+    ratio = known[len(known) // 2] / unknown[len(unknown) // 2]
+    assert 0.8 <= ratio <= 1.2, (ratio, known[:3], unknown[:3])
+
+
+def test_failures_slow_down_the_desk_that_makes_them(db, demo_people, clock):
+    numbers = ["IT001", "LEAD01", "CTO01", "DEV002", "OP003"]
+    for number in numbers:  # one wrong guess on each of five accounts: none is locked
+        with pytest.raises(auth.SignInError):
+            auth.sign_in(db, number, "spray-password-1")
+    assert auth.desk_wait(5) == timedelta(seconds=2)
+    before = actions(db)
+    with pytest.raises(auth.SignInError) as waiting:
+        auth.sign_in(db, "SALES005", DEMO_PASSWORD)  # the right one: still not now
+    assert "此工作站" in waiting.value.zh and waiting.value.retry_after == timedelta(seconds=2)
+    assert actions(db) == before  # not even looked at
+    clock.advance(seconds=3)
+    with pytest.raises(auth.SignInError):
+        auth.sign_in(db, "FIN007", "spray-password-1")
+    assert auth.desk_wait(6) == timedelta(seconds=4)
+    clock.advance(seconds=5)
+    assert auth.sign_in(db, "SALES005", DEMO_PASSWORD).employee_no == "SALES005"
+    # a success resets the desk; the accounts were never locked
+    assert all(person_row(db, n)[1] is None for n in numbers)
+    with pytest.raises(auth.SignInError) as fresh:
+        auth.sign_in(db, "IT001", "spray-password-1")
+    assert fresh.value.retry_after is None
+    assert auth.desk_wait(60) == auth.DESK_MAX_WAIT

@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,16 +27,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from desk.config import Config
+from desk.config import Config, local_secret
 from desk.db import Database
 from desk.errors import DeskError, PermissionDeniedError
 from desk.process import auth, people
 
 SESSION_HOURS = 8
-KEY_SERVICE = "Desk session key"
-KEY_ACCOUNT = "hmac"
 SESSIONS_FILE = "sessions.json"
-KEY_FILE = "session-key"
 
 
 class NotSignedInError(DeskError):
@@ -62,24 +58,7 @@ def _write_private(path: Path, content: str) -> None:
 
 def _key(config: Config) -> bytes:
     """The signing key: in the keyring if there is one that works, else a 0600 file."""
-    try:
-        import keyring
-
-        stored = keyring.get_password(KEY_SERVICE, KEY_ACCOUNT)
-        if stored is None:
-            stored = secrets.token_hex(32)
-            keyring.set_password(KEY_SERVICE, KEY_ACCOUNT, stored)
-            if keyring.get_password(KEY_SERVICE, KEY_ACCOUNT) != stored:
-                raise RuntimeError("keyring did not keep the key")
-        return bytes.fromhex(stored)
-    except Exception:  # noqa: BLE001 - no usable keyring: the file in the data folder
-        path = config.data_dir / KEY_FILE
-        try:
-            return bytes.fromhex(path.read_text(encoding="ascii").strip())
-        except (OSError, ValueError):
-            key = secrets.token_hex(32)
-            _write_private(path, key)
-            return bytes.fromhex(key)
+    return local_secret("session", config.data_dir)
 
 
 def _db_key(url: str) -> str:

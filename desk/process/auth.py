@@ -21,6 +21,7 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -46,10 +47,12 @@ class SignInError(DeskError):
     """A refused sign-in; ``tries_left`` or ``locked_until`` say what happens next."""
 
     def __init__(self, zh: str, en: str, *, tries_left: int | None = None,
-                 locked_until: datetime | None = None) -> None:
+                 locked_until: datetime | None = None,
+                 retry_after: timedelta | None = None) -> None:
         super().__init__(zh, en)
         self.tries_left = tries_left
         self.locked_until = locked_until
+        self.retry_after = retry_after
 
 
 def hash_password(password: str) -> str:
@@ -148,6 +151,7 @@ def sign_in(db: Database, employee_no: str, password: str) -> PersonView:
         if person is None:
             return _Outcome(error=_unknown_number(session, number, password, now))
         if person.locked_until is not None and person.locked_until > now:
+            _burn(password)  # as long as a real check: a locked account is not told by time
             audit.record(session, at=now, action="sign_in_failed", ticket_id=None,
                          actor_id=person.id, details={"reason": "locked"})
             return _Outcome(error=_locked(_local(session, person.locked_until),
@@ -182,11 +186,87 @@ def sign_in(db: Database, employee_no: str, password: str) -> PersonView:
         audit.record(session, at=now, action="sign_in", ticket_id=None, actor_id=person.id)
         return _Outcome(person=view_of(person))
 
+    wait = _desk_wait(db.now())
+    if wait is not None:
+        raise wait
     outcome = db.write(work)
+    _desk_count(db.now(), failed=outcome.error is not None)
     if outcome.error is not None:
         raise outcome.error
     assert outcome.person is not None
     return outcome.person
+
+
+# -- this desk's failures: a growing wait for the desk that guesses, whatever the account
+
+DESK_FREE_FAILURES = 5
+DESK_MAX_WAIT = timedelta(minutes=5)
+DESK_STATE_FILE = "sign-in-failures.json"
+
+
+def desk_wait(failures: int) -> timedelta:
+    """How long this desk waits after ``failures`` failed sign-ins in a row (any account)."""
+    if failures < DESK_FREE_FAILURES:
+        return timedelta(0)
+    exponent = min(failures - DESK_FREE_FAILURES + 1, 20)  # 2**20 s is far past the cap
+    return min(timedelta(seconds=2 ** exponent), DESK_MAX_WAIT)
+
+
+def _desk_state_path() -> Any:
+    from desk.config import load_config
+
+    return load_config().data_dir / DESK_STATE_FILE
+
+
+def _desk_state() -> tuple[int, datetime | None]:
+    import json
+
+    try:
+        data = json.loads(_desk_state_path().read_text(encoding="utf-8"))
+        until = datetime.fromisoformat(data["until"]) if data.get("until") else None
+        return int(data["failures"]), until
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0, None
+
+
+def _desk_wait(now: datetime) -> SignInError | None:
+    failures, until = _desk_state()
+    if until is None or until <= now:
+        return None
+    seconds = max(1, int((until - now).total_seconds() + 0.999))
+    return SignInError(
+        f"此工作站登录失败次数过多，请 {seconds} 秒后再试。",
+        f"Too many failed sign-ins at this desk: try again in {seconds} s.",
+        retry_after=until - now)
+
+
+def _desk_count(now: datetime, *, failed: bool) -> None:
+    import json
+    import os
+
+    failures = _desk_state()[0] + 1 if failed else 0
+    wait = desk_wait(failures)
+    path = _desk_state_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"failures": failures,
+                       "until": (now + wait).isoformat() if wait else None}, fh)
+    except OSError:
+        pass  # a desk that cannot write its folder still checks every password
+
+
+def number_key(typed: str) -> str:
+    """What is kept of an unknown number typed at sign-in: a keyed hash (HMAC-SHA256
+    with this desk's secret, outside the database), enough to count repeated attempts,
+    never the text itself (it may be a password typed into the wrong box)."""
+    import hashlib
+    import hmac
+
+    from desk.config import local_secret
+
+    return hmac.new(local_secret("sign-in"), typed.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _unknown_number(session: Session, number: str, password: str, now: datetime) -> DeskError:
@@ -194,15 +274,16 @@ def _unknown_number(session: Session, number: str, password: str, now: datetime)
     attempts on that number, so the answer does not tell which numbers exist."""
     _burn(password)
     since = now - MAX_LOCK
+    key = number_key(number)
     recent = [
         e for e in session.scalars(
             select(Event).where(Event.action == "sign_in_failed", Event.actor_id.is_(None),
                                 Event.ticket_id.is_(None), Event.at >= since))
-        if e.details.get("employee_no") == number
+        if e.details.get("number_key") == key
     ]
     failures = len(recent) + 1
     audit.record(session, at=now, action="sign_in_failed", ticket_id=None, actor_id=None,
-                 details={"reason": "unknown", "employee_no": number[:32]})
+                 details={"reason": "unknown", "number_key": key})
     if failures < MAX_TRIES:
         return _wrong(MAX_TRIES - failures)
     until = now + lock_duration(failures)
