@@ -160,12 +160,14 @@ def raw_desk(url: str, count: int, worker: int, barrier: Any, results: Any,
         results.put(out)
 
 
-def run(url: str, processes: int, each: int, notify: bool,
+def run(url: str | list[str], processes: int, each: int, notify: bool,
         target: Any = desk) -> list[DeskResult]:
+    urls = [url] if isinstance(url, str) else url
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(processes)
     results = ctx.Queue()
-    procs = [ctx.Process(target=target, args=(url, each, n, barrier, results, notify))
+    procs = [ctx.Process(target=target,
+                         args=(urls[n % len(urls)], each, n, barrier, results, notify))
              for n in range(processes)]
     for p in procs:
         p.start()
@@ -203,8 +205,44 @@ def database_duplicates(url: str) -> tuple[int, int]:
         db.dispose()
 
 
+def people_logins(url: str, processes: int) -> list[str]:
+    """``desk db init`` and one reporter login per desk: the URLs the desks connect with,
+    so that every report goes through the checks of the database (migration 0009)."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from desk.admin import pg_setup
+    from desk.bootstrap import open_database
+
+    pg_setup.init_database(url, open_db=open_database, admin_no="ADMIN", admin_name="管理员",
+                           say=lambda _line: None)
+    db = open_database(url, upgrade=False)
+    try:
+        with db.engine.begin() as conn:
+            for n in range(processes):
+                conn.execute(text("SELECT desk_save_person(NULL, :no, :name, '', '', '', "
+                                  "ARRAY['reporter'], true, false, NULL)"),
+                             {"no": f"BENCH{n:02d}", "name": f"工作站 {n}"})
+            logins = [str(r[0]) for r in conn.execute(text(
+                "SELECT db_login FROM people WHERE employee_no LIKE 'BENCH%' ORDER BY 1"))]
+    finally:
+        db.dispose()
+    base = make_url(url)
+    return [base.set(username=login).render_as_string(hide_password=False) for login in logins]
+
+
+def drop_roles_of(admin: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for (role,) in conn.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s OR rolname LIKE %s",
+                (f"{name}\\_%", f"desk\\_{name}%")).fetchall():
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
 def report(label: str, url: str, processes: int, each: int, notify: bool = True,
-           floor: bool = False) -> float:
+           floor: bool = False, as_people: bool = False) -> float:
     """Run once and print the figures; return the throughput (reports/s)."""
     from desk.bootstrap import open_database
 
@@ -212,9 +250,13 @@ def report(label: str, url: str, processes: int, each: int, notify: bool = True,
     extra = "" if notify else ", without pg_notify"
     if floor:
         extra += ", floor: bare SQL through psycopg"
+    urls: str | list[str] = url
+    if as_people and not floor:
+        urls = people_logins(url, processes)
+        extra += ", each desk its own login (the database checks every write)"
     print(f"\n== {label}: {processes} processes x {each} reports{extra} ==", flush=True)
     load_before = os.getloadavg()[0]
-    results = run(url, processes, each, notify, raw_desk if floor else desk)
+    results = run(urls, processes, each, notify, raw_desk if floor else desk)
     numbers = [n for r in results for n in r.numbers]
     latencies = sorted(x for r in results for x in r.latencies)
     errors = [e for r in results for e in r.errors]
@@ -246,6 +288,9 @@ def main() -> int:
     parser.add_argument("--pg", default=DEFAULT_PG, metavar="ADMIN_URL",
                         help="PostgreSQL server to create the scratch database on")
     parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--as-people", action="store_true",
+                        help="PostgreSQL: desk db init, and every desk connects as a login "
+                        "of its own (the path a team uses) instead of as the owner")
     parser.add_argument("--sqlite", action="store_true", help="also run on an SQLite file")
     parser.add_argument("--without-notify", action="store_true",
                         help="also run PostgreSQL with live.notify switched off, for comparison")
@@ -272,10 +317,11 @@ def main() -> int:
                 try:
                     rates["floor" if floor else "desk"].append(report(
                         "PostgreSQL", f"{admin.rsplit('/', 1)[0]}/{name}", args.processes,
-                        args.reports, floor=floor))
+                        args.reports, floor=floor, as_people=args.as_people))
                 finally:
                     with psycopg.connect(admin, autocommit=True) as conn:
                         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    drop_roles_of(admin, name)
         if args.repeat > 1 or args.floor:
             desk_rate = statistics.median(rates["desk"])
             print(f"\nmedian           Desk {desk_rate:.0f} reports/s over {len(rates['desk'])} runs "
