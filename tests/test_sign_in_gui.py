@@ -109,6 +109,9 @@ def test_fifth_wrong_password_locks_and_says_until_when(qtbot, db, ids, clock):
         attempt(qtbot, dialog, "SALES005", "wrong-password")
     text = dialog.message.text()
     assert "已暂停登录" in text and "2026-11-27 10:05" in text
+    attempt(qtbot, dialog, "SALES005", DEMO_PASSWORD)  # at once: this desk waits first
+    assert "此工作站登录失败次数过多，请 2 秒后再试" in dialog.message.text()
+    clock.advance(seconds=3)
     attempt(qtbot, dialog, "SALES005", DEMO_PASSWORD)  # the right one, still locked
     assert "2026-11-27 10:05" in dialog.message.text()
     assert dialog.isVisible()
