@@ -554,7 +554,7 @@ def test_demo_start_shows_generated_passwords_that_sign_in(qtbot, sqlite_url):
     assert "desk1234" not in text
     passwords = startup.demo_passwords
     assert set(passwords) >= {"IT001", "ADMIN"} and len(set(passwords.values())) == len(passwords)
-    assert f"IT001 {passwords['IT001']}" in text
+    assert f"IT001    {passwords['IT001']}" in text
     with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
         attempt(qtbot, dialog, "IT001", passwords["IT001"])
     assert signal.args[0].employee_no == "IT001"

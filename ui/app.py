@@ -388,8 +388,8 @@ class Startup(QObject):
         assert self.db is not None
         hint = ""
         if self.demo and self.demo_passwords:
-            accounts = "  ".join(f"{no} {self.demo_passwords[no]}" for no in DEMO_ACCOUNTS
-                                 if no in self.demo_passwords)
+            accounts = "".join(f"\n{no:<9}{self.demo_passwords[no]}" for no in DEMO_ACCOUNTS
+                               if no in self.demo_passwords)
             hint = QApplication.translate("Startup", "演示账号与密码：{0}").format(accounts)
         elif no_admin:
             hint = QApplication.translate(
