@@ -577,3 +577,42 @@ def test_demo_start_on_a_database_with_people_adds_nothing(qtbot, sqlite_url, db
         assert s.scalar(select(func.count(Ticket.id))) == before == 0
     with qtbot.waitSignal(startup.stopped, timeout=10_000):
         dialog.reject()
+
+
+@pytest.mark.pg
+def test_on_a_team_database_the_window_opens_as_the_connections_person(qtbot, pg_url):
+    """After ``desk db init`` signing in is connecting: the window opens as the person
+    whose login the connection is; the owner's connection is sent to the settings."""
+    from sqlalchemy.engine import make_url
+
+    from desk.admin import pg_setup
+    from desk.bootstrap import open_database
+    from ui.app import Startup
+
+    pg_setup.init_database(pg_url, open_db=open_database, admin_no="ADMIN",
+                           admin_name="系统管理员", say=lambda _line: None)
+    owner = open_database(pg_url)
+    try:
+        record = auth.save_person(owner, None, None, "CTO01", "李总", "信息技术部", "", "",
+                                  ["director"], True)
+    finally:
+        owner.dispose()
+    url = make_url(pg_url).set(username=record.db_login).render_as_string(hide_password=False)
+    startup = Startup(load_config(url))
+    with qtbot.waitSignal(startup.window_ready, timeout=30_000) as ready:
+        startup.begin()
+    window = ready.args[0]
+    qtbot.addWidget(window)
+    assert window.person.employee_no == "CTO01" and window.person.name == "李总"
+    window.close()
+    startup.db.dispose()
+
+    as_owner = Startup(load_config(pg_url))
+    with qtbot.waitSignal(as_owner.dialog_opened, timeout=30_000) as opened:
+        as_owner.begin()
+    box = opened.args[0]
+    qtbot.addWidget(box)
+    assert box.objectName() == "databaseErrorBox"
+    assert "自己的登录名" in box.text()
+    with qtbot.waitSignal(as_owner.stopped, timeout=10_000):
+        box.findChild(type(box.buttons()[0]), "quitButton").click()

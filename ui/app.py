@@ -289,6 +289,7 @@ class Startup(QObject):
         self.admin_menu: Any = None
         self.organisation = ""
         self.demo_passwords: dict[str, str] = {}
+        self.team_person: PersonView | None = None
 
     # -- the database ---------------------------------------------------------------
 
@@ -303,6 +304,7 @@ class Startup(QObject):
                     self._add_demo(db)
                 with db.read() as session:
                     organisation = str(team_settings.get(session, "organisation"))
+                self.team_person = auth.team_sign_in(db)  # the server checked the password
                 return db, auth.needs_first_admin(db), auth.has_people(db), organisation
             except BaseException:
                 db.dispose()
@@ -366,7 +368,9 @@ class Startup(QObject):
 
     def _opened(self, opened: tuple[Database, bool, bool, str]) -> None:
         self.db, no_admin, anybody, self.organisation = opened
-        if no_admin and not anybody:
+        if self.team_person is not None:
+            self._signed_in(self.team_person)
+        elif no_admin and not anybody:
             self._first_admin()
         else:
             self._sign_in(no_admin)

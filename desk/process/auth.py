@@ -1,15 +1,22 @@
 """Signing in, passwords, the first administrator and the administration of people.
 
-Passwords are stored as argon2id hashes (``argon2-cffi``); a hash made with older
-parameters is replaced at the next successful sign-in. Wrong passwords are counted per
-person: after ``MAX_TRIES`` the account waits ``FIRST_LOCK`` and every further failure
-doubles the wait up to ``MAX_LOCK``. A locked account is refused without looking at
-the password, so guessing during the wait costs nothing and gains nothing. An unknown
-employee number is answered exactly like a wrong password.
+SQLite (and a PostgreSQL database not set up with ``desk db init``): passwords are
+argon2id hashes (``argon2-cffi``), replaced at the next sign-in when made with older
+parameters. Wrong passwords are counted per person: after ``MAX_TRIES`` the account
+waits ``FIRST_LOCK``, doubling up to ``MAX_LOCK``; a locked account is refused after
+the same work as a real check. An unknown number is answered exactly like a wrong
+password, in the same time; what was typed is kept only as a keyed hash
+(``number_key``). After ``DESK_FREE_FAILURES`` failures in a row, whatever the
+account, *this desk* waits a growing time (``desk_wait``) before it checks again.
 
 Every attempt appends an event (``ticket_id`` None): ``sign_in``, ``sign_in_failed``
 or ``locked``. The failed count and the event are committed even though the attempt is
 refused: the unit of work returns the outcome and the refusal is raised after commit.
+
+A team database (PostgreSQL after ``desk db init``, ``is_team_database``): each person
+is their own login and signing in is connecting (``team_sign_in``,
+``current_person_id``); people and passwords change through the database's admin
+functions, and Desk keeps no password hash.
 
 Administration of people (``save_person``, ``list_people_admin``, ``set_password`` for
 somebody else) is for administrators only, checked on every call.
@@ -421,6 +428,25 @@ def current_person_id(db: Database) -> int | None:
     return int(found) if found is not None else None
 
 
+def team_sign_in(db: Database) -> PersonView | None:
+    """On a team database (PostgreSQL after ``desk db init``) signing in *is* connecting:
+    the person whose login this connection is (their password was checked by the
+    server). None on any other database, where the sign-in dialog checks a password."""
+    if not _is_team(db):
+        return None
+    pid = current_person_id(db)
+    if pid is None:
+        raise PermissionDeniedError(
+            "此数据库要求每人用自己的登录名连接：请在设置中填写您的数据库登录名与密码"
+            "（数据库所有者的连接只用于管理）。",
+            "This database wants every person to connect with their own login: enter your "
+            "database login and password in the settings (the owner's connection is for "
+            "administration only).")
+    from desk.process.people import get_person
+
+    return get_person(db, pid)
+
+
 def recover_admin(db: Database, employee_no: str, new_password: str) -> str | None:
     """``desk db recover-admin``: whoever holds the database itself (the SQLite file,
     the PostgreSQL owner's URL) gives a person holding the admin role a new password,
@@ -584,7 +610,7 @@ def _roles_of(roles: Iterable[Role | str]) -> tuple[frozenset[Role], dict[str, t
     return frozenset(result), {}
 
 
-def save_person(db: Database, actor_id: int, person_id: int | None, employee_no: str,
+def save_person(db: Database, actor_id: int | None, person_id: int | None, employee_no: str,
                 name: str, department: str, contact: str, email: str,
                 roles: Iterable[Role | str], active: bool,
                 password: str | None = None, service: bool = False) -> PersonRecord:
@@ -647,6 +673,9 @@ def save_person(db: Database, actor_id: int, person_id: int | None, employee_no:
                                          "A service account may only report and attach "
                                          "(role: reporter).")})
     new_hash = hash_password(password) if password else None
+    if actor_id is None:  # only the owner of a team database acts as nobody
+        raise PermissionDeniedError("只有管理员可以管理人员与设置。",
+                                    "Only an administrator may manage people and settings.")
 
     def work(session: Session) -> PersonRecord:
         require_admin(session, actor_id)
