@@ -292,6 +292,10 @@ ATTACKS: list[tuple[str, str, list[str]]] = [
     ("reset a number counter", "IT001", ["UPDATE number_counters SET last_seq = 0"]),
     ("exhaust a number counter", "IT001", ["UPDATE number_counters SET last_seq = 2147483647"]),
     ("delete the counters", "LEAD01", ["DELETE FROM number_counters"]),
+    ("burn numbers without reporting", "IT001",
+     ["UPDATE number_counters SET last_seq = last_seq + 1"]),
+    ("take a new day's first number without reporting", "IT001",
+     ["INSERT INTO number_counters (fault_type, day, last_seq) VALUES ('NET', '2099-01-03', 1)"]),
     ("pre-take a day's numbers", "IT001",
      ["INSERT INTO number_counters (fault_type, day, last_seq) VALUES ('SYS', '2099-01-01', "
       "999)"]),

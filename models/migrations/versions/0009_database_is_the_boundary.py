@@ -22,7 +22,7 @@ each write against those tables, with the person found from ``session_user``:
 - team, steps and verification items change only with a transition's event;
 - an attachment is stored once (its bytes only in the transaction that adds it) and
   never changes after, except its removal, which is checked and needs its event;
-- number counters only go up by one; settings, rules, calendar and departments are for
+- number counters only go up by one, and only in a transaction that reports a fault; settings, rules, calendar and departments are for
   administrators; the outbox is appended to with an event, changed by administrators;
 - people and roles change only through ``desk_save_person`` and ``desk_set_password``
   (SECURITY DEFINER, fixed search_path), which create and alter the login roles.
@@ -347,6 +347,23 @@ PG_FUNCTIONS = [
     """,
     "CREATE TRIGGER number_counters_write BEFORE INSERT OR UPDATE ON number_counters "
     "FOR EACH ROW EXECUTE FUNCTION desk_counters_write()",
+    # and only by reporting: the transaction that takes a number stores its report
+    """
+    CREATE OR REPLACE FUNCTION desk_counters_check() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+    BEGIN
+        IF desk_is_owner() THEN RETURN NULL; END IF;
+        IF NOT EXISTS (SELECT 1 FROM events WHERE action = 'report' AND at = now()
+                       AND actor_id = desk_actor() AND ticket_id IS NOT NULL) THEN
+            PERFORM desk_refuse('a number is taken only by reporting a fault');
+        END IF;
+        RETURN NULL;
+    END
+    $$
+    """,
+    "CREATE CONSTRAINT TRIGGER number_counters_check AFTER INSERT OR UPDATE ON "
+    "number_counters DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+    "EXECUTE FUNCTION desk_counters_check()",
     # -- what administrators keep -------------------------------------------------------
     """
     CREATE OR REPLACE FUNCTION desk_admin_only() RETURNS trigger
@@ -577,7 +594,7 @@ PG_TRIGGERS = [
     ("verification_items", "verification_items_check"),
     ("attachments", "attachments_write"), ("attachments", "attachments_check"),
     ("attachment_chunks", "attachment_chunks_write"),
-    ("number_counters", "number_counters_write"),
+    ("number_counters", "number_counters_write"), ("number_counters", "number_counters_check"),
     ("settings", "settings_admin_only"), ("notification_rules", "notification_rules_admin_only"),
     ("calendar_days", "calendar_days_admin_only"),
     ("calendar_years", "calendar_years_admin_only"),
@@ -591,7 +608,7 @@ PG_FUNCTION_NAMES = [
     "desk_save_person(integer, text, text, text, text, text, text[], boolean, boolean, text)",
     "desk_login_name(text)", "desk_group_role(text)", "desk_db_tag()",
     "desk_presence_write()", "desk_with_event_check()", "desk_outbox_write()",
-    "desk_admin_only()", "desk_counters_write()", "desk_chunks_write()",
+    "desk_admin_only()", "desk_counters_check()", "desk_counters_write()", "desk_chunks_write()",
     "desk_attachments_check()", "desk_attachments_write()", "desk_step_rows_check()",
     "desk_tickets_check()", "desk_tickets_write()", "desk_events_guard()",
     "desk_tx_has_event()", "desk_tx_actions(integer)", "desk_me()", "desk_refuse(text)",
