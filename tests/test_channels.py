@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from desk.admin.demo import ensure_people
-from desk.cli import main as cli
 from desk.errors import PermissionDeniedError, ValidationError
 from desk.notify import channels
 from desk.notify import outbox as notify
 from desk.process.reporting import FaultReport, report_fault
 from desk.read import timeline
 from models import Channel, FaultLevel, FaultType, NotificationRule, OutboxMessage, Ticket
+from tests.conftest import cli_main_as
 from tests.robot_server import RobotServer
 
 
@@ -55,7 +55,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], url: str, *args: str,
     old = sys.stdin
     sys.stdin = io.StringIO(stdin)
     try:
-        code = cli.main(["--db", url, *args])
+        code = cli_main_as(["--db", url, *args])
     finally:
         sys.stdin = old
     out, err = capsys.readouterr()

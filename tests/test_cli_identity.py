@@ -48,6 +48,8 @@ def run(url: str, capsys: pytest.CaptureFixture[str], *argv: str,
 @pytest.fixture
 def url(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> str:
     url = f"sqlite:///{tmp_path}/id.sqlite3"
+    code, _, err = run(url, capsys, "db", "upgrade")
+    assert code == 0, err
     code, _, err = run(url, capsys, "demo", "--password-stdin", stdin=PASSWORD + "\n")
     assert code == 0, err
     return url

@@ -28,6 +28,7 @@ from desk.read.tickets import get_ticket
 from desk.rules import workdays
 from desk.rules.sla import ClockState
 from models import CalendarDay, DayKind, Event, FaultLevel, FaultType, OutboxMessage
+from tests.conftest import cli_main_as
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -61,7 +62,7 @@ def cli_db(sqlite_url: str, make_db: Callable[[str], object], clock: Any,
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
+    code = cli_main_as(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -315,36 +315,50 @@ def test_a_merge_is_final_and_a_problem_keeps_its_number_in_the_database(
 
 
 @pytest.mark.pg
-def test_the_desks_login_role_cannot_undo_a_merge(pg_url: str, make_db: Any) -> None:
-    import uuid
-
+def test_a_persons_login_cannot_undo_a_merge(pg_url: str) -> None:
     import psycopg
     from psycopg import errors as pg_errors
     from sqlalchemy.engine import make_url
 
     from desk.admin import pg_setup
     from desk.bootstrap import open_database
+    from desk.process import auth
+    from models import Role
+    from tests.test_pg_protection import _drop_roles_of
 
-    user = f"desk_t_{uuid.uuid4().hex[:10]}"
     libpq = pg_url.replace("postgresql+psycopg://", "postgresql://")
-    pg_setup.init_database(pg_url, open_db=open_database, app_user=user, admin_no="ADMIN",
-                           admin_name="系统管理员", say=lambda _line: None)
+
+    def as_login(login: str) -> str:
+        return make_url(libpq).set(username=login).render_as_string(hide_password=False)
+
     try:
-        db = make_db(make_url(libpq).set(username=user).render_as_string(hide_password=False))
-        ids = ensure_people(db)
-        master, dup = report(db, ids), report(db, ids, "FIN007")
-        links.link(db, dup, master, "duplicate", ids["IT001"])  # the desk works as this role
-        as_desk = make_url(libpq).set(username=user).render_as_string(hide_password=False)
-        with psycopg.connect(as_desk) as conn:
-            with pytest.raises(pg_errors.RestrictViolation):
-                conn.execute("UPDATE tickets SET merged_into_id = NULL, status = 'triage' "
-                             "WHERE number = %s", (dup,))
-            conn.rollback()
-            with pytest.raises(pg_errors.InsufficientPrivilege):  # no DELETE granted at all
-                conn.execute("DELETE FROM events WHERE action = 'merge'")
-        assert get_ticket(db, dup).status == Status.CANCELLED
-        db.dispose()
+        login = pg_setup.init_database(pg_url, open_db=open_database, admin_no="ADMIN",
+                                       admin_name="系统管理员", admin_password="admin-pass-1",
+                                       say=lambda _line: None)
+        assert login is not None
+        admin = open_database(as_login(login), upgrade=False)
+        try:
+            admin_id = auth.current_person_id(admin)
+            assert admin_id is not None
+            it = auth.save_person(admin, admin_id, None, "IT001", "刘洋", "", "", "",
+                                  [Role.SUPPORT], True)
+        finally:
+            admin.dispose()
+        assert it.db_login
+        db = open_database(as_login(it.db_login), upgrade=False)
+        try:
+            ids = {"IT001": it.id}
+            master, dup = report(db, ids, "IT001"), report(db, ids, "IT001")
+            links.link(db, dup, master, "duplicate", it.id)  # the desk works as this login
+            with psycopg.connect(as_login(it.db_login)) as conn:
+                with pytest.raises(pg_errors.RestrictViolation):
+                    conn.execute("UPDATE tickets SET merged_into_id = NULL, status = 'triage' "
+                                 "WHERE number = %s", (dup,))
+                conn.rollback()
+                with pytest.raises(pg_errors.InsufficientPrivilege):  # no DELETE at all
+                    conn.execute("DELETE FROM events WHERE action = 'merge'")
+            assert get_ticket(db, dup).status == Status.CANCELLED
+        finally:
+            db.dispose()
     finally:
-        with psycopg.connect(libpq, autocommit=True) as conn:
-            conn.execute(f'DROP OWNED BY "{user}"')
-            conn.execute(f'DROP ROLE "{user}"')
+        _drop_roles_of(pg_url)

@@ -31,11 +31,11 @@ from sqlalchemy import func, select, update
 
 from desk.admin.demo import ensure_people
 from desk.admin.intake import MailboxSettings
-from desk.cli import main as cli
 from desk.process import intake
 from desk.serve import mailbox
 from desk.serve.service import Service
 from models import Attachment, Event, IntakeItem, OutboxMessage, Person, Status, Ticket
+from tests.conftest import cli_main_as
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 PNG = base64.b64decode(
@@ -243,7 +243,7 @@ def run_cli(url: str, *args: str, stdin: str = "") -> tuple[int, str]:
     sys.stdin = io.StringIO(stdin)
     try:
         with contextlib.redirect_stderr(err):
-            code = cli.main(["--db", url, *args])
+            code = cli_main_as(["--db", url, *args])
     finally:
         sys.stdin = old
     return code, err.getvalue()

@@ -219,28 +219,39 @@ def test_desk_works_through_a_persons_login(app_url: str) -> None:
 
 
 @pytest.mark.pg
-def test_pauses_and_a_deadline_recompute_work_through_the_app_role(app_url: str) -> None:
+def test_pauses_and_a_deadline_recompute_work_through_the_logins(team_url: str,
+                                                                 app_url: str) -> None:
     from desk.admin import team
+    from desk.process import auth, workflow
 
-    db = open_database(app_url)
+    admin = open_database(app_url, upgrade=False)
     try:
-        ids = ensure_people(db)
-        ticket = _report(db)
-        workflow.perform(db, "triage", ticket.id, ids["IT001"], {
-            "first_contact": "已电话联系", "fault_type": "SYS", "level": 3})
-        workflow.perform(db, "pause", ticket.id, ids["IT001"], {"reason": "等待厂商"})
-        resumed = workflow.perform(db, "resume", ticket.id, ids["IT001"], {})
-        # the recompute raises each moved ticket's version in SQL: the trigger lets it.
+        admin_id = auth.current_person_id(admin)
+        assert admin_id is not None
+        it = auth.save_person(admin, admin_id, None, "IT001", "刘洋", "", "", "",
+                              [Role.SUPPORT], True)
+        assert it.db_login
+        desk = open_database(_as(team_url, it.db_login), upgrade=False)
+        try:
+            ticket = _report(desk)
+            workflow.perform(desk, "triage", ticket.id, it.id, {
+                "first_contact": "已电话联系", "fault_type": "SYS", "level": 3})
+            workflow.perform(desk, "pause", ticket.id, it.id, {"reason": "等待厂商"})
+            resumed = workflow.perform(desk, "resume", ticket.id, it.id, {})
+        finally:
+            desk.dispose()
+        # the recompute raises each moved ticket's version with the setting's event.
         # This test runs on the real clock: duty hours disjoint from the default ones
         # move the restore deadline whatever the time of day (a deadline of whole duty
         # days that starts inside both schedules would land on the same minute).
-        team.set_duty_hours(db, ids["ADMIN"], ["18:00-20:00"])
-        with db.read() as session:
+        team.set_duty_hours(admin, admin_id, ["18:00-20:00"])
+        with admin.read() as session:
             row = session.get(Ticket, ticket.id)
             assert row is not None and row.version == resumed.version + 1
+            assert row.restore_due_at != resumed.values["restore_due_at"]
             assert [p.reason for p in row.pauses] == ["等待厂商"]
     finally:
-        db.dispose()
+        admin.dispose()
     with psycopg.connect(app_url, autocommit=True) as conn, pytest.raises(
             pg_errors.InsufficientPrivilege):
         conn.execute("ALTER TABLE ticket_pauses ADD COLUMN extra integer")

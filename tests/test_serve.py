@@ -30,10 +30,9 @@ from sqlalchemy import func, select
 
 from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
-from desk.cli import main as cli
 from desk.notify import channels
 from models import AlertLink, Attachment, Event, IntakeItem, OutboxMessage, Status, Ticket
-from tests.conftest import PG_ADMIN_URL, require_pg
+from tests.conftest import PG_ADMIN_URL, cli_main_as, require_pg
 from tests.robot_server import RobotServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,7 +144,7 @@ def alertmanager(status: str, fingerprint: str, severity: str = "critical",
 
 
 def cli_out(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    code = cli.main(["--db", url, *args])
+    code = cli_main_as(["--db", url, *args])
     out, err = capsys.readouterr()
     assert code == 0, err
     return out

@@ -10,7 +10,7 @@ What the database owner runs once (and may run again: every step is idempotent):
    (``desk_<db>`` for everybody, ``desk_<db>_r_<role>`` per Desk role), so two Desk
    databases on one server stay apart. ``CONNECT`` is revoked from ``PUBLIC`` and granted
    to the group; the group may read the tables and write only where the triggers of
-   migration 0009 check each write; people, roles and passwords change only through
+   migration 0013 check each write; people, roles and passwords change only through
    ``desk_save_person`` / ``desk_set_password``;
 4. the first administrator: on PostgreSQL a login role of their own
    (``<db>_<employee no>``, SCRAM-SHA-256, its verifier computed here so the clear
@@ -32,11 +32,11 @@ from sqlalchemy.orm import Session
 
 from desk.db import Database
 from desk.errors import ValidationError
-from desk.process import audit, auth, editing, notices, people
+from desk.process import audit, auth, editing, links, notices, people, problems
 from desk.rules.transitions import TRANSITIONS
-from models import Person, PersonRole, Role, RuleEdit, RuleTransition, schema
+from models import Person, PersonRole, Role, RuleEdit, RuleTransition, Status, schema
 
-# what every person's login may write; the triggers of migration 0009 check each row.
+# what every person's login may write; the triggers of migration 0013 check each row.
 # Tables not named here (people, person_roles, departments, the rule tables,
 # alembic_version) are read only: they change through the admin functions.
 WRITABLE: dict[str, str] = {
@@ -55,6 +55,13 @@ WRITABLE: dict[str, str] = {
     "kb_entries": "INSERT, UPDATE",
     "kb_revisions": "INSERT, UPDATE",
     "presence": "INSERT, UPDATE, DELETE",
+    "ticket_pauses": "INSERT, UPDATE",
+    "channels": "INSERT, UPDATE, DELETE",
+    "intake_log": "INSERT, UPDATE",
+    "alert_links": "INSERT, UPDATE",
+    "ticket_links": "INSERT, UPDATE, DELETE",
+    "problems": "INSERT, UPDATE",
+    "action_items": "INSERT, UPDATE",
 }
 # events: appended, never with an id of the client's choosing
 EVENT_COLUMNS = "ticket_id, actor_id, at, action, changes, details, reason"
@@ -74,6 +81,11 @@ def transition_rows() -> list[dict[str, str]]:
                 for role in sorted(t.roles, key=lambda r: r.value):
                     rows.append({"name": t.name, "source": source.value,
                                  "target": target.value, "role": role.value})
+    # merging a duplicate cancels it: a change of state outside the step table
+    for source in sorted(links.MERGE_SOURCES, key=lambda s: s.value):
+        for role in sorted(links.MERGERS, key=lambda r: r.value):
+            rows.append({"name": "merge", "source": source.value,
+                         "target": Status.CANCELLED.value, "role": role.value})
     return rows
 
 
@@ -92,6 +104,10 @@ def edit_rows() -> list[dict[str, str]]:
             for field in fields:
                 for role in roles:
                     rows.add((action, status.value, field, role.value))
+    # a fault is put under a problem in any state (problems are mostly about closed ones)
+    for status in Status:
+        for role in problems.OPENERS | problems.MANAGERS:
+            rows.add(("problem_link", status.value, "problem_id", role.value))
     return [{"action": a, "status": s, "field": f, "role": r} for a, s, f, r in sorted(rows)]
 
 

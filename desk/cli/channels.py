@@ -17,9 +17,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from desk.cli.identity import acting
 from desk.db import Database
 from desk.notify import channels
-from desk.process import people
 
 
 def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int]]:
@@ -34,14 +34,16 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     add.add_argument("--secret-stdin", action="store_true",
                      help="read the signing secret from the first line of standard input")
     add.add_argument("--per-minute", type=int, help="rate limit (default: the platform's)")
-    add.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    add.add_argument("--as", dest="actor", metavar="ADMIN_NO",
+                    help="who acts: must be who is signed in (optional)")
     ls = actions.add_parser("list", help="the channels, URLs masked")
     ls.add_argument("--json", action="store_true")
     test = actions.add_parser("test", help="send a test message to a channel now")
     test.add_argument("name", help="the channel to send a test message to")
     rm = actions.add_parser("remove", help="remove a channel (administrators)")
     rm.add_argument("name", help="the channel to remove")
-    rm.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    rm.add_argument("--as", dest="actor", metavar="ADMIN_NO",
+                    help="who acts: must be who is signed in (optional)")
     rt = actions.add_parser("route", help="name the channel in the rules of a trigger "
                             "(the level-1 report and the breach warnings go to every channel "
                             "already)")
@@ -49,11 +51,13 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     rt.add_argument("--trigger", required=True, choices=list(channels.ROUTABLE),
                     help="the notification rule the channel joins")
     rt.add_argument("--remove", action="store_true", help="take it out of those rules")
-    rt.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    rt.add_argument("--as", dest="actor", metavar="ADMIN_NO",
+                    help="who acts: must be who is signed in (optional)")
     an = actions.add_parser("announce", help="a major-incident update to every channel")
     an.add_argument("number", help="the fault's number")
     an.add_argument("--text", required=True, help="what happened, what comes next")
-    an.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    an.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     return {"channel": _cmd_channel}
 
 
@@ -61,22 +65,22 @@ def _cmd_channel(db: Database, args: argparse.Namespace) -> int:
     action = args.channel_action
     if action == "add":
         secret = sys.stdin.readline().strip() if args.secret_stdin else ""
-        view = channels.add_channel(db, people.person_id(db, args.actor), args.kind, args.name,
+        view = channels.add_channel(db, acting(db, args), args.kind, args.name,
                                     args.url, secret, per_minute=args.per_minute)
         print(f"已添加渠道 {view.name}（{view.kind_label_zh}）{view.url} / channel added")
         return 0
     if action == "remove":
-        unsent = channels.remove_channel(db, people.person_id(db, args.actor), args.name)
+        unsent = channels.remove_channel(db, acting(db, args), args.name)
         print(f"已删除渠道 {args.name}，{unsent} 条未发送消息标为失败 / channel removed, "
               f"{unsent} unsent messages marked failed")
         return 0
     if action == "route":
-        changed = channels.route(db, people.person_id(db, args.actor), args.name, args.trigger,
+        changed = channels.route(db, acting(db, args), args.name, args.trigger,
                                  args.remove)
         print(f"已更新 {changed} 条通知规则 / {changed} notification rules changed")
         return 0
     if action == "announce":
-        ids = channels.announce(db, people.person_id(db, args.actor), args.number, args.text)
+        ids = channels.announce(db, acting(db, args), args.number, args.text)
         print(f"已加入发件箱 {len(ids)} 条群消息 / {len(ids)} group messages queued")
         return 0
     if action == "test":

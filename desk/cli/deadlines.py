@@ -15,10 +15,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from desk.admin import team
+from desk.cli.identity import acting
 from desk.cli.output import CALENDAR_FILE_MAX, count, label, read_small_file, safe
 from desk.db import Database
 from desk.errors import LANGUAGE, DeskError, ValidationError
-from desk.process import people
 from desk.read import calendar as workcal
 from desk.read import clocks, settings
 from desk.rules import sla
@@ -58,7 +58,8 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     ds = dsub.add_parser("set", help="e.g. desk duty-hours set 08:30-12:00 13:30-17:30")
     ds.add_argument("periods", nargs="+", metavar="HH:MM-HH:MM",
                     help="the duty periods of a working day, e.g. 08:30-12:00 13:30-17:30")
-    ds.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    ds.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     dsub.add_parser("show", help="print the duty hours")
 
     lim = sub.add_parser("limits", help="SLA limits per level and how each clock counts")
@@ -74,7 +75,8 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
                             help="whole days (in duty hours: full duty days)")
         ls.add_argument(f"--{clock}-clock", choices=CLOCKS,
                         help="how it counts: on the clock, in working days or in duty hours")
-    ls.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    ls.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     lshow = lsub.add_parser("show", help="print the limits of every level")
     lshow.add_argument("--json", action="store_true")
 
@@ -89,7 +91,8 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     kind.add_argument("--workday", action="store_true", help="make-up working day (调休)")
     kind.add_argument("--remove", action="store_true", help="back to the weekday rule")
     ca.add_argument("--name", default="", help="the holiday's name, e.g. 国庆节")
-    ca.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    ca.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     ci = calsub.add_parser("import", help="replace a year from CSV (UTF-8/GBK), XLSX, "
                            "holiday-cn JSON or ICS; --preview shows what would change")
     ci.add_argument("file", help="the calendar file: CSV, XLSX, holiday-cn JSON or ICS")
@@ -100,7 +103,8 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     cc = calsub.add_parser("complete", help="confirm a year complete (its deadlines are "
                            "no longer estimated)")
     cc.add_argument("year", type=YEAR, help="the year to confirm, e.g. 2027")
-    cc.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    cc.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     ce = calsub.add_parser("export", help="write a year as CSV (or --template to fill in)")
     ce.add_argument("year", type=YEAR, help="the year to write, e.g. 2027")
     ce.add_argument("-o", "--output", required=True, metavar="FILE", help="the CSV file to write")
@@ -243,7 +247,7 @@ def _sla_of_ticket(db: Database, args: argparse.Namespace, tz: ZoneInfo) -> int:
 
 def _cmd_duty_hours(db: Database, args: argparse.Namespace) -> int:
     if args.duty_command == "set":
-        actor = people.person_id(db, args.actor)
+        actor = acting(db, args)
         team.set_duty_hours(db, actor, args.periods)
     with db.read() as session:
         duty = settings.duty_hours(session)
@@ -272,7 +276,7 @@ def _limit_from(args: argparse.Namespace, clock: str, current: ClockLimit) -> Cl
 
 def _cmd_limits(db: Database, args: argparse.Namespace) -> int:
     if args.limits_command == "set":
-        actor = people.person_id(db, args.actor)
+        actor = acting(db, args)
         level = FaultLevel(args.level)
         current = team.read_team_settings(db).limits[level]
         team.set_level_limits(db, actor, level, _limit_from(args, "respond", current.respond),
@@ -324,11 +328,7 @@ def _cmd_calendar(db: Database, args: argparse.Namespace) -> int:
                    f"{args.year} --as NO; to confirm it complete: desk calendar complete "
                    f"{args.year} --as NO"))
         return 0
-    if args.actor is None:
-        from desk.cli.main import UsageError
-
-        raise UsageError("请用 --as 给出管理员工号。", "Give the administrator with --as.")
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     if command == "add":
         kind = None if args.remove else (DayKind.HOLIDAY if args.holiday else DayKind.WORKDAY)
         changed = team.calendar_add(db, actor, args.date, kind, args.name)

@@ -197,7 +197,7 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
                         description=f"Check the password and keep a signed session for "
                         f"{SESSION_HOURS} hours; every command that acts uses it. On "
                         "PostgreSQL you connect as your own login instead.")
-    lg.add_argument("employee_no")
+    lg.add_argument("employee_no", help="your 工号, e.g. IT001")
     lg.add_argument("--password-stdin", action="store_true",
                     help="read the password from the first line of standard input")
     sub.add_parser("logout", help="end the command line's session / 退出登录")

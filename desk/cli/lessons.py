@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from desk.cli.identity import acting
 from desk.db import Database
 from desk.errors import ValidationError
 from desk.notify import outbox
@@ -40,11 +41,13 @@ def register(sub: Any) -> dict[str, Handler]:
     ln.add_argument("other", help="fault B (for duplicate: the master)")
     ln.add_argument("--kind", required=True, choices=["related", "caused-by", "duplicate"],
                     help="A related to B / A caused by B / A duplicate of B")
-    ln.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    ln.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     un = sub.add_parser("unlink", help="remove a related or caused-by link")
     un.add_argument("number")
     un.add_argument("other", help="the other fault's number")
-    un.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    un.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     ls = sub.add_parser("links", help="a fault's links and the duplicates merged into it")
     ls.add_argument("number")
     ls.add_argument("--json", action="store_true")
@@ -80,12 +83,14 @@ def register(sub: Any) -> dict[str, Handler]:
             zh, en = read_problems.FIELDS[f]
             p.add_argument("--" + f.replace("_", "-"), dest=f, help=f"{zh} / {en}",
                            required=(p is new and f == "title"))
-        p.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+        p.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
         p.add_argument("--json", action="store_true")
     add = psub.add_parser("add", help="point faults to a problem")
     add.add_argument("problem", metavar="PRB-NUMBER", help="the problem's number, e.g. PRB-000001")
     add.add_argument("faults", nargs="+", metavar="NUMBER", help="the fault numbers to attach to the problem")
-    add.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    add.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     show = psub.add_parser("show", help="one problem with its faults and history")
     show.add_argument("problem", metavar="PRB-NUMBER", help="the problem's number, e.g. PRB-000001")
     show.add_argument("--json", action="store_true")
@@ -102,11 +107,13 @@ def register(sub: Any) -> dict[str, Handler]:
     aa.add_argument("--problem", metavar="PRB-NUMBER", help="the problem's number, e.g. PRB-000001")
     aa.add_argument("--owner", required=True, metavar="EMPLOYEE_NO", help="工号 of the person who owns it")
     aa.add_argument("--due", required=True, metavar="YYYY-MM-DD", help="the due date, e.g. 2026-12-31")
-    aa.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    aa.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     ad = asub.add_parser("done", help="mark an action item done (its owner or a lead)")
     ad.add_argument("item", type=int, metavar="ID", help="the action item's id (see desk action list)")
     ad.add_argument("--note", default="", help="what was done (kept with the item)")
-    ad.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO", required=True)
+    ad.add_argument("--as", dest="actor", metavar="EMPLOYEE_NO",
+                    help="who acts: must be who is signed in (optional)")
     al = asub.add_parser("list", help="action items (--mine: 我的待办)")
     al.add_argument("--fault", metavar="NUMBER", help="a fault number, e.g. SYS-20261127-001")
     al.add_argument("--problem", metavar="PRB-NUMBER", help="the problem's number, e.g. PRB-000001")
@@ -126,7 +133,7 @@ def _print_json(value: Any) -> None:
 
 
 def _cmd_link(db: Database, args: argparse.Namespace) -> int:
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     links.link(db, args.number, args.other, args.kind, actor)
     if args.kind == "duplicate":
         print(f"{args.number.upper()} → {args.other.upper()}（已合并 / merged）")
@@ -136,7 +143,7 @@ def _cmd_link(db: Database, args: argparse.Namespace) -> int:
 
 
 def _cmd_unlink(db: Database, args: argparse.Namespace) -> int:
-    links.unlink(db, args.number, args.other, people.person_id(db, args.actor))
+    links.unlink(db, args.number, args.other, acting(db, args))
     return 0
 
 
@@ -157,9 +164,7 @@ def _cmd_links(db: Database, args: argparse.Namespace) -> int:
 
 def _cmd_incident(db: Database, args: argparse.Namespace) -> int:
     if args.broadcast is not None:
-        if not args.actor:
-            raise ValidationError({"as": ("发布通报需要 --as 工号。", "--broadcast needs --as.")})
-        incident.broadcast(db, args.number, people.person_id(db, args.actor), args.broadcast,
+        incident.broadcast(db, args.number, acting(db, args), args.broadcast,
                            args.cc)
     view = read_incident.incident(db, args.number)
     with db.read() as session:
@@ -214,7 +219,7 @@ def _cmd_problem(db: Database, args: argparse.Namespace) -> int:
             for v, n in rows:
                 print(f"{v.number}  {v.state.label_zh:<4}  {n:>4} 个故障  {v.title}")
         return 0
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     if command == "add":
         view = problems.attach_faults(db, args.problem, args.faults, actor)
         _show_problem(view, False)
@@ -260,14 +265,12 @@ def _cmd_action(db: Database, args: argparse.Namespace) -> int:
     if command == "list":
         owner = None
         if args.mine:
-            if not args.actor:
-                raise ValidationError({"as": ("--mine 需要 --as 工号。", "--mine needs --as.")})
-            owner = people.person_id(db, args.actor)
+            owner = acting(db, args)
         _print_items(read_actions.items(db, owner_id=owner, ticket_key=args.fault,
                                         problem_key=args.problem,
                                         open_only=args.open or args.mine), args.json)
         return 0
-    actor = people.person_id(db, args.actor)
+    actor = acting(db, args)
     if command == "add":
         view = actions.add_item(db, actor, args.title, people.person_id(db, args.owner),
                                 _due(args.due), ticket_key=args.fault, problem_key=args.problem)

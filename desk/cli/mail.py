@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from desk.cli.identity import acting
 from desk.cli.output import safe
 from desk.db import Database
 from desk.errors import DeskError, pick
@@ -71,12 +72,7 @@ def _cmd_mail(db: Database, args: argparse.Namespace) -> int:
         return 0
     if command == "report-to":
         if args.addresses:
-            if not args.actor:
-                raise DeskError("设置收件人需要 --as 管理员工号。",
-                                "Setting the recipients needs --as ADMIN_NO.")
-            from desk.process import people
-
-            notify.set_report_recipients(db, people.person_id(db, args.actor), args.addresses)
+            notify.set_report_recipients(db, acting(db, args), args.addresses)
         print(pick("、", ", ").join(notify.report_recipients(db)) or pick("（未设置）", "(none)"))
         return 0
     smtp = notify.smtp_settings(db)

@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         description="For whoever holds the database itself (the SQLite file's owner, or the "
         "PostgreSQL owner's URL): sets the password of a person holding the admin role, "
         "also when administrators can still sign in, and unlocks them.")
-    rec.add_argument("employee_no")
+    rec.add_argument("employee_no", help="the 工号 of a person holding the admin role")
     rec.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
     db_actions.append(rec)

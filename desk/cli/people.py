@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from desk.cli.identity import NotSignedInError, acting
+from desk.cli.identity import acting
 from desk.cli.output import label, safe
 from desk.db import Database
 from desk.errors import DeskError, pick
@@ -75,19 +75,8 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _cmd_passwd(db: Database, args: argparse.Namespace) -> int:
+    actor = acting(db, args)
     password = _read_password(args.password_stdin)
-    if args.actor or db.backend == "postgresql":
-        actor = acting(db, args)
-    else:
-        try:
-            actor = acting(db, args)
-        except NotSignedInError:
-            # nobody signed in at this desk: the way back in while no administrator can
-            # sign in (refused as soon as one can; see also desk db recover-admin)
-            auth.recover_admin_password(db, args.employee_no, password)
-            print(pick(f"已设置 {args.employee_no} 的密码。",
-                       f"Password set for {args.employee_no}."))
-            return 0
     target = people.person_id(db, args.employee_no)
     auth.set_password(db, actor, target, password)
     print(pick(f"已设置 {args.employee_no} 的密码。", f"Password set for {args.employee_no}."))
@@ -138,7 +127,8 @@ def _cmd_person(db: Database, args: argparse.Namespace) -> int:
     if record.db_login:
         print(f"login: {record.db_login}")
     if token is not None:
-        print(pick("服务账户的令牌（只显示这一次，用作密码）：",
-                   "The service account's token (shown only once; it is its password): ")
-              + token)
+        # "token: …" in both languages (like "login: …"): scripts read the last line
+        print(pick("服务账户的令牌只显示这一次，它就是此账户的密码。",
+                   "The service account's token is shown only once; it is its password."))
+        print(f"token: {token}")
     return 0

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from desk.admin import intake as intake_settings
+from desk.cli.identity import acting
 from desk.cli.output import count
 from desk.db import Database
 from desk.errors import DeskError, ValidationError
-from desk.process import intake, people
+from desk.process import intake
 from desk.serve.service import DEFAULT_INTERVAL, Service
 
 
@@ -42,7 +43,8 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     it = sub.add_parser("intake", help="alert token, intake mailbox, alert mapping / 接收设置")
     actions = it.add_subparsers(dest="intake_action", metavar="ACTION", required=True)
     tok = actions.add_parser("token", help="print a new bearer token; the old one stops working")
-    tok.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    tok.add_argument("--as", dest="actor", metavar="ADMIN_NO",
+                    help="who acts: must be who is signed in (optional)")
     mb = actions.add_parser("mailbox", help="the intake mailbox (IMAP)")
     mba = mb.add_subparsers(dest="mailbox_action", metavar="ACTION", required=True)
     mbs = mba.add_parser("set", help="set the IMAP mailbox the service reads")
@@ -53,12 +55,14 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
                      help="read the password from the first line of standard input")
     mbs.add_argument("--tls", action="store_true", help="IMAP over TLS (IMAPS)")
     mbs.add_argument("--folder", default="INBOX", help="the folder read (default INBOX)")
-    mbs.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    mbs.add_argument("--as", dest="actor", metavar="ADMIN_NO",
+                    help="who acts: must be who is signed in (optional)")
     mp = actions.add_parser("mapping", help="how alert labels become a fault's type and level")
     mpa = mp.add_subparsers(dest="mapping_action", metavar="ACTION", required=True)
     mps = mpa.add_parser("set", help="set the mapping from a JSON file")
     mps.add_argument("file", help="a JSON file with the alert mapping (see the README)")
-    mps.add_argument("--as", dest="actor", metavar="ADMIN_NO", required=True)
+    mps.add_argument("--as", dest="actor", metavar="ADMIN_NO",
+                    help="who acts: must be who is signed in (optional)")
     mpa.add_parser("show", help="print the mapping in force")
     lg = actions.add_parser("log", help="what the service took in, newest first")
     lg.add_argument("--limit", type=count(1, 10_000), default=50,
@@ -123,14 +127,14 @@ def _cmd_serve(db: Database, args: argparse.Namespace) -> int:
 def _cmd_intake(db: Database, args: argparse.Namespace) -> int:
     action = args.intake_action
     if action == "token":
-        print(intake_settings.new_token(db, people.person_id(db, args.actor)))
+        print(intake_settings.new_token(db, acting(db, args)))
         return 0
     if action == "mailbox":
         password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
         port = args.port or (993 if args.tls else 143)
         s = intake_settings.MailboxSettings(args.host.strip(), port, args.user.strip(),
                                             args.tls, args.folder)
-        intake_settings.set_mailbox(db, people.person_id(db, args.actor), s, password)
+        intake_settings.set_mailbox(db, acting(db, args), s, password)
         print(f"收件邮箱已设置：{s.user}@{s.host}:{s.port} / intake mailbox set")
         return 0
     if action == "mapping":
@@ -142,7 +146,7 @@ def _cmd_intake(db: Database, args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise DeskError(f"无法读取文件 {args.file}：{exc}", f"Cannot read {args.file}: {exc}") \
                 from exc
-        m = intake_settings.set_mapping(db, people.person_id(db, args.actor), content)
+        m = intake_settings.set_mapping(db, acting(db, args), content)
         print(f"告警映射已设置：{len(m.rules)} 条规则 / alert mapping set: {len(m.rules)} rules")
         return 0
     rows = intake.recent_items(db, args.limit)

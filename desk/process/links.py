@@ -30,6 +30,8 @@ from models import LinkKind, Person, Role, Status, Ticket, TicketLink
 
 LINKERS = frozenset({Role.SUPPORT, Role.SUPPORT_LEAD, Role.ENGINEER, Role.DIRECTOR})
 MERGERS = frozenset({Role.SUPPORT, Role.SUPPORT_LEAD, Role.DIRECTOR})
+# a duplicate is merged (and so cancelled) from any state but a closed one
+MERGE_SOURCES = frozenset(s for s in Status if not s.is_closed)
 
 
 def _actor(session: Session, actor_id: int, roles: frozenset[Role], what_zh: str,

@@ -22,13 +22,18 @@ each write against those tables, with the person found from ``session_user``:
 - team, steps and verification items change only with a transition's event;
 - an attachment is stored once (its bytes only in the transaction that adds it) and
   never changes after, except its removal, which is checked and needs its event;
-- number counters only go up by one, and only in a transaction that reports a fault; settings, rules, calendar and departments are for
-  administrators; the outbox is appended to with an event, changed by administrators;
+- number counters only go up by one, and only in a transaction that reports a fault;
+- settings, notification rules, the calendar, group-chat channels and the intake's
+  log and alert links are for administrators (the team's service runs as the owner or
+  an administrator); an administrator's change of the SLA rules may move open
+  deadlines with that change's event; the outbox is appended to with an event and
+  changed by administrators; problems, action items and links between faults change
+  only with an event of the same person; pauses only with a step of the process;
 - people and roles change only through ``desk_save_person`` and ``desk_set_password``
   (SECURITY DEFINER, fixed search_path), which create and alter the login roles.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01
 
 """
@@ -40,8 +45,8 @@ from alembic import op
 from models.vocabulary import Role
 
 # revision identifiers, used by Alembic.
-revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0008"
+revision: str = "0013"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -186,6 +191,19 @@ PG_FUNCTIONS = [
             RETURN NULL;
         END IF;
         IF cardinality(acts) = 0 THEN
+            -- an administrator's change of the limits, duty hours, calendar or time zone
+            -- moves open deadlines: allowed with that change's own event
+            SELECT coalesce(array_agg(c.key), '{}') INTO changed
+            FROM jsonb_each(to_jsonb(NEW)) c
+            WHERE c.value IS DISTINCT FROM (to_jsonb(OLD) -> c.key) AND c.key <> 'version';
+            IF cardinality(changed) > 0 AND changed <@ ARRAY['respond_due_at',
+                   'restore_due_at', 'respond_due_estimated', 'restore_due_estimated']
+               AND desk_is_admin(me) AND EXISTS (
+                   SELECT 1 FROM events WHERE at = now() AND actor_id = me
+                   AND ticket_id IS NULL AND action IN ('setting', 'calendar',
+                                                        'calendar_import')) THEN
+                RETURN NULL;
+            END IF;
             PERFORM desk_refuse(format('fault %s changed without its event', NEW.number));
         END IF;
         SELECT count(*) INTO n FROM unnest(acts) a
@@ -247,7 +265,8 @@ PG_FUNCTIONS = [
     *[
         f"CREATE CONSTRAINT TRIGGER {table}_check AFTER INSERT OR UPDATE OR DELETE ON {table} "
         "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION desk_step_rows_check()"
-        for table in ("team_members", "implementation_steps", "verification_items")
+        for table in ("team_members", "implementation_steps", "verification_items",
+                      "ticket_pauses")
     ],
     # -- attachments ----------------------------------------------------------------------
     """
@@ -384,7 +403,8 @@ PG_FUNCTIONS = [
     *[
         f"CREATE TRIGGER {table}_admin_only BEFORE INSERT OR UPDATE OR DELETE ON {table} "
         "FOR EACH ROW EXECUTE FUNCTION desk_admin_only()"
-        for table in ("settings", "notification_rules", "calendar_days", "calendar_years")
+        for table in ("settings", "notification_rules", "calendar_days", "calendar_years",
+                      "channels", "intake_log", "alert_links")
     ],
     # the outbox: a desk queues notices with the step that causes them; delivery, retries
     # and removal are for administrators (or the service's own login)
@@ -422,8 +442,12 @@ PG_FUNCTIONS = [
     *[
         f"CREATE CONSTRAINT TRIGGER {table}_with_event AFTER INSERT OR UPDATE ON {table} "
         "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION desk_with_event_check()"
-        for table in ("outbox", "kb_entries", "kb_revisions")
+        for table in ("outbox", "kb_entries", "kb_revisions", "problems", "action_items")
     ],
+    # links between faults are also removed (unlinking, a related link made a duplicate)
+    "CREATE CONSTRAINT TRIGGER ticket_links_with_event AFTER INSERT OR UPDATE OR DELETE ON "
+    "ticket_links DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+    "EXECUTE FUNCTION desk_with_event_check()",
     """
     CREATE OR REPLACE FUNCTION desk_presence_write() RETURNS trigger
     LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
@@ -592,6 +616,11 @@ PG_TRIGGERS = [
     ("team_members", "team_members_check"),
     ("implementation_steps", "implementation_steps_check"),
     ("verification_items", "verification_items_check"),
+    ("ticket_pauses", "ticket_pauses_check"),
+    ("channels", "channels_admin_only"), ("intake_log", "intake_log_admin_only"),
+    ("alert_links", "alert_links_admin_only"),
+    ("problems", "problems_with_event"), ("action_items", "action_items_with_event"),
+    ("ticket_links", "ticket_links_with_event"),
     ("attachments", "attachments_write"), ("attachments", "attachments_check"),
     ("attachment_chunks", "attachment_chunks_write"),
     ("number_counters", "number_counters_write"), ("number_counters", "number_counters_check"),
