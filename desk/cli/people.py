@@ -103,10 +103,10 @@ def _cmd_person(db: Database, args: argparse.Namespace) -> int:
             return 0
         for p in rows:
             # the labels `desk people` prints too, in the chosen language
-            roles = pick("、", ", ").join(label(r) for r in sorted(p.roles))
+            names = pick("、", ", ").join(label(r) for r in sorted(p.roles))
             state = pick("在用", "active") if p.active else pick("已停用", "inactive")
             login = f"\t{safe(p.db_login)}" if p.db_login else ""
-            print(f"{safe(p.employee_no)}\t{safe(p.name)}\t{safe(p.department)}\t{roles}\t"
+            print(f"{safe(p.employee_no)}\t{safe(p.name)}\t{safe(p.department)}\t{names}\t"
                   f"{state}{login}")
         return 0
     actor = acting(db, args)
