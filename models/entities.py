@@ -311,7 +311,8 @@ class Event(Base):
     """
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_ticket_at", "ticket_id", "id"),)
+    __table_args__ = (Index("ix_events_ticket_at", "ticket_id", "id"),
+                      Index("ix_events_actor_at", "actor_id", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))

@@ -104,7 +104,7 @@ def test_login_whoami_logout_and_impersonation(url: str,
             auth.sign_in(db, "CTO01", "taken-over-9")
     finally:
         db.dispose()
-    code, out, _ = run(url, capsys, "logout")
+    code, out, _ = run(url, capsys, "--lang", "en", "logout")
     assert code == 0 and "Signed out" in out
     code, _, err = run(url, capsys, "whoami")
     assert code == 1 and "desk login" in err

@@ -253,6 +253,7 @@ def test_demo_prints_a_generated_password_per_person_once(url: str,
     from desk.process import auth
 
     d = Desk(url, capsys)
+    d.ok("db", "upgrade")  # the command that creates the file
     out = d.ok("demo")
     assert "desk1234" not in out
     lines = [line.strip().split("\t") for line in out.splitlines() if "\t" in line]

@@ -166,7 +166,8 @@ def fingerprint(team: Team) -> dict[str, str]:
             "coalesce(r.rolpassword, ''), ',' ORDER BY r.rolname) FROM pg_authid r "
             "WHERE r.rolname LIKE %s", (f"%{team.group.removeprefix('desk_')}%",)).fetchone())
         out["members"] = str(conn.execute(
-            "SELECT string_agg(g.rolname || '>' || m.rolname, ',' ORDER BY 1) "
+            "SELECT string_agg(g.rolname || '>' || m.rolname, ',' "
+            "ORDER BY g.rolname || '>' || m.rolname) "
             "FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
             "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname LIKE %s",
             (f"{team.group}%",)).fetchone())
@@ -321,6 +322,48 @@ ATTACKS: list[tuple[str, str, list[str]]] = [
     ("empty the editing table", "ADMIN", ["DELETE FROM rule_edits"]),
     ("write a knowledge entry without an event", "LEAD01",
      ["UPDATE kb_entries SET symptom = '改写', version = version + 1"]),
+    # pauses, lessons, group robots and the intake
+    ("pause the clocks without the step", "IT001",
+     ["INSERT INTO ticket_pauses (ticket_id, started_at, reason, started_by_id) VALUES "
+      "({t:diagnosing}, now(), '拖延', {p:IT001})", ev("diagnosing", "note")]),
+    ("remove the record of a pause", "LEAD01", ["DELETE FROM ticket_pauses"]),
+    ("move a deadline without an event", "LEAD01",
+     ["UPDATE tickets SET restore_due_at = restore_due_at + interval '30 days', "
+      "version = version + 1 WHERE id = {t:diagnosing}"]),
+    ("move a deadline behind a setting's event, not an administrator", "LEAD01",
+     [EVENT.format(t="NULL", p="{p:LEAD01}", action="setting"),
+      "UPDATE tickets SET restore_due_at = restore_due_at + interval '30 days', "
+      "version = version + 1 WHERE id = {t:diagnosing}"]),
+    ("rewrite a fault behind a setting's event", "ADMIN",
+     [EVENT.format(t="NULL", p="{p:ADMIN}", action="setting"),
+      "UPDATE tickets SET phenomenon = '改写', version = version + 1 "
+      "WHERE id = {t:diagnosing}"]),
+    ("rate a fault behind a note", "SALES005",
+     ["UPDATE tickets SET satisfaction = 1, version = version + 1 WHERE id = {t:archived}",
+      ev("archived", "note", "SALES005")]),
+    ("cancel a fault by calling it a merge, as a verifier", "ONLY_VERIFIER",
+     ["UPDATE tickets SET status = 'cancelled', version = version + 1 "
+      "WHERE id = {t:triage}", ev("triage", "merge", "ONLY_VERIFIER")]),
+    ("open a problem without an event", "LEAD01",
+     ["INSERT INTO problems (version, number, title, symptom, affected_business, "
+      "fault_type, state, root_cause, workaround, permanent_fix, created_at) VALUES "
+      "(1, 'PRB-EVIL', '假', '', '', 'SYS', 'analysing', '', '', '', now())"]),
+    ("add an action item without an event", "LEAD01",
+     ["INSERT INTO action_items (title, owner_id, due_on, state, created_at, done_note) "
+      "VALUES ('假', {p:IT001}, '2099-01-01', 'open', now(), '')"]),
+    ("link two faults without an event", "IT001",
+     ["INSERT INTO ticket_links (ticket_id, other_id, kind, created_at) VALUES "
+      "({t:triage}, {t:diagnosing}, 'related', now())"]),
+    ("add a group robot", "LEAD01",
+     ["INSERT INTO channels (name, kind, url, secret, per_minute, enabled, created_at) "
+      "VALUES ('黑', 'webhook', 'https://evil.example.com/', '', 60, true, now())"]),
+    ("read a group robot's secret", "IT001", ["SELECT url, secret FROM channels"]),
+    ("write the intake log", "LEAD01",
+     ["INSERT INTO intake_log (at, source, outcome, detail) VALUES (now(), 'mail', "
+      "'filed', '假')"]),
+    ("tie an alert to a fault", "IT001",
+     ["INSERT INTO alert_links (key, ticket_id, created_at, firings) VALUES "
+      "('evil', {t:triage}, now(), 1)"]),
     # the service account and the schema
     ("a service account triages", "MON01",
      ["UPDATE tickets SET status = 'triage', version = version + 1 WHERE id = {t:reported}",
@@ -384,7 +427,9 @@ def test_attack_is_refused_and_nothing_changes(team: Team, name: str, who: str,
     # refused for being what it is (no privilege, a check of Desk, a protection trigger),
     # not for a typo in the attack
     assert refused.sqlstate in REFUSALS, (name, refused.sqlstate, str(refused))
-    assert fingerprint(team) == before, f"{name}: something changed"
+    after = fingerprint(team)
+    assert after == before, (f"{name}: something changed",
+                             sorted(k for k in after if after[k] != before.get(k)))
 
 
 def test_a_login_of_one_desk_database_cannot_connect_to_the_other(

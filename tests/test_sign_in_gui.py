@@ -555,9 +555,14 @@ def test_demo_start_shows_generated_passwords_that_sign_in(qtbot, sqlite_url):
     passwords = startup.demo_passwords
     assert set(passwords) >= {"IT001", "ADMIN"} and len(set(passwords.values())) == len(passwords)
     assert f"IT001    {passwords['IT001']}" in text
-    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+    with qtbot.waitSignal(startup.window_ready, timeout=10_000) as ready, \
+            qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
         attempt(qtbot, dialog, "IT001", passwords["IT001"])
     assert signal.args[0].employee_no == "IT001"
+    window = ready.args[0]
+    qtbot.addWidget(window)
+    assert window.person.employee_no == "IT001"
+    window.close()  # its live updates stop with it
     startup.db.dispose()
 
 

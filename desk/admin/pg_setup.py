@@ -63,6 +63,8 @@ WRITABLE: dict[str, str] = {
     "problems": "INSERT, UPDATE",
     "action_items": "INSERT, UPDATE",
 }
+# what every login may read of a group robot (its URL and secret are for administrators)
+CHANNEL_PUBLIC_COLUMNS = "id, name, kind, per_minute, per_second, enabled, created_at"
 # events: appended, never with an id of the client's choosing
 EVENT_COLUMNS = "ticket_id, actor_id, at, action, changes, details, reason"
 ADMIN_FUNCTIONS = (
@@ -234,6 +236,16 @@ def _grant(conn: Connection, say: Callable[[str], None]) -> None:
         if table in tables:
             statements.append(sql.SQL("GRANT " + rights + " ON {} TO {}")
                               .format(sql.Identifier(table), group))
+    if "channels" in tables:
+        # a group robot's URL and signing secret are the team's secrets: a desk that
+        # queues a message needs only the channel's name, its administrators the rest
+        statements += [
+            sql.SQL("REVOKE SELECT ON channels FROM {}").format(group),
+            sql.SQL("GRANT SELECT ({}) ON channels TO {}").format(
+                sql.SQL(CHANNEL_PUBLIC_COLUMNS), group),
+            sql.SQL("GRANT SELECT ON channels TO {}").format(
+                sql.Identifier(group_role(conn, Role.ADMIN))),
+        ]
     if _role_exists(raw, OLD_SHARED_GROUP):  # an earlier Desk's one shared group role
         old = sql.Identifier(OLD_SHARED_GROUP)
         statements += [

@@ -29,7 +29,7 @@ from typing import Any
 
 from desk.config import Config, local_secret
 from desk.db import Database
-from desk.errors import DeskError, PermissionDeniedError
+from desk.errors import DeskError, PermissionDeniedError, pick
 from desk.process import auth, people
 
 SESSION_HOURS = 8
@@ -218,17 +218,17 @@ def _cmd_login(db: Database, args: argparse.Namespace) -> int:
             "(--db postgresql://LOGIN@HOST/DB).")
     person = auth.sign_in(db, args.employee_no, read_password(args.password_stdin))
     session = start_session(_config(args), person.employee_no, person.id)
-    print(f"已登录：{person.name}（{person.employee_no}），有效至 "
-          f"{session.expires.astimezone().strftime('%Y-%m-%d %H:%M')}。 / Signed in as "
-          f"{person.employee_no} until {session.expires.astimezone().strftime('%Y-%m-%d %H:%M')}.")
+    until = session.expires.astimezone().strftime("%Y-%m-%d %H:%M")
+    print(pick(f"已登录：{person.name}（{person.employee_no}），有效至 {until}。",
+               f"Signed in as {person.employee_no} until {until}."))
     return 0
 
 
 def _cmd_logout(db: Database, args: argparse.Namespace) -> int:
     if end_session(_config(args)):
-        print("已退出登录。 / Signed out.")
+        print(pick("已退出登录。", "Signed out."))
     else:
-        print("本来就没有登录。 / There was no session.")
+        print(pick("本来就没有登录。", "There was no session."))
     return 0
 
 
@@ -236,7 +236,8 @@ def _cmd_whoami(db: Database, args: argparse.Namespace) -> int:
     pid = acting_person(_config(args), db, None) if db.backend == "sqlite" else (
         auth.current_person_id(db))
     if pid is None:
-        print("数据库所有者（不是 Desk 的人员） / the database owner (not a person of this Desk)")
+        print(pick("数据库所有者（不是 Desk 的人员）",
+                   "the database owner (not a person of this Desk)"))
         return 0
     person = people.get_person(db, pid)
     roles = ",".join(sorted(r.value for r in person.roles))

@@ -503,8 +503,10 @@ def _cmd_db(config: Config, args: argparse.Namespace) -> int:
             login = auth.recover_admin(db, args.employee_no, password)
         finally:
             db.dispose()
-        print(f"已为管理员 {args.employee_no} 设置新密码。 / New password set for the "
-              f"administrator {args.employee_no}." + (f" login: {login}" if login else ""))
+        print(pick(f"已为管理员 {args.employee_no} 设置新密码。",
+                   f"New password set for the administrator {args.employee_no}."))
+        if login:
+            print(f"login: {login}")
         return 0
     if args.db_command in ("backup", "restore"):
         from desk.admin import backup

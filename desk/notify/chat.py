@@ -18,7 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from desk.rules.timeutil import format_local
 from models import Channel, OutboxMessage, Person, Ticket
@@ -59,7 +59,10 @@ def channels_for(session: Session, tokens: Iterable[str]) -> list[Channel]:
             names.add(token[len(CHANNEL_PREFIX):].strip())
     if not every and not names:
         return []
-    stmt = select(Channel).where(Channel.enabled.is_(True)).order_by(Channel.id)
+    # only what every login may read (a robot's URL and secret are for administrators)
+    stmt = (select(Channel).options(load_only(Channel.id, Channel.name, Channel.kind,
+                                               Channel.enabled))
+            .where(Channel.enabled.is_(True)).order_by(Channel.id))
     if not every:
         stmt = stmt.where(Channel.name.in_(names))
     return list(session.scalars(stmt))

@@ -201,7 +201,8 @@ PG_FUNCTIONS = [
                AND desk_is_admin(me) AND EXISTS (
                    SELECT 1 FROM events WHERE at = now() AND actor_id = me
                    AND ticket_id IS NULL AND action IN ('setting', 'calendar',
-                                                        'calendar_import')) THEN
+                                                        'calendar_import',
+                                                        'calendar_complete')) THEN
                 RETURN NULL;
             END IF;
             PERFORM desk_refuse(format('fault %s changed without its event', NEW.number));
@@ -668,6 +669,8 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=30), nullable=False),
         sa.PrimaryKeyConstraint("action", "status", "field", "role", name=op.f("pk_rule_edits")),
     )
+    # the checks find "this person's events of this transaction" (actor, now()) by index
+    op.create_index("ix_events_actor_at", "events", ["actor_id", "at"])
     if op.get_bind().dialect.name == "postgresql":
         for statement in PG_FUNCTIONS:
             op.execute(statement)
@@ -679,6 +682,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         for function in PG_FUNCTION_NAMES:
             op.execute(f"DROP FUNCTION IF EXISTS {function}")
+    op.drop_index("ix_events_actor_at", table_name="events")
     op.drop_table("rule_edits")
     op.drop_table("rule_transitions")
     op.drop_index("ix_people_db_login", table_name="people")
