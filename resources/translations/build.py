@@ -57,6 +57,7 @@ TABLES: list[tuple[str, str, tuple[str, ...]]] = [
     ("ui.queue_model", "QueueModel", ("COLUMNS",)),
     ("ui.ticket.sections", "TicketPanel", ("SECTIONS",)),
     ("ui.ticket.timeline", "TicketPanel", ("TIMELINE_FIELDS",)),
+    ("ui.ticket.action_dialog", "ActionDialog", ("RATINGS",)),
     ("ui.dialogs.admin", "AdminDialogs",
      ("PEOPLE_COLUMNS", "UNITS", "COUNTING", "KIND_LABELS", "CALENDAR_COLUMNS",
       "MENU_ENTRIES")),

@@ -444,6 +444,10 @@
         <translation>Failed</translation>
     </message>
     <message>
+        <source>{0} 分（满分 5 分）</source>
+        <translation>{0} out of 5</translation>
+    </message>
+    <message>
         <source>（第 {0} 轮）</source>
         <translation> (round {0})</translation>
     </message>
@@ -651,6 +655,10 @@
         <translation>Not determined</translation>
     </message>
     <message>
+        <source>（不评分）</source>
+        <translation>(not rated)</translation>
+    </message>
+    <message>
         <source>能</source>
         <translation>Yes</translation>
     </message>
@@ -699,8 +707,36 @@
         <translation>Technical approval: </translation>
     </message>
     <message>
+        <source>请为本次处理打分（可不评分）。</source>
+        <translation>Rate how the fault was handled (or leave it unrated).</translation>
+    </message>
+    <message>
+        <source>满意度是报告人 {0} 的评价：请填写其评分与意见，或不评分。</source>
+        <translation>The rating is the reporter&apos;s ({0}): enter their score and comment, or leave it unrated.</translation>
+    </message>
+    <message>
         <source>应急小组成员（至少两类）</source>
         <translation>Emergency team (at least two kinds)</translation>
+    </message>
+    <message>
+        <source>5 分 — 非常满意</source>
+        <translation>5 — Very satisfied</translation>
+    </message>
+    <message>
+        <source>4 分 — 满意</source>
+        <translation>4 — Satisfied</translation>
+    </message>
+    <message>
+        <source>3 分 — 一般</source>
+        <translation>3 — Neutral</translation>
+    </message>
+    <message>
+        <source>2 分 — 不满意</source>
+        <translation>2 — Dissatisfied</translation>
+    </message>
+    <message>
+        <source>1 分 — 很不满意</source>
+        <translation>1 — Very dissatisfied</translation>
     </message>
 </context>
 <context>
@@ -4093,6 +4129,10 @@
         <translation>This fault has unsaved changes. Save them?</translation>
     </message>
     <message>
+        <source>{0} 分（满分 5 分）</source>
+        <translation>{0} out of 5</translation>
+    </message>
+    <message>
         <source>一、基本信息</source>
         <translation>1. Basic information</translation>
     </message>
@@ -4299,6 +4339,14 @@
     <message>
         <source>备注</source>
         <translation>Remarks</translation>
+    </message>
+    <message>
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <source>评价意见</source>
+        <translation>Comment on the handling</translation>
     </message>
     <message>
         <source>五、闭环</source>
