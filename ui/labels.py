@@ -532,5 +532,14 @@ TABLES = (
     QT_TRANSLATE_NOOP("Documents", "故障验证结果表（空白）"),
     QT_TRANSLATE_NOOP("Documents", "故障处理完成通知"),
     QT_TRANSLATE_NOOP("Documents", "技术故障反馈与处理记录表"),
+    QT_TRANSLATE_NOOP("Documents", "故障复盘报告"),
+    QT_TRANSLATE_NOOP("Documents", "分级派单后才能出具启动通知。"),
+    QT_TRANSLATE_NOOP("Documents", "分级派单后才能打印空白验证表。"),
+    QT_TRANSLATE_NOOP("Documents", "故障复盘报告用于一级、二级故障。"),
+    QT_TRANSLATE_NOOP("Documents", "故障已撤销。"),
+    QT_TRANSLATE_NOOP("Documents", "进入原因分析后才能出具分析报告。"),
+    QT_TRANSLATE_NOOP("Documents", "验证通过、故障解决后才能出具故障复盘报告。"),
+    QT_TRANSLATE_NOOP("Documents", "验证通过、故障解决后才能发送完成通知。"),
+    QT_TRANSLATE_NOOP("Documents", "验证通过后才能打印填好的验证结果表。"),
 )
 # -- end of generated entries --

@@ -1660,6 +1660,42 @@
         <translation>Save as PDF (Ctrl+S)</translation>
     </message>
     <message>
+        <source>故障复盘报告</source>
+        <translation>Post-incident review</translation>
+    </message>
+    <message>
+        <source>分级派单后才能出具启动通知。</source>
+        <translation>The start notice comes after grading and dispatch.</translation>
+    </message>
+    <message>
+        <source>分级派单后才能打印空白验证表。</source>
+        <translation>The blank verification form comes after grading and dispatch.</translation>
+    </message>
+    <message>
+        <source>故障复盘报告用于一级、二级故障。</source>
+        <translation>The post-incident review is for level-1 and level-2 faults.</translation>
+    </message>
+    <message>
+        <source>故障已撤销。</source>
+        <translation>The fault was cancelled.</translation>
+    </message>
+    <message>
+        <source>进入原因分析后才能出具分析报告。</source>
+        <translation>The analysis report comes once the cause is being analysed.</translation>
+    </message>
+    <message>
+        <source>验证通过、故障解决后才能出具故障复盘报告。</source>
+        <translation>The post-incident review comes once the fault is verified and resolved.</translation>
+    </message>
+    <message>
+        <source>验证通过、故障解决后才能发送完成通知。</source>
+        <translation>The completion notice goes out once the fault is verified and resolved.</translation>
+    </message>
+    <message>
+        <source>验证通过后才能打印填好的验证结果表。</source>
+        <translation>The filled-in verification form comes after a passed verification.</translation>
+    </message>
+    <message>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
