@@ -306,6 +306,8 @@ TABLES = (
     QT_TRANSLATE_NOOP("MainWindow", "已生成："),
     QT_TRANSLATE_NOOP("MainWindow", "重大故障看板只用于一级（紧急）故障。"),
     QT_TRANSLATE_NOOP("MainWindow", "重大故障看板…"),
+    QT_TRANSLATE_NOOP("MainWindow", "一级故障时自动打开看板"),
+    QT_TRANSLATE_NOOP("MainWindow", "一级故障上报或升为一级时，在本机自动打开其重大故障看板"),
     QT_TRANSLATE_NOOP("MainWindow", "关联故障…"),
     QT_TRANSLATE_NOOP("MainWindow", "问题管理…"),
     QT_TRANSLATE_NOOP("MainWindow", "我的整改措施…"),

@@ -2087,6 +2087,10 @@
         <translation>Emergency team</translation>
     </message>
     <message>
+        <source>尚未组成应急小组：分级派单时指定总协调人与小组成员。</source>
+        <translation>No emergency team yet: grading and dispatch name the coordinator and the members.</translation>
+    </message>
+    <message>
         <source>时间线</source>
         <translation>Timeline</translation>
     </message>
@@ -2971,6 +2975,14 @@
     <message>
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
+    </message>
+    <message>
+        <source>一级故障时自动打开看板</source>
+        <translation>Open the major-incident view for level-1 faults</translation>
+    </message>
+    <message>
+        <source>一级故障上报或升为一级时，在本机自动打开其重大故障看板</source>
+        <translation>When a level-1 fault is reported or a fault is raised to level 1, open its major-incident view on this computer</translation>
     </message>
     <message>
         <source>统计(&amp;S)</source>
@@ -4840,6 +4852,14 @@ Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+
     <message>
         <source>问题(&amp;P)</source>
         <translation>&amp;Problems</translation>
+    </message>
+    <message>
+        <source>一级故障时自动打开看板</source>
+        <translation>Open the major-incident view for level-1 faults</translation>
+    </message>
+    <message>
+        <source>一级故障上报或升为一级时，在本机自动打开其重大故障看板</source>
+        <translation>When a level-1 fault is reported or a fault is raised to level 1, open its major-incident view on this computer</translation>
     </message>
     <message>
         <source>关联故障…</source>
