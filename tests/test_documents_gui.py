@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from desk.admin.demo import add_demo_data, ensure_people
 from desk.process import notices, people, reporting, workflow
 from desk.read import documents, tickets, timeline
-from models import FaultType, Status
+from models import FaultType, Status, Ticket
 from tests.conftest import settle, type_into
 from ui.documents.batch import BatchExportDialog, write_new
 from ui.documents.notice import IssueNoticeDialog
@@ -285,8 +285,10 @@ def test_menu_greys_documents_that_do_not_fit_the_state(qtbot, window):
     assert not acts["verification-form"].isEnabled()
     assert acts["verification-form"].toolTip() == "验证通过后才能打印填好的验证结果表。"
 
-    select_status(window, Status.RESOLVED)
-    assert all(a.isEnabled() for a in acts.values())
+    select_status(window, Status.RESOLVED)  # the demo's solved fault is a level-3 one
+    assert all(a.isEnabled() for kind, a in acts.items() if kind != "review")
+    assert not acts["review"].isEnabled()
+    assert acts["review"].toolTip() == "故障复盘报告用于一级、二级故障。"
 
     select_status(window, Status.CANCELLED)
     assert acts["start-notice"].toolTip() == "故障已撤销。" and acts["record"].isEnabled()
@@ -296,6 +298,54 @@ def test_menu_greys_documents_that_do_not_fit_the_state(qtbot, window):
     assert not any(a.isEnabled() for a in acts.values())
     assert not window.document_actions.preview_action.isEnabled()
     assert not window.document_actions.batch_action.isEnabled()
+
+
+def test_the_review_of_a_solved_major_fault_is_previewed_saved_and_printed(
+        qtbot, window, tmp_path, monkeypatch):
+    from desk.read import review
+
+    acts = window.document_actions.menu.document_actions
+    menu = window.document_actions.menu
+    assert menu.actions().index(acts["review"]) > menu.actions().index(acts["record"])
+    # an open level-1 fault: not yet
+    row = next(i for i, r in enumerate(window.model.rows)
+               if int(r.level) == 1 and not r.status.is_closed)
+    window.table.selectRow(row)
+    assert not acts["review"].isEnabled()
+    assert acts["review"].toolTip() == "验证通过、故障解决后才能出具故障复盘报告。"
+    ticket_id, number = select_status(window, Status.ARCHIVED)  # level 1 in the demo
+    assert acts["review"].isEnabled()
+    # the reporter's rating, stored, reaches the review
+    window.db.write(lambda s: setattr(s.get(Ticket, ticket_id), "satisfaction", 3))
+    dialog = open_preview(qtbot, window, "review")
+    with qtbot.waitSignal(dialog.pages_ready, timeout=20_000) as ready:
+        pass
+    assert dialog.windowTitle() == f"故障复盘报告 — {number}"
+    text = pdf_text(dialog.doc.pages.data)
+    assert number in text and "复盘" in text and "3 分" in text
+    assert ready.args == [len(PdfReader(io.BytesIO(review.render(window.db, number))).pages)]
+    target = tmp_path / "review.pdf"
+    asked: list[str] = []
+    monkeypatch.setattr(PdfPreviewDialog, "ask_save_path",
+                        classmethod(lambda cls, p, s: asked.append(s) or str(target)))
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert asked == [f"故障复盘报告-{number}.pdf"]
+    assert target.read_bytes() == dialog.doc.pages.data
+    out = tmp_path / "printed.pdf"
+
+    def ask_print(cls, parent, printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        printer.setResolution(100)
+        return True
+
+    monkeypatch.setattr(PdfPreviewDialog, "ask_print", classmethod(ask_print))
+    with qtbot.waitSignal(dialog.printed, timeout=30_000) as printed:
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert printed.args == ready.args and len(PdfReader(out).pages) == ready.args[0]
+    assert not dialog.issue_button.isVisible()  # a review is not issued like a notice
+    dialog.close()
 
 
 # -- issuing a notice ------------------------------------------------------------------------

@@ -155,12 +155,17 @@ def test_a_level_3_fault_from_report_to_archive(qtbot, window):
     act(qtbot, window, "OP003", "step", {"action": "解锁账号", "state_after": "可以登录"})
     act(qtbot, window, "OP003", "submit_verification", {"verifier_id": p["SALES005"]})
     act(qtbot, window, "SALES005", "verify", {"passed": True, "environment": "生产环境",
-                                              "checked": "重新登录成功"})
+                                              "checked": "重新登录成功", "satisfaction": 4,
+                                              "satisfaction_comment": "处理及时"})
+    # the reporter's rating, shown in section 四 as the record table prints it
+    assert window.panel.inputs["satisfaction"].text() == "4 分（满分 5 分）"
+    assert window.panel.inputs["satisfaction_comment"].toPlainText() == "处理及时"
     act(qtbot, window, "LEAD01", "archive", {"summary": "账号锁定", "prevention_measures": "告知用户"})
 
     detail = tickets.get_ticket(window.db, tid)
     assert detail.status == Status.ARCHIVED and detail.level == FaultLevel.GENERAL
     assert detail.root_cause == "账号被锁定" and detail.verification_passed is True
+    assert (detail.satisfaction, detail.satisfaction_comment) == (4, "处理及时")
     assert detail.business_confirmed_by_id == p["BIZ006"]
     assert detail.technical_approved_by_id == p["LEAD01"]
     actions = [e["action"] for e in timeline.events(window.db, tid)]
@@ -188,8 +193,9 @@ def test_a_level_1_fault_with_an_emergency_team_and_a_failed_verification(qtbot,
     act(qtbot, window, "DEV002", "step", {"action": "发布补丁", "state_after": "正常"})
     act(qtbot, window, "DEV002", "submit_verification", {"verifier_id": p["SALES005"]})
     act(qtbot, window, "SALES005", "verify", {
-        "passed": False, "environment": "生产环境", "checked": "仍有报错",
+        "passed": False, "environment": "生产环境", "checked": "仍有报错", "satisfaction": 2,
         "items": [("提交订单", "成功", "报错 500", False), ("查询订单", "成功", "成功", True)]})
+    assert tickets.get_ticket(window.db, tid).satisfaction == 2
     assert tickets.get_ticket(window.db, tid).status == Status.DIAGNOSING
     act(qtbot, window, "DEV002", "analyse", {"root_cause": "补丁遗漏一处",
                                              "impact_assessment": "同上"})
@@ -199,11 +205,13 @@ def test_a_level_1_fault_with_an_emergency_team_and_a_failed_verification(qtbot,
     act(qtbot, window, "DEV002", "step", {"action": "再次发布", "state_after": "正常"})
     act(qtbot, window, "DEV002", "submit_verification", {"verifier_id": p["SALES005"]})
     act(qtbot, window, "SALES005", "verify", {"passed": True, "environment": "生产环境",
-                                              "checked": "下单 5 笔成功"})
+                                              "checked": "下单 5 笔成功", "satisfaction": 5})
     act(qtbot, window, "LEAD01", "archive", {"summary": "连接池耗尽", "prevention_measures": "监控"})
 
     detail = tickets.get_ticket(window.db, tid)
     assert detail.status == Status.ARCHIVED and detail.verification_rounds == 2
+    assert detail.satisfaction == 5  # the latest round's rating counts
+    assert window.panel.inputs["satisfaction"].text() == "5 分（满分 5 分）"
     # section 四 shows every round with its checked items, not only the last
     history = window.panel.inputs["verification_history"].toPlainText()
     assert "第 1 轮" in history and "第 2 轮" in history
@@ -228,3 +236,23 @@ def test_a_level_1_fault_with_an_emergency_team_and_a_failed_verification(qtbot,
         duties = {(m.person.employee_no, m.duty.value) for m in s.get(Ticket, tid).team}
     assert {("CTO01", "coordinator"), ("OP003", "ops"), ("DEV002", "development"),
             ("DBA004", "database"), ("BIZ006", "business_contact")} <= duties
+
+
+def test_the_rating_is_offered_as_the_reporter_s(qtbot, window):
+    from desk.rules import transitions
+    from ui.ticket.action_dialog import ActionDialog
+
+    tid = report(qtbot, window, 3, "OA 办公系统", "打印失败")
+    detail = tickets.get_ticket(window.db, tid)
+    spec = transitions.transition("verify")
+    reporter = people.get_person(window.db, people.person_id(window.db, "SALES005"))
+    other = people.get_person(window.db, people.person_id(window.db, "IT001"))
+    own = ActionDialog(window.db, window.tz, spec, detail, reporter, window)
+    qtbot.addWidget(own)
+    rating = own.findChild(QComboBox, "field_satisfaction")
+    assert [rating.itemData(i) for i in range(rating.count())] == [None, 5, 4, 3, 2, 1]
+    assert own.findChild(object, "ratingNote").text().startswith("请为本次处理打分")
+    assert "satisfaction" not in own.data()  # not rated unless chosen
+    theirs = ActionDialog(window.db, window.tz, spec, detail, other, window)
+    qtbot.addWidget(theirs)
+    assert "报告人 孙丽 的评价" in theirs.findChild(object, "ratingNote").text()

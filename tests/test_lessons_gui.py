@@ -249,3 +249,57 @@ def test_a_known_error_is_named_so_among_the_similar_faults(qtmodeltester: Any,
 
     view = dialog.findChild(QTextBrowser, "similarFaultView")
     assert "已知问题" in view.toPlainText() and "未归档" not in view.toPlainText()
+
+
+def test_the_incident_view_opens_by_itself_for_a_new_level_one_fault(
+        qtbot: Any, demo_window: Any) -> None:
+    from desk.process.reporting import FaultReport, report_fault
+    from models import FaultLevel, FaultType
+    from tests.test_gui_process import act
+    from ui.incident_watch import SETTING
+
+    w = demo_window
+    watch = w.incident_watch
+    qtbot.waitUntil(lambda: watch.known is not None, timeout=10_000)
+    before = set(watch.known)  # the demo's open level-1 faults: no view opened for them
+    assert before and not w.incident_windows
+    auto = w.lessons_actions["actionIncidentAutoOpen"]
+    assert auto.isCheckable() and auto.isChecked()
+    live = w.start_live()
+    qtbot.waitUntil(lambda: live.live.running, timeout=10_000)
+    # reported at another desk: this (support) desk opens its view
+    reporter = people.person_id(w.db, "SALES005")
+    with qtbot.waitSignal(watch.opened, timeout=20_000) as opened:
+        detail = report_fault(w.db, FaultReport(
+            fault_type=FaultType.NETWORK, affected_business="全公司网络",
+            phenomenon="所有办公室断网", level=FaultLevel.URGENT), reporter)
+    new_id = get_ticket(w.db, detail.number).id
+    assert opened.args == [new_id]
+    view = w.incident_window
+    assert view.ticket_id == new_id and view.isVisible()
+    qtbot.waitUntil(lambda: view.view is not None, timeout=10_000)
+    assert view.view.number == detail.number
+    # raised to level 1 in this window by the support lead: its view opens too
+    with w.db.read() as session:
+        number = session.scalar(select(Ticket.number).where(
+            Ticket.level == FaultLevel.IMPORTANT, Ticket.status == Status.TRIAGE))
+    _select(w, number)
+    raised = get_ticket(w.db, number).id
+    with qtbot.waitSignal(watch.opened, timeout=20_000,
+                          check_params_cb=lambda tid: tid == raised):
+        act(qtbot, w, "LEAD01", "change_level", {"level": 1, "reason": "影响扩大到全公司"})
+    assert get_ticket(w.db, number).level == FaultLevel.URGENT
+    assert set(w.incident_windows) == {new_id, raised}
+    # turned off on this computer: the next one is seen, no view opens
+    auto.trigger()
+    from PySide6.QtCore import QSettings
+
+    assert not auto.isChecked() and QSettings().value(SETTING) in (False, "false")
+    with qtbot.waitSignal(watch.checked, timeout=20_000,
+                          check_params_cb=lambda ids: len(ids) == len(before) + 3):
+        report_fault(w.db, FaultReport(
+            fault_type=FaultType.SYSTEM, affected_business="邮件系统", phenomenon="无法收发邮件",
+            level=FaultLevel.URGENT), reporter)
+    assert set(w.incident_windows) == {new_id, raised}
+    w.close()  # the views close with the window, their live threads stopped
+    assert not view.live.running

@@ -6,7 +6,8 @@ dialogs only when a document is first previewed (``ui.documents.preview``) or
 exported (``ui.documents.batch``).
 
 - ``DocumentMenu``: the 文档 menu for the selected ticket, greyed per state with the
-  reason as tooltip (``desk.read.documents.available_documents``).
+  reason as tooltip (``desk.read.documents.available_documents``), and after them the
+  故障复盘报告 of a solved level-1 or level-2 fault (``desk.read.review.available``).
 - ``DocumentActions``: the menu, 预览与打印… (Ctrl+P, the most relevant document) and
   批量导出… for the selected tickets, following the queue's selection.
 - ``install_documents(window, db)``: puts the above into the main window.
@@ -28,7 +29,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desk.db import Database
-from desk.read import documents
+from desk.read import documents, review
 from models import Status
 
 if TYPE_CHECKING:
@@ -51,14 +52,33 @@ RELEVANT = {
 }
 MENU_ORDER = ("start-notice", "analysis-report", "verification-form-blank",
               "verification-form", "completion-notice", "record")
+# documents offered after those, apart (not in batch export): the post-incident review
+EXTRA_LABELS_ZH = {review.KIND: review.LABEL_ZH}
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Documents", text)
 
 
+def label_zh(kind: str) -> str:
+    return EXTRA_LABELS_ZH.get(kind) or documents.KIND_LABELS_ZH[kind]
+
+
 def kind_label(kind: str) -> str:
-    return tr(documents.KIND_LABELS_ZH[kind])
+    return tr(label_zh(kind))
+
+
+# every reason a document is greyed for (the tooltips; listed here for the translations)
+REASONS_ZH: tuple[str, ...] = tuple(sorted(
+    {why for status in Status for _k, _ok, why in documents.available_documents(status)}
+    | {review.available(status, level)[1] for status in Status for level in (1, 2, 3)}
+    - {""}))
+
+
+def availability(ticket: TicketRef) -> list[tuple[str, bool, str]]:
+    """``(kind, enabled, reason_zh)`` of every document the menu offers for a ticket."""
+    ok, why = review.available(ticket.status, ticket.level)
+    return [*documents.available_documents(ticket.status), (review.KIND, ok, why)]
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,7 @@ class TicketRef:
     id: int
     number: str
     status: Status
+    level: int | None = None
 
 
 # -- the 文档 menu -------------------------------------------------------------------------
@@ -89,12 +110,14 @@ class DocumentMenu(QMenu):
         self.setToolTipsVisible(True)
         self.current = current
         self.document_actions: dict[str, QAction] = {}
-        for kind in MENU_ORDER:
+        for kind in (*MENU_ORDER, *EXTRA_LABELS_ZH):
             action = QAction(kind_label(kind) + "…", self)
             action.setObjectName(f"document_{kind}")
             action.triggered.connect(lambda _checked=False, k=kind: self.preview_requested.emit(k))
             self.addAction(action)
             self.document_actions[kind] = action
+            if kind == MENU_ORDER[-1]:
+                self.addSeparator()
         self.aboutToShow.connect(self.refresh)
         self.refresh()
 
@@ -106,7 +129,7 @@ class DocumentMenu(QMenu):
                 action.setEnabled(False)
                 action.setToolTip(tr("请先在列表中选择一个故障。"))
             return
-        for kind, enabled, reason in documents.available_documents(ticket.status):
+        for kind, enabled, reason in availability(ticket):
             action = self.document_actions.get(kind)
             if action is not None:
                 action.setEnabled(enabled)
@@ -158,7 +181,8 @@ class DocumentActions(QObject):
     def current_ticket(self) -> TicketRef | None:
         index = self.window.table.currentIndex()
         row = self.window.model.row_at(index.row()) if index.isValid() else None
-        return TicketRef(row.id, row.number, row.status) if row is not None else None
+        return TicketRef(row.id, row.number, row.status, int(row.level)) \
+            if row is not None else None
 
     def selected_tickets(self) -> list[TicketRef]:
         rows = sorted(i.row() for i in self.window.table.selectionModel().selectedRows())
@@ -166,7 +190,7 @@ class DocumentActions(QObject):
         for r in rows:
             row = self.window.model.row_at(r)
             if row is not None:
-                refs.append(TicketRef(row.id, row.number, row.status))
+                refs.append(TicketRef(row.id, row.number, row.status, int(row.level)))
         return refs
 
     def update_enabled(self) -> None:

@@ -82,6 +82,12 @@ class IncidentWindow(QWidget):
         left = QVBoxLayout()
         left.addWidget(QLabel(self.tr("应急小组")))
         left.addWidget(self.team_table)
+        self.team_empty = QLabel(self.tr("尚未组成应急小组：分级派单时指定总协调人与小组成员。"))
+        self.team_empty.setObjectName("incidentTeamEmpty")
+        self.team_empty.setWordWrap(True)
+        self.team_empty.setStyleSheet("color: #555;")
+        self.team_empty.hide()
+        left.addWidget(self.team_empty)
         right = QVBoxLayout()
         right.addWidget(QLabel(self.tr("时间线")))
         right.addWidget(self.timeline)
@@ -139,8 +145,10 @@ class IncidentWindow(QWidget):
         self.heading.setText(f"{view.number} · {tr_label(view.level.label_zh)} · "
                              f"{tr_label(view.status.label_zh)} · {view.affected_business}\n"
                              f"{view.phenomenon}")
+        self.setWindowTitle(self.tr("重大故障看板") + f" — {view.number}")
         self.team.set_rows([([tr_label(m.duty), m.name, m.department, m.contact], m, False)
                             for m in view.team])
+        self.team_empty.setVisible(not view.team)  # just reported: dispatch forms the team
         self.events.set_rows([([e["at"].astimezone(self.tz).strftime("%m-%d %H:%M"), e["who"],
                                 tr_label(e["action"]), e["note"]], e, False)
                               for e in reversed(view.timeline)])  # newest first

@@ -1,6 +1,7 @@
 """The 问题(&P) menu of the main window: links of the selected fault, problems, my action
 items, the post-incident review PDF and the service report. Each dialog's module is
-imported when its action is first triggered.
+imported when its action is first triggered. The major-incident view also opens by itself
+for a new level-1 fault (``ui.incident_watch``), unless 一级故障时自动打开看板 is unticked.
 """
 
 from __future__ import annotations
@@ -98,10 +99,27 @@ def install_lessons(window: QMainWindow, db: Database) -> dict[str, QAction]:
         if row is None or int(row.level) != 1:
             window.statusBar().showMessage(window.tr("重大故障看板只用于一级（紧急）故障。"), 5000)
             return
+        show_incident(row.id)
+
+    def show_incident(ticket_id: int) -> None:
+        """Open the view of a fault, or raise the one already open."""
+        from shiboken6 import isValid
+
         from ui.incident import IncidentWindow
 
-        view = IncidentWindow(db, w.person, row.id)
+        views: dict[int, Any] = w.incident_windows
+        view = views.get(ticket_id)
+        if view is not None and isValid(view):
+            w.incident_window = view
+            view.raise_()  # already open: brought forward
+            view.activateWindow()
+            return
+        if w.person is None:
+            return
+        view = IncidentWindow(db, w.person, ticket_id)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.destroyed.connect(lambda _o=None, t=ticket_id: views.pop(t, None))
+        views[ticket_id] = view
         w.incident_window = view
         view.show()
 
@@ -112,6 +130,18 @@ def install_lessons(window: QMainWindow, db: Database) -> dict[str, QAction]:
         _keep(window, "service_report_dialog", ServiceReportDialog(db, local_today(db), window))
 
     add("actionIncident", window.tr("重大故障看板…"), open_incident)
+    from ui.incident_watch import IncidentWatch, auto_open_enabled, set_auto_open
+
+    auto = menu.addAction(window.tr("一级故障时自动打开看板"))
+    auto.setObjectName("actionIncidentAutoOpen")
+    auto.setCheckable(True)
+    auto.setChecked(auto_open_enabled())
+    auto.setToolTip(window.tr("一级故障上报或升为一级时，在本机自动打开其重大故障看板"))
+    auto.toggled.connect(set_auto_open)
+    actions["actionIncidentAutoOpen"] = auto
+    w.incident_windows = {}  # ticket id -> its open view (closed with the window)
+    w.incident_watch = IncidentWatch(window, db, show_incident)
+    menu.addSeparator()
     add("actionLinks", window.tr("关联故障…"), open_links)
     add("actionProblems", window.tr("问题管理…"), open_problems)
     add("actionMyActionItems", window.tr("我的整改措施…"), open_actions)

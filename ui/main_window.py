@@ -687,10 +687,20 @@ class MainWindow(QMainWindow):
 
         if self.live is None:
             self.live = LiveBinding(self, **options)
+            watch = getattr(self, "incident_watch", None)
+            if watch is not None:  # a level-1 fault at another desk opens its view here
+                watch.follow(self.live.live)
             self.live.start()
         return self.live
 
     def stop_live(self) -> None:
+        """Stop following the database: this window's listener, and the major-incident
+        views it opened (each follows on its own thread) are closed."""
+        from shiboken6 import isValid
+
+        for view in list(getattr(self, "incident_windows", {}).values()):
+            if isValid(view):
+                view.close()
         if getattr(self, "live", None) is not None:
             self.live.stop()  # type: ignore[union-attr]
 

@@ -61,3 +61,17 @@ def incident(db: Database, key: str | int) -> IncidentView:
     entries = [{"at": e["at"], "who": e["actor"] or "系统", "action": action_label(e["action"]),
                 "note": note_of(e)} for e in timeline.events(db, view.ticket_id)]
     return dataclasses.replace(view, timeline=entries)
+
+
+def open_major(db: Database) -> list[int]:
+    """The ids of the level-1 faults not yet closed (merged duplicates left out): what a
+    desk's major-incident view may open by itself when one appears."""
+    from sqlalchemy import select
+
+    from models import Ticket
+
+    closed = [s for s in Status if s.is_closed]
+    with db.read() as session:
+        return list(session.scalars(select(Ticket.id).where(
+            Ticket.level == FaultLevel.URGENT, Ticket.status.notin_(closed),
+            Ticket.merged_into_id.is_(None)).order_by(Ticket.id)))

@@ -29,8 +29,10 @@ from models import (
     ActionItem,
     Attachment,
     EvidenceKind,
+    FaultLevel,
     Person,
     Problem,
+    Status,
     Ticket,
     TicketLink,
 )
@@ -41,6 +43,22 @@ if TYPE_CHECKING:
 KIND = "review"
 LABEL_ZH = "故障复盘报告"
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg"})
+# the review is held for the serious faults once they are solved (the window offers it
+# then; ``desk pdf review`` writes one for any fault, e.g. a draft before the meeting)
+REVIEWED_LEVELS = frozenset({FaultLevel.URGENT, FaultLevel.IMPORTANT})
+REVIEWED_STATES = frozenset({Status.RESOLVED, Status.ARCHIVED})
+
+
+def available(status: Status, level: FaultLevel | int | None) -> tuple[bool, str]:
+    """Whether the window offers the review of a fault, and (if not) why, in Chinese
+    (as ``desk.read.documents.available_documents`` says it of the other documents)."""
+    if status == Status.CANCELLED:
+        return False, "故障已撤销。"
+    if level is not None and FaultLevel(int(level)) not in REVIEWED_LEVELS:
+        return False, "故障复盘报告用于一级、二级故障。"
+    if status not in REVIEWED_STATES:
+        return False, "验证通过、故障解决后才能出具故障复盘报告。"
+    return True, ""
 
 
 def _verdict(clock: ClockStatus) -> tuple[str, bool]:

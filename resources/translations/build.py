@@ -57,12 +57,16 @@ TABLES: list[tuple[str, str, tuple[str, ...]]] = [
     ("ui.queue_model", "QueueModel", ("COLUMNS",)),
     ("ui.ticket.sections", "TicketPanel", ("SECTIONS",)),
     ("ui.ticket.timeline", "TicketPanel", ("TIMELINE_FIELDS",)),
+    ("ui.ticket.action_dialog", "ActionDialog", ("RATINGS",)),
     ("ui.dialogs.admin", "AdminDialogs",
-     ("PEOPLE_COLUMNS", "UNITS", "COUNTING", "KIND_LABELS", "CALENDAR_COLUMNS")),
+     ("PEOPLE_COLUMNS", "UNITS", "COUNTING", "KIND_LABELS", "CALENDAR_COLUMNS",
+      "MENU_ENTRIES")),
     ("ui.dialogs.admin", "CalendarDialog", ("KIND_LABELS",)),
+    ("ui.dialogs.channels", "ChannelsDialog", ("CHANNEL_COLUMNS", "ROUTE_LABELS", "KIND_NOTES")),
     ("ui.notifications", "OutboxModel", ("OUTBOX_COLUMNS",)),
     ("ui.notifications", "SmtpSettingsDialog", ("SECURITY_LABELS",)),
     ("desk.read.documents", "Documents", ("KIND_LABELS_ZH",)),
+    ("ui.document_menu", "Documents", ("EXTRA_LABELS_ZH", "REASONS_ZH")),
 ]
 
 

@@ -444,6 +444,10 @@
         <translation>Failed</translation>
     </message>
     <message>
+        <source>{0} 分（满分 5 分）</source>
+        <translation>{0} out of 5</translation>
+    </message>
+    <message>
         <source>（第 {0} 轮）</source>
         <translation> (round {0})</translation>
     </message>
@@ -563,6 +567,38 @@
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
+    <message>
+        <source>{0} 条/分钟</source>
+        <translation>{0}/minute</translation>
+    </message>
+    <message>
+        <source>，{0} 条/秒</source>
+        <translation>, {0}/second</translation>
+    </message>
+    <message>
+        <source>已加签</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>未加签</source>
+        <translation>Not signed</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>删除渠道“{0}”？规则中对它的引用不再送达。</source>
+        <translation>Remove the channel “{0}”? Rules naming it no longer reach it.</translation>
+    </message>
+    <message>
+        <source>它还有 {0} 条待发送的消息，删除后这些消息标为发送失败，不再发送。</source>
+        <translation>It still has {0} messages waiting; once it is removed they are marked failed and never sent.</translation>
+    </message>
+    <message>
+        <source>删除渠道</source>
+        <translation>Remove channel</translation>
+    </message>
 </context>
 <context>
     <name>ActionDialog</name>
@@ -619,6 +655,10 @@
         <translation>Not determined</translation>
     </message>
     <message>
+        <source>（不评分）</source>
+        <translation>(not rated)</translation>
+    </message>
+    <message>
         <source>能</source>
         <translation>Yes</translation>
     </message>
@@ -667,8 +707,36 @@
         <translation>Technical approval: </translation>
     </message>
     <message>
+        <source>请为本次处理打分（可不评分）。</source>
+        <translation>Rate how the fault was handled (or leave it unrated).</translation>
+    </message>
+    <message>
+        <source>满意度是报告人 {0} 的评价：请填写其评分与意见，或不评分。</source>
+        <translation>The rating is the reporter&apos;s ({0}): enter their score and comment, or leave it unrated.</translation>
+    </message>
+    <message>
         <source>应急小组成员（至少两类）</source>
         <translation>Emergency team (at least two kinds)</translation>
+    </message>
+    <message>
+        <source>5 分 — 非常满意</source>
+        <translation>5 — Very satisfied</translation>
+    </message>
+    <message>
+        <source>4 分 — 满意</source>
+        <translation>4 — Satisfied</translation>
+    </message>
+    <message>
+        <source>3 分 — 一般</source>
+        <translation>3 — Neutral</translation>
+    </message>
+    <message>
+        <source>2 分 — 不满意</source>
+        <translation>2 — Dissatisfied</translation>
+    </message>
+    <message>
+        <source>1 分 — 很不满意</source>
+        <translation>1 — Very dissatisfied</translation>
     </message>
 </context>
 <context>
@@ -720,6 +788,57 @@
     <message>
         <source>出现了意外错误，详情已写入日志。</source>
         <translation>An unexpected error occurred; the details were written to the log.</translation>
+    </message>
+</context>
+<context>
+    <name>AddChannelDialog</name>
+    <message>
+        <source>添加通知渠道</source>
+        <translation>Add a notification channel</translation>
+    </message>
+    <message>
+        <source>例如 运维值班群（规则中写作 channel:名称）</source>
+        <translation>e.g. Ops on duty (rules name it channel:NAME)</translation>
+    </message>
+    <message>
+        <source>平台默认</source>
+        <translation>Platform default</translation>
+    </message>
+    <message>
+        <source> 条/分钟</source>
+        <translation> per minute</translation>
+    </message>
+    <message>
+        <source>平台：</source>
+        <translation>Platform:</translation>
+    </message>
+    <message>
+        <source>名称：</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Webhook 地址：</source>
+        <translation>Webhook URL:</translation>
+    </message>
+    <message>
+        <source>加签密钥：</source>
+        <translation>Signing secret:</translation>
+    </message>
+    <message>
+        <source>频率上限：</source>
+        <translation>Rate limit:</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>企业微信机器人无需密钥</source>
+        <translation>A WeCom robot has no secret</translation>
+    </message>
+    <message>
+        <source>保存后不再显示</source>
+        <translation>Never shown again once saved</translation>
     </message>
 </context>
 <context>
@@ -835,6 +954,30 @@
     <message>
         <source>来源</source>
         <translation>Source</translation>
+    </message>
+    <message>
+        <source>人员与角色…</source>
+        <translation>People and roles…</translation>
+    </message>
+    <message>
+        <source>故障等级时限…</source>
+        <translation>Limits by fault level…</translation>
+    </message>
+    <message>
+        <source>值班时间…</source>
+        <translation>Duty hours…</translation>
+    </message>
+    <message>
+        <source>工作日历…</source>
+        <translation>Working-day calendar…</translation>
+    </message>
+    <message>
+        <source>单位与时区…</source>
+        <translation>Organisation and time zone…</translation>
+    </message>
+    <message>
+        <source>群机器人通知渠道…</source>
+        <translation>Group-robot channels…</translation>
     </message>
 </context>
 <context>
@@ -1016,6 +1159,197 @@
     <message>
         <source>上班（调休）</source>
         <translation>Working day (make-up)</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelsDialog</name>
+    <message>
+        <source>群机器人通知渠道</source>
+        <translation>Group-robot channels</translation>
+    </message>
+    <message>
+        <source>尚无通知渠道。点“添加渠道…”粘贴群机器人的 Webhook 地址；一级故障上报与超时提醒会发到每个渠道。</source>
+        <translation>No channels yet. Press “Add channel…” and paste a group robot&apos;s webhook URL; level-1 reports and breach warnings go to every channel.</translation>
+    </message>
+    <message>
+        <source>添加渠道…</source>
+        <translation>Add channel…</translation>
+    </message>
+    <message>
+        <source>发送测试消息</source>
+        <translation>Send a test message</translation>
+    </message>
+    <message>
+        <source>删除渠道…</source>
+        <translation>Remove channel…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>通知规则</source>
+        <translation>Notification rules</translation>
+    </message>
+    <message>
+        <source>加入此规则</source>
+        <translation>Add to this rule</translation>
+    </message>
+    <message>
+        <source>移出此规则</source>
+        <translation>Take out of this rule</translation>
+    </message>
+    <message>
+        <source>所选渠道在以下时机收到通知：</source>
+        <translation>The selected channel is notified on:</translation>
+    </message>
+    <message>
+        <source>地址中的密钥与加签密钥只保存在数据库中，任何界面都只显示掩码。消息经发件箱按各平台的频率上限发送，超出上限的消息会等待，不会丢弃。</source>
+        <translation>The key in the URL and the signing secret are kept in the database only; every screen shows them masked. Messages go through the outbox within each platform&apos;s rate limit; a message over the limit waits, it is never dropped.</translation>
+    </message>
+    <message>
+        <source>已添加渠道“{0}”（{1}）。可以点“发送测试消息”检查设置。</source>
+        <translation>Channel “{0}” ({1}) added. Press “Send a test message” to check it.</translation>
+    </message>
+    <message>
+        <source>正在向“{0}”发送测试消息…</source>
+        <translation>Sending a test message to “{0}”…</translation>
+    </message>
+    <message>
+        <source>测试消息已发送到“{0}”，平台已接收。请在群里确认收到。</source>
+        <translation>The test message to “{0}” was taken by the platform. Check that it reached the group.</translation>
+    </message>
+    <message>
+        <source>“{0}”本不在“{1}”的通知规则中，未作更改。</source>
+        <translation>“{0}” was not in the rules of “{1}”; nothing changed.</translation>
+    </message>
+    <message>
+        <source>“{0}”已在“{1}”的通知规则中（或该规则已停用），未作更改。</source>
+        <translation>“{0}” is already in the rules of “{1}” (or the rule is disabled); nothing changed.</translation>
+    </message>
+    <message>
+        <source>已把“{0}”移出“{1}”：{2} 条通知规则已更新。</source>
+        <translation>“{0}” taken out of “{1}”: {2} notification rules changed.</translation>
+    </message>
+    <message>
+        <source>已把“{0}”加入“{1}”：{2} 条通知规则已更新。</source>
+        <translation>“{0}” added to “{1}”: {2} notification rules changed.</translation>
+    </message>
+    <message>
+        <source>已删除渠道“{0}”：{1} 条未发送的消息标为发送失败，不再发送。</source>
+        <translation>Channel “{0}” removed: {1} unsent messages marked failed, never to be sent.</translation>
+    </message>
+    <message>
+        <source>已删除渠道“{0}”：没有未发送的消息。</source>
+        <translation>Channel “{0}” removed: it had no unsent messages.</translation>
+    </message>
+    <message>
+        <source>{0} 条/分钟</source>
+        <translation>{0}/minute</translation>
+    </message>
+    <message>
+        <source>删除渠道</source>
+        <translation>Remove channel</translation>
+    </message>
+    <message>
+        <source>，{0} 条/秒</source>
+        <translation>, {0}/second</translation>
+    </message>
+    <message>
+        <source>已加签</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>未加签</source>
+        <translation>Not signed</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>删除渠道“{0}”？规则中对它的引用不再送达。</source>
+        <translation>Remove the channel “{0}”? Rules naming it no longer reach it.</translation>
+    </message>
+    <message>
+        <source>它还有 {0} 条待发送的消息，删除后这些消息标为发送失败，不再发送。</source>
+        <translation>It still has {0} messages waiting; once it is removed they are marked failed and never sent.</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Webhook 地址</source>
+        <translation>Webhook URL</translation>
+    </message>
+    <message>
+        <source>加签</source>
+        <translation>Signing</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>频率上限</source>
+        <translation>Rate limit</translation>
+    </message>
+    <message>
+        <source>待发送</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>发送失败</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>紧急故障上报（业务中断或一级故障）</source>
+        <translation>Urgent report (business interrupted or level 1)</translation>
+    </message>
+    <message>
+        <source>分级派单（启动通知）</source>
+        <translation>Dispatch (start notice)</translation>
+    </message>
+    <message>
+        <source>提交验证</source>
+        <translation>Request verification</translation>
+    </message>
+    <message>
+        <source>验证通过、故障解决（完成通知）</source>
+        <translation>Verified and resolved (completion notice)</translation>
+    </message>
+    <message>
+        <source>响应/恢复时限即将到期</source>
+        <translation>Response/restore deadline near</translation>
+    </message>
+    <message>
+        <source>响应/恢复已超时</source>
+        <translation>Response/restore deadline missed</translation>
+    </message>
+    <message>
+        <source>粘贴群机器人的完整 Webhook 地址（含 key=…）；企业微信机器人没有加签密钥。默认每分钟最多 20 条。</source>
+        <translation>Paste the robot&apos;s whole webhook URL (with key=…); a WeCom robot has no signing secret. At most 20 messages a minute by default.</translation>
+    </message>
+    <message>
+        <source>安全设置须选“加签”：粘贴含 access_token=… 的地址，并输入以 SEC 开头的密钥。默认每分钟最多 20 条。</source>
+        <translation>Its security setting must be signing (加签): paste the URL with access_token=… and type the secret starting with SEC. At most 20 messages a minute by default.</translation>
+    </message>
+    <message>
+        <source>粘贴机器人的 Webhook 地址；开启了“签名校验”时输入其密钥。默认每分钟 100 条、每秒 5 条。</source>
+        <translation>Paste the bot&apos;s webhook URL; with signature verification on, type its secret. 100 messages a minute and 5 a second by default.</translation>
+    </message>
+    <message>
+        <source>Desk 以 JSON 发送消息；有密钥时附 X-Desk-Signature（HMAC-SHA256）请求头。</source>
+        <translation>Desk posts each message as JSON; with a secret it adds the X-Desk-Signature header (HMAC-SHA256).</translation>
     </message>
 </context>
 <context>
@@ -1324,6 +1658,42 @@
     <message>
         <source>另存为 PDF（Ctrl+S）</source>
         <translation>Save as PDF (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>故障复盘报告</source>
+        <translation>Post-incident review</translation>
+    </message>
+    <message>
+        <source>分级派单后才能出具启动通知。</source>
+        <translation>The start notice comes after grading and dispatch.</translation>
+    </message>
+    <message>
+        <source>分级派单后才能打印空白验证表。</source>
+        <translation>The blank verification form comes after grading and dispatch.</translation>
+    </message>
+    <message>
+        <source>故障复盘报告用于一级、二级故障。</source>
+        <translation>The post-incident review is for level-1 and level-2 faults.</translation>
+    </message>
+    <message>
+        <source>故障已撤销。</source>
+        <translation>The fault was cancelled.</translation>
+    </message>
+    <message>
+        <source>进入原因分析后才能出具分析报告。</source>
+        <translation>The analysis report comes once the cause is being analysed.</translation>
+    </message>
+    <message>
+        <source>验证通过、故障解决后才能出具故障复盘报告。</source>
+        <translation>The post-incident review comes once the fault is verified and resolved.</translation>
+    </message>
+    <message>
+        <source>验证通过、故障解决后才能发送完成通知。</source>
+        <translation>The completion notice goes out once the fault is verified and resolved.</translation>
+    </message>
+    <message>
+        <source>验证通过后才能打印填好的验证结果表。</source>
+        <translation>The filled-in verification form comes after a passed verification.</translation>
     </message>
     <message>
         <source>关闭</source>
@@ -1715,6 +2085,10 @@
     <message>
         <source>应急小组</source>
         <translation>Emergency team</translation>
+    </message>
+    <message>
+        <source>尚未组成应急小组：分级派单时指定总协调人与小组成员。</source>
+        <translation>No emergency team yet: grading and dispatch name the coordinator and the members.</translation>
     </message>
     <message>
         <source>时间线</source>
@@ -2601,6 +2975,14 @@
     <message>
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
+    </message>
+    <message>
+        <source>一级故障时自动打开看板</source>
+        <translation>Open the major-incident view for level-1 faults</translation>
+    </message>
+    <message>
+        <source>一级故障上报或升为一级时，在本机自动打开其重大故障看板</source>
+        <translation>When a level-1 fault is reported or a fault is raised to level 1, open its major-incident view on this computer</translation>
     </message>
     <message>
         <source>统计(&amp;S)</source>
@@ -3795,6 +4177,10 @@
         <translation>This fault has unsaved changes. Save them?</translation>
     </message>
     <message>
+        <source>{0} 分（满分 5 分）</source>
+        <translation>{0} out of 5</translation>
+    </message>
+    <message>
         <source>一、基本信息</source>
         <translation>1. Basic information</translation>
     </message>
@@ -4001,6 +4387,14 @@
     <message>
         <source>备注</source>
         <translation>Remarks</translation>
+    </message>
+    <message>
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <source>评价意见</source>
+        <translation>Comment on the handling</translation>
     </message>
     <message>
         <source>五、闭环</source>
@@ -4458,6 +4852,14 @@ Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+
     <message>
         <source>问题(&amp;P)</source>
         <translation>&amp;Problems</translation>
+    </message>
+    <message>
+        <source>一级故障时自动打开看板</source>
+        <translation>Open the major-incident view for level-1 faults</translation>
+    </message>
+    <message>
+        <source>一级故障上报或升为一级时，在本机自动打开其重大故障看板</source>
+        <translation>When a level-1 fault is reported or a fault is raised to level 1, open its major-incident view on this computer</translation>
     </message>
     <message>
         <source>关联故障…</source>

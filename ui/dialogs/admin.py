@@ -1,5 +1,6 @@
 """The administrator's dialogs: people and roles, SLA limits, the working-day calendar,
-organisation and time zone — and the 管理 menu that opens them.
+organisation and time zone — and the 管理 menu that opens them (with the group robots'
+channels of ``ui.dialogs.channels``).
 
 Only administrators see the entries enabled; the services in ``desk.process.auth`` and
 ``desk.admin`` refuse everybody else on every call, so a greyed-out menu is a courtesy,
@@ -1007,6 +1008,17 @@ class OrganisationDialog(QDialog):
 # -- the 管理 menu ------------------------------------------------------------------------
 
 
+# the 管理 menu's entries in order (key, label)
+MENU_ENTRIES: list[tuple[str, str]] = [
+    ("people", "人员与角色…"),
+    ("limits", "故障等级时限…"),
+    ("duty", "值班时间…"),
+    ("calendar", "工作日历…"),
+    ("organisation", "单位与时区…"),
+    ("channels", "群机器人通知渠道…"),
+]
+
+
 class AdminMenu(QObject):
     """The 管理(&A) menu of a window; entries enabled for administrators only."""
 
@@ -1020,14 +1032,13 @@ class AdminMenu(QObject):
         self.menu.setToolTipsVisible(True)
         self.dialog: QDialog | None = None
         self.actions: dict[str, QAction] = {}
-        entries: list[tuple[str, str, Callable[[], QDialog]]] = [
-            ("people", "人员与角色…", self.open_people),
-            ("limits", "故障等级时限…", self.open_limits),
-            ("duty", "值班时间…", self.open_duty_hours),
-            ("calendar", "工作日历…", self.open_calendar),
-            ("organisation", "单位与时区…", self.open_organisation),
-        ]
-        for key, label, slot in entries:
+        slots: dict[str, Callable[[], QDialog]] = {
+            "people": self.open_people, "limits": self.open_limits,
+            "duty": self.open_duty_hours, "calendar": self.open_calendar,
+            "organisation": self.open_organisation, "channels": self.open_channels,
+        }
+        for key, label in MENU_ENTRIES:
+            slot = slots[key]
             action = QAction(tr(label), self.menu)
             action.setObjectName(f"admin_{key}")
             action.triggered.connect(lambda _checked=False, s=slot: s())
@@ -1077,6 +1088,12 @@ class AdminMenu(QObject):
         dialog = OrganisationDialog(self.db, self._actor(), self.main)
         dialog.saved.connect(self.settings_changed)
         return self._show(dialog)
+
+
+    def open_channels(self) -> QDialog:
+        from ui.dialogs.channels import ChannelsDialog
+
+        return self._show(ChannelsDialog(self.db, self._actor(), self.main))
 
 
 def install_admin_menu(window: QMainWindow, db: Database,

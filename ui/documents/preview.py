@@ -58,10 +58,10 @@ from desk.db import Database
 from desk.errors import DeskError
 from desk.process import notices, people
 from desk.process.people import PersonView
-from desk.read import documents, tickets
+from desk.read import documents, review, tickets
 from models import Status
 from ui import tasks
-from ui.document_menu import TicketRef, kind_label
+from ui.document_menu import TicketRef, kind_label, label_zh
 from ui.documents.notice import IssueNoticeDialog
 from ui.documents.pdf import PdfPages, page_size_of, print_pdf
 from ui.labels import label as tr_label
@@ -110,8 +110,12 @@ class BuiltDocument:
 def build_document(db: Database, kind: str, ticket_id: int) -> BuiltDocument:
     """Read, lay out and open one document (runs in a worker)."""
     detail = tickets.get_ticket(db, ticket_id)
-    data = documents.data_of(db, kind, ticket_id)
-    pdf = documents.build(data)
+    if kind == review.KIND:
+        data: Any = None
+        pdf = review.render(db, ticket_id)
+    else:
+        data = documents.data_of(db, kind, ticket_id)
+        pdf = documents.build(data)
     built = BuiltDocument(kind, ticket_id, detail.number, int(detail.version),
                           Status(detail.status), PdfPages(pdf))
     if kind in NOTICE_KINDS:
@@ -408,7 +412,7 @@ class PdfPreviewDialog(QDialog):
         if self.doc is not None:
             tasks.run(self.doc.pages.close)  # may wait for the lock: not on this thread
         self.doc = built
-        self.ticket = TicketRef(built.ticket_id, built.number, built.status)
+        self.ticket = TicketRef(built.ticket_id, built.number, built.status, self.ticket.level)
         sizes = built.pages.sizes
         self.message.hide()
         self.thumbs.reset_pages(sizes)
@@ -649,7 +653,7 @@ class PdfPreviewDialog(QDialog):
     # -- save, print, issue --------------------------------------------------------------
 
     def suggested_name(self) -> str:
-        return f"{documents.KIND_LABELS_ZH[self.kind]}-{self.ticket.number}.pdf"
+        return f"{label_zh(self.kind)}-{self.ticket.number}.pdf"
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggested: str) -> str:

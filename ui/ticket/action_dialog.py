@@ -182,6 +182,25 @@ class PassFail(QWidget):
         return None
 
 
+# the satisfaction rating's choices, best first (desk.rules.transitions.rating: 1–5)
+RATINGS: list[tuple[int, str]] = [
+    (5, "5 分 — 非常满意"),
+    (4, "4 分 — 满意"),
+    (3, "3 分 — 一般"),
+    (2, "2 分 — 不满意"),
+    (1, "1 分 — 很不满意"),
+]
+
+
+def rating_box() -> QComboBox:
+    """满意度: not rated (the default), or 5 down to 1."""
+    box = QComboBox()
+    box.addItem(QCoreApplication.translate("ActionDialog", "（不评分）"), None)
+    for score, text in RATINGS:
+        box.addItem(QCoreApplication.translate("ActionDialog", text), score)
+    return box
+
+
 def tristate_box() -> QComboBox:
     """未确定 / 能 / 不能 (None / True / False)."""
     box = QComboBox()
@@ -228,7 +247,9 @@ class ActionDialog(QDialog):
             self.inputs[f.name] = widget
             label = tr_label(f.label_zh) + ("" if f.required else self.tr("（可选）"))
             widget.setAccessibleName(tr_label(f.label_zh))
-            form.addRow(label, widget)
+            form.addRow(label, self._rating_row(widget) if f.kind == "rating" else widget)
+            if f.name == "satisfaction_comment" and isinstance(widget, QPlainTextEdit):
+                widget.setMaximumHeight(60)
         layout.addLayout(form)
         if spec.name == "dispatch":
             level = self.inputs["level"]
@@ -265,7 +286,11 @@ class ActionDialog(QDialog):
             back.clicked.connect(self._send_back)
             self.send_back_button = back
         layout.addWidget(buttons)
-        self.resize(520, self.sizeHint().height())
+        # never taller than the screen (a 1024x700 desk): the text boxes give way first
+        screen = self.screen() if parent is None else parent.screen()
+        room = screen.availableGeometry().height() - 60 if screen is not None else 10_000
+        self.resize(520, max(self.minimumSizeHint().height(), min(self.sizeHint().height(),
+                                                                   room)))
 
     def _input(self, f: transitions.FieldSpec, everyone: list[PersonView]) -> QWidget:
         if f.kind == "level":
@@ -284,6 +309,8 @@ class ActionDialog(QDialog):
             return PassFail()
         if f.kind == "bool":
             return QCheckBox(self.tr("是"))
+        if f.kind == "rating":
+            return rating_box()
         if f.kind == "tristate":
             box = tristate_box()
             value = self.detail.values.get(f.name)
@@ -366,6 +393,29 @@ class ActionDialog(QDialog):
         shown.setText("\n".join(lines + signed))
         shown.setStyleSheet("QLabel { border: 1px solid palette(mid); padding: 6px; }")
         return shown
+
+    def _rating_row(self, box: QWidget) -> QWidget:
+        """The rating's choices with, beside them, whose rating it is: the reporter's; a
+        verifier who is not the reporter records what the reporter said, or leaves it
+        unrated."""
+        v = self.detail.values
+        reporter = str(v.get("reporter_name") or "")
+        own = (v.get("reported_by_id") == self.person.id
+               or (bool(v.get("reporter_employee_no"))
+                   and v.get("reporter_employee_no") == self.person.employee_no))
+        note = QLabel(self.tr("请为本次处理打分（可不评分）。") if own else
+                      self.tr("满意度是报告人 {0} 的评价：请填写其评分与意见，或不评分。")
+                      .format(reporter))
+        note.setObjectName("ratingNote")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555;")
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        box.setMinimumWidth(150)
+        line.addWidget(box)
+        line.addWidget(note, 1)
+        return row
 
     def _send_back(self) -> None:
         comment = self.inputs.get("comment")

@@ -1,5 +1,6 @@
-"""四、验证结果: who verified, when, where, what was checked, the verdict and remarks;
-then every round of verification with its checked items (项 | 预期 | 实际 | 结果)."""
+"""四、验证结果: who verified, when, where, what was checked, the verdict and remarks, the
+reporter's satisfaction rating as the record table prints it (满意度 | 评价意见); then every
+round of verification with its checked items (项 | 预期 | 实际 | 结果)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ class VerificationSection(RecordSection):
         row_spec("verification_checked", "验证内容", "text"),
         row_spec("verification_passed", "验证结论", "display"),
         row_spec("verification_remarks", "备注", "text"),
+        row_spec("satisfaction", "满意度", "display"),
+        row_spec("satisfaction_comment", "评价意见", "text"),
         row_spec("verification_history", "各轮验证", "display", 110),
     ]
 
@@ -64,6 +67,8 @@ class VerificationSection(RecordSection):
             if v.get("verification_rounds") else "",
             "verifier": person_name(d, v.get("verifier_id")),
             "verified_at": format_local(v.get("verified_at"), self.tz),
+            "satisfaction": tr("{0} 分（满分 5 分）").format(v["satisfaction"])
+            if v.get("satisfaction") else "",
             "verification_passed": "" if v.get("verification_passed") is None
             else (tr("通过") if v["verification_passed"] else tr("不通过"))
             + (tr("（第 {0} 轮）").format(v["verification_rounds"])
