@@ -412,16 +412,16 @@
         <translation>Paused in all {0}</translation>
     </message>
     <message>
+        <source>时限</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
         <source>（估算）</source>
         <translation> (estimated)</translation>
     </message>
     <message>
-        <source>已超出 </source>
-        <translation>over by </translation>
-    </message>
-    <message>
-        <source>剩余 </source>
-        <translation>left </translation>
+        <source>{0}，{1}</source>
+        <translation>{0}, {1}</translation>
     </message>
     <message>
         <source>{0}（{1}）</source>
@@ -562,6 +562,26 @@
     <message>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>{0}天{1}小时</source>
+        <translation>{0}d {1}h</translation>
+    </message>
+    <message>
+        <source>{0}小时{1}分</source>
+        <translation>{0}h {1}m</translation>
+    </message>
+    <message>
+        <source>{0}分</source>
+        <translation>{0}m</translation>
+    </message>
+    <message>
+        <source>已超时 {0}</source>
+        <translation>Overdue {0}</translation>
+    </message>
+    <message>
+        <source>剩余 {0}</source>
+        <translation>{0} left</translation>
     </message>
 </context>
 <context>
@@ -3731,6 +3751,29 @@
     </message>
 </context>
 <context>
+    <name>Spans</name>
+    <message>
+        <source>{0}分</source>
+        <translation>{0}m</translation>
+    </message>
+    <message>
+        <source>剩余 {0}</source>
+        <translation>{0} left</translation>
+    </message>
+    <message>
+        <source>{0}天{1}小时</source>
+        <translation>{0}d {1}h</translation>
+    </message>
+    <message>
+        <source>{0}小时{1}分</source>
+        <translation>{0}h {1}m</translation>
+    </message>
+    <message>
+        <source>已超时 {0}</source>
+        <translation>Overdue {0}</translation>
+    </message>
+</context>
+<context>
     <name>Startup</name>
     <message>
         <source>打开数据库时出现意外错误，详情已写入日志。</source>
@@ -3793,6 +3836,14 @@
     <message>
         <source>此故障有尚未保存的修改。要保存吗？</source>
         <translation>This fault has unsaved changes. Save them?</translation>
+    </message>
+    <message>
+        <source>时限</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
+        <source>{0}，{1}</source>
+        <translation>{0}, {1}</translation>
     </message>
     <message>
         <source>一、基本信息</source>
@@ -4231,14 +4282,6 @@
         <translation> (estimated)</translation>
     </message>
     <message>
-        <source>已超出 </source>
-        <translation>over by </translation>
-    </message>
-    <message>
-        <source>剩余 </source>
-        <translation>left </translation>
-    </message>
-    <message>
         <source>{0}（{1}）</source>
         <translation>{0} ({1})</translation>
     </message>
@@ -4335,7 +4378,11 @@ Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+
     <name>TicketTableModel</name>
     <message>
         <source>估算</source>
-        <translation>estimated</translation>
+        <translation>est.</translation>
+    </message>
+    <message>
+        <source>估算：日历里还没有这一年，按周一至周五为工作日计算</source>
+        <translation>Estimated: the calendar does not hold this year yet, so Monday to Friday count as working days</translation>
     </message>
     <message>
         <source>已暂停</source>
