@@ -261,3 +261,73 @@ def test_sla_line_breaks_only_between_its_pieces_at_1024(qtbot, request, make_db
         assert w.panel.sla.width() <= w.stack.width()
     assert wrapped, "the line never wrapped: nothing was checked"
     save(w, f"test-sla-wrap-{language}-1024.png")
+
+
+# -- the new-fault form at 1024×700 ---------------------------------------------------
+
+
+def sideways(form) -> list[str]:
+    """What of the form would need scrolling sideways (empty: nothing)."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    problems = []
+    bar = form.scroll.horizontalScrollBar()
+    if bar.maximum() > 0:
+        problems.append(f"the form scrolls sideways by {bar.maximum()}px")
+    body = form.scroll.widget()
+    viewport = form.scroll.viewport().width()
+    for section in ("sectionBasic", "sectionDescription"):
+        from PySide6.QtWidgets import QGroupBox
+
+        box = body.findChild(QGroupBox, section)
+        right = box.mapTo(form.scroll.viewport(), box.rect().topRight()).x()
+        if right > viewport or box.minimumSizeHint().width() > viewport:
+            problems.append(f"{section} needs {box.minimumSizeHint().width()}px of {viewport}")
+    if form.width() > form.parentWidget().width():
+        problems.append("the form is wider than its place")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_new_fault_form_needs_no_sideways_scrolling_at_1024(qtbot, request, make_db,
+                                                            sqlite_url, monkeypatch, language):
+    from sqlalchemy import select
+
+    from models import Ticket
+    from tests.conftest import click, type_into
+
+    if language == "en":
+        request.getfixturevalue("english")
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent, text: True))
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    w = open_window(qtbot, db, 1024, 700)
+    w.new_action.trigger()
+    form = w.form
+    assert form is not None
+    qtbot.waitUntil(lambda: form.isVisible() and form.width() > 0, timeout=5000)
+    assert form.width() >= w.FORM_WIDTH - 10  # the form takes the room while it is typed
+    assert form.form_splitter.orientation() == Qt.Orientation.Horizontal
+    assert sideways(form) == []
+    # a long validation message takes lines, not width
+    form.save()
+    qtbot.waitUntil(lambda: form.errors["affected_business"].isVisible(), timeout=5000)
+    assert sideways(form) == []
+    save(w, f"test-form-{language}-1024.png")
+    # a narrower place (the divider moved): the similar faults go under the form
+    w.splitter.moveSplitter(1024 - 500, 1)
+    qtbot.waitUntil(lambda: form.form_splitter.orientation() == Qt.Orientation.Vertical,
+                    timeout=5000)
+    assert form.width() < form.WIDE
+    assert sideways(form) == []
+    save(w, f"test-form-narrow-{language}-1024.png")
+    # and the form still files the fault as typed
+    type_into(qtbot, form.business, "办公网络 – 五楼")
+    type_into(qtbot, form.phenomenon, "五楼有线网络全部断开。")
+    form.interrupted.setChecked(True)
+    with qtbot.waitSignal(w.ticket_saved, timeout=10_000) as saved:
+        click(qtbot, form.save_button)
+    with db.read() as s:
+        t = s.scalar(select(Ticket).where(Ticket.number == saved.args[0].number))
+        assert t.affected_business == "办公网络 – 五楼" and t.business_interrupted

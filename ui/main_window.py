@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         widest = max(self.view_list.fontMetrics().horizontalAdvance(f"{self.tr(label)} (999)")
                      for _key, label in VIEWS)
         self.view_list_width = widest + 2 * self.view_list.frameWidth() + 12
-        self.view_list.setMaximumWidth(self.view_list_width)
+        self.view_list.setFixedWidth(self.view_list_width)
         self.view_list.setCurrentRow(0)
         self.view_list.currentRowChanged.connect(lambda _row: self.apply_query())
 
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         # width its deadline columns need, the ticket panel the rest (see _fit_splitter)
         self._splitter_fitted = True
         self.splitter.splitterMoved.connect(self._splitter_moved)
+        self.stack.currentChanged.connect(self._stack_changed)
         self.setCentralWidget(self.splitter)
 
         self._build_actions()
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
     # -- sizes ----------------------------------------------------------------------------
 
     PANEL_MIN = 440  # the ticket panel and the record form are never narrower
+    FORM_WIDTH = 720  # what the new-fault form gets when the window has it
 
     def _fit_columns(self) -> None:
         """Each column as wide as its header and its longest possible text, in the
@@ -244,10 +246,19 @@ class MainWindow(QMainWindow):
         total = self.splitter.width() - self.splitter.handleWidth()
         if total <= 0:
             return
-        queue = max(self.queue_width_needed(), total // 2)
+        if self.form is not None and self.stack.currentWidget() is self.form:
+            # a new fault is typed: the form and its similar faults get the room
+            form = max(self.FORM_WIDTH, total // 2)
+            queue = max(total - form, self.left_splitter.minimumWidth())
+        else:
+            queue = max(self.queue_width_needed(), total // 2)
         queue = min(queue, total - self.PANEL_MIN)
         self.splitter.setSizes([queue, total - queue])
         self.left_splitter.setSizes([self.view_list_width, queue - self.view_list_width])
+
+    def _stack_changed(self, _index: int) -> None:
+        if self._splitter_fitted:
+            self._fit_splitter()
 
     def _splitter_moved(self, _pos: int, _index: int) -> None:
         self._splitter_fitted = False  # the person's choice stays (and is saved)

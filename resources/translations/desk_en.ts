@@ -2854,6 +2854,14 @@
         <translation>e.g. Sales order system – placing orders</translation>
     </message>
     <message>
+        <source>业务中断</source>
+        <translation>Business interrupted</translation>
+    </message>
+    <message>
+        <source>（立即通知部门负责人与 IT 应急联系人）</source>
+        <translation>(notifies the department head and the IT emergency contact at once)</translation>
+    </message>
+    <message>
         <source>业务中断（立即通知部门负责人与 IT 应急联系人）</source>
         <translation>Business interrupted (notify the department head and the IT emergency contact at once)</translation>
     </message>
