@@ -331,3 +331,74 @@ def test_new_fault_form_needs_no_sideways_scrolling_at_1024(qtbot, request, make
     with db.read() as s:
         t = s.scalar(select(Ticket).where(Ticket.number == saved.args[0].number))
         assert t.affected_business == "办公网络 – 五楼" and t.business_interrupted
+
+
+# -- names for screen readers ---------------------------------------------------------
+
+
+def describe(widgets) -> list[str]:
+    return [f"{type(w).__name__} {w.objectName()!r} in {w.parentWidget().objectName()!r}"
+            for w in widgets]
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_input_and_button_has_a_name_for_screen_readers(qtbot, request, make_db,
+                                                             sqlite_url, monkeypatch,
+                                                             language):
+    from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+    from ui.accessibility import INPUTS, is_part_of_another, unnamed
+
+    if language == "en":
+        request.getfixturevalue("english")
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent, text: True))
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    w = open_window(qtbot, db, 1366, 768)
+    # a ticket the person can act on: its record table, attachments and action buttons
+    row = next(r for r in range(w.model.rowCount())
+               if w.model.row_at(r).status.value == "reported")
+    w.table.selectRow(row)
+    qtbot.waitUntil(lambda: w.panel.detail is not None and bool(w.panel.action_bar.current),
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: w.panel.attachment_panel is not None, timeout=10_000)
+    walked = [x for x in w.findChildren(QWidget)
+              if isinstance(x, INPUTS) and not is_part_of_another(x, w)]
+    assert len(walked) > 60  # the walk reaches the panel's fields, not only the tool bar
+    assert describe(unnamed(w)) == []
+    for button in w.panel.action_bar.current:
+        assert button.accessibleName() == button.text().replace("&", "")
+    assert w.table.accessibleName() == ("Fault queue" if language == "en" else "故障队列")
+    # the record table's fields are named by their labels
+    section = w.panel.record_sections[0]
+    business = section.inputs["affected_business"]
+    assert business.accessibleName() == ("Affected business" if language == "en"
+                                         else "受影响业务")
+
+    w.new_action.trigger()
+    form = w.form
+    assert form is not None
+    assert describe(unnamed(form)) == []
+    assert form.business.accessibleName() == ("Affected business" if language == "en"
+                                              else "受影响业务")
+    # the field's label is its buddy: its mnemonic and a screen reader's "label for"
+    labels = [lb for lb in form.findChildren(QLabel) if lb.buddy() is form.business]
+    assert labels and labels[0].text() == form.business.accessibleName()
+    save_button = form.findChild(QPushButton, "saveButton")
+    assert save_button.accessibleName() == ("Save" if language == "en" else "保存")
+
+
+def test_the_walk_finds_an_unnamed_field(qapp):
+    from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+    from ui.accessibility import name_widgets, unnamed
+
+    root = QWidget()
+    layout = QVBoxLayout(root)
+    bare, button = QLineEdit(), QPushButton("&OK")
+    layout.addWidget(bare)
+    layout.addWidget(button)
+    assert set(unnamed(root)) == {bare, button}
+    name_widgets(root)
+    assert unnamed(root) == [bare] and button.accessibleName() == "OK"
+    root.deleteLater()

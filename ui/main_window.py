@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self._counts_stale = False
         self.view_list = QListWidget()
         self.view_list.setObjectName("viewList")
+        self.view_list.setAccessibleName(self.tr("队列视图"))
         for key, label in VIEWS:
             item = QListWidgetItem(self.tr(label))
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
 
         self.table = QTableView()
         self.table.setObjectName("queueTable")
+        self.table.setAccessibleName(self.tr("故障队列"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -208,6 +210,9 @@ class MainWindow(QMainWindow):
 
         self.lessons_actions = install_lessons(self, db)
         self.table.setDragEnabled(True)  # a row dropped on the links form gives its number
+        from ui.accessibility import name_widgets  # the rest from their labels and texts
+
+        name_widgets(self)
 
     # -- sizes ----------------------------------------------------------------------------
 
@@ -302,6 +307,7 @@ class MainWindow(QMainWindow):
         self.notice_action.triggered.connect(self.start_notice_pdf)
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
+        self.search.setAccessibleName(self.tr("搜索故障"))
         self.search.setPlaceholderText(self.tr("搜索编号、业务、现象（Ctrl+F）"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(280)
@@ -317,6 +323,7 @@ class MainWindow(QMainWindow):
         self.addAction(find)
         self.person_box = QComboBox()
         self.person_box.setObjectName("personChooser")
+        self.person_box.setAccessibleName(self.tr("当前人员"))
         self.person_box.setMinimumWidth(180)
         for p in people.list_people(self.db):
             self.person_box.addItem(f"{p.name}（{p.employee_no}）", p.id)
@@ -387,9 +394,11 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(bar)
         row.setContentsMargins(0, 0, 0, 0)
 
-        def combo(name: str, everything: str, items: list[tuple[str, object]]) -> QComboBox:
+        def combo(name: str, everything: str, items: list[tuple[str, object]],
+                  spoken: str) -> QComboBox:
             box = QComboBox()
             box.setObjectName(name)
+            box.setAccessibleName(spoken)
             box.addItem(everything, None)
             for text, value in items:
                 box.addItem(text, value)
@@ -398,15 +407,19 @@ class MainWindow(QMainWindow):
             return box
 
         self.filter_status = combo("filterStatus", self.tr("全部状态"),
-                                   [(tr_label(s.label_zh), s.value) for s in Status])
+                                   [(tr_label(s.label_zh), s.value) for s in Status],
+                                   self.tr("按状态筛选"))
         self.filter_level = combo("filterLevel", self.tr("全部等级"),
-                                  [(tr_label(lv.label_zh), int(lv)) for lv in FaultLevel])
+                                  [(tr_label(lv.label_zh), int(lv)) for lv in FaultLevel],
+                                  self.tr("按等级筛选"))
         self.filter_type = combo("filterType", self.tr("全部类型"),
-                                 [(tr_label(t.label_zh), t.value) for t in FaultType])
+                                 [(tr_label(t.label_zh), t.value) for t in FaultType],
+                                 self.tr("按类型筛选"))
         engineers = [p for p in people.list_people(self.db)
                      if p.roles & {Role.ENGINEER, Role.DIRECTOR}]
         self.filter_assignee = combo("filterAssignee", self.tr("全部处理人"),
-                                     [(p.display, p.id) for p in engineers])
+                                     [(p.display, p.id) for p in engineers],
+                                     self.tr("按处理人筛选"))
         row.addStretch(1)
         return bar
 

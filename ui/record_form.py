@@ -208,6 +208,9 @@ class NewFaultForm(QWidget):
         self.buttons.accepted.connect(self.save)
         outer.addWidget(self.buttons)
         self._init_drafts()
+        from ui.accessibility import name_widgets  # the buttons, from their texts
+
+        name_widgets(self)
 
     # -- the width: nothing scrolls sideways from 440 px on (a 1024 px screen) ------------
 
@@ -249,7 +252,12 @@ class NewFaultForm(QWidget):
         err.setVisible(False)
         v.addWidget(err)
         self.errors[name] = err
+        widget.setAccessibleName(label)
+        err.setAccessibleName(self.tr("{0}：错误").format(label))
         form.addRow(label, box)
+        buddy = form.labelForField(box)
+        if isinstance(buddy, QLabel):
+            buddy.setBuddy(widget)  # a click on the label (or its mnemonic) reaches the field
         self._clear_when_corrected(widget, err)
 
     @staticmethod

@@ -880,6 +880,18 @@
         <translation>Category</translation>
     </message>
     <message>
+        <source>附件类别</source>
+        <translation>Attachment category</translation>
+    </message>
+    <message>
+        <source>附件说明</source>
+        <translation>Attachment description</translation>
+    </message>
+    <message>
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
         <source>可将日志、截图等文件拖到此处，或按 Ctrl+V 粘贴截图。</source>
         <translation>Drag logs, screenshots and other files here, or press Ctrl+V to paste a screenshot.</translation>
     </message>
@@ -2679,6 +2691,14 @@
         <translation>Desk — Technical fault reporting and handling</translation>
     </message>
     <message>
+        <source>队列视图</source>
+        <translation>Queue views</translation>
+    </message>
+    <message>
+        <source>故障队列</source>
+        <translation>Fault queue</translation>
+    </message>
+    <message>
         <source>正在查询…</source>
         <translation>Searching…</translation>
     </message>
@@ -2705,6 +2725,10 @@
     <message>
         <source>搜索编号、业务、现象（Ctrl+F）</source>
         <translation>Search number, business, phenomenon (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>当前人员</source>
+        <translation>Current person</translation>
     </message>
     <message>
         <source>切换用户：文件 → 注销/切换用户</source>
@@ -2735,16 +2759,32 @@
         <translation>All states</translation>
     </message>
     <message>
+        <source>按状态筛选</source>
+        <translation>Filter by status</translation>
+    </message>
+    <message>
         <source>全部等级</source>
         <translation>All levels</translation>
+    </message>
+    <message>
+        <source>按等级筛选</source>
+        <translation>Filter by level</translation>
     </message>
     <message>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
+        <source>按类型筛选</source>
+        <translation>Filter by type</translation>
+    </message>
+    <message>
         <source>全部处理人</source>
         <translation>All assignees</translation>
+    </message>
+    <message>
+        <source>按处理人筛选</source>
+        <translation>Filter by assignee</translation>
     </message>
     <message>
         <source>队列未能刷新：</source>
@@ -2942,6 +2982,10 @@
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>{0}：错误</source>
+        <translation>{0}: error</translation>
+    </message>
+    <message>
         <source>保存失败（内部错误，已记录日志）：</source>
         <translation>Saving failed (internal error, logged): </translation>
     </message>
@@ -2993,6 +3037,10 @@
 </context>
 <context>
     <name>NotificationPanel</name>
+    <message>
+        <source>通知</source>
+        <translation>Notifications</translation>
+    </message>
     <message>
         <source>暂无通知</source>
         <translation>No notifications</translation>
