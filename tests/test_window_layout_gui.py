@@ -402,3 +402,103 @@ def test_the_walk_finds_an_unnamed_field(qapp):
     name_widgets(root)
     assert unnamed(root) == [bare] and button.accessibleName() == "OK"
     root.deleteLater()
+
+
+# -- the dashboard ---------------------------------------------------------------------
+
+
+def open_dashboard(qtbot, db, width: int, height: int):
+    from ui.dashboard import DashboardWindow
+
+    d = DashboardWindow(db)
+    qtbot.addWidget(d)
+    d.resize(width, height)
+    with qtbot.waitSignal(d.computed, timeout=20_000):
+        d.show()
+    qtbot.waitUntil(lambda: not d.is_busy(), timeout=20_000)
+    return d
+
+
+def clipped_cells(d) -> list[str]:
+    """Cells and headers of the dashboard's tables wider than their column."""
+    cut = []
+    for pane in d.panes.values():
+        for _box, view in pane.tables:
+            model, header = view.model(), view.horizontalHeader()
+            for column in range(model.columnCount()):
+                size = header.sectionSize(column)
+                texts = [(header.fontMetrics(), model.headerData(column,
+                                                                 Qt.Orientation.Horizontal))]
+                texts += [(view.fontMetrics(), model.data(model.index(r, column)))
+                          for r in range(model.rowCount())]
+                for metrics, text in texts:
+                    if metrics.horizontalAdvance(str(text)) + 8 > size:
+                        cut.append(f"{view.objectName()} {text!r} in {size}px")
+            rows = sum(view.verticalHeader().sectionSize(r) for r in range(model.rowCount()))
+            if pane.chart_view is not None and view.viewport().height() < rows:
+                cut.append(f"{view.objectName()} shows {view.viewport().height()}px of {rows}")
+    return cut
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_dashboard_tables_whole_and_charts_take_the_room(qtbot, request, make_db, sqlite_url,
+                                                         language):
+    if language == "en":
+        request.getfixturevalue("english")
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    d = open_dashboard(qtbot, db, 1024, 700)
+    heights = {}
+    for index in range(d.tabs.count()):
+        d.tabs.setCurrentIndex(index)
+        pane = d.tabs.currentWidget()
+        qtbot.waitUntil(lambda p=pane: p.isVisible() and p.height() > 0, timeout=5000)
+        if pane.chart_view is not None:
+            tables = sum(box.height() for box, _view in pane.tables)
+            # the chart has the room the table's few rows leave
+            assert pane.chart_view.height() > tables, pane.objectName()
+            heights[pane.objectName()] = pane.chart_view.height()
+        save(d, f"test-dash-{language}-1024-{index}.png")
+    assert clipped_cells(d) == []
+    durations = d.panes["durations"].model
+    labels = {durations.data(durations.index(r, 0)) for r in range(durations.rowCount())}
+    assert labels == ({"Respond", "Restore", "Resolve"} if language == "en"
+                      else {"响应", "恢复", "解决"})
+    d.resize(1920, 1080)
+    d.tabs.setCurrentIndex(0)
+    pane = d.tabs.currentWidget()
+    qtbot.waitUntil(lambda: pane.chart_view.height() > heights[pane.objectName()] + 200,
+                    timeout=5000)
+    save(d, f"test-dash-{language}-1920.png")
+
+
+def test_dashboard_in_english_translates_titles_headers_and_the_period(qtbot, english,
+                                                                       make_db, sqlite_url):
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    d = open_dashboard(qtbot, db, 1024, 700)
+    assert d.summary.text().startswith("Period 2026-11-01 to 2026-11-30")
+    assert "至" not in d.summary.text()
+    level = d.panes["by_level"]
+    assert level.title.text() == "By level"
+    headers = [level.model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(level.model.columnCount())]
+    assert headers == ["Level", "Faults", "Share %"]
+    assert level.model.data(level.model.index(0, 0)) == "1 Urgent"
+    assert d.panes["top_businesses"].title.text().startswith("Affected business (top ")
+    pie = level.chart_view.chart().series()[0]
+    assert pie.slices()[0].label() == "1 Urgent: " + str(level.model.rows[0][1])
+    # the data the exports write stays the same (Chinese labels, numbers untouched)
+    assert d.dashboard.by_level.rows[0][0] == "一级 紧急"
+    # nothing in Chinese is left in a table's title, headers or row labels
+    import re
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for pane in d.panes.values():
+        for _box, view in pane.tables:
+            model = view.model()
+            texts = [model.headerData(c, Qt.Orientation.Horizontal)
+                     for c in range(model.columnCount())]
+            if pane.objectName() != "pane_top_businesses":  # business names are data
+                texts += [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+            assert not [t for t in texts if cjk.search(str(t))], pane.objectName()

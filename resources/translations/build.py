@@ -63,6 +63,7 @@ TABLES: list[tuple[str, str, tuple[str, ...]]] = [
     ("ui.notifications", "OutboxModel", ("OUTBOX_COLUMNS",)),
     ("ui.notifications", "SmtpSettingsDialog", ("SECURITY_LABELS",)),
     ("desk.read.documents", "Documents", ("KIND_LABELS_ZH",)),
+    ("ui.dashboard", "Dashboard", ("STATS_LABELS",)),
 ]
 
 

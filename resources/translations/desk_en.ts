@@ -1122,6 +1122,265 @@
     </message>
 </context>
 <context>
+    <name>Dashboard</name>
+    <message>
+        <source>受影响业务（前 {0} 名）</source>
+        <translation>Affected business (top {0})</translation>
+    </message>
+    <message>
+        <source>按等级</source>
+        <translation>By level</translation>
+    </message>
+    <message>
+        <source>按类型</source>
+        <translation>By type</translation>
+    </message>
+    <message>
+        <source>按状态</source>
+        <translation>By state</translation>
+    </message>
+    <message>
+        <source>等级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>故障数</source>
+        <translation>Faults</translation>
+    </message>
+    <message>
+        <source>占比%</source>
+        <translation>Share %</translation>
+    </message>
+    <message>
+        <source>受影响业务</source>
+        <translation>Affected business</translation>
+    </message>
+    <message>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>周</source>
+        <translation>Week</translation>
+    </message>
+    <message>
+        <source>周一</source>
+        <translation>Monday</translation>
+    </message>
+    <message>
+        <source>一级</source>
+        <translation>Level 1</translation>
+    </message>
+    <message>
+        <source>二级</source>
+        <translation>Level 2</translation>
+    </message>
+    <message>
+        <source>三级</source>
+        <translation>Level 3</translation>
+    </message>
+    <message>
+        <source>响应</source>
+        <translation>Respond</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>解决</source>
+        <translation>Resolve</translation>
+    </message>
+    <message>
+        <source>响应时限达成（按等级）</source>
+        <translation>Respond deadlines met (by level)</translation>
+    </message>
+    <message>
+        <source>恢复时限达成（按等级）</source>
+        <translation>Restore deadlines met (by level)</translation>
+    </message>
+    <message>
+        <source>处理用时（分钟，自上报起）</source>
+        <translation>Handling time (minutes since the report)</translation>
+    </message>
+    <message>
+        <source>每周趋势（ISO 周）</source>
+        <translation>Weekly trend (ISO weeks)</translation>
+    </message>
+    <message>
+        <source>验证结果</source>
+        <translation>Verification</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <source>数值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>样本数</source>
+        <translation>Samples</translation>
+    </message>
+    <message>
+        <source>平均</source>
+        <translation>Mean</translation>
+    </message>
+    <message>
+        <source>计入数</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <source>达标</source>
+        <translation>Met</translation>
+    </message>
+    <message>
+        <source>达标%</source>
+        <translation>Met %</translation>
+    </message>
+    <message>
+        <source>超时完成</source>
+        <translation>Met late</translation>
+    </message>
+    <message>
+        <source>超时完成%</source>
+        <translation>Met late %</translation>
+    </message>
+    <message>
+        <source>已超时未完成</source>
+        <translation>Breached, open</translation>
+    </message>
+    <message>
+        <source>已超时未完成%</source>
+        <translation>Breached, open %</translation>
+    </message>
+    <message>
+        <source>计时中</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <source>计时中%</source>
+        <translation>Running %</translation>
+    </message>
+    <message>
+        <source>经过验证的故障</source>
+        <translation>Faults verified</translation>
+    </message>
+    <message>
+        <source>验证次数</source>
+        <translation>Verifications</translation>
+    </message>
+    <message>
+        <source>验证未通过次数</source>
+        <translation>Verifications failed</translation>
+    </message>
+    <message>
+        <source>验证未通过率%</source>
+        <translation>Verifications failed %</translation>
+    </message>
+    <message>
+        <source>曾验证未通过的故障</source>
+        <translation>Faults that failed a verification</translation>
+    </message>
+    <message>
+        <source>曾验证未通过的故障占比%</source>
+        <translation>Faults that failed a verification %</translation>
+    </message>
+    <message>
+        <source>一级 紧急</source>
+        <translation>1 Urgent</translation>
+    </message>
+    <message>
+        <source>二级 重要</source>
+        <translation>2 Important</translation>
+    </message>
+    <message>
+        <source>三级 一般</source>
+        <translation>3 General</translation>
+    </message>
+    <message>
+        <source>系统缺陷</source>
+        <translation>System bug</translation>
+    </message>
+    <message>
+        <source>功能/应用</source>
+        <translation>Function / application</translation>
+    </message>
+    <message>
+        <source>数据</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>网络</source>
+        <translation>Network</translation>
+    </message>
+    <message>
+        <source>硬件</source>
+        <translation>Hardware</translation>
+    </message>
+    <message>
+        <source>配置</source>
+        <translation>Configuration</translation>
+    </message>
+    <message>
+        <source>用户操作</source>
+        <translation>User operation</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>待受理</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>研判中</source>
+        <translation>Triage</translation>
+    </message>
+    <message>
+        <source>处理中</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <source>分析中</source>
+        <translation>Diagnosing</translation>
+    </message>
+    <message>
+        <source>方案待确认</source>
+        <translation>Solution proposed</translation>
+    </message>
+    <message>
+        <source>实施中</source>
+        <translation>Implementing</translation>
+    </message>
+    <message>
+        <source>待验证</source>
+        <translation>Verifying</translation>
+    </message>
+    <message>
+        <source>已解决</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>已归档</source>
+        <translation>Archived</translation>
+    </message>
+    <message>
+        <source>已撤销</source>
+        <translation>Cancelled</translation>
+    </message>
+</context>
+<context>
     <name>DashboardWindow</name>
     <message>
         <source>统计</source>
@@ -1204,12 +1463,20 @@
         <translation>Verification results</translation>
     </message>
     <message>
+        <source>{0} 至 {1}</source>
+        <translation>{0} to {1}</translation>
+    </message>
+    <message>
         <source>统计期间 {0}（{1}）&#x3000;故障总数 {2}</source>
         <translation>Period {0} ({1})   faults in all: {2}</translation>
     </message>
     <message>
         <source>按等级（故障数）</source>
         <translation>By level (faults)</translation>
+    </message>
+    <message>
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
     </message>
     <message>
         <source>按类型（故障数）</source>
