@@ -54,7 +54,7 @@ def test_ticket_panel_names_the_clock_kind_shows_a_pause_and_explains(qtbot, env
     panel.show()
     qtbot.waitExposed(panel)
     panel.show_ticket(ticket_id)
-    text = panel.sla.text()
+    text = panel.sla.plain_text()
     assert "恢复（按值班时间计时） 截止 2026-12-03 10:00" in text
     assert "已暂停：等待报告人回复" in text
     qtbot.waitUntil(lambda: bool(panel.sla.toolTip()), timeout=10_000)

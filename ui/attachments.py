@@ -310,6 +310,9 @@ class AttachmentPanel(QWidget):
         self.closed_reason: str | None = None  # why nothing may be added (archived…)
         self.model = AttachmentTableModel(tz, self)
         self._build()
+        from ui.accessibility import name_widgets  # the buttons, from their texts
+
+        name_widgets(self)
         self.refresh()
 
     # -- layout
@@ -329,7 +332,11 @@ class AttachmentPanel(QWidget):
                                        self.add_files)
         self.paste_button = self._button("attachmentPasteButton", self.tr("粘贴截图"),
                                          self.paste)
-        top.addWidget(QLabel(self.tr("类别"), self))
+        kind_label = QLabel(self.tr("类别"), self)
+        kind_label.setBuddy(self.kind_box)
+        self.kind_box.setAccessibleName(self.tr("附件类别"))
+        self.note_edit.setAccessibleName(self.tr("附件说明"))
+        top.addWidget(kind_label)
         top.addWidget(self.kind_box)
         top.addWidget(self.note_edit, 1)
         top.addWidget(self.add_button)
@@ -338,6 +345,7 @@ class AttachmentPanel(QWidget):
 
         self.table = QTableView(self)
         self.table.setObjectName("attachmentTable")
+        self.table.setAccessibleName(self.tr("附件"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import math
+import re
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -73,6 +76,28 @@ LEVEL_COLOURS = ["#c0392b", "#e67e22", "#2e86c1"]
 SERIES_COLOURS = ["#2e86c1", "#27ae60", "#8e44ad", "#7f8c8d"]
 PRESETS = ("week", "month", "last30", "custom")
 _Index = QModelIndex | QPersistentModelIndex
+
+
+# The Chinese labels of the tables desk.read.stats builds (titles, headers, row labels):
+# listed for lupdate (resources/translations/build.py), shown through ``label``.
+STATS_LABELS = tuple(stats.LABELS_EN)
+_TOP = re.compile(r"受影响业务（前 (\d+) 名）")
+
+
+def label(text: str) -> str:
+    """A table's title, header or row label in the interface language; anything else
+    (a business's name, a week) as it is."""
+    if (top := _TOP.fullmatch(text)) is not None:
+        return QCoreApplication.translate("Dashboard", "受影响业务（前 {0} 名）").format(
+            top.group(1))
+    return QCoreApplication.translate("Dashboard", text) if text in stats.LABELS_EN else text
+
+
+def translated(table: stats.Table) -> stats.Table:
+    """``table`` with its title, headers and the labels among its cells translated."""
+    rows = [[label(v) if isinstance(v, str) else v for v in row] for row in table.rows]
+    return replace(table, title=label(table.title), headers=[label(h) for h in table.headers],
+                   rows=rows)
 
 
 class StatsTableModel(QAbstractTableModel):
@@ -135,6 +160,7 @@ class _Pane(QSplitter):
         super().__init__(Qt.Orientation.Vertical, parent)
         self.setObjectName(f"pane_{key}")
         self.chart_view: QChartView | None = None
+        self.tables: list[tuple[QWidget, QTableView]] = []
         if with_chart:
             self.chart_view = QChartView(self)
             self.chart_view.setObjectName(f"chart_{key}")
@@ -145,6 +171,23 @@ class _Pane(QSplitter):
         if self.chart_view is not None:
             self.setStretchFactor(0, 3)
             self.setStretchFactor(1, 2)
+        self._moved = False  # a person moved the divider: their sizes stay
+        self.splitterMoved.connect(self._divider_moved)
+
+    def _divider_moved(self, _pos: int, _index: int) -> None:
+        self._moved = True
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._share()
+
+    def _share(self) -> None:
+        """The tables beside a chart get their rows' height, the chart all the rest."""
+        if self.chart_view is None or self._moved or self.height() <= 0:
+            return
+        tables = [box.maximumHeight() for box, _view in self.tables]
+        rest = self.height() - sum(tables) - self.handleWidth() * len(tables)
+        self.setSizes([max(rest, self.chart_view.minimumHeight()), *tables])
 
     def add_table(self, key: str, model: StatsTableModel) -> tuple[QLabel, QTableView]:
         """A titled table below what the pane holds already."""
@@ -159,13 +202,41 @@ class _Pane(QSplitter):
         view.setModel(model)
         view.setAlternatingRowColors(True)
         view.verticalHeader().setVisible(False)
+        # rows as high as a line of text, not as the style's default
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.horizontalHeader().setStretchLastSection(False)
+        view.setWordWrap(False)
         column.addWidget(title)
         column.addWidget(view, 1)
         self.addWidget(box)
+        self.setCollapsible(self.count() - 1, False)
+        self.tables.append((box, view))
         return title, view
+
+    PADDING = 16  # beside a cell's widest text, so no text touches (or loses) an edge
+
+    def fit_tables(self) -> None:
+        """Each column as wide as its widest text and header with room to spare; beside
+        a chart, a table only as high as its rows, the chart takes the rest."""
+        for box, view in self.tables:
+            header = view.horizontalHeader()
+            for column in range(view.model().columnCount()):
+                header.resizeSection(column, max(view.sizeHintForColumn(column),
+                                                 header.sectionSizeHint(column))
+                                     + self.PADDING)
+            if self.chart_view is None:
+                continue
+            rows = sum(view.verticalHeader().sectionSize(r)
+                       for r in range(view.model().rowCount()))
+            scroll = view.horizontalScrollBar().sizeHint().height()
+            needed = header.height() + rows + 2 * view.frameWidth() + scroll
+            margins = box.layout().contentsMargins()
+            title = box.layout().itemAt(0).widget().sizeHint().height()
+            box.setMaximumHeight(needed + title + margins.top() + margins.bottom()
+                                 + box.layout().spacing())
+        self._share()
 
     def set_chart(self, chart: QChart) -> None:
         assert self.chart_view is not None
@@ -353,14 +424,18 @@ class DashboardWindow(QWidget):
         self.dashboard = board
         if self.preset() != "custom":
             self.set_dates_quietly(board.start, board.end - timedelta(days=1))
+        period = self.tr("{0} 至 {1}").format(f"{board.start:%Y-%m-%d}",
+                                            f"{board.end - timedelta(days=1):%Y-%m-%d}")
         self.summary.setText(self.tr("统计期间 {0}（{1}）　故障总数 {2}").format(
-            board.period_label, board.timezone, board.total))
+            period, board.timezone, board.total))
         for key, pane in self.panes.items():
             table = board.respond_compliance if key == "compliance" else board.table(key)
-            pane.model.set_table(table)
-            pane.title.setText(table.title)
-        self.restore_model.set_table(board.restore_compliance)
-        self.restore_title.setText(board.restore_compliance.title)
+            pane.model.set_table(translated(table))
+            pane.title.setText(label(table.title))
+        self.restore_model.set_table(translated(board.restore_compliance))
+        self.restore_title.setText(label(board.restore_compliance.title))
+        for pane in self.panes.values():
+            pane.fit_tables()
         self.panes["by_level"].set_chart(self._level_chart(board))
         self.panes["by_type"].set_chart(self._type_chart(board))
         self.panes["compliance"].set_chart(self._compliance_chart(board))
@@ -388,7 +463,8 @@ class DashboardWindow(QWidget):
         chart = self._chart(self.tr("按等级（故障数）"))
         series = QPieSeries()
         for i, row in enumerate(r for r in board.by_level.rows if r[0] != stats.ALL):
-            piece = series.append(f"{row[0]}：{row[1]}", float(row[1]))
+            piece = series.append(self.tr("{0}：{1}").format(label(str(row[0])), row[1]),
+                                  float(row[1]))
             piece.setColor(QColor(LEVEL_COLOURS[i % len(LEVEL_COLOURS)]))
             piece.setLabelVisible(row[1] > 0)
         chart.addSeries(series)
@@ -430,13 +506,13 @@ class DashboardWindow(QWidget):
 
     def _type_chart(self, board: stats.Dashboard) -> QChart:
         rows = [r for r in board.by_type.rows if r[0] != stats.ALL]
-        return self._bars(self.tr("按类型（故障数）"), [str(r[0]) for r in rows],
+        return self._bars(self.tr("按类型（故障数）"), [label(str(r[0])) for r in rows],
                           [(self.tr("故障数"), [r[1] for r in rows], SERIES_COLOURS[0])])
 
     def _compliance_chart(self, board: stats.Dashboard) -> QChart:
         respond, restore = board.respond_compliance.rows, board.restore_compliance.rows
         return self._bars(
-            self.tr("时限达成率（%）"), [str(r[0]) for r in respond],
+            self.tr("时限达成率（%）"), [label(str(r[0])) for r in respond],
             [(self.tr("响应达标%"), [r[3] or 0.0 for r in respond], SERIES_COLOURS[0]),
              (self.tr("恢复达标%"), [r[3] or 0.0 for r in restore], SERIES_COLOURS[1])],
             maximum=100.0)
@@ -461,7 +537,7 @@ class DashboardWindow(QWidget):
         colours = [*LEVEL_COLOURS, "#555555"]
         for column in range(2, 6):
             line = QLineSeries()
-            line.setName(headers[column])
+            line.setName(label(headers[column]))
             for i, row in enumerate(rows):
                 line.append(float(i), float(row[column]))
             line.setColor(QColor(colours[column - 2]))

@@ -35,8 +35,7 @@ from desk.process import incident
 from desk.process.attachments import local_zone
 from desk.process.people import PersonView
 from desk.read import incident as read_incident
-from desk.rules.sla import format_remaining
-from ui import tasks
+from ui import spans, tasks
 from ui.labels import label as tr_label
 from ui.rows_model import RowsModel
 
@@ -173,7 +172,7 @@ class IncidentWindow(QWidget):
         text = (self.tr("下一时限：{0} {1}（已超时 {2}）") if late
                 else self.tr("下一时限：{0} {1}（剩余 {2}）"))
         self.deadline.setText(text.replace("{0}", name).replace("{1}", due)
-                              .replace("{2}", format_remaining(abs(remaining))))
+                              .replace("{2}", spans.span(remaining)))
         self.deadline.setStyleSheet("font-size: 14px; color: %s;"
                                     % ("#c62828" if late else "#1565c0"))
 

@@ -47,7 +47,7 @@ from desk.rules import transitions
 from models import FaultLevel, FaultType, Role, Status
 from ui import tasks
 from ui.labels import label as tr_label
-from ui.queue_model import COLUMNS, TicketTableModel
+from ui.queue_model import COLUMNS, DEADLINES, TicketTableModel
 from ui.record_form import NewFaultForm
 from ui.ticket.panel import TicketPanel
 
@@ -92,16 +92,22 @@ class MainWindow(QMainWindow):
         self._counts_stale = False
         self.view_list = QListWidget()
         self.view_list.setObjectName("viewList")
-        self.view_list.setMaximumWidth(200)
+        self.view_list.setAccessibleName(self.tr("队列视图"))
         for key, label in VIEWS:
             item = QListWidgetItem(self.tr(label))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.view_list.addItem(item)
+        # as wide as the longest view with its count, in the language shown
+        widest = max(self.view_list.fontMetrics().horizontalAdvance(f"{self.tr(label)} (999)")
+                     for _key, label in VIEWS)
+        self.view_list_width = widest + 2 * self.view_list.frameWidth() + 12
+        self.view_list.setFixedWidth(self.view_list_width)
         self.view_list.setCurrentRow(0)
         self.view_list.currentRowChanged.connect(lambda _row: self.apply_query())
 
         self.table = QTableView()
         self.table.setObjectName("queueTable")
+        self.table.setAccessibleName(self.tr("故障队列"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -116,11 +122,9 @@ class MainWindow(QMainWindow):
         header.sortIndicatorChanged.connect(self._sort_changed)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for key, width in (("number", 150), ("level", 96), ("status", 100), ("fault_type", 72),
-                           ("affected_business", 170), ("reporter_name", 60),
-                           ("assignee", 60), ("reported_at", 88), ("respond_due_at", 88),
-                           ("restore_due_at", 88)):
-            header.resizeSection([c[0] for c in COLUMNS].index(key), width)
+        self.table.setWordWrap(False)  # one line a row; a long business is elided
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._fit_columns()
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.panel = TicketPanel(db, tz)
@@ -141,16 +145,22 @@ class MainWindow(QMainWindow):
         queue_layout.addWidget(self.table, 1)
         left.addWidget(queue_box)
         left.setStretchFactor(1, 1)
-        left.setSizes([130, 640])
+        left.setSizes([self.view_list_width, 640])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.stack)
         self.splitter.setSizes([760, 600])
         # on a small screen the queue scrolls sideways; the record form never collapses away
-        self.stack.setMinimumWidth(440)
+        self.stack.setMinimumWidth(self.PANEL_MIN)
         self.splitter.setCollapsible(1, False)
         left.setMinimumWidth(240)
+        self.left_splitter = left
+        # until somebody moves the divider (or a saved one is restored), the queue gets the
+        # width its deadline columns need, the ticket panel the rest (see _fit_splitter)
+        self._splitter_fitted = True
+        self.splitter.splitterMoved.connect(self._splitter_moved)
+        self.stack.currentChanged.connect(self._stack_changed)
         self.setCentralWidget(self.splitter)
 
         self._build_actions()
@@ -200,6 +210,73 @@ class MainWindow(QMainWindow):
 
         self.lessons_actions = install_lessons(self, db)
         self.table.setDragEnabled(True)  # a row dropped on the links form gives its number
+        from ui.accessibility import name_widgets  # the rest from their labels and texts
+
+        name_widgets(self)
+
+    # -- sizes ----------------------------------------------------------------------------
+
+    PANEL_MIN = 440  # the ticket panel and the record form are never narrower
+    FORM_WIDTH = 720  # what the new-fault form gets when the window has it
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its header and its longest possible text, in the
+        language shown (so English headers are not cut and Chinese is not padded)."""
+        header = self.table.horizontalHeader()
+        cells, heads = self.table.fontMetrics(), header.fontMetrics()
+        icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
+        for section, (key, _label) in enumerate(COLUMNS):
+            if key == "affected_business":
+                width = max(170, cells.horizontalAdvance("销售订单系统 – 客户档案") + 16)
+            else:
+                texts = [cells.horizontalAdvance(t) for t in self.model.widest_texts(key)]
+                width = max(texts, default=0) + 14
+                if key in ("level", "status"):
+                    width += icon + 6  # the coloured mark before the text
+            title = heads.horizontalAdvance(str(self.model.headerData(
+                section, Qt.Orientation.Horizontal))) + 32  # with the sort arrow
+            header.resizeSection(section, max(width, title))
+
+    def queue_width_needed(self) -> int:
+        """The width the left side needs to show the views and the queue up to its last
+        deadline column without scrolling sideways."""
+        header = self.table.horizontalHeader()
+        last = max(COLUMNS.index(c) for c in COLUMNS if c[0] in DEADLINES)
+        columns = sum(header.sectionSize(i) for i in range(last + 1))
+        table = (columns + 2 * self.table.frameWidth()
+                 + self.table.verticalScrollBar().sizeHint().width())
+        return self.view_list_width + self.left_splitter.handleWidth() + table
+
+    def _fit_splitter(self) -> None:
+        total = self.splitter.width() - self.splitter.handleWidth()
+        if total <= 0:
+            return
+        if self.form is not None and self.stack.currentWidget() is self.form:
+            # a new fault is typed: the form and its similar faults get the room
+            form = max(self.FORM_WIDTH, total // 2)
+            queue = max(total - form, self.left_splitter.minimumWidth())
+        else:
+            queue = max(self.queue_width_needed(), total // 2)
+        queue = min(queue, total - self.PANEL_MIN)
+        self.splitter.setSizes([queue, total - queue])
+        self.left_splitter.setSizes([self.view_list_width, queue - self.view_list_width])
+
+    def _stack_changed(self, _index: int) -> None:
+        if self._splitter_fitted:
+            self._fit_splitter()
+
+    def _splitter_moved(self, _pos: int, _index: int) -> None:
+        self._splitter_fitted = False  # the person's choice stays (and is saved)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._splitter_fitted:
+            self._fit_splitter()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._splitter_fitted:
+            self._fit_splitter()
 
     def refresh_service_status(self) -> None:
         from desk.read.service import service_status
@@ -230,6 +307,7 @@ class MainWindow(QMainWindow):
         self.notice_action.triggered.connect(self.start_notice_pdf)
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
+        self.search.setAccessibleName(self.tr("搜索故障"))
         self.search.setPlaceholderText(self.tr("搜索编号、业务、现象（Ctrl+F）"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(280)
@@ -245,6 +323,7 @@ class MainWindow(QMainWindow):
         self.addAction(find)
         self.person_box = QComboBox()
         self.person_box.setObjectName("personChooser")
+        self.person_box.setAccessibleName(self.tr("当前人员"))
         self.person_box.setMinimumWidth(180)
         for p in people.list_people(self.db):
             self.person_box.addItem(f"{p.name}（{p.employee_no}）", p.id)
@@ -315,9 +394,11 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(bar)
         row.setContentsMargins(0, 0, 0, 0)
 
-        def combo(name: str, everything: str, items: list[tuple[str, object]]) -> QComboBox:
+        def combo(name: str, everything: str, items: list[tuple[str, object]],
+                  spoken: str) -> QComboBox:
             box = QComboBox()
             box.setObjectName(name)
+            box.setAccessibleName(spoken)
             box.addItem(everything, None)
             for text, value in items:
                 box.addItem(text, value)
@@ -326,15 +407,19 @@ class MainWindow(QMainWindow):
             return box
 
         self.filter_status = combo("filterStatus", self.tr("全部状态"),
-                                   [(tr_label(s.label_zh), s.value) for s in Status])
+                                   [(tr_label(s.label_zh), s.value) for s in Status],
+                                   self.tr("按状态筛选"))
         self.filter_level = combo("filterLevel", self.tr("全部等级"),
-                                  [(tr_label(lv.label_zh), int(lv)) for lv in FaultLevel])
+                                  [(tr_label(lv.label_zh), int(lv)) for lv in FaultLevel],
+                                  self.tr("按等级筛选"))
         self.filter_type = combo("filterType", self.tr("全部类型"),
-                                 [(tr_label(t.label_zh), t.value) for t in FaultType])
+                                 [(tr_label(t.label_zh), t.value) for t in FaultType],
+                                 self.tr("按类型筛选"))
         engineers = [p for p in people.list_people(self.db)
                      if p.roles & {Role.ENGINEER, Role.DIRECTOR}]
         self.filter_assignee = combo("filterAssignee", self.tr("全部处理人"),
-                                     [(p.display, p.id) for p in engineers])
+                                     [(p.display, p.id) for p in engineers],
+                                     self.tr("按处理人筛选"))
         row.addStretch(1)
         return bar
 
@@ -667,15 +752,19 @@ class MainWindow(QMainWindow):
         box.setObjectName("errorBox")
         box.open()
 
+    # the queue's columns were reordered (deadlines first): widths and order saved under
+    # the old key belong to other columns and are not read back
+    COLUMNS_KEY = "window/queue-columns"
+
     def _restore_geometry(self) -> None:
         settings = QSettings()
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = settings.value("window/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
-        columns = settings.value("window/columns")
+        if state is not None and self.splitter.restoreState(state):
+            self._splitter_fitted = False
+        columns = settings.value(self.COLUMNS_KEY)
         if columns is not None:
             self.table.horizontalHeader().restoreState(columns)
 
@@ -718,8 +807,11 @@ class MainWindow(QMainWindow):
         self.stop_live()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/splitter", self.splitter.saveState())
-        settings.setValue("window/columns", self.table.horizontalHeader().saveState())
+        if self._splitter_fitted:  # fitted to the window again at the next start
+            settings.remove("window/splitter")
+        else:
+            settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue(self.COLUMNS_KEY, self.table.horizontalHeader().saveState())
         super().closeEvent(event)  # type: ignore[arg-type]
 
 

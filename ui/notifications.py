@@ -156,6 +156,7 @@ class NotificationPanel(QWidget):
         self.model = model
         self.view = QListView()
         self.view.setObjectName("notificationList")
+        self.view.setAccessibleName(self.tr("通知"))
         self.view.setModel(model)
         self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -76,7 +77,8 @@ class NewFaultForm(QWidget):
         self.client_token = uuid.uuid4().hex
 
         outer = QVBoxLayout(self)
-        scroll = QScrollArea(self)
+        scroll = self.scroll = QScrollArea(self)
+        scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
         body = QWidget()
         scroll.setWidget(body)
@@ -95,13 +97,15 @@ class NewFaultForm(QWidget):
         layout = QVBoxLayout(body)
 
         title = QLabel(self.tr("技术故障反馈与处理记录表"))
+        title.setObjectName("formTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setWordWrap(True)  # never wider than the form (English is long)
         title.setStyleSheet("font-size: 16pt; font-weight: bold; margin: 6px;")
         layout.addWidget(title)
 
         basic = QGroupBox(self.tr("一、基本信息"))
         basic.setObjectName("sectionBasic")
-        form = QFormLayout(basic)
+        form = self._form_layout(basic)
         self.number = QLineEdit(self.tr("（保存后由系统生成）"))
         self.number.setObjectName("number")
         self.number.setReadOnly(True)
@@ -133,8 +137,26 @@ class NewFaultForm(QWidget):
         self.business.setPlaceholderText(self.tr("例如：销售订单系统 – 下单"))
         self.scope = QLineEdit()
         self.scope.setObjectName("impactScope")
-        self.interrupted = QCheckBox(self.tr("业务中断（立即通知部门负责人与 IT 应急联系人）"))
+        self.interrupted = QCheckBox(self.tr("业务中断"))
         self.interrupted.setObjectName("businessInterrupted")
+        # what ticking it does, under it on as many lines as the form's width needs
+        interrupted_hint = QLabel(self.tr("（立即通知部门负责人与 IT 应急联系人）"))
+        interrupted_hint.setObjectName("businessInterruptedHint")
+        interrupted_hint.setWordWrap(True)
+        interrupted_hint.setStyleSheet("color: #555;")
+        interrupted_hint.setBuddy(self.interrupted)
+        self.interrupted.setToolTip(self.tr("业务中断（立即通知部门负责人与 IT 应急联系人）"))
+        interrupted_row = QWidget()
+        interrupted_row.setObjectName("businessInterruptedRow")
+        row_layout = QVBoxLayout(interrupted_row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.setSpacing(0)
+        row_layout.addWidget(self.interrupted)
+        row_layout.addWidget(interrupted_hint)
+        for box in (self.fault_type, self.level):  # as narrow as the form needs
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
 
         self._row(form, self.tr("故障编号"), self.number, "number")
         self._row(form, self.tr("故障类型"), self.fault_type, "fault_type")
@@ -146,12 +168,12 @@ class NewFaultForm(QWidget):
         self._row(form, self.tr("联系方式"), self.reporter_contact, "reporter_contact")
         self._row(form, self.tr("受影响业务"), self.business, "affected_business")
         self._row(form, self.tr("影响范围"), self.scope, "impact_scope")
-        form.addRow("", self.interrupted)
+        form.addRow("", interrupted_row)
         layout.addWidget(basic)
 
         detail = QGroupBox(self.tr("二、故障详细描述"))
         detail.setObjectName("sectionDescription")
-        dform = QFormLayout(detail)
+        dform = self._form_layout(detail)
         self.phenomenon = QPlainTextEdit()
         self.phenomenon.setObjectName("phenomenon")
         self.phenomenon.setPlaceholderText(self.tr("例如：点击提交后页面显示错误 500"))
@@ -164,6 +186,7 @@ class NewFaultForm(QWidget):
         self._row(dform, self.tr("复现操作步骤"), self.steps, "reproduce_steps")
         attach = QLabel(self.tr("保存后可在故障页面拖入截图、日志等附件。"))
         attach.setObjectName("attachmentsHint")
+        attach.setWordWrap(True)
         dform.addRow(self.tr("附加信息"), attach)
         layout.addWidget(detail)
         self.similar.watch(self.business, self.phenomenon, self.fault_type)
@@ -185,6 +208,36 @@ class NewFaultForm(QWidget):
         self.buttons.accepted.connect(self.save)
         outer.addWidget(self.buttons)
         self._init_drafts()
+        from ui.accessibility import name_widgets  # the buttons, from their texts
+
+        name_widgets(self)
+
+    # -- the width: nothing scrolls sideways from 440 px on (a 1024 px screen) ------------
+
+    WIDE = 700  # from this width on, the similar faults are beside the form, else below
+
+    @staticmethod
+    def _form_layout(box: QWidget) -> QFormLayout:
+        """A section's form: a field too wide beside its label goes under it."""
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return form
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def _arrange(self, width: int) -> None:
+        wanted = Qt.Orientation.Horizontal if width >= self.WIDE else Qt.Orientation.Vertical
+        if self.form_splitter.orientation() == wanted:
+            return
+        self.form_splitter.setOrientation(wanted)
+        if wanted == Qt.Orientation.Vertical:  # the list under the form, a few lines high
+            height = max(self.form_splitter.height(), 400)
+            self.form_splitter.setSizes([height - 170, 170])
+        else:
+            self.form_splitter.setSizes([max(width - 260, 1), 260])
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, name: str) -> None:
         box = QWidget()
@@ -195,10 +248,16 @@ class NewFaultForm(QWidget):
         err = QLabel()
         err.setObjectName(f"error_{name}")
         err.setStyleSheet(ERROR_STYLE)
+        err.setWordWrap(True)  # a long message takes lines, not width
         err.setVisible(False)
         v.addWidget(err)
         self.errors[name] = err
+        widget.setAccessibleName(label)
+        err.setAccessibleName(self.tr("{0}：错误").format(label))
         form.addRow(label, box)
+        buddy = form.labelForField(box)
+        if isinstance(buddy, QLabel):
+            buddy.setBuddy(widget)  # a click on the label (or its mnemonic) reaches the field
         self._clear_when_corrected(widget, err)
 
     @staticmethod

@@ -112,6 +112,7 @@ class SimilarFaultsPanel(QWidget):
         self.model = SimilarFaultsModel(self)
         self.view = QListView()
         self.view.setObjectName("similarList")
+        self.view.setAccessibleName(self.tr("相似历史故障"))
         self.view.setModel(self.model)
         self.view.setWordWrap(True)
         self.view.setItemDelegate(RichTextDelegate(self.view))

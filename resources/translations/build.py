@@ -67,6 +67,7 @@ TABLES: list[tuple[str, str, tuple[str, ...]]] = [
     ("ui.notifications", "SmtpSettingsDialog", ("SECURITY_LABELS",)),
     ("desk.read.documents", "Documents", ("KIND_LABELS_ZH",)),
     ("ui.document_menu", "Documents", ("EXTRA_LABELS_ZH", "REASONS_ZH")),
+    ("ui.dashboard", "Dashboard", ("STATS_LABELS",)),
 ]
 
 

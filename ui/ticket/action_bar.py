@@ -78,6 +78,7 @@ class ActionBar(QWidget):
                 continue
             button = QPushButton(tr_label(spec.label_zh))
             button.setObjectName(f"action_{spec.name}")
+            button.setAccessibleName(tr_label(spec.label_zh))
             position = len(self.current) + 1
             if position <= 9:  # Alt+1 … Alt+9, left to right (帮助 → 快捷键)
                 button.setShortcut(QKeySequence(f"Alt+{position}"))

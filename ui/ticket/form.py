@@ -204,6 +204,7 @@ class RecordSection(QGroupBox):
         else:  # pragma: no cover - a row kind nobody handles is a programming error
             raise ValueError(row.kind)
         widget.setObjectName(f"edit_{row.name}")
+        widget.setAccessibleName(tr(row.label))  # its form label is its buddy too
         self.inputs[row.name] = widget
         form.addRow(tr(row.label), widget)
 

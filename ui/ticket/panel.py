@@ -237,6 +237,9 @@ class TicketPanel(QWidget):
         self.draft_timer.setInterval(DRAFT_DELAY_MS)
         self.draft_timer.timeout.connect(self.write_draft)
         self._apply_editable()
+        from ui.accessibility import name_widgets  # 保存, the draft bar's buttons …
+
+        name_widgets(self)
 
     @property
     def attachment_panel(self) -> QWidget | None:

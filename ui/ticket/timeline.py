@@ -65,6 +65,7 @@ class TimelineSection(QGroupBox):
         tl = QVBoxLayout(self)
         self.timeline = QListWidget()
         self.timeline.setObjectName("timeline")
+        self.timeline.setAccessibleName(tr("处理时间线"))
         self.timeline.setMinimumHeight(140)
         self.timeline.setWordWrap(True)
         tl.addWidget(self.timeline)
