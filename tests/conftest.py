@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -284,6 +286,31 @@ def pg_db_url(_pg_pool: _PgPool) -> Iterator[str]:
     _pg_pool.give_back(name)
 
 
+class _SqliteTemplate:
+    """One SQLite file migrated and seeded once per run; a test's new file is a copy."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path: Path | None = None
+
+    def copy_to(self, path: Path) -> None:
+        if self.path is None:
+            from desk.bootstrap import open_database
+
+            template = self.folder / "desk.sqlite3"
+            open_database(f"sqlite:///{template}").dispose()
+            leftovers = [p for p in self.folder.iterdir() if p != template]
+            assert not leftovers, f"the template is not one closed file: {leftovers}"
+            self.path = template
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.path, path)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> _SqliteTemplate:
+    return _SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path}/desk.sqlite3"  # type: ignore[operator]
@@ -332,13 +359,22 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def make_db(clock: FakeClock) -> Iterator[Callable[[str], object]]:
-    """Open (and migrate) a Database for a URL with the fake clock; disposed afterwards."""
+def make_db(clock: FakeClock,
+            _sqlite_template: _SqliteTemplate) -> Iterator[Callable[[str], object]]:
+    """Open (and migrate) a Database for a URL with the fake clock; disposed afterwards.
+
+    A new SQLite file starts as a copy of one migrated once per run: the same file
+    ``open_database`` makes, without running every migration again."""
+    from desk.admin.backup import sqlite_path
     from desk.bootstrap import open_database
 
     opened = []
 
     def factory(url: str) -> object:
+        path = sqlite_path(url) if url.startswith("sqlite:///") and "?" not in url else None
+        if path is not None and not any(
+                p.exists() for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal"))):
+            _sqlite_template.copy_to(path)
         db = open_database(url, clock=clock)
         opened.append(db)
         return db
