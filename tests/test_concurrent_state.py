@@ -175,7 +175,7 @@ def _check(db: Database, ticket_ids: list[int], actors: list[Actor]) -> None:
 @pytest.mark.parametrize("backend", ["pg", "sqlite"])
 def test_two_desks_at_once_keep_every_ticket_consistent(
         backend: str, request: pytest.FixtureRequest, tmp_path: Any) -> None:
-    url = (request.getfixturevalue("pg_url") if backend == "pg"
+    url = (request.getfixturevalue("pg_db_url") if backend == "pg"
            else f"sqlite:///{tmp_path}/desk.sqlite3")
     dbs = [open_database(url), open_database(url)]
     try:

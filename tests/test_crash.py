@@ -112,11 +112,11 @@ def test_sqlite_survives_being_killed(tmp_path: Path) -> None:
         db.dispose()
 
 
-def test_postgresql_survives_being_killed(pg_url: str) -> None:
-    _prepare(pg_url)
-    confirmed = _cycles(pg_url, 40 if NIGHTLY else 4, seed=7)
+def test_postgresql_survives_being_killed(pg_db_url: str) -> None:
+    _prepare(pg_db_url)
+    confirmed = _cycles(pg_db_url, 40 if NIGHTLY else 4, seed=7)
     assert confirmed, "the child never got to save anything"
-    db = open_database(pg_url)
+    db = open_database(pg_db_url)
     try:
         _check_all_present(db, confirmed)
     finally:

@@ -210,7 +210,7 @@ def _check_sequences(numbers: list[str]) -> dict[tuple[str, str], int]:
 def test_many_desks_reporting_at_once_get_unique_gapless_numbers(
     backend: str, request: pytest.FixtureRequest, make_db: Callable[[str], object]
 ) -> None:
-    url = str(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url"))
+    url = str(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_db_url"))
     db = make_db(url)  # migrate once, before the desks start
     assert isinstance(db, Database)
     numbers, errors = _run_desks(url, PROCESSES, REPORTS_EACH)
