@@ -3,7 +3,8 @@
 Every path points into pytest's temporary folder; ``DESK_HOME`` keeps settings and
 data out of the real user folders. PostgreSQL tests use the server on 127.0.0.1:5432
 (trust auth, user ``postgres``) and create their own databases; with
-``DESK_REQUIRE_PG=1`` a missing server fails instead of skipping.
+``DESK_REQUIRE_PG=1`` a missing server fails instead of skipping. ``DESK_NIGHTLY=1``
+runs the heavy cases at full size (``nightly``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from typing import NamedTuple
 import pytest
 
 PG_ADMIN_URL = os.environ.get("DESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+NIGHTLY = os.environ.get("DESK_NIGHTLY") == "1"
+
+
+def nightly(full: int, everyday: int) -> int:
+    """The size of a heavy case: ``full`` in the nightly run (``DESK_NIGHTLY=1``), the
+    smaller but still telling ``everyday`` otherwise."""
+    return full if NIGHTLY else everyday
 
 
 def _pg_available() -> str | None:
