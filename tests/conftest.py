@@ -1,18 +1,23 @@
-"""Shared fixtures: a fresh database per test, on SQLite and on PostgreSQL.
+"""Shared fixtures: a fresh database per test (new or reset), on SQLite and on PostgreSQL.
 
 Every path points into pytest's temporary folder; ``DESK_HOME`` keeps settings and
 data out of the real user folders. PostgreSQL tests use the server on 127.0.0.1:5432
 (trust auth, user ``postgres``) and create their own databases; with
-``DESK_REQUIRE_PG=1`` a missing server fails instead of skipping.
+``DESK_REQUIRE_PG=1`` a missing server fails instead of skipping. ``DESK_NIGHTLY=1``
+runs the heavy cases at full size (``nightly``).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -20,6 +25,13 @@ import pytest
 TEST_PASSWORD = "test-pass-4821"
 
 PG_ADMIN_URL = os.environ.get("DESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+NIGHTLY = os.environ.get("DESK_NIGHTLY") == "1"
+
+
+def nightly(full: int, everyday: int) -> int:
+    """The size of a heavy case: ``full`` in the nightly run (``DESK_NIGHTLY=1``), the
+    smaller but still telling ``everyday`` otherwise."""
+    return full if NIGHTLY else everyday
 
 
 def _pg_available() -> str | None:
@@ -94,6 +106,227 @@ def pg_url() -> Iterator[str]:
             conn.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
+# -- migrated databases, reused -------------------------------------------------------------
+#
+# Creating a PostgreSQL database and running every migration costs about a second; most
+# tests only need a database as ``open_database`` leaves a new one. A few such databases
+# are kept for the whole run and handed out one test at a time. Before a database is
+# handed out again it is checked and reset: no session may still be connected, its
+# structure, privileges and roles must be what they were right after it was migrated
+# (a test that ran ``desk db init``, changed a table or a trigger leaves a database that
+# is dropped, never reused), and then every table is emptied and the rows the migrations
+# and the first start wrote (the calendar, the default notification rules, the settings)
+# are put back, with each sequence where it stood, so ids start at 1 again.
+
+_FINGERPRINT = (
+    # roles named after the database, and what the database grants to whom
+    "SELECT rolname FROM pg_roles WHERE starts_with(rolname, current_database()) "
+    "OR starts_with(rolname, 'desk_' || current_database()) ORDER BY 1",
+    "SELECT datallowconn, datacl::text, has_database_privilege('public', datname, 'CONNECT'), "
+    "datconnlimit FROM pg_database WHERE datname = current_database()",
+    "SELECT setrole, setconfig::text FROM pg_db_role_setting s JOIN pg_database d "
+    "ON d.oid = s.setdatabase WHERE d.datname = current_database() ORDER BY 1",
+    "SELECT count(*) FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid "
+    "WHERE d.datname = current_database()",
+    "SELECT nspname, nspacl::text FROM pg_namespace ORDER BY 1",
+    "SELECT defaclrole::regrole::text, defaclnamespace, defaclobjtype, defaclacl::text "
+    "FROM pg_default_acl ORDER BY 1, 2, 3",
+    "SELECT extname, extversion FROM pg_extension ORDER BY 1",
+    # tables, columns, indexes, constraints, triggers, functions, rules, policies
+    "SELECT c.relname, c.relkind, c.relpersistence, c.relacl::text, c.reloptions::text, "
+    "c.relrowsecurity, c.relowner::regrole::text FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' ORDER BY 1",
+    "SELECT table_name, column_name, data_type, column_default, is_nullable "
+    "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
+    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+    "SELECT tgrelid::regclass::text, tgname, tgenabled FROM pg_trigger ORDER BY 1, 2",
+    "SELECT count(*) FROM pg_event_trigger",
+    "SELECT p.oid::regprocedure::text, md5(p.prosrc), p.proacl::text FROM pg_proc p "
+    "WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1",
+    "SELECT tablename, rulename, definition FROM pg_rules WHERE schemaname = 'public' "
+    "ORDER BY 1, 2",
+    "SELECT tablename, policyname, qual FROM pg_policies ORDER BY 1, 2",
+    "SELECT typname FROM pg_type WHERE typnamespace = 'public'::regnamespace ORDER BY 1",
+    "SELECT version_num FROM alembic_version ORDER BY 1",
+)
+
+
+class _Pristine(NamedTuple):
+    """A pooled database as it was right after its migration and first start."""
+
+    fingerprint: str
+    rows: list[tuple[str, bytes]]  # (table, COPY BINARY data) of every table with rows
+    sequences: list[tuple[str, int | None, int]]  # (name, last_value, start_value)
+    any_rows: str  # a query naming the tables that hold rows
+
+
+class _PgPool:
+    """Migrated PostgreSQL databases of this run, reused from test to test."""
+
+    def __init__(self) -> None:
+        self.idle: list[str] = []
+        self.made: dict[str, _Pristine | None] = {}
+
+    def url(self, name: str) -> str:
+        return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+
+    def take(self) -> str:
+        while self.idle:
+            name = self.idle.pop()
+            if self._reset(name):
+                return name
+            self._drop(name)
+        return self._create()
+
+    def give_back(self, name: str) -> None:
+        """Checked and reset when it is taken again: by then every fixture of the test
+        that used it has closed its connections."""
+        self.idle.append(name)
+
+    def close(self) -> None:
+        for name in list(self.made):
+            self._drop(name)
+
+    def _create(self) -> str:
+        import psycopg
+
+        from desk.bootstrap import open_database
+
+        name = f"desk_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(_libpq(PG_ADMIN_URL), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.made[name] = None
+        open_database(self.url(name)).dispose()  # migrated and seeded, as on first start
+        with psycopg.connect(_libpq(self.url(name))) as conn:
+            tables = [t for (t,) in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version' ORDER BY 1").fetchall()]
+            any_rows = "SELECT array_remove(ARRAY[" + ", ".join(
+                f"CASE WHEN EXISTS (SELECT FROM \"{t}\") THEN '{t}' END" for t in tables
+            ) + "], NULL)"
+            rows = []
+            for table in conn.execute(any_rows).fetchone()[0]:
+                data = bytearray()
+                with conn.cursor().copy(f'COPY "{table}" TO STDOUT (FORMAT BINARY)') as copy:
+                    for chunk in copy:
+                        data += chunk
+                rows.append((table, bytes(data)))
+            sequences = conn.execute(
+                "SELECT format('%I.%I', schemaname, sequencename), last_value, start_value "
+                "FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1").fetchall()
+            self.made[name] = _Pristine(_fingerprint(conn), rows, sequences, any_rows)
+        return name
+
+    def _reset(self, name: str) -> bool:
+        """Empty the database and put back what its migration wrote; False when it
+        cannot be reused as it is."""
+        import time
+
+        import psycopg
+
+        pristine = self.made[name]
+        if pristine is None:
+            return False
+        try:
+            with psycopg.connect(_libpq(self.url(name))) as conn:
+                deadline = time.monotonic() + 2
+                while conn.execute(  # a connection just closed may linger for a moment
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                        ).fetchone()[0]:
+                    if time.monotonic() > deadline:
+                        return False
+                    conn.rollback()  # the next look is at the server's present
+                    time.sleep(0.02)
+                conn.execute("SET LOCAL lock_timeout = '2s'")
+                if conn.execute("SELECT count(*) FROM pg_prepared_xacts "
+                                "WHERE database = current_database()").fetchone()[0]:
+                    return False
+                if _fingerprint(conn) != pristine.fingerprint:
+                    return False
+                # events and tickets have triggers that refuse DELETE and TRUNCATE to
+                # everyone, and foreign keys would want an order: a replica session fires
+                # neither. DELETE, not TRUNCATE: a test leaves a few rows in a few tables,
+                # and TRUNCATE makes every table's files anew (a quarter of a second).
+                conn.execute("SET LOCAL session_replication_role = replica")
+                for table in conn.execute(pristine.any_rows).fetchone()[0]:
+                    conn.execute(f'DELETE FROM "{table}"')
+                for table, data in pristine.rows:
+                    with conn.cursor().copy(f'COPY "{table}" FROM STDIN (FORMAT BINARY)') as copy:
+                        copy.write(data)
+                for sequence, last_value, start in pristine.sequences:  # ids from 1 again
+                    conn.execute("SELECT setval(%s, %s, %s)",
+                                 (sequence, start if last_value is None else last_value,
+                                  last_value is not None))
+                # a new database has a calendar revision of its own: the process-wide
+                # calendar cache never takes this database's days for the last test's
+                conn.execute("UPDATE settings SET value = %s WHERE key = 'calendar.revision'",
+                             (json.dumps(uuid.uuid4().hex),))
+                # nor does the planner keep the statistics of the last test's rows
+                conn.execute("DELETE FROM pg_statistic WHERE starelid IN (SELECT c.oid FROM "
+                             "pg_class c WHERE c.relnamespace = 'public'::regnamespace)")
+                conn.commit()
+            return True
+        except psycopg.Error:
+            return False
+
+    def _drop(self, name: str) -> None:
+        import psycopg
+
+        self.made.pop(name, None)
+        with psycopg.connect(_libpq(PG_ADMIN_URL), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _fingerprint(conn: object) -> str:
+    """What a reset does not undo: structure, privileges, roles, schema version."""
+    return repr([conn.execute(q).fetchall() for q in _FINGERPRINT])  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def _pg_pool() -> Iterator[_PgPool]:
+    pool = _PgPool()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def pg_db_url(_pg_pool: _PgPool) -> Iterator[str]:
+    """A migrated PostgreSQL database, as ``open_database`` leaves a new one (calendar,
+    default rules, settings; every id starts at 1), for this test alone."""
+    require_pg()
+    name = _pg_pool.take()
+    yield _pg_pool.url(name)
+    _pg_pool.give_back(name)
+
+
+class _SqliteTemplate:
+    """One SQLite file migrated and seeded once per run; a test's new file is a copy."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path: Path | None = None
+
+    def copy_to(self, path: Path) -> None:
+        if self.path is None:
+            from desk.bootstrap import open_database
+
+            template = self.folder / "desk.sqlite3"
+            open_database(f"sqlite:///{template}").dispose()
+            leftovers = [p for p in self.folder.iterdir() if p != template]
+            assert not leftovers, f"the template is not one closed file: {leftovers}"
+            self.path = template
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.path, path)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> _SqliteTemplate:
+    return _SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path}/desk.sqlite3"  # type: ignore[operator]
@@ -101,7 +334,18 @@ def sqlite_url(tmp_path: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(params=["sqlite", "pg"])
 def db_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
-    """The URL of a fresh database, once for SQLite and once for PostgreSQL."""
+    """The URL of a database, once for SQLite and once for PostgreSQL: a file not made
+    yet, and a migrated PostgreSQL database as ``open_database`` leaves a new one."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/desk.sqlite3"
+    else:
+        yield request.getfixturevalue("pg_db_url")
+
+
+@pytest.fixture(params=["sqlite", "pg"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[str]:
+    """The URL of a database nobody has migrated: a file not made yet, an empty
+    PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/desk.sqlite3"
     else:
@@ -131,13 +375,22 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def make_db(clock: FakeClock) -> Iterator[Callable[[str], object]]:
-    """Open (and migrate) a Database for a URL with the fake clock; disposed afterwards."""
+def make_db(clock: FakeClock,
+            _sqlite_template: _SqliteTemplate) -> Iterator[Callable[[str], object]]:
+    """Open (and migrate) a Database for a URL with the fake clock; disposed afterwards.
+
+    A new SQLite file starts as a copy of one migrated once per run: the same file
+    ``open_database`` makes, without running every migration again."""
+    from desk.admin.backup import sqlite_path
     from desk.bootstrap import open_database
 
     opened = []
 
     def factory(url: str) -> object:
+        path = sqlite_path(url) if url.startswith("sqlite:///") and "?" not in url else None
+        if path is not None and not any(
+                p.exists() for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal"))):
+            _sqlite_template.copy_to(path)
         db = open_database(url, clock=clock)
         opened.append(db)
         return db

@@ -1,8 +1,9 @@
 """The attachment panel, driven offscreen: drops, paste, refusals, viewers, big files.
 
-Each test looks in the database afterwards. The 200 MB test checks that the GUI
-thread keeps ticking while the panel's worker stores the file, that memory stays far
-below the file's size, and that the stored bytes have the file's SHA-256.
+Each test looks in the database afterwards. The big upload (100 MB; 200 MB with
+``DESK_NIGHTLY=1``) checks that the GUI thread keeps ticking while the panel's worker
+stores the file, that memory stays far below the file's size, and that the stored bytes
+have the file's SHA-256.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from desk.db import Database
 from desk.process import attachments as att
 from desk.process.reporting import FaultReport, report_fault
 from models import EvidenceKind, FaultType
+from tests.conftest import nightly
 from ui.attachments import (
     AttachmentPanel,
     AttachmentTableModel,
@@ -367,15 +369,18 @@ def test_50mb_gbk_log_opens_and_search_finds_chinese(qtbot: QtBot, panel: Attach
     dialog.reject()
 
 
+BIG_MB = nightly(200, 100)
+
+
 @pytest.mark.slow
-def test_200mb_upload_keeps_the_window_responsive(qtbot: QtBot, panel: AttachmentPanel,
+def test_a_big_upload_keeps_the_window_responsive(qtbot: QtBot, panel: AttachmentPanel,
                                                   db: Database, ticket_id: int,
                                                   tmp_path: Path) -> None:
     db.write(lambda s: team.put(s, "attachments.max_bytes", 300 * 1024 * 1024))
     path = tmp_path / "core-dump.bin"
     digest = hashlib.sha256()
     with path.open("wb") as fh:
-        for _ in range(200):
+        for _ in range(BIG_MB):
             block = os.urandom(1024 * 1024)
             digest.update(block)
             fh.write(block)
@@ -414,18 +419,19 @@ def test_200mb_upload_keeps_the_window_responsive(qtbot: QtBot, panel: Attachmen
         gc.unfreeze()
     assert panel.message_label.text() == ""
     views = att.list_attachments(db, ticket_id)
-    assert [v.size for v in views] == [200 * 1024 * 1024]
+    assert [v.size for v in views] == [BIG_MB * 1024 * 1024]
     assert views[0].sha256 == expected
     back = hashlib.sha256()
     for chunk in att.iter_chunks(db, views[0].id):
         back.update(chunk)
     assert back.hexdigest() == expected
-    path.unlink()  # pytest keeps old temporary folders: do not leave 200 MB behind
+    path.unlink()  # pytest keeps old temporary folders: do not leave the file behind
     assert len(gaps) > 10
     assert max(gaps) < 0.020 + 0.100, f"GUI thread stalled {max(gaps) * 1000:.0f} ms"
-    assert peak < 40 * 1024 * 1024, f"peak Python memory {peak / 2**20:.0f} MB"
+    # a fifth of the file at most (40 MB of 200 MB)
+    assert peak < BIG_MB * 1024 * 1024 / 5, f"peak Python memory {peak / 2**20:.0f} MB"
     assert progress_seen and max(progress_seen) == 1000
-    print(f"\n{db.backend}: 200 MB in {elapsed:.1f} s, longest GUI gap "
+    print(f"\n{db.backend}: {BIG_MB} MB in {elapsed:.1f} s, longest GUI gap "
           f"{max(gaps) * 1000:.0f} ms, peak traced memory {peak / 2**20:.1f} MB")
 
 

@@ -17,7 +17,6 @@ Small in the suite (10 examples × 30 steps per actor); ``DESK_NIGHTLY=1`` runs
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 from collections.abc import Callable
@@ -35,10 +34,10 @@ from desk.process import editing, people, workflow
 from desk.process.reporting import FaultReport, report_fault
 from desk.rules import transitions
 from models import Event, FaultLevel, FaultType, Role, Status, Ticket
+from tests.conftest import nightly
 
-NIGHTLY = os.environ.get("DESK_NIGHTLY") == "1"
-EXAMPLES = 200 if NIGHTLY else 10
-STEPS = 50 if NIGHTLY else 30
+EXAMPLES = nightly(200, 10)
+STEPS = nightly(50, 30)
 TICKETS = 3
 VERIFIERS = ("SALES005", "BIZ006", "FIN007")
 WEIGHTS = {"cancel": 0.1, "change_level": 0.3, "solve_on_spot": 0.3, "archive": 0.5}
@@ -175,7 +174,7 @@ def _check(db: Database, ticket_ids: list[int], actors: list[Actor]) -> None:
 @pytest.mark.parametrize("backend", ["pg", "sqlite"])
 def test_two_desks_at_once_keep_every_ticket_consistent(
         backend: str, request: pytest.FixtureRequest, tmp_path: Any) -> None:
-    url = (request.getfixturevalue("pg_url") if backend == "pg"
+    url = (request.getfixturevalue("pg_db_url") if backend == "pg"
            else f"sqlite:///{tmp_path}/desk.sqlite3")
     dbs = [open_database(url), open_database(url)]
     try:

@@ -6,7 +6,8 @@ test SIGKILLs it 50–400 ms after it is ready (Python's start-up takes longer t
 window itself, so the delay is counted from the child's first line, when it is working),
 again and again, on one SQLite file (WAL, ``synchronous=FULL``) and on one PostgreSQL
 database. Afterwards the file passes ``PRAGMA integrity_check`` and every confirmed save
-is present with its event. ``DESK_NIGHTLY=1`` runs 200 SQLite and 40 PostgreSQL cycles.
+is present with its event. 8 SQLite and 4 PostgreSQL cycles; ``DESK_NIGHTLY=1`` runs 200
+and 40.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
 from desk.db import Database
 from models import Event, Ticket
+from tests.conftest import nightly
 
 CHILD = Path(__file__).with_name("crash_child.py")
-NIGHTLY = os.environ.get("DESK_NIGHTLY") == "1"
 
 
 def _prepare(url: str) -> None:
@@ -97,7 +98,7 @@ def test_sqlite_survives_being_killed(tmp_path: Path) -> None:
     _prepare(url)
     rng = random.Random(20261127)
     confirmed: list[tuple[str, str]] = []
-    for _ in range(200 if NIGHTLY else 15):
+    for _ in range(nightly(200, 8)):
         confirmed += _run_and_kill(url, rng)
         conn = sqlite3.connect(path)  # as the next desk to open it would
         try:
@@ -112,11 +113,11 @@ def test_sqlite_survives_being_killed(tmp_path: Path) -> None:
         db.dispose()
 
 
-def test_postgresql_survives_being_killed(pg_url: str) -> None:
-    _prepare(pg_url)
-    confirmed = _cycles(pg_url, 40 if NIGHTLY else 4, seed=7)
+def test_postgresql_survives_being_killed(pg_db_url: str) -> None:
+    _prepare(pg_db_url)
+    confirmed = _cycles(pg_db_url, nightly(40, 4), seed=7)
     assert confirmed, "the child never got to save anything"
-    db = open_database(pg_url)
+    db = open_database(pg_db_url)
     try:
         _check_all_present(db, confirmed)
     finally:

@@ -33,16 +33,16 @@ def _libpq(url: str) -> str:
 
 
 @pytest.fixture
-def listener(pg_url: str, make_db: Callable[[str], object]) -> Iterator[live.TicketListener]:
-    make_db(pg_url)  # the schema exists before anyone listens
-    with live.TicketListener(pg_url, reconnect_delay=0.05) as listening:
+def listener(pg_db_url: str, make_db: Callable[[str], object]) -> Iterator[live.TicketListener]:
+    make_db(pg_db_url)  # the schema exists before anyone listens
+    with live.TicketListener(pg_db_url, reconnect_delay=0.05) as listening:
         yield listening
 
 
 def test_listener_sees_a_report_from_another_database_within_a_second(
-    pg_url: str, make_db: Callable[[str], object], listener: live.TicketListener
+    pg_db_url: str, make_db: Callable[[str], object], listener: live.TicketListener
 ) -> None:
-    other = make_db(pg_url)
+    other = make_db(pg_db_url)
     assert isinstance(other, Database)
     assert listener.poll(0) == []
     ticket_id = _report(other)
@@ -53,9 +53,9 @@ def test_listener_sees_a_report_from_another_database_within_a_second(
 
 
 def test_a_workflow_step_is_announced_with_the_new_version(
-    pg_url: str, make_db: Callable[[str], object], listener: live.TicketListener
+    pg_db_url: str, make_db: Callable[[str], object], listener: live.TicketListener
 ) -> None:
-    other = make_db(pg_url)
+    other = make_db(pg_db_url)
     assert isinstance(other, Database)
     ids = ensure_people(other)
     ticket_id = _report(other)
@@ -69,9 +69,9 @@ def test_a_workflow_step_is_announced_with_the_new_version(
 
 
 def test_nothing_is_announced_for_a_unit_of_work_that_rolls_back(
-    pg_url: str, make_db: Callable[[str], object], listener: live.TicketListener
+    pg_db_url: str, make_db: Callable[[str], object], listener: live.TicketListener
 ) -> None:
-    other = make_db(pg_url)
+    other = make_db(pg_db_url)
     assert isinstance(other, Database)
 
     def fails(session: object) -> None:
@@ -84,13 +84,13 @@ def test_nothing_is_announced_for_a_unit_of_work_that_rolls_back(
 
 
 def test_listener_reconnects_after_its_backend_is_terminated_and_asks_for_resync(
-    pg_url: str, make_db: Callable[[str], object], listener: live.TicketListener
+    pg_db_url: str, make_db: Callable[[str], object], listener: live.TicketListener
 ) -> None:
-    other = make_db(pg_url)
+    other = make_db(pg_db_url)
     assert isinstance(other, Database)
     pid = listener.backend_pid
     assert pid is not None
-    with psycopg.connect(_libpq(pg_url), autocommit=True) as admin:
+    with psycopg.connect(_libpq(pg_db_url), autocommit=True) as admin:
         killed = admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
     assert killed == (True,)
     assert listener.poll(2.0) == [live.RESYNC]

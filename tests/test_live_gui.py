@@ -92,8 +92,8 @@ def _window(qtbot: Any, monkeypatch: pytest.MonkeyPatch, db: Any, label: str) ->
 
 
 @pytest.fixture
-def pg_desk(pg_url: str) -> Iterator[Any]:
-    db = open_database(pg_url)  # the real clock: two processes must agree on "now"
+def pg_desk(pg_db_url: str) -> Iterator[Any]:
+    db = open_database(pg_db_url)  # the real clock: two processes must agree on "now"
     ensure_people(db)
     yield db
     db.dispose()
@@ -111,8 +111,8 @@ def window(qtbot: Any, monkeypatch: pytest.MonkeyPatch, pg_desk: Any) -> Iterato
 
 
 @pytest.fixture
-def peer(pg_url: str, pg_desk: Any, tmp_path: Path) -> Iterator[Peer]:
-    other = Peer(pg_url, tmp_path / "peer.log")
+def peer(pg_db_url: str, pg_desk: Any, tmp_path: Path) -> Iterator[Peer]:
+    other = Peer(pg_db_url, tmp_path / "peer.log")
     yield other
     other.close()
 
@@ -243,7 +243,7 @@ DEAD_CONNECTIONS = pytest.mark.filterwarnings(
 
 @DEAD_CONNECTIONS
 def test_terminated_connections_show_the_message_and_the_next_save_succeeds(
-        qtbot, window, pg_url, pg_desk):
+        qtbot, window, pg_db_url, pg_desk):
     phenomenon = "数据中心交换机端口告警。"
     form = _fill_form(qtbot, window, phenomenon)
     status = window.live.connection_label
@@ -253,7 +253,7 @@ def test_terminated_connections_show_the_message_and_the_next_save_succeeds(
     with qtbot.waitSignals([window.live.live.connection_lost,
                             window.live.live.connection_restored], timeout=10_000,
                            order="strict"):
-        _terminate(pg_url)
+        _terminate(pg_db_url)
     assert shown == [LOST]
     qtbot.waitUntil(lambda: status.text() == "", timeout=2_000)
     assert form.phenomenon.toPlainText() == phenomenon
@@ -266,14 +266,14 @@ def test_terminated_connections_show_the_message_and_the_next_save_succeeds(
 
 @DEAD_CONNECTIONS
 def test_server_down_refuses_the_save_keeps_the_form_and_recovers(
-        qtbot, window, pg_url, pg_desk):
+        qtbot, window, pg_db_url, pg_desk):
     phenomenon = "核心数据库主机宕机。"
     form = _fill_form(qtbot, window, phenomenon)
     status = window.live.connection_label
-    name = _database_name(pg_url)
+    name = _database_name(pg_db_url)
     try:
         _admin(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-        _terminate(pg_url)
+        _terminate(pg_db_url)
         qtbot.waitUntil(lambda: status.text() == LOST, timeout=5_000)
         with qtbot.waitSignal(form.failed, timeout=20_000):
             qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)

@@ -38,6 +38,7 @@ from models import Attachment, Event, IntakeItem, OutboxMessage, Person, Status,
 from tests.conftest import cli_main_as
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+SPARE_USERS = 10  # one mailbox each for the tests below, and a few more
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
@@ -57,7 +58,12 @@ class Dovecot:
         self.uid, self.gid = (65534, 65534) if os.getuid() == 0 else (os.getuid(), os.getgid())
         for d in ("run", "state", "home"):
             (root / d).mkdir(parents=True, exist_ok=True)
-        self.passwd.write_text("", encoding="utf-8")
+        # the mailbox users of the tests exist before the server starts: a user added
+        # later is seen only after Dovecot re-reads the file, seconds after a refused login
+        self.spare = [(f"intake{uuid.uuid4().hex[:8]}", uuid.uuid4().hex)
+                      for _ in range(SPARE_USERS)]
+        self.passwd.write_text("".join(f"{user}:{{PLAIN}}{password}\n"
+                                       for user, password in self.spare), encoding="utf-8")
         self.users = 0
         users = "" if os.getuid() == 0 else (
             f"default_internal_user = {os.environ.get('USER', 'nobody')}\n"
@@ -108,14 +114,17 @@ service imap-login {{
         subprocess.run([DOVECOT, "-c", str(self.conf), "stop"], timeout=30, check=False)
 
     def new_user(self) -> MailboxSettings:
-        user = f"intake{uuid.uuid4().hex[:8]}"
-        password = uuid.uuid4().hex
-        with self.passwd.open("a", encoding="utf-8") as fh:
-            fh.write(f"{user}:{{PLAIN}}{password}\n")
-        # Dovecot re-reads the file when its mtime (whole seconds) moves: make it move
-        self.users += 1
-        stamp = time.time() + self.users
-        os.utime(self.passwd, (stamp, stamp))
+        if self.spare:
+            user, password = self.spare.pop()
+        else:
+            user = f"intake{uuid.uuid4().hex[:8]}"
+            password = uuid.uuid4().hex
+            with self.passwd.open("a", encoding="utf-8") as fh:
+                fh.write(f"{user}:{{PLAIN}}{password}\n")
+            # Dovecot re-reads the file when its mtime (whole seconds) moves: make it move
+            self.users += 1
+            stamp = time.time() + self.users
+            os.utime(self.passwd, (stamp, stamp))
         maildir = self.home / user / "Maildir"
         for d in ("new", "cur", "tmp"):
             (maildir / d).mkdir(parents=True, exist_ok=True)

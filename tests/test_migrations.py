@@ -25,8 +25,8 @@ from models.database import make_engine
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_upgrade_from_empty_to_head(db_url: str) -> None:
-    engine = make_engine(db_url)
+def test_upgrade_from_empty_to_head(empty_db_url: str) -> None:
+    engine = make_engine(empty_db_url)
     try:
         assert schema.current_revision(engine) is None
         assert schema.upgrade(engine) is True
@@ -45,8 +45,8 @@ def _not_search_index(obj: object, name: str | None, type_: str, reflected: bool
                 or "_trgm" in (name or "") or "_grams" in (name or ""))
 
 
-def test_the_orm_matches_the_migrated_schema(db_url: str) -> None:
-    engine = make_engine(db_url)
+def test_the_orm_matches_the_migrated_schema(empty_db_url: str) -> None:
+    engine = make_engine(empty_db_url)
     try:
         schema.upgrade(engine)
         with engine.connect() as conn:
@@ -58,8 +58,8 @@ def test_the_orm_matches_the_migrated_schema(db_url: str) -> None:
         engine.dispose()
 
 
-def test_downgrade_to_the_first_revision_and_back(db_url: str) -> None:
-    engine = make_engine(db_url)
+def test_downgrade_to_the_first_revision_and_back(empty_db_url: str) -> None:
+    engine = make_engine(empty_db_url)
     try:
         schema.upgrade(engine)
         cfg = schema.alembic_config()
@@ -77,14 +77,14 @@ def test_downgrade_to_the_first_revision_and_back(db_url: str) -> None:
         engine.dispose()
 
 
-def test_a_database_from_a_newer_desk_is_refused(db_url: str) -> None:
-    db = open_database(db_url)
+def test_a_database_from_a_newer_desk_is_refused(empty_db_url: str) -> None:
+    db = open_database(empty_db_url)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
     db.dispose()
     for upgrade in (True, False):
         with pytest.raises(SchemaTooNewError) as info:
-            open_database(db_url, upgrade=upgrade)
+            open_database(empty_db_url, upgrade=upgrade)
         assert "9999_from_the_future" in info.value.zh
         assert "newer Desk" in info.value.en
         assert "Upgrade Desk" in info.value.en
@@ -103,21 +103,22 @@ def test_a_newer_schema_is_refused_by_the_cli_without_a_traceback(
     assert "Traceback" not in err
 
 
-def test_desk_db_upgrade_through_the_cli(db_url: str, capsys: pytest.CaptureFixture[str],
+def test_desk_db_upgrade_through_the_cli(empty_db_url: str,
+                                        capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from desk import errors
 
     monkeypatch.setitem(errors.LANGUAGE, "current", errors.LANGUAGE["current"])
-    if db_url.startswith("postgresql"):  # an empty database exists: it has no revision yet
-        assert main(["--db", db_url, "db", "revision"]) == 0
+    if empty_db_url.startswith("postgresql"):  # an empty database exists: no revision yet
+        assert main(["--db", empty_db_url, "db", "revision"]) == 0
         assert capsys.readouterr().out.strip() == "(empty)"
     else:  # a missing file is named, not created (only upgrade and init create one)
-        assert main(["--db", db_url, "db", "revision"]) == 1
+        assert main(["--db", empty_db_url, "db", "revision"]) == 1
         assert "desk db upgrade" in capsys.readouterr().err
-    assert main(["--lang", "en", "--db", db_url, "db", "upgrade"]) == 0
+    assert main(["--lang", "en", "--db", empty_db_url, "db", "upgrade"]) == 0
     head = schema.head_revision()
     assert f"schema at {head} (head {head})" in capsys.readouterr().out
-    assert main(["db", "revision", "--db", db_url]) == 0
+    assert main(["db", "revision", "--db", empty_db_url]) == 0
     assert capsys.readouterr().out.strip() == head
 
 

@@ -1,8 +1,8 @@
 """Fault numbers: ``TYPE-YYYYMMDD-NNN`` by the desk's local day, past 999, never twice.
 
 The concurrency test starts 8 processes (each its own ``Database``, as 8 desks would)
-that report 200 faults each at the same moment, on an SQLite file and on PostgreSQL,
-and checks that every (type, day) sequence is exactly 1..N.
+that report 40 faults each (200 with ``DESK_NIGHTLY=1``) at the same moment, on an
+SQLite file and on PostgreSQL, and checks that every (type, day) sequence is exactly 1..N.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from desk.errors import ValidationError
 from desk.process.reporting import FaultReport, report_fault
 from desk.rules.numbering import format_number
 from models import FaultType, NumberCounter, Ticket
+from tests.conftest import nightly
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 NUMBER = re.compile(r"^([A-Z]+)-(\d{8})-(\d{3,})$")
@@ -132,7 +133,7 @@ def test_a_failed_report_does_not_use_up_a_number(db: Database) -> None:
 # -- many desks at once ---------------------------------------------------------------------
 
 PROCESSES = 8
-REPORTS_EACH = 200
+REPORTS_EACH = nightly(200, 40)
 CONCURRENT_TYPES = (FaultType.SYSTEM, FaultType.NETWORK)
 
 
@@ -210,7 +211,7 @@ def _check_sequences(numbers: list[str]) -> dict[tuple[str, str], int]:
 def test_many_desks_reporting_at_once_get_unique_gapless_numbers(
     backend: str, request: pytest.FixtureRequest, make_db: Callable[[str], object]
 ) -> None:
-    url = str(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url"))
+    url = str(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_db_url"))
     db = make_db(url)  # migrate once, before the desks start
     assert isinstance(db, Database)
     numbers, errors = _run_desks(url, PROCESSES, REPORTS_EACH)

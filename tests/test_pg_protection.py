@@ -356,9 +356,9 @@ def test_a_ticket_version_never_goes_back_and_its_number_never_changes(db: Datab
 
 @pytest.mark.pg
 def test_a_serialization_failure_is_retried_and_the_write_succeeds(
-    pg_url: str, make_db: Callable[[str], object]
+    pg_db_url: str, make_db: Callable[[str], object]
 ) -> None:
-    db = make_db(pg_url)
+    db = make_db(pg_db_url)
     assert isinstance(db, Database)
     db.write(lambda session: session.add(Setting(key="test.counter", value=0)))
     attempts: list[int] = []
@@ -370,7 +370,7 @@ def test_a_serialization_failure_is_retried_and_the_write_succeeds(
         value = int(session.scalar(select(Setting.value).where(Setting.key == "test.counter")))
         attempts.append(value)
         if len(attempts) == 1:
-            with psycopg.connect(_libpq(pg_url), autocommit=True) as other:
+            with psycopg.connect(_libpq(pg_db_url), autocommit=True) as other:
                 other.execute("UPDATE settings SET value = '100' WHERE key = 'test.counter'")
         session.execute(update(Setting).where(Setting.key == "test.counter")
                         .values(value=value + 1))
@@ -383,8 +383,8 @@ def test_a_serialization_failure_is_retried_and_the_write_succeeds(
 
 
 @pytest.mark.pg
-def test_a_non_retryable_error_is_not_retried(pg_url: str, make_db: Callable[[str], object]) -> None:
-    db = make_db(pg_url)
+def test_a_non_retryable_error_is_not_retried(pg_db_url: str, make_db: Callable[[str], object]) -> None:
+    db = make_db(pg_db_url)
     assert isinstance(db, Database)
     attempts: list[int] = []
 

@@ -121,7 +121,7 @@ class November:
 
 @pytest.fixture(params=["sqlite", "pg"])
 def november(request: pytest.FixtureRequest, make_db: Any, clock: Any) -> November:
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_db_url")
     data = November(make_db(url), clock)
     data.build()
     return data

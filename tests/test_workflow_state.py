@@ -43,11 +43,11 @@ from desk.process import people, workflow
 from desk.process.reporting import FaultReport, report_fault
 from desk.rules import transitions
 from models import Event, FaultLevel, FaultType, PersonRole, Role, Ticket
+from tests.conftest import NIGHTLY, nightly
 
-NIGHTLY = os.environ.get("DESK_NIGHTLY") == "1"
 MACHINE_SETTINGS = settings(
-    max_examples=200 if NIGHTLY else 15,
-    stateful_step_count=50 if NIGHTLY else 30,
+    max_examples=nightly(200, 15),
+    stateful_step_count=nightly(50, 30),
     deadline=None,
     derandomize=not NIGHTLY,  # the quick run is the same on every machine; nightly explores
     database=None,  # no example files in the checkout
