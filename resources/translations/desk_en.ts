@@ -3276,6 +3276,10 @@
             <translation>Restore from a backup</translation>
         </message>
         <message>
+            <source>未重新启动：请先保存或放弃未保存的内容，再从“设置”重新启动。</source>
+            <translation>Not restarted: save or discard what is unsaved first, then restart from Settings.</translation>
+        </message>
+        <message>
             <source>一级故障时自动打开看板</source>
             <translation>Open the major-incident view for level-1 faults</translation>
         </message>
@@ -3302,6 +3306,22 @@
         <message>
             <source>未保存的内容</source>
             <translation>Unsaved input</translation>
+        </message>
+        <message>
+            <source>设置已保存</source>
+            <translation>Settings saved</translation>
+        </message>
+        <message>
+            <source>界面语言与数据库的更改将在 Desk 重新启动后生效。</source>
+            <translation>A new language or database takes effect when Desk starts again.</translation>
+        </message>
+        <message>
+            <source>立即重新启动</source>
+            <translation>Restart now</translation>
+        </message>
+        <message>
+            <source>稍后</source>
+            <translation>Later</translation>
         </message>
         <message>
             <source>未保存的草稿</source>
@@ -4505,6 +4525,10 @@
             <translation>This database has no administrator who can sign in yet. The database owner can set a password with the command desk db recover-admin &lt;employee no.&gt;.</translation>
         </message>
         <message>
+            <source>无法重新启动 Desk，请手动启动。设置已保存。</source>
+            <translation>Desk could not restart itself; please start it again. The settings are saved.</translation>
+        </message>
+        <message>
             <source>请先登录 Desk。</source>
             <translation>Sign in to Desk first.</translation>
         </message>
@@ -5180,6 +5204,22 @@ Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+
             <translation>&amp;File</translation>
         </message>
         <message>
+            <source>设置已保存</source>
+            <translation>Settings saved</translation>
+        </message>
+        <message>
+            <source>界面语言与数据库的更改将在 Desk 重新启动后生效。</source>
+            <translation>A new language or database takes effect when Desk starts again.</translation>
+        </message>
+        <message>
+            <source>立即重新启动</source>
+            <translation>Restart now</translation>
+        </message>
+        <message>
+            <source>稍后</source>
+            <translation>Later</translation>
+        </message>
+        <message>
             <source>设置…</source>
             <translation>Settings…</translation>
         </message>
@@ -5202,6 +5242,10 @@ Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+
         <message>
             <source>。请重新启动 Desk。</source>
             <translation>. Restart Desk.</translation>
+        </message>
+        <message>
+            <source>未重新启动：请先保存或放弃未保存的内容，再从“设置”重新启动。</source>
+            <translation>Not restarted: save or discard what is unsaved first, then restart from Settings.</translation>
         </message>
         <message>
             <source>统计(&amp;S)</source>

@@ -8,7 +8,8 @@ the settings are loaded. Without a usable keyring nothing is stored and the pers
 told to use a ``.pgpass`` file instead.
 
 SettingsDialog signals:
-    saved(object): the new ``Config`` (language and database take effect after restart).
+    saved(object): the new ``Config`` (language and database take effect after restart;
+        in the window, ``ui.app.install_settings_action`` then offers 立即重新启动).
     tested(bool, str): a connection test ended: success, and the message shown.
 """
 
