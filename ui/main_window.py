@@ -569,6 +569,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("已打开：") + detail.number, 8000)
         return True
 
+    def open_ticket(self, ticket_id: int) -> bool:
+        """Show this ticket (a notification, a tray message): selected in the queue when
+        the view holds it; else in the panel at once, and selected once reloaded rows
+        hold it (reported on another desk). False while a new fault is being typed."""
+        if self.form is not None and self.stack.currentWidget() is self.form:
+            self.statusBar().showMessage(
+                self.tr("正在填写新故障：请先保存或取消，再打开其他故障。"), 10_000)
+            return False
+        if self.select_ticket(ticket_id):
+            self.stack.setCurrentWidget(self.panel)
+            return True
+        shown = self.panel.detail.id if self.panel.detail is not None else None
+        if shown != ticket_id and self.panel.has_unsaved_changes() and \
+                not self.panel.confirm_leave(lambda: self.open_ticket(ticket_id)):
+            return False  # the edit is kept; "save" opens the ticket once saved
+        self.stack.setCurrentWidget(self.panel)
+        self.panel.show_ticket(ticket_id)
+        self.apply_query(select=ticket_id)
+        return True
+
     def select_ticket(self, ticket_id: int) -> bool:
         row = self.model.row_of(ticket_id)
         if row < 0:

@@ -3460,6 +3460,10 @@
             <translation>The queue could not be refreshed: </translation>
         </message>
         <message>
+            <source>正在填写新故障：请先保存或取消，再打开其他故障。</source>
+            <translation>A new fault is being written: save or cancel it before opening another fault.</translation>
+        </message>
+        <message>
             <source>未选择人员</source>
             <translation>No person selected</translation>
         </message>
