@@ -4162,6 +4162,10 @@
             <translation>Choose file…</translation>
         </message>
         <message>
+            <source>postgresql://用户@服务器:5432/desk</source>
+            <translation>postgresql://user@server:5432/desk</translation>
+        </message>
+        <message>
             <source>测试连接</source>
             <translation>Test connection</translation>
         </message>
