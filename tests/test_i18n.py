@@ -94,6 +94,10 @@ def test_chinese_mode_loads_qt_own_translation_for_standard_buttons(qapp):
         assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
         assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
         box.deleteLater()
+        # the standard file dialog (备份数据库…, 选择数据库文件…) reads Chinese as well
+        for source in ("Look in:", "File &name:", "Files of type:"):
+            shown = QCoreApplication.translate("QFileDialog", source)
+            assert shown != source and any("\u4e00" <= ch <= "\u9fff" for ch in shown), shown
     finally:
         for translator in loaded:
             QCoreApplication.removeTranslator(translator)

@@ -237,3 +237,78 @@ def test_a_desk_without_the_password_leaves_the_mail_waiting(
     assert [(e.status, e.attempts) for e in notify.outbox_status(db)] == [("pending", 0)]
     assert "没有 SMTP 密码" in window.notifications.state_action.text()
     assert smtp.received == []
+
+
+@pytest.fixture
+def tray(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A desktop with a tray that shows messages (offscreen has none)."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    monkeypatch.setattr(QSystemTrayIcon, "supportsMessages", staticmethod(lambda: True))
+
+
+# offscreen has no tray window and no raise (a real desktop has both)
+OFFSCREEN_TRAY = pytest.mark.qt_log_ignore("This plugin does not support raise",
+                                           "No such signal QPlatformNativeInterface::systemTray")
+
+
+def _click_message(qtbot: Any, window: MainWindow) -> None:
+    tray = window.notifications.center.tray
+    assert tray is not None and tray.objectName() == "notificationTray"
+    with qtbot.waitSignal(window.notifications.center.message_clicked, timeout=5_000):
+        tray.messageClicked.emit()
+
+
+@OFFSCREEN_TRAY
+def test_clicking_the_tray_message_opens_its_fault(
+        qtbot: Any, tray: None, window: MainWindow, db: Any, ids: Any, clock: Any) -> None:
+    ui = window.notifications
+    first = report(db, ids["SALES005"], FaultLevel.URGENT, interrupted=True)
+    second = report(db, ids["SALES005"], FaultLevel.IMPORTANT, business="财务系统")
+    window.apply_query()
+    qtbot.waitUntil(lambda: window.model.row_of(second.id) >= 0, timeout=10_000)
+    window.select_ticket(second.id)
+    qtbot.waitUntil(lambda: window.panel.detail is not None
+                    and window.panel.detail.id == second.id, timeout=10_000)
+
+    # a new fault for me (its department head), found by the background round
+    with qtbot.waitSignal(ui.center.arrived, timeout=15_000) as arrived:
+        ui.center.run_now()
+    assert [n.ticket_id for n in arrived.args[0]] == [first.id]
+    window.showMinimized()
+    _click_message(qtbot, window)
+    qtbot.waitUntil(lambda: window.panel.detail is not None
+                    and window.panel.detail.id == first.id, timeout=10_000)
+    assert window.selected_ticket_id() == first.id
+    assert window.stack.currentWidget() is window.panel
+    assert not window.isMinimized() and window.isVisible()
+
+    # a warning, then a breach: each message opens the fault it was about
+    def announced(ticket: Any, trigger: str, subject: str) -> None:
+        ui.center.announce([notify.Notification(
+            10_000 + ticket.id, clock(), ticket.id, ticket.number, trigger, subject, "",
+            "pending", None)])
+
+    announced(second, "sla_warning:respond:80", f"响应即将超时：{second.number}")
+    _click_message(qtbot, window)
+    qtbot.waitUntil(lambda: window.panel.detail.id == second.id, timeout=10_000)
+    announced(first, "sla_breached:restore", f"恢复已超时：{first.number}")
+    _click_message(qtbot, window)
+    qtbot.waitUntil(lambda: window.panel.detail.id == first.id, timeout=10_000)
+    assert window.selected_ticket_id() == first.id
+
+
+@OFFSCREEN_TRAY
+def test_a_tray_message_for_a_fault_outside_the_view_still_opens_it(
+        qtbot: Any, tray: None, window: MainWindow, db: Any, ids: Any, clock: Any) -> None:
+    ui = window.notifications
+    other = report(db, ids["SALES005"], FaultLevel.IMPORTANT, business="邮件系统")
+    assert window.model.row_of(other.id) < 0  # reported elsewhere: not in the rows yet
+    ui.center.announce([notify.Notification(1, clock(), other.id, other.number,
+                                            "sla_breached:respond", "响应已超时", "",
+                                            "pending", None)])
+    _click_message(qtbot, window)
+    qtbot.waitUntil(lambda: window.panel.detail is not None
+                    and window.panel.detail.id == other.id, timeout=10_000)
+    qtbot.waitUntil(lambda: window.selected_ticket_id() == other.id, timeout=10_000)

@@ -5,6 +5,7 @@ in the database (and in the settings file and the keyring)."""
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,8 @@ import keyring
 import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QPushButton
 from sqlalchemy import func, select
 
 from desk.admin import team as admin
@@ -515,6 +517,87 @@ def test_start_on_an_empty_database_asks_for_the_first_admin(qtbot, sqlite_url):
     settings_action.trigger()  # opened again, it shows what was saved
     assert window.settings_dialog.language.currentData() == "en"
     window.settings_dialog.reject()
+    window.close()
+    startup.db.dispose()
+
+
+def _first_admin_window(qtbot, startup):
+    with qtbot.waitSignal(startup.dialog_opened, timeout=20_000) as opened:
+        startup.begin()
+    dialog = opened.args[0]
+    qtbot.addWidget(dialog)
+    type_into(qtbot, dialog.employee_no, "ROOT")
+    type_into(qtbot, dialog.name, "管理员")
+    type_into(qtbot, dialog.password, "root-pass-1")
+    type_into(qtbot, dialog.repeat, "root-pass-1")
+    with qtbot.waitSignal(startup.window_ready, timeout=10_000) as ready:
+        qtbot.mouseClick(dialog.create_button, LEFT)
+    window = ready.args[0]
+    qtbot.addWidget(window)
+    return window
+
+
+def _save_language(qtbot, window, language: str) -> None:
+    window.findChild(QAction, "actionSettings").trigger()
+    dialog = window.settings_dialog
+    dialog.language.setCurrentIndex(dialog.language.findData(language))
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, LEFT)
+
+
+def test_a_new_language_says_restart_and_restarts_with_the_same_command_line(
+        qtbot, sqlite_url, monkeypatch):
+    from ui.app import Startup
+
+    monkeypatch.setattr(sys, "orig_argv", ["python3", "-X", "utf8", "-m", "desk", "--demo"])
+    startup = Startup(load_config(sqlite_url))
+    started: list[tuple[str, list[str]]] = []
+    startup.starter = lambda program, arguments: started.append((program, arguments)) or True
+    closed: list[bool] = []
+    startup.instance_server = type("Listener", (), {"close": lambda _s: closed.append(True)})()
+    window = _first_admin_window(qtbot, startup)
+
+    _save_language(qtbot, window, "zh_CN")  # nothing changed: nothing to restart
+    assert getattr(window, "restart_box", None) is None
+
+    _save_language(qtbot, window, "en")
+    box = window.restart_box
+    qtbot.waitUntil(box.isVisible)
+    assert "重新启动后生效" in box.text()
+    later = box.findChild(QPushButton, "restartLaterButton")
+    assert later.text() == "稍后"
+    qtbot.mouseClick(later, LEFT)  # later: the window stays, nothing is started
+    assert window.isVisible() and started == [] and closed == []
+
+    _save_language(qtbot, window, "zh_CN")
+    box = window.restart_box
+    now = box.findChild(QPushButton, "restartNowButton")
+    assert now.text() == "立即重新启动" and box.defaultButton() is now
+    with qtbot.waitSignal(startup.stopped, timeout=10_000) as stopped:
+        qtbot.mouseClick(now, LEFT)
+    assert stopped.args[0] == 0
+    assert started == [(sys.executable, ["-X", "utf8", "-m", "desk", "--demo"])]
+    assert closed == [True]  # the new window does not find this one and give way
+    assert not window.isVisible()
+    assert load_config().language == "zh_CN"
+    startup.db.dispose()
+
+
+def test_restart_waits_for_an_unsaved_fault_and_says_why(qtbot, sqlite_url, monkeypatch):
+    from ui.app import Startup
+
+    startup = Startup(load_config(sqlite_url))
+    started: list[object] = []
+    startup.starter = lambda *a: started.append(a) or True
+    window = _first_admin_window(qtbot, startup)
+    form = window.new_fault()
+    type_into(qtbot, form.business, "邮件系统")
+    monkeypatch.setattr(type(window), "ask_discard", classmethod(lambda _c, *_a: False))
+    assert startup.restart() is False
+    assert window.isVisible() and started == []
+    assert "未重新启动" in window.statusBar().currentMessage()
+    form.discard_draft()
+    window.form = None
     window.close()
     startup.db.dispose()
 

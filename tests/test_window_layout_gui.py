@@ -21,7 +21,7 @@ from desk.read import clocks
 from models import FaultLevel, FaultType
 from resources.translations import build
 from tests.conftest import settle
-from ui import spans
+from ui import scheme, spans
 from ui.main_window import MainWindow
 from ui.queue_model import COLUMNS, DEADLINES, KEYS
 
@@ -502,3 +502,129 @@ def test_dashboard_in_english_translates_titles_headers_and_the_period(qtbot, en
             if pane.objectName() != "pane_top_businesses":  # business names are data
                 texts += [model.data(model.index(r, 0)) for r in range(model.rowCount())]
             assert not [t for t in texts if cjk.search(str(t))], pane.objectName()
+
+
+# -- light and dark: the meaning colours stay readable ------------------------------------
+
+
+def dark_palette():
+    """A dark palette as a system's dark scheme gives one (dark Window and Base)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for r, colour in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"),
+                      (role.Base, "#1e1e1e"), (role.AlternateBase, "#2a2a2a"),
+                      (role.Text, "#e6e6e6"), (role.Button, "#353535"),
+                      (role.ButtonText, "#e6e6e6"), (role.Highlight, "#2f65ca"),
+                      (role.HighlightedText, "#ffffff"), (role.ToolTipBase, "#353535"),
+                      (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#9a9a9a"),
+                      (role.Light, "#4a4a4a"), (role.Midlight, "#3d3d3d"),
+                      (role.Mid, "#3a3a3a"), (role.Dark, "#202020"), (role.Shadow, "#141414"),
+                      (role.BrightText, "#ff5252"), (role.Link, "#8ab4f8")):
+        palette.setColor(r, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#7a7a7a"))
+    return palette
+
+
+@pytest.fixture
+def dark(qapp) -> Iterator[None]:
+    before = qapp.palette()
+    qapp.setPalette(dark_palette())
+    yield
+    qapp.setPalette(before)
+
+
+def meaning_colours(w: MainWindow) -> tuple[list[str], list[str]]:
+    """The queue's coloured texts (level, time left) and marks (the dots and squares,
+    read from the middle of the icon the model hands the view)."""
+    texts, marks = [], []
+    for row in range(w.model.rowCount()):
+        for key in ("level", "remaining"):
+            brush = w.model.data(w.model.index(row, KEYS.index(key)),
+                                 Qt.ItemDataRole.ForegroundRole)
+            if brush is not None:
+                texts.append(brush.color().name())
+        for key in ("level", "status"):
+            icon = w.model.data(w.model.index(row, KEYS.index(key)),
+                                Qt.ItemDataRole.DecorationRole)
+            marks.append(icon.pixmap(32, 32).toImage().pixelColor(16, 16).name())
+    return texts, marks
+
+
+def assert_readable(w: MainWindow, texts: list[str], marks: list[str]) -> None:
+    from PySide6.QtGui import QPalette
+
+    palette = w.table.viewport().palette()
+    grounds = [palette.color(QPalette.ColorRole.Base).name(),
+               palette.color(QPalette.ColorRole.AlternateBase).name()]
+    low = [(t, g, round(scheme.contrast(t, g), 2)) for t in texts for g in grounds
+           if scheme.contrast(t, g) < 4.5]
+    assert not low, low  # text: WCAG AA
+    low = [(m, g, round(scheme.contrast(m, g), 2)) for m in marks for g in grounds
+           if scheme.contrast(m, g) < 3]
+    assert not low, low  # marks: WCAG non-text contrast
+    # every state's square, not only those in this queue
+    for status, colour in scheme.colours(palette).states.items():
+        assert all(scheme.contrast(colour, g) >= 3 for g in grounds), (status, colour)
+
+
+def faults_of_every_colour(db, clock) -> None:
+    ids = ensure_people(db)
+    overdue_fault(db, clock)  # level 1, overdue
+    for level, business in ((FaultLevel.URGENT, "邮件系统"), (FaultLevel.IMPORTANT, "财务系统"),
+                            (FaultLevel.GENERAL, "打印机")):
+        report_fault(db, FaultReport(fault_type=FaultType.SYSTEM, level=level,
+                                     affected_business=business, phenomenon="无法使用。"),
+                     ids["SALES005"])
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_level_and_deadline_colours_readable_in_light_and_dark(qtbot, request, make_db,
+                                                               sqlite_url, clock, language):
+    if language == "en":
+        request.getfixturevalue("english")
+    db = make_db(sqlite_url)
+    faults_of_every_colour(db, clock)
+    w = open_window(qtbot, db, 1024, 700)
+    w.select_ticket(w.model.rows[0].id)
+    qtbot.waitUntil(lambda: w.panel.detail is not None, timeout=10_000)
+    light_texts, light_marks = meaning_colours(w)
+    light = scheme.LIGHT  # three levels; overdue, soon and in time all on screen
+    assert set(light_texts) == {*light.levels.values(), light.overdue, light.soon,
+                                light.in_time}
+    assert_readable(w, light_texts, light_marks)
+    light_line = w.panel.sla.text()
+    save(w, f"queue-light-{language}-1024.png")
+
+    qapp = QCoreApplication.instance()
+    before = qapp.palette()
+    try:
+        with qtbot.waitSignal(w.model.dataChanged, timeout=5_000):  # repainted at once
+            qapp.setPalette(dark_palette())
+        dark_texts, dark_marks = meaning_colours(w)
+        assert set(dark_texts) == {*scheme.DARK.levels.values(), scheme.DARK.overdue,
+                                   scheme.DARK.soon, scheme.DARK.in_time}
+        assert set(dark_texts).isdisjoint(light_texts)  # the dark scheme's own colours
+        assert_readable(w, dark_texts, dark_marks)
+        # the SLA line repainted as well (Qt hands widgets the new palette a moment later)
+        qtbot.waitUntil(lambda: w.panel.sla.text() != light_line, timeout=5_000)
+        assert any(c in w.panel.sla.text() for c in set(dark_texts))
+        save(w, f"queue-dark-{language}-1024.png")
+    finally:
+        qapp.setPalette(before)
+    assert meaning_colours(w)[0] == light_texts  # and back in the light one
+
+
+def test_a_change_of_the_system_scheme_repaints_the_queue(qtbot, make_db, sqlite_url, clock):
+    from PySide6.QtGui import QGuiApplication
+
+    db = make_db(sqlite_url)
+    faults_of_every_colour(db, clock)
+    w = open_window(qtbot, db, 1024, 700)
+    hints = QGuiApplication.styleHints()
+    with qtbot.waitSignal(w.model.dataChanged, timeout=5_000) as repainted:
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # what the platform sends
+    assert Qt.ItemDataRole.ForegroundRole in repainted.args[2]

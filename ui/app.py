@@ -141,8 +141,52 @@ def _file_menu(window: QMainWindow) -> Any:
     return window.menuBar().addMenu(window.tr("文件(&F)"))
 
 
-def install_settings_action(window: QMainWindow, config: Config) -> QAction:
-    """Add 设置… to the window's 文件 menu (this computer's language and database)."""
+def restart_command() -> tuple[str, list[str]]:
+    """The program and arguments this window was started with, to start it again: the
+    bundle's executable with its arguments, or this Python with its own options
+    (``-m desk``, a script's path …) as they were given."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, list(sys.argv[1:])
+    return sys.executable, list(sys.orig_argv[1:])
+
+
+def start_detached(program: str, arguments: list[str]) -> bool:
+    """Start ``program`` on its own (it outlives this process); did it start?"""
+    from PySide6.QtCore import QProcess
+
+    started, _pid = QProcess.startDetached(program, arguments, os.getcwd())
+    return bool(started)
+
+
+def ask_restart(window: QMainWindow, restart: Any) -> QMessageBox:
+    """Saved settings that need a new start: say so now, offer 立即重新启动."""
+    box = QMessageBox(QMessageBox.Icon.Information, window.tr("设置已保存"),
+                      window.tr("界面语言与数据库的更改将在 Desk 重新启动后生效。"),
+                      QMessageBox.StandardButton.NoButton, window)
+    box.setObjectName("restartBox")
+    now = box.addButton(window.tr("立即重新启动"), QMessageBox.ButtonRole.AcceptRole)
+    now.setObjectName("restartNowButton")
+    later = box.addButton(window.tr("稍后"), QMessageBox.ButtonRole.RejectRole)
+    later.setObjectName("restartLaterButton")
+    box.setDefaultButton(now)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def answered(_code: int) -> None:
+        if box.clickedButton() is now:
+            restart()
+
+    box.finished.connect(answered)
+    window.restart_box = box  # type: ignore[attr-defined]
+    box.open()
+    return box
+
+
+def install_settings_action(window: QMainWindow, config: Config,
+                            restart: Any = None) -> QAction:
+    """Add 设置… to the window's 文件 menu (this computer's language and database).
+
+    A saved change of language or database takes effect at the next start: the
+    window says so at once and offers to restart (``restart()``, when given)."""
     from ui.dialogs.settings import SettingsDialog
 
     menu = _file_menu(window)
@@ -159,7 +203,15 @@ def install_settings_action(window: QMainWindow, config: Config) -> QAction:
     def show() -> None:
         dialog = SettingsDialog(current["config"], window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(lambda saved: current.update(config=saved))
+        before = current["config"]
+
+        def saved(new: Config) -> None:
+            current.update(config=new)
+            changed = (new.language != before.language or new.db_url != before.db_url)
+            if changed and restart is not None:
+                ask_restart(window, restart)
+
+        dialog.saved.connect(saved)
         window.settings_dialog = dialog  # type: ignore[attr-defined]
         dialog.open()
 
@@ -290,6 +342,8 @@ class Startup(QObject):
         self.organisation = ""
         self.demo_passwords: dict[str, str] = {}
         self.team_person: PersonView | None = None
+        self.instance_server: Any = None  # the single-instance listener, when listening
+        self.starter = start_detached  # how a restart starts the new window (tests)
 
     # -- the database ---------------------------------------------------------------
 
@@ -425,13 +479,41 @@ class Startup(QObject):
         changed = getattr(window, "person_changed", None)
         if changed is not None:
             changed.connect(self.admin_menu.set_person)
-        install_settings_action(window, self.config)
+        install_settings_action(window, self.config, self.restart)
         install_backup_actions(window, self.db, self.config)
         self.window = window
         window.show()
         window.start_live()  # other desks' changes, presence, the connection state
         warn_about_storage(window, self.config)
         self.window_ready.emit(window)
+
+    def restart(self) -> bool:
+        """Close the window and start Desk again with the same command line (the saved
+        language and database are read afresh). False when the window stayed open (an
+        unsaved fault or edit the person kept)."""
+        app = QApplication.instance()
+        window = self.window
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)  # this process ends through ``stopped``
+        if window is not None and not window.close():
+            if isinstance(app, QApplication):
+                app.setQuitOnLastWindowClosed(True)
+            window.statusBar().showMessage(window.tr(
+                "未重新启动：请先保存或放弃未保存的内容，再从“设置”重新启动。"), 15_000)
+            return False
+        if self.instance_server is not None:
+            self.instance_server.close()  # the new window must not find this one
+        program, arguments = restart_command()
+        if self.starter(program, arguments):
+            log.info("restarting: %s %s", program, " ".join(arguments))
+            self.stopped.emit(0)
+            return True
+        box = QMessageBox(QMessageBox.Icon.Critical, "Desk", QApplication.translate(
+            "Startup", "无法重新启动 Desk，请手动启动。设置已保存。"))
+        box.setObjectName("restartFailedBox")
+        box.finished.connect(lambda _code: self.stopped.emit(1))
+        self._show(box)
+        return False
 
 
 def describe_safely(config: Config) -> str:
@@ -496,6 +578,7 @@ def install_single_instance(startup: Startup) -> Any:
     server.raise_requested.connect(forward)
     server.open_requested.connect(open_number)
     server.listen()
+    startup.instance_server = server
     return server
 
 

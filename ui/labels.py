@@ -164,6 +164,10 @@ VOCABULARY = (
 
 TABLES = (
     QT_TRANSLATE_NOOP("MainWindow", "文件(&F)"),
+    QT_TRANSLATE_NOOP("MainWindow", "设置已保存"),
+    QT_TRANSLATE_NOOP("MainWindow", "界面语言与数据库的更改将在 Desk 重新启动后生效。"),
+    QT_TRANSLATE_NOOP("MainWindow", "立即重新启动"),
+    QT_TRANSLATE_NOOP("MainWindow", "稍后"),
     QT_TRANSLATE_NOOP("MainWindow", "设置…"),
     QT_TRANSLATE_NOOP("MainWindow", "备份数据库…"),
     QT_TRANSLATE_NOOP("MainWindow", "从备份恢复…"),
@@ -173,6 +177,7 @@ TABLES = (
     QT_TRANSLATE_NOOP("MainWindow", "仅管理员可用"),
     QT_TRANSLATE_NOOP("MainWindow", "备份数据库"),
     QT_TRANSLATE_NOOP("MainWindow", "从备份恢复"),
+    QT_TRANSLATE_NOOP("MainWindow", "未重新启动：请先保存或放弃未保存的内容，再从“设置”重新启动。"),
     QT_TRANSLATE_NOOP("AttachmentPanel", "添加附件"),
     QT_TRANSLATE_NOOP("AttachmentPanel", "另存到文件夹"),
     QT_TRANSLATE_NOOP("AttachmentPanel", "移除附件"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,7 @@ from desk.read.queue import TicketQuery
 from desk.read.tickets import TicketDetail
 from desk.rules import transitions
 from models import FaultLevel, FaultType, Role, Status
-from ui import tasks
+from ui import scheme, tasks
 from ui.labels import label as tr_label
 from ui.queue_model import COLUMNS, DEADLINES, TicketTableModel
 from ui.record_form import NewFaultForm
@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.loaded.connect(self._queue_loaded)
         self.model.failed.connect(self._queue_failed)
+        # levels, states and time left in the colours of the system's light or dark scheme
+        self.scheme_watcher = scheme.SchemeWatcher(self)
+        self.scheme_watcher.changed.connect(self.repaint_colours)
         self._counts = tasks.Latest(self, self._counts_idle)  # see _update_view_counts
         self._counts_stale = False
         self.view_list = QListWidget()
@@ -569,6 +572,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("已打开：") + detail.number, 8000)
         return True
 
+    def open_ticket(self, ticket_id: int) -> bool:
+        """Show this ticket (a notification, a tray message): selected in the queue when
+        the view holds it; else in the panel at once, and selected once reloaded rows
+        hold it (reported on another desk). False while a new fault is being typed."""
+        if self.form is not None and self.stack.currentWidget() is self.form:
+            self.statusBar().showMessage(
+                self.tr("正在填写新故障：请先保存或取消，再打开其他故障。"), 10_000)
+            return False
+        if self.select_ticket(ticket_id):
+            self.stack.setCurrentWidget(self.panel)
+            return True
+        shown = self.panel.detail.id if self.panel.detail is not None else None
+        if shown != ticket_id and self.panel.has_unsaved_changes() and \
+                not self.panel.confirm_leave(lambda: self.open_ticket(ticket_id)):
+            return False  # the edit is kept; "save" opens the ticket once saved
+        self.stack.setCurrentWidget(self.panel)
+        self.panel.show_ticket(ticket_id)
+        self.apply_query(select=ticket_id)
+        return True
+
     def select_ticket(self, ticket_id: int) -> bool:
         row = self.model.row_of(ticket_id)
         if row < 0:
@@ -792,6 +815,28 @@ class MainWindow(QMainWindow):
                 view.close()
         if getattr(self, "live", None) is not None:
             self.live.stop()  # type: ignore[union-attr]
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in scheme.PALETTE_EVENTS:
+            self.repaint_colours()
+        super().changeEvent(event)
+
+    def repaint_colours(self) -> None:
+        """The palette or the system's scheme changed: the coloured cells and the SLA
+        line again, and the widgets under a style sheet take the new palette (Qt does
+        not hand it on below a style sheet by itself)."""
+        if getattr(self, "_repainting", False) or not hasattr(self, "panel"):
+            return  # a change while building, or caused by this repaint
+        self._repainting = True
+        try:
+            self.model.repaint_colours()
+            self.panel.sla.repaint_colours()
+            for widget in self.findChildren(QWidget):
+                sheet = widget.styleSheet()
+                if sheet:
+                    widget.setStyleSheet(sheet)
+        finally:
+            self._repainting = False
 
     def closeEvent(self, event: object) -> None:  # noqa: N802
         if self.form is not None and self.form.has_input() and not self.ask_discard(

@@ -231,10 +231,14 @@ class NotificationCenter(QObject):
     Signals:
         arrived(object): new notifications for the person (a list, newest first).
         round_finished(object): a ``TickResult`` after each background round.
+        message_clicked(): the person clicked the last tray message.
+        ticket_requested(int): ... and it was about this ticket (open it).
     """
 
     arrived = Signal(object)
     round_finished = Signal(object)
+    ticket_requested = Signal(int)
+    message_clicked = Signal()
 
     interval_ms = 30_000
 
@@ -253,6 +257,8 @@ class NotificationCenter(QObject):
         self.timer.setInterval(self.interval_ms)
         self.timer.timeout.connect(self.run_now)
         self.tray: QSystemTrayIcon | None = None
+        # the ticket the last tray message was about (a click on it opens that one)
+        self.message_ticket_id: int | None = None
         self.load()
 
     def start(self) -> None:
@@ -310,12 +316,21 @@ class NotificationCenter(QObject):
             icon = app.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation) \
                 if isinstance(app, QApplication) else None
             self.tray = QSystemTrayIcon(self)
+            self.tray.setObjectName("notificationTray")
             if icon is not None:
                 self.tray.setIcon(icon)
+            self.tray.messageClicked.connect(self._message_clicked)
             self.tray.show()
         title = self.tr("Desk：%n 条新通知", "", len(new))
+        # the message reads the newest notification: a click opens its ticket
+        self.message_ticket_id = new[0].ticket_id
         self.tray.showMessage(title, new[0].subject, QSystemTrayIcon.MessageIcon.Information,
                               10_000)
+
+    def _message_clicked(self) -> None:
+        self.message_clicked.emit()
+        if self.message_ticket_id is not None:
+            self.ticket_requested.emit(self.message_ticket_id)
 
 
 # -- the SMTP settings dialog ----------------------------------------------------------------------
@@ -661,6 +676,8 @@ class NotificationsUi(QObject):
         self.outbox_action.triggered.connect(self.open_outbox)
         self.panel.ticket_activated.connect(self._open_ticket)
         self.center.arrived.connect(self._arrived)
+        self.center.message_clicked.connect(self._bring_forward)
+        self.center.ticket_requested.connect(self._open_ticket)
         self.set_person(person)
         window.installEventFilter(self)
         self.center.start()
@@ -698,7 +715,19 @@ class NotificationsUi(QObject):
         bar = self.window.statusBar()
         bar.showMessage(self.tr("新通知：%1").replace("%1", new[0].subject), 15_000)
 
+    def _bring_forward(self) -> None:
+        window = self.window
+        if window.isMinimized():
+            window.showNormal()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
     def _open_ticket(self, ticket_id: int) -> None:
+        open_ticket = getattr(self.window, "open_ticket", None)
+        if callable(open_ticket):
+            open_ticket(ticket_id)
+            return
         select = getattr(self.window, "select_ticket", None)
         reload = getattr(self.window, "apply_query", None)
         if callable(select) and not select(ticket_id) and callable(reload):

@@ -39,7 +39,7 @@ from desk.read import queue as tickets
 from desk.read.queue import TicketQuery
 from desk.read.tickets import TicketRow
 from models import FaultLevel, FaultType, Status
-from ui import spans, tasks
+from ui import scheme, spans, tasks
 from ui.labels import label as tr_label
 
 PAGE = 200
@@ -73,13 +73,6 @@ KEYS = [key for key, _label in COLUMNS]
 REMAINING = KEYS.index("remaining")
 DEADLINES = ("remaining", "respond_due_at", "restore_due_at")
 
-LEVEL_COLOURS = {1: QColor("#c62828"), 2: QColor("#ef6c00"), 3: QColor("#1565c0")}
-STATUS_COLOURS = {
-    Status.REPORTED: "#c62828", Status.TRIAGE: "#ef6c00", Status.DISPATCHED: "#f9a825",
-    Status.DIAGNOSING: "#6a1b9a", Status.SOLUTION_PROPOSED: "#3949ab",
-    Status.IMPLEMENTING: "#0277bd", Status.VERIFYING: "#00897b", Status.RESOLVED: "#2e7d32",
-    Status.ARCHIVED: "#9e9e9e", Status.CANCELLED: "#bdbdbd",
-}
 _ICONS: dict[tuple[str, bool], QIcon] = {}
 
 
@@ -274,13 +267,13 @@ class TicketTableModel(QAbstractTableModel):
             return r.id
         if role == Qt.ItemDataRole.DecorationRole:
             if key == "level":
-                return dot_icon(LEVEL_COLOURS[int(r.level)].name())
+                return dot_icon(scheme.colours().levels[int(r.level)])
             if key == "status":
-                return dot_icon(STATUS_COLOURS.get(r.status, "#757575"), square=True)
+                return dot_icon(scheme.colours().state(r.status), square=True)
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "level":
-                return QBrush(LEVEL_COLOURS[int(r.level)])
+                return QBrush(QColor(scheme.colours().levels[int(r.level)]))
             if key == "remaining":
                 colour = self._remaining_colour(r)
                 return QBrush(colour) if colour is not None else None
@@ -369,11 +362,20 @@ class TicketTableModel(QAbstractTableModel):
         if due is None or r.paused:
             return None
         left = (due - self.now).total_seconds()
+        shown = scheme.colours()
         if left < 0:
-            return QColor("#c62828")
+            return QColor(shown.overdue)
         if left < 30 * 60:
-            return QColor("#ef6c00")
-        return QColor("#2e7d32")
+            return QColor(shown.soon)
+        return QColor(shown.in_time)
+
+    def repaint_colours(self) -> None:
+        """The colour scheme changed: the views ask for the coloured roles again."""
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, len(COLUMNS) - 1),
+                                  [Qt.ItemDataRole.ForegroundRole,
+                                   Qt.ItemDataRole.DecorationRole])
 
 
 def status_filter(view: str) -> tuple[Status, ...]:

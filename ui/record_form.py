@@ -39,10 +39,8 @@ from desk.process.people import PersonView
 from desk.read import tickets
 from desk.rules.timeutil import parse_time
 from models import FaultLevel, FaultType
-from ui import tasks
+from ui import scheme, tasks
 from ui.labels import label as tr_label
-
-ERROR_STYLE = "color: #c62828;"
 
 
 # The edit shows the desk's local wall time as a zone-less value; conversion to UTC
@@ -143,7 +141,7 @@ class NewFaultForm(QWidget):
         interrupted_hint = QLabel(self.tr("（立即通知部门负责人与 IT 应急联系人）"))
         interrupted_hint.setObjectName("businessInterruptedHint")
         interrupted_hint.setWordWrap(True)
-        interrupted_hint.setStyleSheet("color: #555;")
+        interrupted_hint.setStyleSheet(scheme.css("muted"))
         interrupted_hint.setBuddy(self.interrupted)
         self.interrupted.setToolTip(self.tr("业务中断（立即通知部门负责人与 IT 应急联系人）"))
         interrupted_row = QWidget()
@@ -194,7 +192,7 @@ class NewFaultForm(QWidget):
 
         self.general_error = QLabel()
         self.general_error.setObjectName("generalError")
-        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setStyleSheet(scheme.css("bad"))
         self.general_error.setWordWrap(True)
         outer.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(
@@ -247,7 +245,7 @@ class NewFaultForm(QWidget):
         v.addWidget(widget)
         err = QLabel()
         err.setObjectName(f"error_{name}")
-        err.setStyleSheet(ERROR_STYLE)
+        err.setStyleSheet(scheme.css("bad"))
         err.setWordWrap(True)  # a long message takes lines, not width
         err.setVisible(False)
         v.addWidget(err)

@@ -231,9 +231,11 @@ def fill_same_text(ts: Path = TS) -> int:
     return filled
 
 
-def _write_ts(tree: ET.ElementTree, ts: Path) -> None:
+def _write_ts(tree: ET.ElementTree[Any], ts: Path) -> None:
     ET.indent(tree, space="    ")
-    body = ET.tostring(tree.getroot(), encoding="unicode")
+    root = tree.getroot()
+    assert root is not None
+    body = ET.tostring(root, encoding="unicode")
     ts.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n",
                   encoding="utf-8")
 
@@ -265,7 +267,7 @@ def vocabulary() -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for enum in (v.FaultLevel, v.FaultType, v.Status, v.Role, v.TeamDuty, v.EvidenceKind,
                  v.DayKind, sla.ClockState, v.LinkKind, v.ProblemState, v.ActionState):
-        for member in enum:  # type: ignore[attr-defined]
+        for member in enum:
             zh = getattr(member, "label_zh", None)
             if zh:
                 pairs.append((zh, getattr(member, "label_en", "") or ""))
@@ -305,11 +307,12 @@ def helper_calls(path: Path) -> list[tuple[str, str]]:
                         and isinstance(inner.args[1], ast.Name):
                     helpers[node.name] = inner.args[0].value
     out: list[tuple[str, str]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in helpers and node.args \
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-            out.append((helpers[node.func.id], node.args[0].value))
+    for found in ast.walk(tree):
+        if isinstance(found, ast.Call) and isinstance(found.func, ast.Name) \
+                and found.func.id in helpers and found.args \
+                and isinstance(found.args[0], ast.Constant) \
+                and isinstance(found.args[0].value, str):
+            out.append((helpers[found.func.id], found.args[0].value))
     out.extend(_other_object_calls(tree))
     return out
 

@@ -3276,6 +3276,10 @@
             <translation>Restore from a backup</translation>
         </message>
         <message>
+            <source>未重新启动：请先保存或放弃未保存的内容，再从“设置”重新启动。</source>
+            <translation>Not restarted: save or discard what is unsaved first, then restart from Settings.</translation>
+        </message>
+        <message>
             <source>一级故障时自动打开看板</source>
             <translation>Open the major-incident view for level-1 faults</translation>
         </message>
@@ -3302,6 +3306,22 @@
         <message>
             <source>未保存的内容</source>
             <translation>Unsaved input</translation>
+        </message>
+        <message>
+            <source>设置已保存</source>
+            <translation>Settings saved</translation>
+        </message>
+        <message>
+            <source>界面语言与数据库的更改将在 Desk 重新启动后生效。</source>
+            <translation>A new language or database takes effect when Desk starts again.</translation>
+        </message>
+        <message>
+            <source>立即重新启动</source>
+            <translation>Restart now</translation>
+        </message>
+        <message>
+            <source>稍后</source>
+            <translation>Later</translation>
         </message>
         <message>
             <source>未保存的草稿</source>
@@ -3438,6 +3458,10 @@
         <message>
             <source>队列未能刷新：</source>
             <translation>The queue could not be refreshed: </translation>
+        </message>
+        <message>
+            <source>正在填写新故障：请先保存或取消，再打开其他故障。</source>
+            <translation>A new fault is being written: save or cancel it before opening another fault.</translation>
         </message>
         <message>
             <source>未选择人员</source>
@@ -4138,6 +4162,10 @@
             <translation>Choose file…</translation>
         </message>
         <message>
+            <source>postgresql://用户@服务器:5432/desk</source>
+            <translation>postgresql://user@server:5432/desk</translation>
+        </message>
+        <message>
             <source>测试连接</source>
             <translation>Test connection</translation>
         </message>
@@ -4503,6 +4531,10 @@
         <message>
             <source>此数据库还没有可登录的管理员。数据库所有者可用命令 desk db recover-admin &lt;工号&gt; 设置密码。</source>
             <translation>This database has no administrator who can sign in yet. The database owner can set a password with the command desk db recover-admin &lt;employee no.&gt;.</translation>
+        </message>
+        <message>
+            <source>无法重新启动 Desk，请手动启动。设置已保存。</source>
+            <translation>Desk could not restart itself; please start it again. The settings are saved.</translation>
         </message>
         <message>
             <source>请先登录 Desk。</source>
@@ -5180,6 +5212,22 @@ Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+
             <translation>&amp;File</translation>
         </message>
         <message>
+            <source>设置已保存</source>
+            <translation>Settings saved</translation>
+        </message>
+        <message>
+            <source>界面语言与数据库的更改将在 Desk 重新启动后生效。</source>
+            <translation>A new language or database takes effect when Desk starts again.</translation>
+        </message>
+        <message>
+            <source>立即重新启动</source>
+            <translation>Restart now</translation>
+        </message>
+        <message>
+            <source>稍后</source>
+            <translation>Later</translation>
+        </message>
+        <message>
             <source>设置…</source>
             <translation>Settings…</translation>
         </message>
@@ -5202,6 +5250,10 @@ Choose a fault in the list to see and handle it, or click “New fault” (Ctrl+
         <message>
             <source>。请重新启动 Desk。</source>
             <translation>. Restart Desk.</translation>
+        </message>
+        <message>
+            <source>未重新启动：请先保存或放弃未保存的内容，再从“设置”重新启动。</source>
+            <translation>Not restarted: save or discard what is unsaved first, then restart from Settings.</translation>
         </message>
         <message>
             <source>统计(&amp;S)</source>

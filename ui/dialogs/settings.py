@@ -8,7 +8,8 @@ the settings are loaded. Without a usable keyring nothing is stored and the pers
 told to use a ``.pgpass`` file instead.
 
 SettingsDialog signals:
-    saved(object): the new ``Config`` (language and database take effect after restart).
+    saved(object): the new ``Config`` (language and database take effect after restart;
+        in the window, ``ui.app.install_settings_action`` then offers 立即重新启动).
     tested(bool, str): a connection test ended: success, and the message shown.
 """
 
@@ -37,7 +38,7 @@ from sqlalchemy.exc import ArgumentError
 
 from desk.config import KEYRING_SERVICE, Config, keyring_account, save_settings
 from desk.errors import DeskError
-from ui import tasks
+from ui import scheme, tasks
 
 LANGUAGES = [("zh_CN", "中文"), ("en", "English")]
 SQLITE, POSTGRES = "sqlite", "postgresql"
@@ -167,7 +168,7 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(max(index, 0))
         language_note = QLabel(self.tr("更改语言将在重新启动 Desk 后生效。"))
         language_note.setObjectName("languageNote")
-        language_note.setStyleSheet("color: #555;")
+        language_note.setStyleSheet(f"color: {scheme.colours().muted};")
 
         self.kind = QComboBox()
         self.kind.setObjectName("databaseKind")
@@ -180,7 +181,7 @@ class SettingsDialog(QDialog):
         self.browse.clicked.connect(self.choose_file)
         self.pg_url = QLineEdit()
         self.pg_url.setObjectName("postgresUrl")
-        self.pg_url.setPlaceholderText("postgresql://用户@服务器:5432/desk")
+        self.pg_url.setPlaceholderText(self.tr("postgresql://用户@服务器:5432/desk"))
         self._fill_database(config)
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
 
@@ -205,7 +206,7 @@ class SettingsDialog(QDialog):
         note = QLabel(self.tr("地址中的密码不会写入设置文件，而是保存在系统钥匙串中。"
                               "更改数据库将在重新启动 Desk 后生效。"))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(f"color: {scheme.colours().muted};")
         db_form.addRow(note)
         db_form.addRow(test_row)
 
@@ -286,7 +287,7 @@ class SettingsDialog(QDialog):
             self._tested(False, self.tr("请先填写数据库文件或服务器地址。"))
             return
         self.test_button.setEnabled(False)
-        self.connection_message.setStyleSheet("color: #555;")
+        self.connection_message.setStyleSheet(f"color: {scheme.colours().muted};")
         self.connection_message.setText(self.tr("正在连接…"))
         target = self._with_stored_password(url)
         tasks.run(lambda: try_connection(target),
@@ -296,7 +297,8 @@ class SettingsDialog(QDialog):
 
     def _tested(self, ok: bool, text: str) -> None:
         self.test_button.setEnabled(True)
-        self.connection_message.setStyleSheet("color: #2e7d32;" if ok else "color: #b00020;")
+        shown = scheme.colours()
+        self.connection_message.setStyleSheet(f"color: {shown.good if ok else shown.bad};")
         self.connection_message.setText(text)
         self.tested.emit(ok, text)
 
@@ -319,6 +321,7 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def _show(self, text: str, error: bool) -> None:
-        self.message.setStyleSheet("color: #b00020;" if error else "color: #2e7d32;")
+        shown = scheme.colours()
+        self.message.setStyleSheet(f"color: {shown.bad if error else shown.good};")
         self.message.setText(text)
         self.message.show()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desk.db import Database
 from desk.errors import DeskError, ValidationError
 from desk.process import auth
-from ui import tasks
+from ui import scheme, tasks
 
 
 def message_of(exc: BaseException) -> str:
@@ -73,12 +73,12 @@ class SignInDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("signInMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(scheme.css("bad"))
         self.message.hide()
         self.hint = QLabel(hint)
         self.hint.setObjectName("signInHint")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555;")
+        self.hint.setStyleSheet(scheme.css("muted"))
         self.hint.setVisible(bool(hint))
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -133,7 +133,7 @@ class SignInDialog(QDialog):
         self.show_message(message_of(exc))
 
     def show_message(self, text: str, error: bool = True) -> None:
-        self.message.setStyleSheet("color: #b00020;" if error else "color: #555;")
+        self.message.setStyleSheet(scheme.css("bad" if error else "muted"))
         self.message.setText(text)
         self.message.show()
 
@@ -174,7 +174,7 @@ class FirstAdminDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("firstAdminMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(scheme.css("bad"))
         self.message.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)

@@ -55,7 +55,7 @@ from desk.process.people import PersonView
 from desk.read import tickets
 from desk.rules import transitions
 from desk.rules.timeutil import format_local
-from ui import tasks
+from ui import scheme, tasks
 from ui.labels import label as tr_label
 from ui.record_form import from_qdatetime
 from ui.ticket import next_step
@@ -174,12 +174,12 @@ class TicketPanel(QWidget):
         self.message.hide()
         self.message.setObjectName("actionMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828;")
+        self.message.setStyleSheet(scheme.css("bad"))
         outer.addWidget(self.message)
         self.status_line = _Note()
         self.status_line.hide()
         self.status_line.setObjectName("saveStatus")
-        self.status_line.setStyleSheet("color: #2e7d32;")
+        self.status_line.setStyleSheet(scheme.css("good"))
         outer.addWidget(self.status_line)
 
         self.draft_bar = DraftBar()

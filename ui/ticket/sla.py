@@ -13,13 +13,8 @@ from desk.db import Database
 from desk.read import clocks
 from desk.rules.sla import ClockStatus
 from desk.rules.timeutil import format_local
-from ui import deadline_explain, spans, tasks
+from ui import deadline_explain, scheme, spans, tasks
 from ui.labels import label as tr_label
-
-CLOCK_COLOURS = {"running": "#2e7d32", "warning": "#ef6c00", "breached": "#c62828",
-                 "met": "#2e7d32", "met_late": "#c62828", "paused": "#546e7a",
-                 "cancelled": "#757575"}
-
 
 WORD_JOINER = "\u2060"
 NO_BREAK_SPACE = "\u00a0"
@@ -57,26 +52,25 @@ class SlaLine(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setWordWrap(True)
         self._shown: int | None = None
+        self._view: clocks.TicketClocks | None = None
 
     def clear(self) -> None:
         super().clear()
         self.setToolTip("")
-        self._shown: int | None = None
+        self._shown = None
+        self._view = None
+
+    def repaint_colours(self) -> None:
+        """The clocks' colours for the scheme now shown (the window calls this)."""
+        if self._view is not None:
+            self._render(self._view)
 
     def show_clocks(self, ticket_id: int) -> None:
         self.setToolTip("")
         self._shown = ticket_id
         sla_view = clocks.ticket_sla(self.db, ticket_id)
-        text = " ".join(self.clock_html(c) for c in (sla_view.respond, sla_view.restore))
-        total = spans.span(sla_view.respond.paused)
-        if sla_view.paused:
-            text += "<br>" + html.escape(tr("已暂停：{0}（暂停合计 {1}）").format(
-                sla_view.pause_reason, total))
-        elif sla_view.respond.paused:
-            text += "<br>" + unbroken(tr("暂停合计 {0}").format(total))
-        self.setText(text)
-        self.setAccessibleName(tr("时限"))
-        self.setAccessibleDescription(self.plain_text())
+        self._view = sla_view
+        self._render(sla_view)
         # why the deadlines are what they are: the periods that counted (hover), read on
         # the thread pool; an answer for a ticket no longer shown is dropped
         db, tz = self.db, self.tz
@@ -87,6 +81,18 @@ class SlaLine(QLabel):
 
         tasks.run(lambda: clocks.explain_ticket(db, ticket_id), shown, lambda _exc: None)
 
+    def _render(self, sla_view: clocks.TicketClocks) -> None:
+        text = " ".join(self.clock_html(c) for c in (sla_view.respond, sla_view.restore))
+        total = spans.span(sla_view.respond.paused)
+        if sla_view.paused:
+            text += "<br>" + html.escape(tr("已暂停：{0}（暂停合计 {1}）").format(
+                sla_view.pause_reason, total))
+        elif sla_view.respond.paused:
+            text += "<br>" + unbroken(tr("暂停合计 {0}").format(total))
+        self.setText(text)
+        self.setAccessibleName(tr("时限"))
+        self.setAccessibleDescription(self.plain_text())
+
     def plain_text(self) -> str:
         """The line as it reads, without markup (screen readers, tests)."""
         return plain(self.text())
@@ -95,7 +101,7 @@ class SlaLine(QLabel):
         """One clock as three pieces that never break inside: which clock, until when,
         and how it stands (the time left, or how far it is overdue, in ``ui.spans``)."""
         name = tr("响应") if c.name == "respond" else tr("恢复")
-        colour = CLOCK_COLOURS[c.state.value]
+        colour = scheme.colours().clock(c.state.value)
         est = tr("（估算）") if c.estimated else ""
         kind = deadline_explain.clock_kind_text(c.clock.value)
         name = tr("{0}（{1}）").format(name, kind)
