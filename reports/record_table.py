@@ -53,13 +53,15 @@ class StepLine:
 
 @dataclass(frozen=True)
 class PauseLine:
-    """One pause of the fault's clocks (暂停): from, until, how long, why, who."""
+    """One pause of the fault's clocks (暂停): from, until, how long, why, who paused
+    and who resumed it (the service's person when the reporter's answer resumed it)."""
 
     started_at: str
     ended_at: str
     duration: str
     reason: str
     started_by: str
+    ended_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class RecordTable:
     workaround_at: str = ""
     steps: list[StepLine] = field(default_factory=list)
     pauses: list[PauseLine] = field(default_factory=list)
+    paused_total: str = ""  # all pauses together, e.g. "1:35"
     # 验证结果
     verifier: str = ""
     verified_at: str = ""
@@ -212,9 +215,11 @@ def story(r: RecordTable) -> list[Flowable]:
             [12 * mm, 61 * mm, 22 * mm, 31 * mm, 48 * mm],
         )),
         *(subsection("（六）计时暂停", grid_table(
-            ["暂停时间", "恢复时间", "时长", "原因", "暂停人"],
-            [[p.started_at, p.ended_at, p.duration, p.reason, p.started_by] for p in r.pauses],
-            [31 * mm, 31 * mm, 20 * mm, 70 * mm, 22 * mm],
+            ["暂停时间", "恢复时间", "时长", "原因", "暂停人", "恢复人"],
+            [*[[p.started_at, p.ended_at, p.duration, p.reason, p.started_by, p.ended_by]
+               for p in r.pauses],
+             ["暂停合计", "", r.paused_total, "", "", ""]],
+            [31 * mm, 31 * mm, 18 * mm, 56 * mm, 19 * mm, 19 * mm],
         )) if r.pauses else ()),
         *section("四、验证结果", field_grid([
             ("验证人", r.verifier, "验证时间", r.verified_at),

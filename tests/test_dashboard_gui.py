@@ -163,3 +163,27 @@ def test_menu_of_the_main_window_opens_the_dashboard(qtbot, monkeypatch, demo_db
     action.trigger()  # a second time: the same window, raised
     assert window.findChildren(DashboardWindow) == [board_window]
     board_window.close()
+
+
+def test_the_times_tab_shows_the_paused_time(qtbot, dashboard, demo_db, clock):
+    from desk.process import workflow
+    from desk.rules.transitions import PAUSABLE
+    from models import Person
+
+    assert dashboard.pauses_model.rowCount() == 4
+    assert dashboard.pauses_model.index(0, 1).data() == "0"  # the demo has no pause
+    assert dashboard.pauses_model.index(3, 1).data() == "—"
+    with demo_db.read() as s:
+        actor = s.scalar(select(Person.id).where(Person.employee_no == "IT001"))
+        number = s.scalar(select(Ticket.number).where(
+            Ticket.status.in_(PAUSABLE), Ticket.restored_at.is_(None),
+            Ticket.workaround_at.is_(None)).order_by(Ticket.id).limit(1))
+    workflow.perform(demo_db, "pause", number, actor, {"reason": "等待报告人"})
+    clock.advance(minutes=30)
+    workflow.perform(demo_db, "resume", number, actor, {})
+    with qtbot.waitSignal(dashboard.computed, timeout=20_000):
+        dashboard.refresh()
+    model = dashboard.pauses_model
+    assert [model.index(r, 1).data() for r in range(4)] == ["1", "1", "30.0", "30.0"]
+    assert dashboard.pauses_title.text() in ("计时暂停", "Paused clocks")
+    assert dashboard.pauses_view.isVisibleTo(dashboard.panes["durations"])

@@ -419,9 +419,17 @@ def test_the_record_table_lists_the_pauses(db: Database, demo_people: dict[str, 
     workflow.perform(db, "resume", number, ids["IT001"], {})
     record = record_data(db, number)
     assert [(p.duration, p.reason) for p in record.pauses] == [("1:35", "等待变更窗口")]
+    assert record.paused_total == "1:35"
+    # a second pause, still in force, counts until now: 1:35 + 0:40
+    workflow.perform(db, "pause", number, ids["IT001"], {"reason": "等待厂商回复"})
+    clock.advance(minutes=40)
+    record = record_data(db, number)
+    assert [(p.duration, p.ended_by) for p in record.pauses] == [("1:35", "刘洋"), ("", "")]
+    assert record.paused_total == "2:15"
     pages = pypdf.PdfReader(io.BytesIO(record_table.build(record))).pages
     text = "".join(p.extract_text() or "" for p in pages)
     assert "计时暂停" in text and "等待变更窗口" in text
+    assert "恢复人" in text and "暂停合计" in text and "2:15" in text
     blank = "".join(p.extract_text() or "" for p in pypdf.PdfReader(
         io.BytesIO(record_table.build(plain))).pages)
     assert "计时暂停" not in blank

@@ -22,25 +22,45 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, update
 
 from desk.admin.demo import ensure_people
 from desk.admin.intake import MailboxSettings
-from desk.process import intake
+from desk.process import intake, workflow
+from desk.process.reporting import FaultReport, report_fault
+from desk.read.tickets import get_ticket
 from desk.serve import mailbox
 from desk.serve.service import Service
-from models import Attachment, Event, IntakeItem, OutboxMessage, Person, Status, Ticket
+from models import (
+    Attachment,
+    Event,
+    FaultLevel,
+    FaultType,
+    IntakeItem,
+    OutboxMessage,
+    Person,
+    Status,
+    Ticket,
+    TicketPause,
+)
 from tests.conftest import cli_main_as
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 SPARE_USERS = 10  # one mailbox each for the tests below, and a few more
+TZ = ZoneInfo("Asia/Shanghai")
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def bj(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=TZ)
 
 
 def free_port() -> int:
@@ -454,3 +474,119 @@ def test_an_attachment_over_the_teams_limit_is_left_out_not_the_mail(
         assert "dump.bin" in note.details["text"] and "未保存" in note.details["text"]
         detail = session.scalar(select(IntakeItem.detail).where(IntakeItem.ticket_id == ticket.id))
         assert "left out: dump.bin" in detail
+
+
+# -- the reporter's answer resumes a pause awaiting them (both backends, no mailbox) ----------
+
+
+def _reply(number: str, sender: str, n: int) -> intake.MailIn:
+    return intake.MailIn(message_id=f"<answer-{n}@example.com>",
+                         subject=f"Re: [{number}] 已收到您的故障报告", sender_name="",
+                         sender_address=sender, text="补充：重启后仍然掉线。")
+
+
+def _paused_fault(db: Any, ids: dict[str, int], reason: str = "等待报告人") -> str:
+    number = report_fault(db, FaultReport(
+        fault_type=FaultType.NETWORK, level=FaultLevel.GENERAL, affected_business="办公网络",
+        phenomenon="无线网络频繁掉线。"), ids["SALES005"]).number
+    workflow.perform(db, "triage", number, ids["IT001"],
+                     {"first_contact": "已联系", "fault_type": "NET", "level": 3})
+    workflow.perform(db, "pause", number, ids["IT001"], {"reason": reason})
+    return number
+
+
+def _events(db: Any, number: str) -> list[Event]:
+    with db.read() as session:
+        ticket = session.scalar(select(Ticket).where(Ticket.number == number))
+        rows = session.scalars(select(Event).where(Event.ticket_id == ticket.id)
+                               .order_by(Event.id)).all()
+        for e in rows:
+            session.expunge(e)
+        return list(rows)
+
+
+@pytest.fixture
+def reporter_mail(db: Any, demo_people: dict[str, int]) -> dict[str, int]:
+    def work(session: Any) -> None:  # 孙丽, the reporter, has an e-mail address
+        session.execute(update(Person).where(Person.id == demo_people["SALES005"])
+                        .values(email="sunli@example.com"))
+    db.write(work)
+    return demo_people
+
+
+def test_the_reporters_answer_resumes_the_clocks_as_a_resume_does(
+        db: Any, reporter_mail: dict[str, int], clock: Any) -> None:
+    ids = reporter_mail
+    # Friday 2026-11-27 10:00, level 3 (duty hours): restore due Thursday 12-03 10:00
+    by_mail = _paused_fault(db, ids, "等待报告人确认现象")
+    by_hand = _paused_fault(db, ids)
+    assert get_ticket(db, by_mail).restore_due_at == bj(2026, 12, 3, 10)
+    clock.advance(hours=1)  # 11:00: one duty hour paused
+    out = intake.file_mail(db, _reply(by_mail, "SunLi@Example.com", 1))
+    assert (out.outcome, out.number, out.resumed) == ("noted", by_mail, True)
+    workflow.perform(db, "resume", by_hand, ids["IT001"], {})
+    mailed, manual = get_ticket(db, by_mail), get_ticket(db, by_hand)
+    assert mailed.paused_at is None and mailed.pause_reason == ""
+    # the deadline moved by the paused hour, exactly as the manual resume moved it
+    assert mailed.restore_due_at == bj(2026, 12, 3, 11) == manual.restore_due_at
+    note, resume = _events(db, by_mail)[-2:]
+    assert note.action == "intake_note" and resume.action == "resume"
+    with db.read() as session:
+        svc = session.scalar(select(Person).where(Person.employee_no == intake.SERVICE_NO))
+        assert resume.actor_id == svc.id
+        [pause] = session.scalars(select(TicketPause).join(Ticket).where(
+            Ticket.number == by_mail)).all()
+        assert pause.ended_by_id == svc.id and pause.ended_at == clock.now
+        assert session.scalar(select(IntakeItem.detail).where(
+            IntakeItem.ticket_id == mailed.id)).endswith("[clocks resumed]")
+    assert resume.details["auto"] == "reporter_answered"
+    assert resume.details["by"] == "SunLi@Example.com"
+    assert resume.details["paused_seconds"] == 3600
+    assert resume.changes["restore_due_at"]["after"] == bj(2026, 12, 3, 11).astimezone(
+        UTC).isoformat()
+    # the history reads as a resume of the transition table, by the service
+    from desk.read.documents import record_data
+    record = record_data(db, by_mail)
+    assert record.timeline[-1].action == "恢复计时" and "自动恢复" in record.timeline[-1].note
+    assert [(p.duration, p.ended_by) for p in record.pauses] == [("1:00", intake.SERVICE_NAME)]
+    assert record.paused_total == "1:00"
+
+
+def test_a_reporter_known_only_by_address_resumes_too(db: Any, demo_people: dict[str, int],
+                                                       clock: Any) -> None:
+    ids = demo_people
+    filed = intake.file_mail(db, intake.MailIn(
+        message_id="<new-1@example.org>", subject="打印机无法打印", sender_name="Wang Wu",
+        sender_address="wangwu@partner.example.org", text="三楼打印机卡纸。"))
+    assert filed.outcome == "filed"
+    workflow.perform(db, "triage", filed.number, ids["IT001"],
+                     {"first_contact": "已回信", "fault_type": "HW", "level": 3})
+    workflow.perform(db, "pause", filed.number, ids["IT001"], {"reason": "Awaiting the reporter"})
+    clock.advance(minutes=30)
+    out = intake.file_mail(db, _reply(filed.number, " WangWu@Partner.Example.org ", 2))
+    assert out.resumed and get_ticket(db, filed.number).paused_at is None
+    assert _events(db, filed.number)[-1].action == "resume"
+
+
+def test_others_answers_and_other_pauses_only_add_a_note(
+        db: Any, reporter_mail: dict[str, int], clock: Any) -> None:
+    ids = reporter_mail
+    number = _paused_fault(db, ids)
+    due = get_ticket(db, number).restore_due_at
+    clock.advance(hours=1)
+    # someone else answers: a note, the clocks stay paused
+    out = intake.file_mail(db, _reply(number, "lilei@example.com", 3))
+    assert (out.outcome, out.resumed) == ("noted", False)
+    d = get_ticket(db, number)
+    assert d.paused_at is not None and d.restore_due_at == due
+    assert [e.action for e in _events(db, number)][-2:] == ["pause", "intake_note"]
+    # a pause for a vendor is not the reporter's to end
+    vendor = _paused_fault(db, ids, "等待厂商回复")
+    out = intake.file_mail(db, _reply(vendor, "sunli@example.com", 4))
+    assert not out.resumed and get_ticket(db, vendor).paused_at is not None
+    # a fault that is not paused: the reporter's answer just notes
+    workflow.perform(db, "resume", vendor, ids["IT001"], {})
+    out = intake.file_mail(db, _reply(vendor, "sunli@example.com", 5))
+    assert (out.outcome, out.resumed) == ("noted", False)
+    assert [e.action for e in _events(db, vendor)][-3:] == ["intake_note", "resume",
+                                                             "intake_note"]

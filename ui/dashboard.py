@@ -339,6 +339,10 @@ class DashboardWindow(QWidget):
         self.restore_model = StatsTableModel(self)
         self.restore_title, self.restore_view = self.panes["compliance"].add_table(
             "restore_compliance", self.restore_model)
+        # the times tab shows the paused time below the handling times
+        self.pauses_model = StatsTableModel(self)
+        self.pauses_title, self.pauses_view = self.panes["durations"].add_table(
+            "pauses", self.pauses_model)
         layout.addWidget(self.tabs, 1)
 
     # -- period ---------------------------------------------------------------------------
@@ -434,6 +438,8 @@ class DashboardWindow(QWidget):
             pane.title.setText(label(table.title))
         self.restore_model.set_table(translated(board.restore_compliance))
         self.restore_title.setText(label(board.restore_compliance.title))
+        self.pauses_model.set_table(translated(board.pauses))
+        self.pauses_title.setText(label(board.pauses.title))
         for pane in self.panes.values():
             pane.fit_tables()
         self.panes["by_level"].set_chart(self._level_chart(board))

@@ -14,7 +14,9 @@ twice.
   number adds a note and the attachments to that fault; anything else is a new fault in
   待受理: subject → affected business, body → phenomenon, attachments → evidence, the
   sender matched to a person by address (else recorded as the reporter with the address
-  as contact). ``IntakeAcknowledged`` asks the outbox to answer the sender with the number.
+  as contact). A note from the fault's reporter on a fault paused awaiting them also
+  resumes its clocks (``workflow.resume_on_reply``: the ``resume`` step, by the service's
+  person, in the same unit of work). ``IntakeAcknowledged`` asks the outbox to answer the sender with the number.
 
 What the service files is attributed to the service's own person (``SERVICE_NO``), a
 person without roles who cannot sign in.
@@ -36,8 +38,9 @@ from sqlalchemy.orm import Session
 from desk import events
 from desk.db import Database
 from desk.events import IntakeAcknowledged, TicketChanged
-from desk.process import attachments, audit
+from desk.process import attachments, audit, workflow
 from desk.process.reporting import FaultReport, insert_report
+from desk.rules.transitions import is_reporter
 from models import (
     AlertLink,
     EvidenceKind,
@@ -318,6 +321,7 @@ class MailIn:
 class MailOutcome:
     outcome: str
     number: str
+    resumed: bool = False  # a note from the reporter that resumed the fault's clocks
 
 
 NUMBER_IN_TEXT = re.compile(r"(?<![A-Z0-9])(?:" + "|".join(t.value for t in FaultType)
@@ -372,12 +376,17 @@ def file_mail(db: Database, mail: MailIn) -> MailOutcome:
                   f"{who} <{address}> 来信：{mail.subject}\n\n{mail.text}",
                   {"message_id": mail.message_id, "from": address})
             skipped = _attach_all(session, ticket, actor_id, mail, address, now)
-            log_item(session, now, "mail", NOTED, f"{address}: {mail.subject}{skipped}"[:400],
-                     ticket.id, dedupe)
+            # the reporter answered: a pause awaiting them ends here, as a resume would
+            resumed = is_reporter(address, person.employee_no if person is not None else "",
+                                  ticket.reporter_employee_no, ticket.reporter_contact) \
+                and workflow.resume_on_reply(session, ticket, svc, now, address)
+            log_item(session, now, "mail", NOTED,
+                     f"{address}: {mail.subject}{skipped}"
+                     f"{' [clocks resumed]' if resumed else ''}"[:400], ticket.id, dedupe)
             if mail.auto_reply_allowed and address:
                 events.record(session, IntakeAcknowledged(ticket, address, who, mail.subject,
                                                           mail.message_id, False, now))
-            return MailOutcome(NOTED, ticket.number)
+            return MailOutcome(NOTED, ticket.number, resumed)
         subject = REPLY_PREFIX.sub("", mail.subject).strip() or "（无主题）"
         report = FaultReport(
             fault_type=FaultType.OTHER, affected_business=_short(subject, MAX_BUSINESS),

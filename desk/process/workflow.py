@@ -42,6 +42,7 @@ from desk.rules.transitions import (
     S,
     missing_fields,
     rating,
+    resumes_on_reply,
     transition,
 )
 from desk.rules.values import plain
@@ -435,6 +436,69 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
 }
 
 
+def apply(session: Session, name: str, ticket: Ticket, actor: Person,
+          data: Mapping[str, Any], now: datetime,
+          details: Mapping[str, Any] | None = None) -> None:
+    """Transition ``name`` applied inside a unit of work already open: the handler, the
+    deadlines, exactly one event and the domain events. The caller has checked the
+    person, the state and the fields (``perform`` does; ``resume_on_reply`` fires the
+    one step the service takes by itself). ``details`` are added to the event's."""
+    spec = transition(name)
+    ctx = Context(session=session, ticket=ticket, actor=actor, data=data, now=now)
+    if spec.target is not None:
+        ctx.values["status"] = spec.target
+    HANDLERS[name](ctx)
+    ctx.details.update(details or {})
+    retime = name in ("pause", "resume")
+    if (ticket.paused_at is not None and name != "pause"
+            and ctx.values.get("status", ticket.status) not in PAUSABLE):
+        # the fault moves on (or is cancelled): the pause ends with the state
+        ctx.details["resumed_paused_seconds"] = _close_pause(ctx)
+        retime = True
+    level_before = ticket.level
+    # no autoflush while the ticket is half changed: reading the limits and the
+    # calendar would otherwise write the ticket early and raise its version twice
+    with session.no_autoflush:
+        changes = audit.changes_of(ticket, ctx.values)
+        if ticket.level != level_before or retime:
+            keys = ("respond_due_at", "restore_due_at", "respond_due_estimated",
+                    "restore_due_estimated")
+            before = tuple(getattr(ticket, key) for key in keys)
+            reporting.apply_deadlines(session, ticket, now=now)
+            for key, old in zip(keys, before, strict=True):
+                new = getattr(ticket, key)
+                if new != old:
+                    changes[key] = {"before": plain(old), "after": plain(new)}
+    if not changes and not ctx.details:
+        ctx.details["noop"] = True
+    if not session.is_modified(ticket, include_collections=False):
+        # only child rows changed (a step, the team): the ticket's version must still
+        # go up, so that a desk holding the old version sees the conflict
+        flag_modified(ticket, "status")
+    session.flush()
+    audit.record(session, at=now, action=name, ticket_id=ticket.id, actor_id=actor.id,
+                 changes=changes, details=ctx.details, reason=ctx.reason)
+    # the subscribers (mail, the knowledge-base entry, live notices) run in this unit
+    # of work: mail goes out only if it commits
+    events.record(session, TransitionPerformed(ticket, name, actor, now))
+    if name == "archive":
+        events.record(session, FaultArchived(ticket, actor, now))
+
+
+def resume_on_reply(session: Session, ticket: Ticket, service: Person, now: datetime,
+                    sender: str) -> bool:
+    """The reporter answered (through a channel) while the fault's clocks were paused
+    for them: resume them as a person's ``resume`` does, attributed to the service's
+    own person. Whether a pause ends so is ``desk.rules.transitions.resumes_on_reply``;
+    this only checks the state, as ``perform`` would. Returns whether it resumed."""
+    if (ticket.paused_at is None or ticket.status not in transition("resume").sources
+            or not resumes_on_reply(ticket.pause_reason)):
+        return False
+    apply(session, "resume", ticket, service, {}, now,
+          {"auto": "reporter_answered", "by": sender})
+    return True
+
+
 def perform(
     db: Database,
     name: str,
@@ -470,45 +534,7 @@ def perform(
         errors = missing_fields(spec, data)
         if errors:
             raise ValidationError(errors)
-        now = db.now()
-        ctx = Context(session=session, ticket=ticket, actor=actor, data=data, now=now)
-        if spec.target is not None:
-            ctx.values["status"] = spec.target
-        HANDLERS[name](ctx)
-        retime = name in ("pause", "resume")
-        if (ticket.paused_at is not None and name != "pause"
-                and ctx.values.get("status", ticket.status) not in PAUSABLE):
-            # the fault moves on (or is cancelled): the pause ends with the state
-            ctx.details["resumed_paused_seconds"] = _close_pause(ctx)
-            retime = True
-        level_before = ticket.level
-        # no autoflush while the ticket is half changed: reading the limits and the
-        # calendar would otherwise write the ticket early and raise its version twice
-        with session.no_autoflush:
-            changes = audit.changes_of(ticket, ctx.values)
-            if ticket.level != level_before or retime:
-                keys = ("respond_due_at", "restore_due_at", "respond_due_estimated",
-                        "restore_due_estimated")
-                before = tuple(getattr(ticket, key) for key in keys)
-                reporting.apply_deadlines(session, ticket, now=now)
-                for key, old in zip(keys, before, strict=True):
-                    new = getattr(ticket, key)
-                    if new != old:
-                        changes[key] = {"before": plain(old), "after": plain(new)}
-        if not changes and not ctx.details:
-            ctx.details["noop"] = True
-        if not session.is_modified(ticket, include_collections=False):
-            # only child rows changed (a step, the team): the ticket's version must still
-            # go up, so that a desk holding the old version sees the conflict
-            flag_modified(ticket, "status")
-        session.flush()
-        audit.record(session, at=now, action=name, ticket_id=ticket.id, actor_id=actor.id,
-                     changes=changes, details=ctx.details, reason=ctx.reason)
-        # the subscribers (mail, the knowledge-base entry, live notices) run in this unit
-        # of work: mail goes out only if it commits
-        events.record(session, TransitionPerformed(ticket, name, actor, now))
-        if name == "archive":
-            events.record(session, FaultArchived(ticket, actor, now))
+        apply(session, name, ticket, actor, data, db.now())
         return tickets.detail_of(session, ticket)
 
     attempts = 1 if expected_version is not None else 3

@@ -118,6 +118,15 @@ class _Reader:
         return self.now.astimezone(self.tz)
 
 
+def _paused_total(t: Ticket, now: datetime) -> str:
+    """The time the fault's clocks stood still, all pauses together (one still in
+    force counted until now), as the pause lines write a duration; empty without any."""
+    if not t.pauses:
+        return ""
+    total = sum(((p.ended_at or now) - p.started_at for p in t.pauses), timedelta(0))
+    return format_remaining(total)
+
+
 def _duration(delta: timedelta) -> str:
     minutes = max(0, int(delta.total_seconds() // 60))
     days, rest = divmod(minutes, 1440)
@@ -248,6 +257,8 @@ def _note(event: dict[str, Any]) -> str:
         note = str(details.get("title", ""))
         if action == "action_add":
             note += f"（{details.get('owner', '')}，{details.get('due_on', '')}）"
+    elif action == "resume" and details.get("auto") == "reporter_answered":
+        note = f"报告人来信（{details.get('by', '')}），自动恢复计时"
     elif action in ("issue_start_notice", "issue_completion_notice"):
         note = "发送：" + "、".join(str(x) for x in details.get("recipients", []))
     if event.get("reason"):
@@ -569,7 +580,8 @@ def record_data(db: Database, key: str | int) -> record_table.RecordTable:
             pauses=[record_table.PauseLine(
                 r.at(p.started_at), r.at(p.ended_at) if p.ended_at else "（暂停中）",
                 format_remaining(p.ended_at - p.started_at) if p.ended_at else "",
-                p.reason, r.name(p.started_by_id)) for p in t.pauses],
+                p.reason, r.name(p.started_by_id), r.name(p.ended_by_id)) for p in t.pauses],
+            paused_total=_paused_total(t, r.now),
             verifier=r.name(t.verifier_id),
             verified_at=r.at(t.verified_at),
             verification_environment=t.verification_environment,

@@ -22,6 +22,10 @@ Decisions:
   ``restored_at`` (a failed verification clears them: the restore clock runs again).
 - Times are in minutes from the report (``reported_at``); the 90th percentile is the
   linear interpolation ``percentile_cont(0.9)`` uses.
+- Paused time (计时暂停): the elapsed time between each pause and its resume (a pause
+  still in force counts until now), summed over the period's faults that are not
+  cancelled, like the other times; the mean is per fault that was paused at all (not
+  over every fault), in minutes.
 - Verification failure rate: failed verification rounds / all verification rounds
   (each round ends the ticket's verification with pass or fail; a pass ends the
   verifying, so failed rounds = rounds − 1 if it finally passed, else rounds).
@@ -59,7 +63,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from desk.db import Database
 from desk.errors import ValidationError
 from desk.read import settings
-from models import FaultLevel, FaultType, Status, Ticket
+from models import FaultLevel, FaultType, Status, Ticket, TicketPause
 
 TOP_BUSINESSES = 10
 LEVELS = tuple(FaultLevel)
@@ -97,13 +101,14 @@ class Dashboard:
     durations: Table
     verification: Table
     weekly_trend: Table
+    pauses: Table
     organisation: str = ""
 
     @property
     def tables(self) -> list[Table]:
         return [self.by_level, self.by_type, self.by_status, self.top_businesses,
                 self.respond_compliance, self.restore_compliance, self.durations,
-                self.verification, self.weekly_trend]
+                self.pauses, self.verification, self.weekly_trend]
 
     def table(self, key: str) -> Table:
         for t in self.tables:
@@ -261,6 +266,7 @@ def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES,
         p90_f = (pool.submit(reading(lambda s: _p90_pg(s, lo, hi)))
                  if backend == "postgresql" and "p90" in parts else None)
         grouped = reading(lambda s: _grouped(s, backend, lo, hi, now, full))()
+        paused = reading(lambda s: _paused(s, backend, lo, hi, now))()
         p90 = (p90_f.result() if p90_f is not None else
                reading(lambda s: _p90_sqlite(s, lo, hi, sample_counts(grouped),
                                        full_scan=full))()
@@ -281,6 +287,7 @@ def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES,
         durations=_duration_table(grouped, p90),
         verification=_verification_table(grouped),
         weekly_trend=_trend_table(weeks, start, end),
+        pauses=_pause_table(*paused),
     )
 
 
@@ -333,6 +340,19 @@ def _grouped(session: Session, backend: str, lo: datetime, hi: datetime,
         s.failed_rounds = rounds - passed_n
         result[(FaultLevel(values[0]), FaultType(values[1]), Status(values[2]))] = s
     return result
+
+
+def _paused(session: Session, backend: str, lo: datetime, hi: datetime,
+            now: datetime) -> tuple[int, int, float]:
+    """(faults paused, pauses, paused minutes) of the period's faults not cancelled."""
+    ended = func.coalesce(TicketPause.ended_at,
+                          bindparam("paused_now", now, type_=TicketPause.ended_at.type))
+    row = session.execute(
+        select(func.count(func.distinct(TicketPause.ticket_id)), func.count(TicketPause.id),
+               func.sum(_minutes(ended, TicketPause.started_at, backend)))
+        .join(Ticket, Ticket.id == TicketPause.ticket_id)
+        .where(*_period_filter(lo, hi))).one()
+    return int(row[0] or 0), int(row[1] or 0), float(row[2] or 0.0)
 
 
 def _in_period(lo: datetime, hi: datetime, full_scan: bool = False,
@@ -589,6 +609,16 @@ def _verification_table(grouped: dict[_GroupKey, _Sums]) -> Table:
     return Table("verification", "验证结果", ["指标", "数值"], rows)
 
 
+def _pause_table(faults: int, pauses: int, minutes: float) -> Table:
+    rows: list[list[Any]] = [
+        ["暂停过的故障", faults],
+        ["暂停次数", pauses],
+        ["暂停总时长（分钟）", round(minutes, 1)],
+        ["平均暂停时长（分钟，每个暂停过的故障）", round(minutes / faults, 1) if faults else None],
+    ]
+    return Table("pauses", "计时暂停", ["指标", "数值"], rows)
+
+
 def _trend_table(weeks: dict[tuple[date, int], int], start: date, end: date) -> Table:
     rows: list[list[Any]] = []
     for monday in week_starts(start, end):
@@ -617,6 +647,9 @@ LABELS_EN: dict[str, str] = {
     "验证次数": "Verifications", "验证未通过次数": "Verifications failed",
     "验证未通过率%": "Verifications failed %", "曾验证未通过的故障": "Faults that failed a verification",
     "曾验证未通过的故障占比%": "Faults that failed a verification %",
+    "计时暂停": "Paused clocks", "暂停过的故障": "Faults paused", "暂停次数": "Pauses",
+    "暂停总时长（分钟）": "Paused time in all (minutes)",
+    "平均暂停时长（分钟，每个暂停过的故障）": "Mean paused time (minutes, per fault paused)",
     **{v.label_zh: v.label_en for kind in (FaultLevel, FaultType, Status) for v in kind},
 }
 _TOP = re.compile(r"受影响业务（前 (\d+) 名）")

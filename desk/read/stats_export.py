@@ -142,12 +142,17 @@ def report_of(dashboard: Dashboard) -> pdf.DashboardReport:
     ]
     verification = dict(dashboard.verification.rows)
     failed = verification["验证未通过率%"]
+    paused = dict(dashboard.pauses.rows)
+    mean = paused["平均暂停时长（分钟，每个暂停过的故障）"]
     return pdf.DashboardReport(
         organisation=dashboard.organisation, period=dashboard.period_label,
         generated_at=dashboard.generated_at,
         summary=f"故障总数：{dashboard.total}　时区：{dashboard.timezone}　"
                 f"验证 {verification['验证次数']} 次，未通过 {verification['验证未通过次数']} 次"
-                f"（{'—' if failed is None else f'{failed:.1f}%'}）",
+                f"（{'—' if failed is None else f'{failed:.1f}%'}）　"
+                f"计时暂停 {paused['暂停过的故障']} 个故障 {paused['暂停次数']} 次，"
+                f"合计 {paused['暂停总时长（分钟）']:.1f} 分钟，"
+                f"平均 {'—' if mean is None else f'{mean:.1f}'} 分钟",
         charts=charts, tables=tables)
 
 

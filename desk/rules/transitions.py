@@ -33,6 +33,29 @@ NOT_CLOSED = frozenset(s for s in Status if not s.is_closed)
 PAUSABLE = frozenset({S.TRIAGE, S.DISPATCHED, S.DIAGNOSING, S.SOLUTION_PROPOSED,
                       S.IMPLEMENTING})
 HANDLERS_OF_FAULT = frozenset({R.SUPPORT, R.SUPPORT_LEAD, R.ENGINEER, R.DIRECTOR})
+
+# A pause that waits for the reporter ends by itself when the reporter answers through a
+# channel (today the mail intake: a reply naming the fault's number). Which pauses those
+# are is read from the reason people give (the pause dialog suggests 等待报告人): one that
+# names the reporter. A pause for a vendor or a change window is not ended by the
+# reporter's mail; a person resumes it.
+AWAITING_REPORTER = ("报告人", "reporter")
+
+
+def resumes_on_reply(pause_reason: str) -> bool:
+    """Does the reporter's answer end a pause given for this reason?"""
+    reason = pause_reason.casefold()
+    return any(word in reason for word in AWAITING_REPORTER)
+
+
+def is_reporter(address: str, sender_employee_no: str, reporter_employee_no: str,
+                reporter_contact: str) -> bool:
+    """Is the sender of an answer the fault's reporter? Their person (matched by e-mail)
+    is the reporter by employee number, or the address is the reporter's contact."""
+    if sender_employee_no and sender_employee_no == reporter_employee_no:
+        return True
+    address = address.strip().casefold()
+    return bool(address) and address == reporter_contact.strip().casefold()
 @dataclass(frozen=True)
 class FieldSpec:
     """One input a transition asks for."""

@@ -92,6 +92,9 @@ class TimelineSection(QGroupBox):
                     "  " + fields if fields else "")
             name = (e.get("details") or {}).get("name") or (e.get("details") or {}).get(
                 "file_name") or ""
+            if (e.get("details") or {}).get("auto") == "reporter_answered":
+                # the service resumed the clocks: the reporter's mail answered
+                name = tr("报告人来信 {0}，自动恢复").format(e["details"].get("by", ""))
             self.timeline.addItem(
                 "  ".join(x for x in (format_local(e["at"], self.tz),
                                       e["actor"] or tr("系统"), tr_label(what),
