@@ -7,7 +7,7 @@ exported (``ui.documents.batch``).
 
 - ``DocumentMenu``: the 文档 menu for the selected ticket, greyed per state with the
   reason as tooltip (``desk.read.documents.available_documents``), and after them the
-  故障复盘报告 of a solved level-1 or level-2 fault (``desk.read.review.available``).
+  故障复盘报告 of a solved level-1 or level-2 fault (``desk.read.documents.review_available``).
 - ``DocumentActions``: the menu, 预览与打印… (Ctrl+P, the most relevant document) and
   批量导出… for the selected tickets, following the queue's selection.
 - ``install_documents(window, db)``: puts the above into the main window.
@@ -29,7 +29,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desk.db import Database
-from desk.read import documents, review
+from desk.read import documents
 from models import Status
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ RELEVANT = {
 MENU_ORDER = ("start-notice", "analysis-report", "verification-form-blank",
               "verification-form", "completion-notice", "record")
 # documents offered after those, apart (not in batch export): the post-incident review
-EXTRA_LABELS_ZH = {review.KIND: review.LABEL_ZH}
+EXTRA_LABELS_ZH = {documents.REVIEW_KIND: documents.REVIEW_LABEL_ZH}
 
 
 def tr(text: str) -> str:
@@ -71,14 +71,14 @@ def kind_label(kind: str) -> str:
 # every reason a document is greyed for (the tooltips; listed here for the translations)
 REASONS_ZH: tuple[str, ...] = tuple(sorted(
     {why for status in Status for _k, _ok, why in documents.available_documents(status)}
-    | {review.available(status, level)[1] for status in Status for level in (1, 2, 3)}
+    | {documents.review_available(status, level)[1] for status in Status for level in (1, 2, 3)}
     - {""}))
 
 
 def availability(ticket: TicketRef) -> list[tuple[str, bool, str]]:
     """``(kind, enabled, reason_zh)`` of every document the menu offers for a ticket."""
-    ok, why = review.available(ticket.status, ticket.level)
-    return [*documents.available_documents(ticket.status), (review.KIND, ok, why)]
+    ok, why = documents.review_available(ticket.status, ticket.level)
+    return [*documents.available_documents(ticket.status), (documents.REVIEW_KIND, ok, why)]
 
 
 @dataclass(frozen=True)

@@ -682,3 +682,25 @@ def available_documents(status: Status) -> list[tuple[str, bool, str]]:
 note_of = _note
 duration_text = _duration
 image_bytes = _image_bytes
+
+
+# -- the 故障复盘报告 (its data: ``desk.read.review``) -----------------------------------
+
+REVIEW_KIND = "review"
+REVIEW_LABEL_ZH = "故障复盘报告"
+# the review is held for the serious faults once they are solved (the window offers it
+# then; ``desk pdf review`` writes one for any fault, e.g. a draft before the meeting)
+REVIEWED_LEVELS = frozenset({FaultLevel.URGENT, FaultLevel.IMPORTANT})
+REVIEWED_STATES = frozenset({Status.RESOLVED, Status.ARCHIVED})
+
+
+def review_available(status: Status, level: FaultLevel | int | None) -> tuple[bool, str]:
+    """Whether the window offers the review of a fault, and (if not) why, in Chinese
+    (as ``available_documents`` says it of the other documents)."""
+    if status == Status.CANCELLED:
+        return False, "故障已撤销。"
+    if level is not None and FaultLevel(int(level)) not in REVIEWED_LEVELS:
+        return False, "故障复盘报告用于一级、二级故障。"
+    if status not in REVIEWED_STATES:
+        return False, "验证通过、故障解决后才能出具故障复盘报告。"
+    return True, ""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from sqlalchemy import or_, select
 
 from desk.db import Database
-from desk.read import settings, tickets, timeline
+from desk.read import documents, settings, tickets, timeline
 from desk.read.clocks import clocks_of, restore_met
 from desk.read.documents import action_label, duration_text, image_bytes, note_of
 from desk.rules.measures import measures_of
@@ -29,10 +29,8 @@ from models import (
     ActionItem,
     Attachment,
     EvidenceKind,
-    FaultLevel,
     Person,
     Problem,
-    Status,
     Ticket,
     TicketLink,
 )
@@ -40,27 +38,12 @@ from models import (
 if TYPE_CHECKING:
     from reports.review import PostIncidentReview
 
-KIND = "review"
-LABEL_ZH = "故障复盘报告"
+# which faults the window offers the review for lives with the other documents' rules
+# (the window's 文档 menu reads it at start, without this module)
+KIND = documents.REVIEW_KIND
+LABEL_ZH = documents.REVIEW_LABEL_ZH
+available = documents.review_available
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg"})
-# the review is held for the serious faults once they are solved (the window offers it
-# then; ``desk pdf review`` writes one for any fault, e.g. a draft before the meeting)
-REVIEWED_LEVELS = frozenset({FaultLevel.URGENT, FaultLevel.IMPORTANT})
-REVIEWED_STATES = frozenset({Status.RESOLVED, Status.ARCHIVED})
-
-
-def available(status: Status, level: FaultLevel | int | None) -> tuple[bool, str]:
-    """Whether the window offers the review of a fault, and (if not) why, in Chinese
-    (as ``desk.read.documents.available_documents`` says it of the other documents)."""
-    if status == Status.CANCELLED:
-        return False, "故障已撤销。"
-    if level is not None and FaultLevel(int(level)) not in REVIEWED_LEVELS:
-        return False, "故障复盘报告用于一级、二级故障。"
-    if status not in REVIEWED_STATES:
-        return False, "验证通过、故障解决后才能出具故障复盘报告。"
-    return True, ""
-
-
 def _verdict(clock: ClockStatus) -> tuple[str, bool]:
     if clock.state == ClockState.MET:
         return "按时", False
