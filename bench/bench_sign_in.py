@@ -3,7 +3,9 @@
 Each run is a new Python process that starts the way the ``desk`` command does (the
 command line's module, then the window's start: the Qt application, translations, the
 database opened off the GUI thread) and stops when the sign-in dialog has been shown
-and painted. The floor is a bare PySide6 window with a 200-row table started the same
+and painted. On a local file with people in it the dialog comes before the database is
+opened (and before SQLAlchemy is imported); the opening goes on while the password is
+typed. The floor is a bare PySide6 window with a 200-row table started the same
 way (``bench/run_all.py``'s bare window). Target: the sign-in within 2x the floor.
 
     .venv/bin/python bench/bench_sign_in.py                 # a demo SQLite file, 5 runs

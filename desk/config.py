@@ -109,6 +109,8 @@ KEYRING_SERVICE = "Desk"
 
 def keyring_account(url: str) -> str | None:
     """The keyring entry of a server URL's password: ``user@host/database``."""
+    if url.startswith("sqlite"):  # a local file has no password (and the start is quick)
+        return None
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 

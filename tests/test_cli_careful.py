@@ -327,3 +327,29 @@ def test_the_window_without_a_display_says_how_to_run_desk(tmp_path: Path) -> No
     assert result.returncode == 1
     err = result.stderr.decode()
     assert len(err.strip().splitlines()) == 1 and "xvfb-run" in err and "Traceback" not in err
+
+
+def test_the_window_options_alone_go_straight_to_the_window() -> None:
+    from desk.cli.main import window_options
+
+    assert window_options([]) == (None, None, False)
+    assert window_options(["--db", "sqlite:///x", "--lang=en", "--demo"]) == (
+        "sqlite:///x", "en", True)
+    assert window_options(["--db=postgresql://a@b/c", "--lang", "zh_CN"]) == (
+        "postgresql://a@b/c", "zh_CN", False)
+    for argv in (["list"], ["--lang", "fr"], ["--db"], ["--db", "--demo"], ["-h"],
+                 ["--version"], ["--de"], ["--demo", "report"]):
+        assert window_options(argv) is None, argv  # the full parser's to answer
+
+
+def test_the_entry_point_and_the_sign_in_load_no_database_code() -> None:
+    """What the sign-in needs before it is shown: not SQLAlchemy, the models' tables or
+    the commands (they load while the password is typed)."""
+    probe = ("import sys; import desk.cli.main, ui.app, ui.dialogs.sign_in, desk.read.glance; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('sqlalchemy', 'argon2', 'reportlab', 'psycopg') "
+             "or m in ('desk.cli.commands', 'models.entities', 'desk.bootstrap')))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

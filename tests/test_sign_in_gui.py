@@ -649,6 +649,90 @@ def test_demo_start_shows_generated_passwords_that_sign_in(qtbot, sqlite_url):
     startup.db.dispose()
 
 
+def test_a_local_file_with_people_shows_the_sign_in_before_the_database_opens(
+        qtbot, sqlite_url, db, ids):
+    """The sign-in is on the screen before the database is opened; 登录 pressed at once
+    waits for it ("正在打开数据库…") and then signs in."""
+    from models import Event
+    from ui.app import Startup
+
+    admin.set_organisation(db, ids["ADMIN"], "示例集团信息中心")
+    startup = Startup(load_config(sqlite_url))
+    seen: dict[str, object] = {}
+
+    def opened(dialog) -> None:  # runs as the dialog is shown, before the database opens
+        seen.update(db=dialog.db, title=dialog.title.text())
+        dialog.employee_no.setText("IT001")
+        dialog.password.setText(DEMO_PASSWORD)
+        dialog.attempt()
+        seen["message"] = dialog.message.text()
+
+    startup.dialog_opened.connect(opened)
+    with qtbot.waitSignal(startup.window_ready, timeout=30_000) as ready:
+        startup.begin()
+    window = ready.args[0]
+    qtbot.addWidget(window)
+    assert seen["db"] is None and "示例集团信息中心" in str(seen["title"])
+    assert seen["message"] == "正在打开数据库…"
+    assert window.person.employee_no == "IT001"
+    with db.read() as s:
+        signed = s.scalars(select(Event.actor_id).where(Event.action == "sign_in")).all()
+    assert signed == [ids["IT001"]]
+    window.close()
+    startup.db.dispose()
+
+
+def test_a_sign_in_cancelled_before_the_database_opens_ends_the_start(
+        qtbot, sqlite_url, db, ids):
+    from ui.app import Startup
+
+    startup = Startup(load_config(sqlite_url))
+    startup.dialog_opened.connect(lambda dialog: dialog.reject())
+    with qtbot.waitSignal(startup.stopped, timeout=10_000) as stopped:
+        startup.begin()
+    assert stopped.args[0] == 0
+    qtbot.waitUntil(lambda: tasks_idle(), timeout=30_000)  # the opening finished, unused
+    assert startup.db is None and startup.window is None
+
+
+def tasks_idle() -> bool:
+    from PySide6.QtCore import QThreadPool
+
+    return QThreadPool.globalInstance().activeThreadCount() == 0
+
+
+def test_a_local_file_without_people_asks_for_the_first_admin_first(qtbot, sqlite_url, db):
+    from desk.read.glance import glance
+    from ui.app import Startup
+
+    assert glance(sqlite_url) is None  # nobody yet: no early sign-in
+    startup = Startup(load_config(sqlite_url))
+    with qtbot.waitSignal(startup.dialog_opened, timeout=20_000) as opened:
+        startup.begin()
+    dialog = opened.args[0]
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, FirstAdminDialog)
+    with qtbot.waitSignal(startup.stopped, timeout=10_000):
+        dialog.reject()
+    assert startup.db is None  # given up: closed
+
+
+def test_the_glance_says_nothing_of_files_it_cannot_be_sure_of(tmp_path, sqlite_url, db, ids):
+    import sqlite3
+
+    from desk.read.glance import glance
+
+    assert glance(sqlite_url) is not None
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).execute("CREATE TABLE notes (x)").connection.commit()
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database")
+    for url in (f"sqlite:///{other}", f"sqlite:///{text}", f"sqlite:///{tmp_path}",
+                f"sqlite:///{tmp_path / 'missing.sqlite3'}", "sqlite:///:memory:",
+                "postgresql://desk@127.0.0.1/desk"):
+        assert glance(url) is None, url
+
+
 def test_demo_start_on_a_database_with_people_adds_nothing(qtbot, sqlite_url, db, ids):
     from ui.app import Startup
 
@@ -704,3 +788,9 @@ def test_on_a_team_database_the_window_opens_as_the_connections_person(qtbot, pg
     assert "自己的登录名" in box.text()
     with qtbot.waitSignal(as_owner.stopped, timeout=10_000):
         box.findChild(type(box.buttons()[0]), "quitButton").click()
+
+
+def test_the_dialog_limits_the_password_as_the_service_does() -> None:
+    from ui.dialogs import sign_in
+
+    assert sign_in.MAX_PASSWORD == auth.MAX_PASSWORD

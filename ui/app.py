@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QLibraryInfo,
@@ -32,15 +32,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
 
-from desk.bootstrap import open_database
 from desk.config import Config
-from desk.db import Database
 from desk.errors import DeskError, set_language
-from desk.process import auth
-from desk.process.people import PersonView
-from desk.read import settings as team_settings
-from models import Role
+from models.vocabulary import Role
 from ui import tasks
+
+if TYPE_CHECKING:  # loaded after the sign-in is on the screen (see Startup)
+    from desk.db import Database
+    from desk.process.people import PersonView
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +116,7 @@ def install_translations(app: QApplication, language: str) -> list[QTranslator]:
 
 
 def open_window(db: Database, label: str, person: PersonView | None = None) -> Any:
+    from desk.read import settings as team_settings
     from ui.main_window import MainWindow
 
     with db.read() as session:
@@ -344,13 +344,37 @@ class Startup(QObject):
         self.team_person: PersonView | None = None
         self.instance_server: Any = None  # the single-instance listener, when listening
         self.starter = start_detached  # how a restart starts the new window (tests)
+        self._given_up = False  # the start was cancelled (a database still opening is closed)
 
     # -- the database ---------------------------------------------------------------
 
     def begin(self) -> None:
+        """Open the database off the GUI thread. An existing local file with people in it
+        shows the sign-in first and opens while the password is typed (the dialog waits
+        for it, should 登录 come first)."""
+        from desk.read.glance import glance
+
+        self._given_up = False
+        early = glance(self.config.db_url)
+        if early is None:
+            self._open()
+            return
+        self.organisation = early.organisation
+        if self.demo:
+            self.demo_passwords = self._stored_demo_passwords()
+        self._sign_in(early=True)
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self._open)  # once the dialog is on its way to the screen
+
+    def _open(self) -> None:
         url, demo = self.config.db_url, self.demo
 
         def work() -> tuple[Database, bool, bool, str]:
+            from desk.bootstrap import open_database
+            from desk.process import auth
+            from desk.read import settings as team_settings
+
             # an SQLite desk keeps a backup a day (the last 7) beside its data
             db = open_database(url, auto_backup_dir=self.config.data_dir / "backups")
             try:
@@ -366,16 +390,22 @@ class Startup(QObject):
 
         tasks.run(work, self._opened, self._open_failed)
 
+    def _stored_demo_passwords(self) -> dict[str, str]:
+        store = self.config.data_dir / DEMO_PASSWORDS_FILE
+        if self.config.is_default_db and store.is_file():
+            return _read_demo_passwords(store)
+        return {}
+
     def _add_demo(self, db: Database) -> None:
         """``--demo``: the sample people and faults, only into a new local SQLite file
         (never a database with people, never PostgreSQL); each person gets a generated
         password, kept beside the local file (0600) so that its sign-in can show them."""
         from desk.admin import demo
+        from desk.process import auth
 
         store = self.config.data_dir / DEMO_PASSWORDS_FILE
         if auth.has_people(db):
-            if self.config.is_default_db and store.is_file():
-                self.demo_passwords = _read_demo_passwords(store)
+            self.demo_passwords = self._stored_demo_passwords()
             return
         demo.check_may_add_demo(db)
         passwords = demo.generate_passwords()
@@ -385,6 +415,9 @@ class Startup(QObject):
         self.demo_passwords = passwords
 
     def _open_failed(self, exc: BaseException) -> None:
+        if self._given_up:
+            return
+        self._retire_early_sign_in()
         text = str(exc) if isinstance(exc, DeskError) else QApplication.translate(
             "Startup", "打开数据库时出现意外错误，详情已写入日志。")
         box = QMessageBox(QMessageBox.Icon.Critical, "Desk",
@@ -421,13 +454,39 @@ class Startup(QObject):
         self._show(dialog)
 
     def _opened(self, opened: tuple[Database, bool, bool, str]) -> None:
+        if self._given_up:  # the sign-in shown early was cancelled meanwhile
+            opened[0].dispose()
+            return
         self.db, no_admin, anybody, self.organisation = opened
+        early = self._early_sign_in()
+        if early is not None and self.team_person is None and (anybody or not no_admin):
+            early.attach(self.db, hint=self._hint(no_admin), organisation=self.organisation)
+            return
+        self._retire_early_sign_in()
         if self.team_person is not None:
             self._signed_in(self.team_person)
         elif no_admin and not anybody:
             self._first_admin()
         else:
             self._sign_in(no_admin)
+
+    def _early_sign_in(self) -> Any:
+        from ui.dialogs.sign_in import SignInDialog
+
+        dialog = self.dialog
+        if isinstance(dialog, SignInDialog) and dialog.db is None and dialog.isVisible():
+            return dialog
+        return None
+
+    def _retire_early_sign_in(self) -> None:
+        """The sign-in shown before the database opened is not the next step after all
+        (an error, the first administrator): close it without ending the start."""
+        dialog = self._early_sign_in()
+        if dialog is not None:
+            dialog.rejected.disconnect(self._give_up)
+            dialog.reject()
+            dialog.deleteLater()
+            self.dialog = None
 
     # -- who works here -------------------------------------------------------------
 
@@ -440,24 +499,30 @@ class Startup(QObject):
         dialog.rejected.connect(self._give_up)
         self._show(dialog)
 
-    def _sign_in(self, no_admin: bool = False) -> None:
+    def _sign_in(self, no_admin: bool = False, early: bool = False) -> None:
+        """The sign-in dialog; ``early``: before the database is open (it is attached
+        when it is)."""
         from ui.dialogs.sign_in import SignInDialog
 
-        assert self.db is not None
-        hint = ""
-        if self.demo and self.demo_passwords:
-            accounts = "".join(f"\n{no:<9}{self.demo_passwords[no]}" for no in DEMO_ACCOUNTS
-                               if no in self.demo_passwords)
-            hint = QApplication.translate("Startup", "演示账号与密码：{0}").format(accounts)
-        elif no_admin:
-            hint = QApplication.translate(
-                "Startup", "此数据库还没有可登录的管理员。数据库所有者可用命令 desk db recover-admin <工号> 设置密码。")
-        dialog = SignInDialog(self.db, hint=hint, organisation=self.organisation)
+        assert early or self.db is not None
+        dialog = SignInDialog(self.db, hint=self._hint(no_admin),
+                              organisation=self.organisation)
         dialog.signed_in.connect(self._signed_in)
         dialog.rejected.connect(self._give_up)
         self._show(dialog)
 
+    def _hint(self, no_admin: bool) -> str:
+        if self.demo and self.demo_passwords:
+            accounts = "".join(f"\n{no:<9}{self.demo_passwords[no]}" for no in DEMO_ACCOUNTS
+                               if no in self.demo_passwords)
+            return QApplication.translate("Startup", "演示账号与密码：{0}").format(accounts)
+        if no_admin:
+            return QApplication.translate(
+                "Startup", "此数据库还没有可登录的管理员。数据库所有者可用命令 desk db recover-admin <工号> 设置密码。")
+        return ""
+
     def _give_up(self) -> None:
+        self._given_up = True
         if self.db is not None:
             self.db.dispose()
             self.db = None

@@ -4335,6 +4335,10 @@
         <source>正在验证…</source>
         <translation>Checking…</translation>
     </message>
+    <message>
+        <source>正在打开数据库…</source>
+        <translation>Opening the database…</translation>
+    </message>
 </context>
 <context>
     <name>SimilarFaultDialog</name>

@@ -4,6 +4,10 @@ The password check runs off the GUI thread (argon2 is slow on purpose); the dial
 shows the service's own message: wrong password with the tries left, or locked until
 a given local time.
 
+The sign-in may be shown before its database is open (the window's start does so for a
+local file, to be on the screen at once): it is then given the database with
+``attach``, and a 登录 pressed before that waits for it ("正在打开数据库…").
+
 SignInDialog signals:
     signed_in(object): a ``PersonView`` of whoever signed in (the dialog then accepts).
 
@@ -12,6 +16,8 @@ FirstAdminDialog signals:
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,10 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.db import Database
 from desk.errors import DeskError, ValidationError
-from desk.process import auth
 from ui import scheme, tasks
+
+if TYPE_CHECKING:
+    from desk.db import Database
+
+MAX_PASSWORD = 1024  # the service's limit (desk.process.auth.MAX_PASSWORD; a test keeps both)
 
 
 def message_of(exc: BaseException) -> str:
@@ -41,16 +50,18 @@ class SignInDialog(QDialog):
 
     signed_in = Signal(object)
 
-    def __init__(self, db: Database, parent: QWidget | None = None, hint: str = "",
+    def __init__(self, db: Database | None, parent: QWidget | None = None, hint: str = "",
                  organisation: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("signInDialog")
         self.db = db
         self.busy = False
+        self.pending: tuple[str, str] | None = None  # 登录 pressed before the database opened
         self.setWindowTitle(self.tr("登录 Desk"))
         self.setMinimumWidth(380)
 
-        title = QLabel(self.tr("技术故障反馈与处理") + (f"\n{organisation}" if organisation else ""))
+        self.title = title = QLabel()
+        self._set_title(organisation)
         title.setObjectName("signInTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = title.font()
@@ -65,7 +76,7 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(auth.MAX_PASSWORD)
+        self.password.setMaxLength(MAX_PASSWORD)
         form = QFormLayout()
         form.addRow(self.tr("工号："), self.employee_no)
         form.addRow(self.tr("密码："), self.password)
@@ -111,11 +122,40 @@ class SignInDialog(QDialog):
             self.show_message(self.tr("请输入工号和密码。"))
             (self.employee_no if not number else self.password).setFocus()
             return
+        self._check(number, password)
+
+    def _check(self, number: str, password: str) -> None:
         self.busy = True
         self.sign_in_button.setEnabled(False)
-        self.show_message(self.tr("正在验证…"), error=False)
         db = self.db
-        tasks.run(lambda: auth.sign_in(db, number, password), self._done, self._failed)
+        if db is None:  # still opening: checked as soon as it is attached
+            self.pending = (number, password)
+            self.show_message(self.tr("正在打开数据库…"), error=False)
+            return
+        self.show_message(self.tr("正在验证…"), error=False)
+
+        def work() -> object:
+            from desk.process import auth
+
+            return auth.sign_in(db, number, password)
+
+        tasks.run(work, self._done, self._failed)
+
+    def attach(self, db: Database, hint: str = "", organisation: str = "") -> None:
+        """The database, now open (with what the start learnt from it); a sign-in that
+        was waiting for it is checked now."""
+        self.db = db
+        self._set_title(organisation)
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        if self.pending is not None:
+            number, password = self.pending
+            self.pending = None
+            self._check(number, password)
+
+    def _set_title(self, organisation: str) -> None:
+        self.title.setText(self.tr("技术故障反馈与处理")
+                           + (f"\n{organisation}" if organisation else ""))
 
     def _done(self, person: object) -> None:
         self.busy = False
@@ -203,8 +243,13 @@ class FirstAdminDialog(QDialog):
         self.busy = True
         self.create_button.setEnabled(False)
         db = self.db
-        tasks.run(lambda: auth.create_first_admin(db, number, name, password),
-                  self._done, self._failed)
+
+        def work() -> object:
+            from desk.process import auth
+
+            return auth.create_first_admin(db, number, name, password)
+
+        tasks.run(work, self._done, self._failed)
 
     def _done(self, person: object) -> None:
         self.busy = False
