@@ -292,6 +292,18 @@ def test_the_service_does_its_rounds_as_its_own_login(team: Team, robots: RobotS
         owner.dispose()
 
 
+def test_desk_serve_once_runs_as_the_service_login_also_after_db_init_again(
+        team: Team) -> None:
+    pg_setup.init_database(team.owner_url, open_db=open_database, say=lambda _line: None)
+    code, _out, err = run_cli("--db", team.service_url, "serve", "--once", "--interval", "1")
+    assert code == 0, err
+    assert "this service" in err and "leads" in err and "error" not in err.lower()
+    with team.owner() as conn:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'service.heartbeat'"
+                           ).fetchone()
+    assert row is not None and '"name"' in str(row[0])
+
+
 def _alert(status: str, key: str) -> intake.AlertIn:
     return intake.AlertIn("alertmanager", key, status,
                           {"alertname": "DiskFull", "severity": "critical", "service": "存储"},
