@@ -241,9 +241,9 @@ def test_an_administrator_cannot_give_the_service_a_role(team: Team) -> None:
         admin_login = conn.execute("SELECT db_login FROM people WHERE employee_no = 'ADMIN'"
                                    ).fetchone()
     assert admin_login is not None
-    with psycopg.connect(_libpq(_as(admin_login[0], team.name))) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="service"):
-            conn.execute("SELECT desk_save_person(%s, 'DESK-SVC', 'Desk 服务', '', '', '', "
+    with psycopg.connect(_libpq(_as(admin_login[0], team.name))) as conn, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="service"):
+        conn.execute("SELECT desk_save_person(%s, 'DESK-SVC', 'Desk 服务', '', '', '', "
                          "ARRAY['admin'], true, false, NULL)", (team.ids["DESK-SVC"],))
 
 
