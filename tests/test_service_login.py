@@ -351,6 +351,56 @@ def test_the_service_files_alerts_and_mails_as_its_own_login(team: Team) -> None
         svc.dispose()
 
 
+def test_the_alert_listener_takes_alerts_as_the_service_login(team: Team) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    from desk.admin import intake as intake_settings
+
+    owner = open_database(team.owner_url)
+    svc = open_database(team.service_url, upgrade=False)
+    service = Service(svc, name="svc-listen", listen=("127.0.0.1", 0))
+    try:
+        token = intake_settings.new_token(owner, team.ids["ADMIN"])
+        service.start_listener()
+        assert service.listen is not None
+        port = service.listen[1]
+        payload = json.dumps({"version": "4", "status": "firing", "receiver": "desk",
+                              "groupKey": "g", "alerts": [{
+                                  "status": "firing", "fingerprint": "fp-http",
+                                  "labels": {"alertname": "HostDown", "severity": "critical"},
+                                  "annotations": {"summary": "主机无响应"},
+                                  "startsAt": "2026-12-03T01:00:00Z",
+                                  "generatorURL": "http://prom/graph"}]}).encode()
+
+        def post(bearer: str) -> int:
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{port}/alerts/alertmanager", data=payload, method="POST",
+                headers={"Content-Type": "application/json",
+                         "Authorization": f"Bearer {bearer}"})
+            try:
+                with urllib.request.urlopen(req, timeout=30) as resp:
+                    return int(resp.status)
+            except urllib.error.HTTPError as exc:
+                return int(exc.code)
+
+        assert post("wrong-token") == 401
+        assert post(token) == 200
+        with owner.read() as s:
+            link = s.scalar(select(AlertLink).where(AlertLink.key == "fp-http"))
+            assert link is not None
+        with team.owner() as conn:
+            outcomes = [r[0] for r in conn.execute(
+                "SELECT outcome FROM intake_log WHERE source = 'alertmanager' "
+                "ORDER BY id DESC LIMIT 2")]
+        assert outcomes == ["filed", "refused"]
+    finally:
+        service.shutdown()
+        svc.dispose()
+        owner.dispose()
+
+
 # -- an attacker with the service's password ---------------------------------------------------
 
 EVENT = ("INSERT INTO events (ticket_id, actor_id, at, action, changes, details, reason) "
