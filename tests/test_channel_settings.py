@@ -175,7 +175,14 @@ def test_the_commands_switch_limit_and_list(db_url: str, db: Any, ids: dict[str,
     code, out, err = _run([*base, "limit", "企业微信群", "--per-minute", "10", "--per-second",
                            "2", "--as", "ADMIN"])
     assert code == 0, err
-    assert "10 条/分钟，2 条/秒" in out
+    assert "10 条/分钟，2 条/秒" in out and err == ""
+    code, out, err = _run(["--lang", "en", *base, "limit", "企业微信群", "--per-minute", "30",
+                           "--as", "ADMIN"])
+    assert code == 0 and "30/minute" in out
+    assert "above what the WeCom group robot allows (20/minute)" in err
+    code, out, err = _run([*base, "limit", "企业微信群", "--per-minute", "10",
+                           "--as", "ADMIN"])
+    assert code == 0 and err == ""
     code, out, err = _run([*base, "limit", "企业微信群", "--no-per-second", "--as", "ADMIN"])
     assert code == 0 and "，2 条/秒" not in out
     code, out, _ = _run([*base, "enable", "企业微信群", "--as", "ADMIN"])

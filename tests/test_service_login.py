@@ -573,6 +573,14 @@ def test_the_server_says_who_the_service_is(team: Team) -> None:
     assert row == (team.ids["DESK-SVC"], True)
 
 
+def test_there_are_no_password_hashes_for_the_service_to_read(team: Team) -> None:
+    # PostgreSQL keeps the verifiers (pg_authid, refused above); Desk keeps none of its own
+    with team.attacker() as conn:
+        row = conn.execute("SELECT count(*) FROM people WHERE password_hash IS NOT NULL"
+                           ).fetchone()
+    assert row == (0,)
+
+
 def test_the_service_login_cannot_connect_to_another_desk_database(team: Team) -> None:
     name, url = _create_db("desk_svc_other")
     try:

@@ -135,6 +135,17 @@ def _cmd_limit(db: Database, args: argparse.Namespace) -> int:
         print(pick(f"已设置渠道 {state.name} 的频率上限。",
                    f"Rate limits of {state.name} set."))
     print(_state_line(state))
+    minute, second = channels.DEFAULT_LIMITS.get(state.kind, (None, None))
+    if state.kind != "webhook" and minute is not None and (
+            state.per_minute > minute or (second and (state.per_second or 0) > second)):
+        zh, en = channels.KIND_LABELS[state.kind]
+        print(pick(f"注意：高于{zh}公布的上限（{minute} 条/分钟"
+                   f"{f'，{second} 条/秒' if second else ''}），平台会拒收超出的消息，"
+                   "它们在发件箱中等待后重试。",
+                   f"Note: above what the {en} allows ({minute}/minute"
+                   f"{f', {second}/second' if second else ''}); the platform refuses what is "
+                   "over it, and those messages wait in the outbox and are tried again."),
+              file=sys.stderr)
     return 0
 
 

@@ -35,6 +35,7 @@ class ChannelState:
     """A channel's switch and limits after a change, and how many messages wait."""
 
     name: str
+    kind: str
     enabled: bool
     per_minute: int
     per_second: int | None
@@ -103,7 +104,7 @@ def configure_channel(db: Database, actor_id: int | None, name: str, *,
             audit.record(session, at=db.now(), action="channel_change", ticket_id=None,
                          actor_id=actor.id, changes=changes,
                          details={"name": c.name, "kind": c.kind, "waiting": waiting})
-        return ChannelState(c.name, c.enabled, c.per_minute, c.per_second, waiting,
+        return ChannelState(c.name, c.kind, c.enabled, c.per_minute, c.per_second, waiting,
                             tuple(changes))
 
     return db.write(work)
