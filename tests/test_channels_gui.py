@@ -180,3 +180,69 @@ def test_a_refusal_speaks_the_desk_language_and_keeps_the_form(
     assert "comma" in form.errors["name"].text()
     assert (form.name.text(), form.url.text()) == ("ops,night", "ftp://example.com/?key=1")
     assert channels.list_channels(sdb) == [] and form.isVisible()
+
+
+def test_an_administrator_switches_a_channel_off_and_sets_its_limits(
+        qtbot: Any, sdb: Any, robots: RobotServer) -> None:
+    admin = people.person_id(sdb, "ADMIN")
+    channels.add_channel(sdb, admin, "feishu", "飞书群", robots.feishu_url, robots.feishu_secret)
+    channels.add_channel(sdb, admin, "wecom", "企业微信群", robots.wecom_url)
+    dialog = _open(qtbot, sdb)
+    dialog.select_channel("飞书群")
+    # the row shows what is stored: on, 100 a minute, 5 a second
+    assert dialog.enabled_box.isChecked() and dialog.enabled_box.isEnabled()
+    assert (dialog.minute_spin.value(), dialog.second_spin.value()) == (100, 5)
+    # a per-second limit above the per-minute one: refused, shown, nothing stored
+    dialog.minute_spin.setValue(4)
+    with qtbot.waitSignal(dialog.failed, timeout=10_000) as refused:
+        click(qtbot, dialog.settings_button)
+    assert "每秒上限（5）不能大于每分钟上限（4）" in refused.args[0]
+    assert dialog.message.isVisible()
+    with sdb.read() as s:
+        assert s.scalar(select(Channel.per_minute).where(Channel.name == "飞书群")) == 100
+    # switched off, 30 a minute, no per-second limit
+    click(qtbot, dialog.enabled_box)
+    assert not dialog.enabled_box.isChecked()
+    dialog.minute_spin.setValue(30)
+    dialog.second_spin.setValue(0)
+    assert dialog.second_spin.text() == "每秒不限"
+    with qtbot.waitSignal(dialog.configured, timeout=10_000) as saved, \
+            qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        click(qtbot, dialog.settings_button)
+    assert set(saved.args[0].changed) == {"enabled", "per_minute", "per_second"}
+    assert "已停用“飞书群”" in dialog.info.text()
+    with sdb.read() as s:
+        stored = s.scalar(select(Channel).where(Channel.name == "飞书群"))
+        assert (stored.enabled, stored.per_minute, stored.per_second) == (False, 30, None)
+    row = next(r for r in _cells(dialog.model) if r[0] == "飞书群")
+    assert row[4] == "停用" and row[5] == "30 条/分钟"
+    assert dialog.selected().name == "飞书群" and not dialog.enabled_box.isChecked()
+    # the other channel's row shows its own values, untouched
+    dialog.select_channel("企业微信群")
+    assert dialog.enabled_box.isChecked() and dialog.minute_spin.value() == 20
+    assert dialog.second_spin.value() == 0
+    # a level-1 report is queued for the channel that is on only
+    report_fault(sdb, FaultReport(fault_type=FaultType.SYSTEM, affected_business="OA",
+                                  phenomenon="无法登录", level=FaultLevel.URGENT),
+                 people.person_id(sdb, "IT001"))
+    with sdb.read() as s:
+        targets = set(s.scalars(select(Channel.name).join(
+            OutboxMessage, OutboxMessage.channel_id == Channel.id)))
+    assert targets == {"企业微信群"}
+
+
+def test_the_settings_are_refused_to_anyone_but_an_administrator(
+        qtbot: Any, sdb: Any, robots: RobotServer) -> None:
+    channels.add_channel(sdb, people.person_id(sdb, "ADMIN"), "wecom", "企业微信群",
+                         robots.wecom_url)
+    lead = people.get_person(sdb, people.person_id(sdb, "LEAD01"))
+    dialog = ChannelsDialog(sdb, lead)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.busy == 0 and dialog.model.rowCount() == 1, timeout=10_000)
+    click(qtbot, dialog.enabled_box)
+    with qtbot.waitSignal(dialog.failed, timeout=10_000) as refused:
+        click(qtbot, dialog.settings_button)
+    assert "只有管理员" in refused.args[0]
+    with sdb.read() as s:
+        assert s.scalar(select(Channel.enabled).where(Channel.name == "企业微信群")) is True

@@ -31,8 +31,9 @@ from sqlalchemy import Connection, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from desk.db import Database
-from desk.errors import ValidationError
+from desk.errors import DeskError, PermissionDeniedError, ValidationError
 from desk.process import audit, auth, editing, links, notices, people, problems
+from desk.process.intake import SERVICE_NO
 from desk.rules.transitions import TRANSITIONS
 from models import Person, PersonRole, Role, RuleEdit, RuleTransition, Status, schema
 
@@ -72,6 +73,7 @@ ADMIN_FUNCTIONS = (
     "desk_set_password(integer, text)",
 )
 OLD_SHARED_GROUP = "desk_app"  # the one shared group role of earlier versions
+SERVICE_GROUP = "service"  # desk_<db>_r_service: the service's login (migration 0014)
 
 
 def transition_rows() -> list[dict[str, str]]:
@@ -182,6 +184,11 @@ def group_role(conn: Connection, role: Role | None = None) -> str:
     return str(name)
 
 
+def group_role_named(conn: Connection, name: str) -> str:
+    """The name of one of this database's group roles that is not a Desk role."""
+    return str(conn.execute(text("SELECT desk_group_role(:r)"), {"r": name}).scalar_one())
+
+
 def _role_exists(raw: Any, name: str) -> bool:
     return raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
 
@@ -255,6 +262,10 @@ def _grant(conn: Connection, say: Callable[[str], None]) -> None:
         ]
     for statement in statements:
         raw.execute(statement)
+    if _role_exists(raw, group_role_named(conn, SERVICE_GROUP)):
+        # the service's own login: exactly what the service does (migration 0014)
+        raw.execute("SELECT desk_service_grants()")
+        say(f"privileges of {group_role_named(conn, SERVICE_GROUP)}: what the service does")
     # Desk keeps no password of its own on PostgreSQL: PostgreSQL does
     raw.execute("UPDATE people SET password_hash = NULL WHERE password_hash IS NOT NULL")
     say(f"privileges of {group_role(conn)}: connect; read all tables; write "
@@ -343,3 +354,31 @@ def _ensure_pg_admin(db: Database, employee_no: str, name: str, password: str | 
         outcome += "; password set"
     say(f"administrator {employee_no}: {outcome}; connects as {login}")
     return login
+
+
+def service_login(db: Database, password: str | None) -> str:
+    """``desk db service-login``: the database owner makes (or repairs) the login the
+    team's service connects with, and sets its password when one is given; returns the
+    login's name. The login may do what ``desk serve`` does and nothing more (migration
+    0014, ``desk_service_login``); the service's person ``DESK-SVC`` stays without roles.
+    """
+    if db.backend != "postgresql":
+        raise DeskError(
+            "SQLite 没有数据库登录名：在保存数据库文件的电脑上以文件所有者运行 desk serve 即可。",
+            "SQLite has no database logins: run `desk serve` as the user who owns the "
+            "database file, on the computer that holds it.")
+    if password is not None:
+        auth.check_password_rules(password)
+    with db.engine.begin() as conn:
+        if not conn.execute(text("SELECT desk_is_owner()")).scalar_one():
+            raise PermissionDeniedError(
+                "设置服务登录名须使用数据库所有者的连接地址。",
+                "Setting up the service's login needs the database owner's URL.")
+        guess = conn.execute(text(
+            "SELECT coalesce((SELECT db_login FROM people WHERE employee_no = :no), "
+            "desk_login_name(:no))"), {"no": SERVICE_NO}).scalar_one()
+        verifier = (scram_verifier(_raw(conn), str(guess), password)
+                    if password is not None else None)
+        login = conn.execute(text("SELECT desk_service_login(:v)"),
+                             {"v": verifier}).scalar_one()
+    return str(login)

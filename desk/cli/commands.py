@@ -105,6 +105,15 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
     db_actions.append(rec)
+    svc = dbsub.add_parser(
+        "service-login", help="the database owner makes the login `desk serve` connects with",
+        description="PostgreSQL, with the owner's URL: creates (or repairs) the login of the "
+        "team's service, which may do what `desk serve` does and nothing more, and prints its "
+        "name. Without --password-stdin a password is generated and printed once. Safe to run "
+        "again (it sets a new password each time).")
+    svc.add_argument("--password-stdin", action="store_true",
+                     help="read the service's password from the first line of standard input")
+    db_actions.append(svc)
     for action in [*db_actions, init]:
         # also accepted after the action: desk db init --db postgresql://…
         action.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
@@ -503,6 +512,28 @@ def _cmd_db(config: Config, args: argparse.Namespace) -> int:
                    f"New password set for the administrator {args.employee_no}."))
         if login:
             print(f"login: {login}")
+        return 0
+    if args.db_command == "service-login":
+        import secrets
+
+        from desk.admin import pg_setup
+
+        generated = None if args.password_stdin else secrets.token_urlsafe(24)
+        password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else generated
+        db = open_database(config.db_url)
+        try:
+            login = pg_setup.service_login(db, password)
+        finally:
+            db.dispose()
+        print(pick("服务登录名已就绪（只能做 desk serve 所做的事）。",
+                   "The service's login is ready (it may do what `desk serve` does)."))
+        print(f"login: {login}")
+        if generated is not None:
+            # "password: …" in both languages (like "login: …"): scripts read the last line
+            print(pick("密码只显示这一次：请写入服务所在电脑的 ~/.pgpass 或 PGPASSWORD。",
+                       "The password is shown only once: put it in ~/.pgpass (or PGPASSWORD) "
+                       "on the service's machine."))
+            print(f"password: {generated}")
         return 0
     if args.db_command in ("backup", "restore"):
         from desk.admin import backup

@@ -2,7 +2,10 @@
 
 ``desk serve [--once] [--listen HOST:PORT] [--interval S]`` runs the service
 (``desk.serve.service``) until SIGTERM, or one round with ``--once``; logs go to
-standard error, one line per thing done. ``desk intake token --as ADMIN`` prints a new
+standard error, one line per thing done. On PostgreSQL it connects as the service's own
+login, which the database owner makes with ``desk db service-login`` and which may do
+what the service does and nothing more (or, as before, with the owner's URL).
+``desk intake token --as ADMIN`` prints a new
 bearer token for the alert webhooks (the old one stops working); ``desk intake mailbox
 set --host H --port P --user U --password-stdin [--tls] --as ADMIN`` sets the intake
 mailbox (the password into this computer's keyring); ``desk intake mapping set FILE
@@ -34,7 +37,8 @@ def register(sub: Any) -> dict[str, Callable[[Database, argparse.Namespace], int
     sv = sub.add_parser("serve", help="the team's service: deliver, check clocks, take in "
                         "mail and alerts / 后台服务",
                         description="Deliver the outbox (e-mail and group robots), check the SLA "
-                        "clocks, read the intake mailbox and (with --listen) receive alerts.")
+                        "clocks, read the intake mailbox and (with --listen) receive alerts. On "
+                        "PostgreSQL connect as the service's own login (desk db service-login).")
     sv.add_argument("--once", action="store_true", help="one round, then exit (cron, tests)")
     sv.add_argument("--listen", metavar="HOST:PORT",
                     help="receive alerts at POST /alerts/alertmanager and /alerts/generic")

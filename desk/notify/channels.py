@@ -50,6 +50,7 @@ from desk.db import Database
 from desk.errors import DeskError, NotFoundError, PermissionDeniedError, ValidationError
 from desk.notify import chat, outbox
 from desk.process import audit
+from desk.process import channels as channel_settings
 from desk.read import settings
 from models import Channel, NotificationRule, OutboxMessage, Person, Role, Ticket
 
@@ -206,9 +207,7 @@ def validate_channel(kind: str, name: str, url: str, secret: str,
     if kind == "dingtalk" and not secret:
         errors["secret"] = ("钉钉机器人须使用“加签”，请输入以 SEC 开头的密钥。",
                             "A DingTalk robot must use signing (加签): give its SEC… secret.")
-    for label, value in (("per_minute", per_minute), ("per_second", per_second)):
-        if value is not None and not 1 <= value <= 10_000:
-            errors[label] = ("频率上限须在 1 到 10000 之间。", "A rate limit lies between 1 and 10000.")
+    errors.update(channel_settings.limit_errors(per_minute, per_second))
     return errors
 
 

@@ -1240,6 +1240,42 @@
         <translation>The selected channel is notified on:</translation>
     </message>
     <message>
+        <source>所选渠道的设置</source>
+        <translation>The selected channel</translation>
+    </message>
+    <message>
+        <source>停用后不再为此渠道排入新消息；已在发件箱中等待的消息保留，重新启用后按频率上限发出。</source>
+        <translation>Switched off, the channel is given no new messages; those already waiting in the outbox stay there and go out within the rate limit once it is switched on again.</translation>
+    </message>
+    <message>
+        <source> 条/分钟</source>
+        <translation> per minute</translation>
+    </message>
+    <message>
+        <source>每分钟上限</source>
+        <translation>Messages per minute</translation>
+    </message>
+    <message>
+        <source>每秒不限</source>
+        <translation>No limit per second</translation>
+    </message>
+    <message>
+        <source> 条/秒</source>
+        <translation> per second</translation>
+    </message>
+    <message>
+        <source>每秒上限</source>
+        <translation>Messages per second</translation>
+    </message>
+    <message>
+        <source>保存设置</source>
+        <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>频率上限：</source>
+        <translation>Rate limit:</translation>
+    </message>
+    <message>
         <source>地址中的密钥与加签密钥只保存在数据库中，任何界面都只显示掩码。消息经发件箱按各平台的频率上限发送，超出上限的消息会等待，不会丢弃。</source>
         <translation>The key in the URL and the signing secret are kept in the database only; every screen shows them masked. Messages go through the outbox within each platform&apos;s rate limit; a message over the limit waits, it is never dropped.</translation>
     </message>
@@ -1270,6 +1306,18 @@
     <message>
         <source>已把“{0}”加入“{1}”：{2} 条通知规则已更新。</source>
         <translation>“{0}” added to “{1}”: {2} notification rules changed.</translation>
+    </message>
+    <message>
+        <source>“{0}”的设置未变。</source>
+        <translation>The settings of “{0}” were so already.</translation>
+    </message>
+    <message>
+        <source>已停用“{0}”：不再为它排入新消息；{1} 条消息在发件箱中等待重新启用。</source>
+        <translation>“{0}” switched off: no new messages are queued for it; {1} messages wait in the outbox until it is on again.</translation>
+    </message>
+    <message>
+        <source>已保存“{0}”：启用，{1}。</source>
+        <translation>“{0}” saved: on, {1}.</translation>
     </message>
     <message>
         <source>已删除渠道“{0}”：{1} 条未发送的消息标为发送失败，不再发送。</source>

@@ -1,7 +1,9 @@
 """The group robots (企业微信, 钉钉, 飞书, a webhook) as notification channels, for
 administrators: the list with URLs masked as ``desk channel list`` masks them, adding one
 (the signing secret typed once into a password field, never shown again), a test
-message, naming a channel in a notification rule, removing one.
+message, switching the selected one on or off and setting its rate limits
+(``desk.process.channels.configure_channel``), naming a channel in a notification rule,
+removing one.
 
 Every call goes through ``desk.notify.channels`` off the GUI thread (``ui.tasks``); the
 services refuse anyone but an administrator on every call. ``ChannelTableModel`` holds
@@ -13,6 +15,8 @@ ChannelsDialog signals:
     tested(str): a test message went out; the text shown.
     routed(int): rules changed by 加入/移出通知规则.
     removed(int): a channel was removed; how many unsent messages were marked failed.
+    configured(object): the selected channel's switch or limits were saved; the
+        ``ChannelState`` the service returned.
     failed(str): a refusal or error, as shown in the dialog.
 AddChannelDialog signals:
     added(object): the stored ``ChannelView``.
@@ -33,6 +37,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -54,6 +59,7 @@ from desk.db import Database
 from desk.errors import DeskError, ValidationError, pick
 from desk.notify import channels
 from desk.notify.channels import ChannelView
+from desk.process import channels as channel_settings
 from desk.process.people import PersonView
 from ui import tasks
 from ui.dialogs.admin import error_label, message_of
@@ -100,7 +106,7 @@ def kind_label(kind: str) -> str:
     return pick(zh, en)
 
 
-def limit_text(view: ChannelView) -> str:
+def limit_text(view: ChannelView | channel_settings.ChannelState) -> str:
     text = tr("{0} 条/分钟").format(view.per_minute)
     if view.per_second:
         text += tr("，{0} 条/秒").format(view.per_second)
@@ -174,6 +180,7 @@ class ChannelsDialog(QDialog):
     tested = Signal(str)
     routed = Signal(int)
     removed = Signal(int)
+    configured = Signal(object)
     failed = Signal(str)
 
     def __init__(self, db: Database, actor: PersonView, parent: QWidget | None = None) -> None:
@@ -240,6 +247,37 @@ class ChannelsDialog(QDialog):
         route_row.addWidget(self.route_button)
         route_row.addWidget(self.unroute_button)
 
+        settings = QGroupBox(self.tr("所选渠道的设置"))
+        settings.setObjectName("channelSettingsBox")
+        self.enabled_box = QCheckBox(self.tr("启用"))
+        self.enabled_box.setObjectName("channelEnabled")
+        self.enabled_box.setToolTip(self.tr("停用后不再为此渠道排入新消息；已在发件箱中等待的消息"
+                                            "保留，重新启用后按频率上限发出。"))
+        self.minute_spin = QSpinBox()
+        self.minute_spin.setObjectName("channelLimitMinute")
+        self.minute_spin.setRange(channel_settings.LIMIT_MIN, channel_settings.LIMIT_MAX)
+        self.minute_spin.setSuffix(self.tr(" 条/分钟"))
+        self.minute_spin.setAccessibleName(self.tr("每分钟上限"))
+        self.second_spin = QSpinBox()
+        self.second_spin.setObjectName("channelLimitSecond")
+        self.second_spin.setRange(0, channel_settings.LIMIT_MAX)
+        self.second_spin.setSpecialValueText(self.tr("每秒不限"))
+        self.second_spin.setSuffix(self.tr(" 条/秒"))
+        self.second_spin.setAccessibleName(self.tr("每秒上限"))
+        self.settings_button = QPushButton(self.tr("保存设置"))
+        self.settings_button.setObjectName("saveChannelSettingsButton")
+        self.settings_button.clicked.connect(self.save_settings)
+        minute_label = QLabel(self.tr("频率上限："))
+        minute_label.setBuddy(self.minute_spin)
+        settings_row = QHBoxLayout(settings)
+        settings_row.addWidget(self.enabled_box)
+        settings_row.addSpacing(16)
+        settings_row.addWidget(minute_label)
+        settings_row.addWidget(self.minute_spin)
+        settings_row.addWidget(self.second_spin)
+        settings_row.addStretch(1)
+        settings_row.addWidget(self.settings_button)
+
         self.info = QLabel()
         self.info.setObjectName("channelsInfo")
         self.info.setWordWrap(True)
@@ -256,12 +294,14 @@ class ChannelsDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
+        layout.addWidget(settings)
         layout.addWidget(route)
         layout.addWidget(self.info)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.child: QDialog | None = None
         self.busy = 0  # calls on their way (tests wait for 0)
+        self._settings_of: str | None = None  # the channel the settings row shows
         self._update_buttons()
         self.reload()
 
@@ -320,9 +360,19 @@ class ChannelsDialog(QDialog):
                 self.table.setCurrentIndex(self.model.index(i, 0))
 
     def _update_buttons(self) -> None:
-        chosen = self.selected() is not None
-        for b in (self.test_button, self.remove_button, self.route_button, self.unroute_button):
+        view = self.selected()
+        chosen = view is not None
+        for b in (self.test_button, self.remove_button, self.route_button, self.unroute_button,
+                  self.settings_button, self.enabled_box, self.minute_spin, self.second_spin):
             b.setEnabled(chosen)
+        if view is not None and view.name != self._settings_of:
+            # the selected channel's values (not while one is being edited)
+            self._settings_of = view.name
+            self.enabled_box.setChecked(view.enabled)
+            self.minute_spin.setValue(view.per_minute)
+            self.second_spin.setValue(view.per_second or 0)
+        elif view is None:
+            self._settings_of = None
 
     def _need_selection(self) -> ChannelView | None:
         view = self.selected()
@@ -384,6 +434,36 @@ class ChannelsDialog(QDialog):
             self.routed.emit(int(changed))
 
         self._call(lambda: channels.route(db, actor_id, name, trigger, remove), done)
+
+    def save_settings(self) -> None:
+        view = self._need_selection()
+        if view is None:
+            return
+        db, actor_id, name = self.db, self.actor.id, view.name
+        on, minute, second = (self.enabled_box.isChecked(), self.minute_spin.value(),
+                              self.second_spin.value())
+        self.settings_button.setEnabled(False)
+
+        def done(state: channel_settings.ChannelState) -> None:
+            if not state.changed:
+                text = self.tr("“{0}”的设置未变。").format(state.name)
+            elif not state.enabled:
+                text = self.tr("已停用“{0}”：不再为它排入新消息；{1} 条消息在发件箱中等待重新启用。"
+                               ).format(state.name, state.waiting)
+            else:
+                text = self.tr("已保存“{0}”：启用，{1}。").format(state.name, limit_text(state))
+            self._say(text)
+            self._settings_of = None  # show what was stored
+            self.configured.emit(state)
+            self.reload(select=state.name)
+
+        def refused(exc: BaseException) -> None:
+            self._update_buttons()
+            self._failed(exc)
+
+        self._call(lambda: channel_settings.configure_channel(
+            db, actor_id, name, enabled=on, per_minute=minute,
+            per_second=second or None, no_per_second=second == 0), done, refused)
 
     @classmethod
     def ask_remove(cls, parent: QWidget, view: ChannelView) -> bool:
