@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+DEFAULT_ORGANISATION = "某某科技有限公司"  # the team settings' default (desk.read.settings)
+
 
 @dataclass(frozen=True)
 class Glance:
@@ -52,7 +54,9 @@ def glance(url: str) -> Glance | None:
             return None
         row = connection.execute(
             "SELECT value FROM settings WHERE key = 'organisation'").fetchone()
-        organisation = json.loads(row[0]) if row is not None and row[0] else ""
+        if row is None:  # never set: the default, as the opened database will say
+            return Glance(organisation=DEFAULT_ORGANISATION)
+        organisation = json.loads(row[0]) if row[0] else ""
         return Glance(organisation=organisation if isinstance(organisation, str) else "")
     except (sqlite3.Error, ValueError):
         return None

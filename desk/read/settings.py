@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk.read.glance import DEFAULT_ORGANISATION
 from desk.rules.limits import (
     DEFAULT_DUTY_HOURS,
     DEFAULT_ESCALATE_AFTER_MINUTES,
@@ -27,7 +28,7 @@ from models import FaultLevel, Setting
 
 DEFAULTS: dict[str, Any] = {
     "timezone": DEFAULT_TIMEZONE,
-    "organisation": "某某科技有限公司",
+    "organisation": DEFAULT_ORGANISATION,
     "sla.warning_fraction": 0.8,  # before several fractions: read only when set
     "sla.warning_fractions": list(DEFAULT_WARNING_FRACTIONS),
     "sla.duty_hours": DEFAULT_DUTY_HOURS.texts(),
