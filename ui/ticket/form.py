@@ -33,6 +33,7 @@ from desk.db import Database
 from desk.read import tickets
 from desk.rules.timeutil import format_local
 from models import FaultLevel, FaultType
+from ui import scheme
 from ui.labels import label as tr_label
 from ui.record_form import to_qdatetime
 
@@ -155,7 +156,7 @@ class RecordSection(QGroupBox):
         if row.kind == "sub":
             head = QLabel(f"<b>{tr(row.label)}</b>")
             head.setObjectName(f"sub{row.name}")
-            head.setStyleSheet("color: #1a237e; margin-top: 6px;")
+            head.setStyleSheet(scheme.css("heading", "margin-top: 6px;"))
             form.addRow(head)
             return
         widget: QWidget
