@@ -107,6 +107,16 @@ def test_left_and_overdue_use_the_span(qapp, english):
     assert spans.left_or_over(timedelta(hours=2, minutes=5)) == "剩余 2小时05分"
 
 
+def test_the_window_writes_spans_as_the_command_line_and_the_documents(qapp, english):
+    # one set of words: the window's translations are the rules' English, its sources
+    # the rules' Chinese (desk.rules.spans, which the CLI and the PDFs use)
+    from desk.rules import spans as rules
+
+    assert spans.words() == rules.ENGLISH
+    QCoreApplication.removeTranslator(english)
+    assert spans.words() == rules.CHINESE
+
+
 # -- the queue at 1366 px -------------------------------------------------------------
 
 

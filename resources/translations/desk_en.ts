@@ -620,6 +620,10 @@
         <translation>{0} left</translation>
     </message>
     <message>
+        <source>超时 {0}</source>
+        <translation>{0} late</translation>
+    </message>
+    <message>
         <source>报告人来信 {0}，自动恢复</source>
         <translation>the reporter answered ({0}): resumed by itself</translation>
     </message>
@@ -4528,6 +4532,10 @@
     <message>
         <source>已超时 {0}</source>
         <translation>Overdue {0}</translation>
+    </message>
+    <message>
+        <source>超时 {0}</source>
+        <translation>{0} late</translation>
     </message>
 </context>
 <context>
