@@ -153,6 +153,70 @@ def texts_cut(w: MainWindow) -> list[str]:
     return cut
 
 
+def headers_elided(w: MainWindow) -> list[str]:
+    """Queue headers narrower than their text needs: the text in bold (Qt draws the
+    header of a selected row's sections bold), the style's margin on both sides and the
+    sort arrow with its margin."""
+    from PySide6.QtGui import QFont, QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
+    header = w.table.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    cut = []
+    for section in range(header.count()):
+        title = str(w.model.headerData(section, Qt.Orientation.Horizontal))
+        need = metrics.horizontalAdvance(title) + 2 * margin + arrow + 2 * margin
+        if header.sectionSize(section) < need:
+            cut.append(f"{title!r}: {header.sectionSize(section)} < {need} px")
+    return cut
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
+def test_no_queue_header_is_elided(qtbot, request, make_db, sqlite_url, clock, language, size):
+    if language == "en":
+        request.getfixturevalue("english")
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    overdue_fault(db, clock)
+    w = open_window(qtbot, db, *size)
+    w.table.selectRow(0)  # the headers of the selected row's sections are drawn bold
+    qtbot.waitUntil(lambda: w.panel.detail is not None, timeout=10_000)
+    save(w, f"test-headers-{language}-{size[0]}.png")
+    header = w.table.horizontalHeader()
+    assert w.model.headerData(KEYS.index("remaining"), Qt.Orientation.Horizontal) == (
+        "Time left" if language == "en" else "剩余时间")
+    assert headers_elided(w) == []
+    # as Qt measures a section itself
+    assert all(header.sectionSize(i) >= header.sectionSizeFromContents(i).width()
+               for i in range(header.count()))
+    assert texts_cut(w) == []
+
+
+def test_widths_saved_in_the_other_language_do_not_cut_the_headers(qtbot, request, make_db,
+                                                                   sqlite_url, clock):
+    # a person narrowed the columns in Chinese and closed the window (widths saved) ...
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    chinese = open_window(qtbot, db, 1024, 700)
+    header = chinese.table.horizontalHeader()
+    fitted = header.sectionSize(KEYS.index("number"))
+    for section in range(header.count()):
+        header.resizeSection(section, 40)
+    assert chinese.close()
+    # ... and starts it again in English: the saved widths are read back, widened where
+    # they would cut an English header
+    request.getfixturevalue("english")
+    w = open_window(qtbot, db, 1024, 700)
+    assert w.table.horizontalHeader().sectionSize(KEYS.index("number")) < fitted  # read back
+    assert w.model.headerData(KEYS.index("remaining"), Qt.Orientation.Horizontal) == "Time left"
+    assert headers_elided(w) == []
+
+
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 def test_deadlines_in_view_beside_the_ticket_at_1366(qtbot, request, make_db, sqlite_url,
                                                     clock, language):

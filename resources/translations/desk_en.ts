@@ -3588,7 +3588,7 @@
     </message>
     <message>
         <source>未恢复可不填，例如 2026-11-27 10:30</source>
-        <translation>Leave empty if not restored, e.g. 2026-11-27 10:30</translation>
+        <translation>If restored, e.g. 2026-11-27 10:30</translation>
     </message>
     <message>
         <source>例如：销售订单系统 – 下单</source>
