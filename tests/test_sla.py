@@ -436,6 +436,26 @@ def test_cli_sla_writes_time_as_the_window_does(cli_db: tuple[str, Database], cl
     assert data["respond"]["state"] == "met_late"
 
 
+def test_cli_list_shows_the_queues_time_left(cli_db: tuple[str, Database], clock: Any,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    url, db = cli_db
+    ids = ensure_people(db)
+    late = new_ticket(db, ids, FaultLevel.IMPORTANT)  # 10:00; respond by 10:15
+    clock.advance(minutes=40)
+    fresh = new_ticket(db, ids, FaultLevel.GENERAL)  # 10:40; respond within 30 minutes
+    code, out, err = run(capsys, "--db", url, "list")
+    assert (code, err) == (0, "")
+    rows = {line.split()[0]: line for line in out.splitlines()}
+    assert "已超时 25分" in rows[late] and "剩余 30分" in rows[fresh]
+    code, out, _ = run(capsys, "--db", url, "--lang", "en", "list")
+    rows = {line.split()[0]: line for line in out.splitlines()}
+    assert "Overdue 25m" in rows[late] and "30m left" in rows[fresh]
+    code, out, _ = run(capsys, "--db", url, "list", "--json")
+    listed = json.loads(out)  # machine-readable as before: moments, no words
+    assert {"number", "respond_due_at", "restore_due_at"} <= set(listed[0])
+    assert not any("remaining" in key or "left" in key for key in listed[0])
+
+
 def test_cli_incident_says_the_time_left(cli_db: tuple[str, Database], clock: Any,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     url, db = cli_db
