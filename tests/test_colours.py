@@ -127,3 +127,25 @@ def test_a_low_contrast_role_fails_the_check() -> None:
     pale = dataclasses.replace(scheme.LIGHT, levels={**scheme.LIGHT.levels, 2: "#ffd54f"})
     assert any(role == "levels[2]" and scheme.contrast(c, g) < need
                for role, c, _, g, need in pale.pairs())
+
+
+def test_restyle_swaps_the_marked_colours_for_the_scheme_shown(qapp) -> None:
+    from PySide6.QtGui import QPalette
+
+    light = scheme.css("bad", "font-size: 14px;") + " " + scheme.banner_css("#bar")
+    assert scheme.LIGHT.bad in light and scheme.LIGHT.banner in light
+    assert scheme.restyle(light) == light  # the same scheme: nothing changes
+    before = qapp.palette()
+    dark = QPalette(before)
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    try:
+        qapp.setPalette(dark)
+        swapped = scheme.restyle(light)
+    finally:
+        qapp.setPalette(before)
+    assert swapped == light.replace(scheme.LIGHT.bad, scheme.DARK.bad).replace(
+        scheme.LIGHT.banner, scheme.DARK.banner).replace(
+        scheme.LIGHT.banner_text, scheme.DARK.banner_text)
+    assert "font-size: 14px;" in swapped and "#bar {" in swapped
+    # a colour nobody marked is left alone (and the source scan refuses it anyway)
+    assert scheme.restyle("color: #123456;") == "color: #123456;"

@@ -702,3 +702,29 @@ def test_a_change_of_the_system_scheme_repaints_the_queue(qtbot, make_db, sqlite
     with qtbot.waitSignal(w.model.dataChanged, timeout=5_000) as repainted:
         hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # what the platform sends
     assert Qt.ItemDataRole.ForegroundRole in repainted.args[2]
+
+
+def test_style_sheet_colours_follow_the_scheme(qtbot, make_db, sqlite_url, clock):
+    """The notes and messages coloured by a style sheet (an error, a success, the
+    calendar's banner) take the dark scheme's colours when the palette turns dark, and
+    the light ones back."""
+    from PySide6.QtGui import QPalette
+
+    db = make_db(sqlite_url)
+    faults_of_every_colour(db, clock)
+    w = open_window(qtbot, db, 1024, 700)
+    error, done = w.panel.message, w.panel.status_line
+    assert scheme.LIGHT.bad in error.styleSheet() and scheme.LIGHT.good in done.styleSheet()
+    qapp = QCoreApplication.instance()
+    before = qapp.palette()
+    try:
+        qapp.setPalette(dark_palette())
+        qtbot.waitUntil(lambda: scheme.DARK.bad in error.styleSheet(), timeout=5_000)
+        assert scheme.DARK.good in done.styleSheet()
+        assert scheme.LIGHT.bad not in error.styleSheet()
+        # and the text is painted in it
+        error.ensurePolished()
+        assert error.palette().color(QPalette.ColorRole.WindowText).name() == scheme.DARK.bad
+    finally:
+        qapp.setPalette(before)
+    qtbot.waitUntil(lambda: scheme.LIGHT.bad in error.styleSheet(), timeout=5_000)

@@ -848,7 +848,7 @@ class MainWindow(QMainWindow):
     def repaint_colours(self) -> None:
         """The palette or the system's scheme changed: the coloured cells and the SLA
         line again, and the widgets under a style sheet take the new palette (Qt does
-        not hand it on below a style sheet by itself)."""
+        not hand it on below a style sheet by itself) and the new scheme's colours."""
         if getattr(self, "_repainting", False) or not hasattr(self, "panel"):
             return  # a change while building, or caused by this repaint
         self._repainting = True
@@ -857,8 +857,8 @@ class MainWindow(QMainWindow):
             self.panel.sla.repaint_colours()
             for widget in self.findChildren(QWidget):
                 sheet = widget.styleSheet()
-                if sheet:
-                    widget.setStyleSheet(sheet)
+                if sheet:  # the scheme's colours in it swapped for the new scheme's
+                    widget.setStyleSheet(scheme.restyle(sheet))
         finally:
             self._repainting = False
 

@@ -11,11 +11,14 @@ Every text colour here reads at a WCAG contrast of at least 4.5 against the grou
 the scheme it is for (base, alternate row, window) or its own ground (a banner's text on
 the banner), every mark (the level's dot, the state's square) and chart series at least
 3 (``Colours.pairs``; ``tests/test_colours.py`` and ``tests/test_window_layout_gui.py``
-check them). Style sheets take the colours of the scheme shown when they are set.
+check them). Style sheets take the colours of the scheme shown when they are set,
+marked with their role (``declare``); ``restyle`` swaps them when the scheme changes
+(the main window does it for its widgets).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -157,19 +160,39 @@ def colours(palette: QPalette | None = None) -> Colours:
     return DARK if is_dark(palette) else LIGHT
 
 
+def declare(prop: str, role: str) -> str:
+    """One style-sheet declaration of a role's colour in the scheme now shown, marked
+    with its role (``color: /*bad*/ #b00020;``) so that ``restyle`` can repaint it."""
+    return f"{prop}: /*{role}*/ {getattr(colours(), role)};"
+
+
 def css(kind: str, extra: str = "") -> str:
     """A style sheet's text colour of one kind (``muted``, ``good``, ``bad`` …) in the
     scheme now shown: ``label.setStyleSheet(scheme.css("muted"))``; ``extra`` adds
     declarations (``"font-size: 14px;"``)."""
-    return f"{extra}{' ' if extra else ''}color: {getattr(colours(), kind)};"
+    return f"{extra}{' ' if extra else ''}{declare('color', kind)}"
 
 
 def banner_css(selector: str = "", text: str = "banner_text") -> str:
     """The style sheet of a bar asking for attention: its background and text colour
     (``selector`` such as ``#draftBar`` limits it to that widget, not its children)."""
-    shown = colours()
-    body = f"background: {shown.banner}; color: {getattr(shown, text)};"
+    body = f"{declare('background', 'banner')} {declare('color', text)}"
     return f"{selector} {{ {body} }}" if selector else body
+
+
+_MARKED = re.compile(r"/\*(\w+)\*/\s*#[0-9a-fA-F]{3,8}\b")
+
+
+def restyle(sheet: str) -> str:
+    """``sheet`` with every colour written by ``declare`` in the scheme now shown (the
+    window calls it for its widgets when the scheme changes)."""
+    shown = colours()
+
+    def swap(match: re.Match[str]) -> str:
+        value = getattr(shown, match.group(1), None)
+        return f"/*{match.group(1)}*/ {value}" if isinstance(value, str) else match.group(0)
+
+    return _MARKED.sub(swap, sheet)
 
 
 def luminance(colour: QColor) -> float:

@@ -424,7 +424,8 @@ class PdfPreviewDialog(QDialog):
             label = QLabel()
             label.setObjectName(f"page{len(self._labels) + 1}")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setStyleSheet(f"background: {scheme.colours().page}; " + scheme.css("page_text"))
+            label.setStyleSheet(scheme.declare("background", "page") + " "
+                                + scheme.css("page_text"))
             self.pages_layout.addWidget(label)
             label.show()  # now, not when the layout gets round to it: its place is needed
             self._labels.append(label)
