@@ -728,3 +728,28 @@ def test_style_sheet_colours_follow_the_scheme(qtbot, make_db, sqlite_url, clock
     finally:
         qapp.setPalette(before)
     qtbot.waitUntil(lambda: scheme.LIGHT.bad in error.styleSheet(), timeout=5_000)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_ticket_panel_needs_no_sideways_scrolling_at_1024(qtbot, request, make_db,
+                                                              sqlite_url, clock, language):
+    """The record table beside the queue at 1024×700: the long check box text wraps
+    beside its box, the attachment rows wrap, so every field's right edge is in view."""
+    from PySide6.QtWidgets import QCheckBox, QScrollArea
+
+    if language == "en":
+        request.getfixturevalue("english")
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    w = open_window(qtbot, db, 1024, 700)
+    w.select_ticket(w.model.rows[0].id)
+    qtbot.waitUntil(lambda: w.panel.detail is not None, timeout=10_000)
+    scroll = w.panel.findChild(QScrollArea, "recordScroll")
+    qtbot.waitUntil(lambda: scroll.widget().width() <= scroll.viewport().width(),
+                    timeout=5_000)
+    save(w, f"test-panel-{language}-1024.png")
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
+    check = w.panel.findChild(QCheckBox, "edit_business_interrupted")
+    assert check is not None and check.isVisible()
+    assert check.text() == ("Yes" if language == "en" else "是")

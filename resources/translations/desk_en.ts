@@ -324,8 +324,12 @@
         <translation>An unsaved draft was found ({0})</translation>
     </message>
     <message>
-        <source>是（已通知部门负责人与 IT 应急联系人）</source>
-        <translation>Yes (department head and IT emergency contact notified)</translation>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>（已通知部门负责人与 IT 应急联系人）</source>
+        <translation>(department head and IT emergency contact notified)</translation>
     </message>
     <message>
         <source>未确定</source>
@@ -4603,6 +4607,10 @@
         <translation>Unsaved changes</translation>
     </message>
     <message>
+        <source>（已通知部门负责人与 IT 应急联系人）</source>
+        <translation>(department head and IT emergency contact notified)</translation>
+    </message>
+    <message>
         <source>此故障有尚未保存的修改。要保存吗？</source>
         <translation>This fault has unsaved changes. Save them?</translation>
     </message>
@@ -4981,10 +4989,6 @@
     <message>
         <source>处理时间线</source>
         <translation>Handling timeline</translation>
-    </message>
-    <message>
-        <source>是（已通知部门负责人与 IT 应急联系人）</source>
-        <translation>Yes (department head and IT emergency contact notified)</translation>
     </message>
     <message>
         <source>未确定</source>

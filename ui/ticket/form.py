@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -160,6 +161,7 @@ class RecordSection(QGroupBox):
             form.addRow(head)
             return
         widget: QWidget
+        shown: QWidget | None = None  # what the row holds, when more than the input
         if row.kind in ("line", "display") and row.name not in (
                 "team", "steps", "verification_history"):
             line = QLineEdit()
@@ -180,9 +182,21 @@ class RecordSection(QGroupBox):
             when.dateTimeChanged.connect(self._edited)
             widget = when
         elif row.kind == "bool":
-            check = QCheckBox(tr("是（已通知部门负责人与 IT 应急联系人）"))
+            check = QCheckBox(tr("是"))
             check.toggled.connect(self._edited)
             widget = check
+            # what a tick means, wrapped beside it: a check box's own text never wraps
+            # and would make the panel scroll sideways in a narrow window
+            note = QLabel(tr("（已通知部门负责人与 IT 应急联系人）"))
+            note.setObjectName(f"note_{row.name}")
+            note.setWordWrap(True)
+            note.setStyleSheet(scheme.css("muted"))
+            note.setBuddy(check)
+            shown = QWidget()
+            beside = QHBoxLayout(shown)
+            beside.setContentsMargins(0, 0, 0, 0)
+            beside.addWidget(check)
+            beside.addWidget(note, 1)
         elif row.kind == "tristate":
             box = QComboBox()
             box.addItem(tr("未确定"), None)
@@ -207,7 +221,11 @@ class RecordSection(QGroupBox):
         widget.setObjectName(f"edit_{row.name}")
         widget.setAccessibleName(tr(row.label))  # its form label is its buddy too
         self.inputs[row.name] = widget
-        form.addRow(tr(row.label), widget)
+        form.addRow(tr(row.label), shown or widget)
+        if shown is not None:  # the label points at the input, not its row
+            label = form.labelForField(shown)
+            if isinstance(label, QLabel):
+                label.setBuddy(widget)
 
     def _edited(self, *_args: Any) -> None:
         self.edited.emit()
