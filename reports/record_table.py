@@ -219,7 +219,7 @@ def story(r: RecordTable) -> list[Flowable]:
             [*[[p.started_at, p.ended_at, p.duration, p.reason, p.started_by, p.ended_by]
                for p in r.pauses],
              ["暂停合计", "", r.paused_total, "", "", ""]],
-            [31 * mm, 31 * mm, 18 * mm, 56 * mm, 19 * mm, 19 * mm],
+            [31 * mm, 31 * mm, 24 * mm, 50 * mm, 19 * mm, 19 * mm],  # 时长: 23小时04分
         )) if r.pauses else ()),
         *section("四、验证结果", field_grid([
             ("验证人", r.verifier, "验证时间", r.verified_at),

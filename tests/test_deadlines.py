@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -76,8 +79,9 @@ def test_cli_sla_explains_duty_hours(cli_db: tuple[str, Database, dict[str, int]
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[1] == "响应时限 30 分钟（按值班时间计时）  截止 2026-11-30 08:50"
-    assert lines[3] == "    2026-11-27 周五 17:20–17:30  0:10"
-    assert lines[4] == "    2026-11-30 周一 08:30–08:50  0:20"
+    assert lines[3] == "    2026-11-27 周五 17:20–17:30  10分"
+    assert lines[4] == "    2026-11-30 周一 08:30–08:50  20分"
+    assert lines[5] == "    合计 30分（按值班时间计时）"
     assert "恢复时限 4 个工作日（按值班时间计时）  截止 2026-12-03 17:20" in out
     assert "值班时间（工作日）：08:30-12:00 13:30-17:30" in out
     code, out, _ = run(capsys, "--db", url, "--lang", "en", "sla", "--level", "3", "--at",
@@ -99,7 +103,7 @@ def test_cli_duty_hours_and_limits(cli_db: tuple[str, Database, dict[str, int]],
     assert get_ticket(db, number).restore_due_at == bj(2026, 12, 3, 10)
     code, out, err = run(capsys, "--db", url, "duty-hours", "set", "09:00-12:00",
                          "13:00-18:00", "--as", "ADMIN")
-    assert (code, err) == (0, "") and "09:00-12:00 13:00-18:00，每天 8:00" in out
+    assert (code, err) == (0, "") and "09:00-12:00 13:00-18:00，每天 8小时00分" in out
     # four full duty days of 8 hours now: Fri 10-12, 13-18 (7 h), Mon-Wed (24 h), Thu 1 h
     assert get_ticket(db, number).restore_due_at == bj(2026, 12, 3, 10)
     code, out, _ = run(capsys, "--db", url, "duty-hours", "show")
@@ -418,18 +422,47 @@ def test_the_record_table_lists_the_pauses(db: Database, demo_people: dict[str, 
     clock.advance(minutes=95)
     workflow.perform(db, "resume", number, ids["IT001"], {})
     record = record_data(db, number)
-    assert [(p.duration, p.reason) for p in record.pauses] == [("1:35", "等待变更窗口")]
-    assert record.paused_total == "1:35"
-    # a second pause, still in force, counts until now: 1:35 + 0:40
+    assert [(p.duration, p.reason) for p in record.pauses] == [("1小时35分", "等待变更窗口")]
+    assert record.paused_total == "1小时35分"
+    # a second pause, still in force, counts until now: 1小时35分 + 40分
     workflow.perform(db, "pause", number, ids["IT001"], {"reason": "等待厂商回复"})
     clock.advance(minutes=40)
     record = record_data(db, number)
-    assert [(p.duration, p.ended_by) for p in record.pauses] == [("1:35", "刘洋"), ("", "")]
-    assert record.paused_total == "2:15"
+    assert [(p.duration, p.ended_by) for p in record.pauses] == [("1小时35分", "刘洋"), ("", "")]
+    assert record.paused_total == "2小时15分"
     pages = pypdf.PdfReader(io.BytesIO(record_table.build(record))).pages
     text = "".join(p.extract_text() or "" for p in pages)
     assert "计时暂停" in text and "等待变更窗口" in text
-    assert "恢复人" in text and "暂停合计" in text and "2:15" in text
+    assert "恢复人" in text and "暂停合计" in text and "2小时15分" in text
     blank = "".join(p.extract_text() or "" for p in pypdf.PdfReader(
         io.BytesIO(record_table.build(plain))).pages)
     assert "计时暂停" not in blank
+
+
+def test_the_record_table_pdf_writes_spans_as_the_window_does(
+        db: Database, demo_people: dict[str, int], clock: Any, tmp_path: Any) -> None:
+    """The pauses' lengths and their total in the PDF as the window writes them
+    (``1小时35分``), not ``1:35``; read back with poppler's pdftotext."""
+    from desk.read.documents import record_data
+    from reports import record_table
+
+    tool = shutil.which("pdftotext")
+    if tool is None:  # pragma: no cover - poppler-utils is part of the test machine
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    ids = demo_people
+    number = new_ticket(db, ids, FaultLevel.IMPORTANT)
+    triage(db, ids, number, 2)
+    workflow.perform(db, "pause", number, ids["IT001"], {"reason": "等待变更窗口"})
+    clock.advance(minutes=95)
+    workflow.perform(db, "resume", number, ids["IT001"], {})
+    workflow.perform(db, "pause", number, ids["IT001"], {"reason": "等待厂商回复"})
+    clock.advance(minutes=7)
+    pdf = tmp_path / "record.pdf"
+    pdf.write_bytes(record_table.build(record_data(db, number)))
+    text = subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    squashed = re.sub(r"\s+", "", text)
+    assert "1小时35分" in squashed  # the first pause
+    assert "暂停合计" in squashed and "1小时42分" in squashed  # both, the open one until now
+    # no length in the old form (a one-digit hour: the moments have two, 09:30)
+    assert not re.findall(r"(?<![\d:])-?\d:\d\d(?![\d:])", text), text

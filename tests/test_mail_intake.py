@@ -548,8 +548,8 @@ def test_the_reporters_answer_resumes_the_clocks_as_a_resume_does(
     from desk.read.documents import record_data
     record = record_data(db, by_mail)
     assert record.timeline[-1].action == "恢复计时" and "自动恢复" in record.timeline[-1].note
-    assert [(p.duration, p.ended_by) for p in record.pauses] == [("1:00", intake.SERVICE_NAME)]
-    assert record.paused_total == "1:00"
+    assert [(p.duration, p.ended_by) for p in record.pauses] == [("1小时00分", intake.SERVICE_NAME)]
+    assert record.paused_total == "1小时00分"
 
 
 def test_a_reporter_known_only_by_address_resumes_too(db: Any, demo_people: dict[str, int],

@@ -5,6 +5,7 @@ then the services (level change, limits and warning settings, calendar changes) 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from desk.process import workflow
 from desk.process.reporting import FaultReport, report_fault
 from desk.read import clocks
 from desk.read.tickets import get_ticket
-from desk.rules import sla, workdays
+from desk.rules import sla, spans, workdays
 from desk.rules.limits import (
     DEFAULT_LIMITS,
     ClockKind,
@@ -200,10 +201,23 @@ def test_warning_fraction_moves_the_warning() -> None:
     assert status_at(100, fraction=0.9).state == ClockState.RUNNING
 
 
-def test_format_remaining() -> None:
-    assert sla.format_remaining(timedelta(minutes=75)) == "1:15"
-    assert sla.format_remaining(timedelta(minutes=-15)) == "-0:15"
-    assert sla.format_remaining(timedelta(days=2, hours=3)) == "2天3小时"
+def test_one_way_of_writing_a_span() -> None:
+    # the window, the command line and the documents write time the same way
+    span, left = spans.span, spans.left_or_over
+    assert span(timedelta(minutes=75)) == "1小时15分"
+    assert span(timedelta(minutes=-15)) == "15分"  # a length: the sign is for the caller
+    assert span(timedelta(days=2, hours=3, minutes=59)) == "2天3小时"
+    assert span(timedelta(seconds=59)) == "0分"  # whole minutes, counted down
+    assert span(timedelta(hours=23, minutes=4), spans.ENGLISH) == "23h 04m"
+    assert span(timedelta(days=5, hours=23), spans.ENGLISH) == "5d 23h"
+    assert left(timedelta(minutes=4)) == "剩余 4分"
+    assert left(timedelta(minutes=-15)) == "已超时 15分"
+    assert left(timedelta(minutes=4), spans.ENGLISH) == "4m left"
+    assert left(timedelta(hours=-7, minutes=-2), spans.ENGLISH) == "Overdue 7h 02m"
+    assert spans.margin_or_late(timedelta(minutes=20)) == "20分"
+    assert spans.margin_or_late(timedelta(minutes=-85)) == "超时 1小时25分"
+    assert spans.margin_or_late(timedelta(minutes=-85), spans.ENGLISH) == "1h 25m late"
+    assert spans.words(True) is spans.ENGLISH and spans.words(False) is spans.CHINESE
 
 
 # -- services ------------------------------------------------------------------------------
@@ -373,8 +387,8 @@ def test_cli_sla_of_a_fault(cli_db: tuple[str, Database], clock: Any,
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == f"{number}  二级 重要"
-    assert lines[1] == "响应  截止 2026-11-27 10:15  即将超时  剩余 0:02"
-    assert lines[2] == "恢复  截止 2026-11-27 12:00  计时中  剩余 1:47"
+    assert lines[1] == "响应  截止 2026-11-27 10:15  即将超时  剩余 2分"
+    assert lines[2] == "恢复  截止 2026-11-27 12:00  计时中  剩余 1小时47分"
     assert lines[3] == "解决用时 未解决"
 
     workflow.perform(db, "triage", number, ids["IT001"],
@@ -385,6 +399,75 @@ def test_cli_sla_of_a_fault(cli_db: tuple[str, Database], clock: Any,
     assert data["respond"]["state"] == "met" and data["respond"]["remaining_seconds"] == 120
     assert data["restore"]["state"] == "running"
     assert data["time_to_resolve_seconds"] is None
+
+
+def test_cli_sla_writes_time_as_the_window_does(cli_db: tuple[str, Database], clock: Any,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Overdue, time left, a late margin and paused time read as in the window's SLA
+    line, in both languages; --json keeps its numbers."""
+    url, db = cli_db
+    ids = ensure_people(db)
+    number = new_ticket(db, ids, FaultLevel.IMPORTANT)  # 10:00; respond by 10:15
+    clock.advance(minutes=40)
+    code, out, err = run(capsys, "--db", url, "sla", number)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1] == "响应  截止 2026-11-27 10:15  已超时 25分"
+    assert lines[2] == "恢复  截止 2026-11-27 12:00  计时中  剩余 1小时20分"
+    code, out, _ = run(capsys, "--db", url, "--lang", "en", "sla", number)
+    lines = out.splitlines()
+    assert lines[1] == "Respond  due 2026-11-27 10:15  Overdue 25m"
+    assert lines[2] == "Restore  due 2026-11-27 12:00  running  1h 20m left"
+    assert not re.search(r"-?\b\d+:\d\d\b(?!:)", out.replace("10:15", "").replace("12:00", ""))
+
+    workflow.perform(db, "triage", number, ids["IT001"],
+                     {"first_contact": "已联系", "fault_type": "NET", "level": 2})
+    workflow.perform(db, "pause", number, ids["IT001"], {"reason": "等待厂商回复"})
+    clock.advance(hours=1, minutes=5)
+    code, out, _ = run(capsys, "--db", url, "sla", number)
+    assert "响应  截止 2026-11-27 10:15  超时完成  完成于 2026-11-27 10:40  超时 25分" in out
+    assert "暂停合计 1小时05分" in out and "解决用时 未解决" in out
+    code, out, _ = run(capsys, "--db", url, "--lang", "en", "sla", number)
+    assert "Respond  due 2026-11-27 10:15  met late  met at 2026-11-27 10:40  25m late" in out
+    assert "Paused in all 1h 05m" in out and "Time to resolve not resolved" in out
+    code, out, _ = run(capsys, "--db", url, "--lang", "en", "sla", number, "--json")
+    data = json.loads(out)  # numbers stay numbers
+    assert data["respond"]["remaining_seconds"] == -25 * 60
+    assert data["respond"]["state"] == "met_late"
+
+
+def test_cli_list_shows_the_queues_time_left(cli_db: tuple[str, Database], clock: Any,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    url, db = cli_db
+    ids = ensure_people(db)
+    late = new_ticket(db, ids, FaultLevel.IMPORTANT)  # 10:00; respond by 10:15
+    clock.advance(minutes=40)
+    fresh = new_ticket(db, ids, FaultLevel.GENERAL)  # 10:40; respond within 30 minutes
+    code, out, err = run(capsys, "--db", url, "list")
+    assert (code, err) == (0, "")
+    rows = {line.split()[0]: line for line in out.splitlines()}
+    assert "已超时 25分" in rows[late] and "剩余 30分" in rows[fresh]
+    code, out, _ = run(capsys, "--db", url, "--lang", "en", "list")
+    rows = {line.split()[0]: line for line in out.splitlines()}
+    assert "Overdue 25m" in rows[late] and "30m left" in rows[fresh]
+    code, out, _ = run(capsys, "--db", url, "list", "--json")
+    listed = json.loads(out)  # machine-readable as before: moments, no words
+    assert {"number", "respond_due_at", "restore_due_at"} <= set(listed[0])
+    assert not any("remaining" in key or "left" in key for key in listed[0])
+
+
+def test_cli_incident_says_the_time_left(cli_db: tuple[str, Database], clock: Any,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    url, db = cli_db
+    ids = ensure_people(db)
+    number = new_ticket(db, ids, FaultLevel.URGENT)
+    clock.advance(minutes=2)
+    code, out, err = run(capsys, "--db", url, "incident", number)
+    assert (code, err) == (0, "")
+    assert "（即将超时，剩余 3分）" in out or "（计时中，剩余 3分）" in out
+    clock.advance(minutes=20)
+    code, out, _ = run(capsys, "--db", url, "incident", number)
+    assert "（已超时 17分）" in out
 
 
 def test_cli_sla_shows_time_to_resolve(cli_db: tuple[str, Database], clock: Any,
@@ -404,9 +487,9 @@ def test_cli_sla_shows_time_to_resolve(cli_db: tuple[str, Database], clock: Any,
     clock.advance(days=3)
     code, out, _ = run(capsys, "--db", url, "sla", number)
     assert code == 0
-    assert "响应  截止 2026-11-27 10:30  已达成  完成于 2026-11-27 10:10  余量 0:20" in out
+    assert "响应  截止 2026-11-27 10:30  已达成  完成于 2026-11-27 10:10  余量 20分" in out
     assert "恢复  截止 2026-12-03 10:00  已达成  完成于 2026-11-27 10:30" in out
-    assert "解决用时 1:30" in out
+    assert "解决用时 1小时30分" in out
     code, out, _ = run(capsys, "--db", url, "sla", number, "--json")
     assert json.loads(out)["time_to_resolve_seconds"] == 90 * 60
 

@@ -107,6 +107,16 @@ def test_left_and_overdue_use_the_span(qapp, english):
     assert spans.left_or_over(timedelta(hours=2, minutes=5)) == "剩余 2小时05分"
 
 
+def test_the_window_writes_spans_as_the_command_line_and_the_documents(qapp, english):
+    # one set of words: the window's translations are the rules' English, its sources
+    # the rules' Chinese (desk.rules.spans, which the CLI and the PDFs use)
+    from desk.rules import spans as rules
+
+    assert spans.words() == rules.ENGLISH
+    QCoreApplication.removeTranslator(english)
+    assert spans.words() == rules.CHINESE
+
+
 # -- the queue at 1366 px -------------------------------------------------------------
 
 
@@ -141,6 +151,70 @@ def texts_cut(w: MainWindow) -> list[str]:
             if cells.horizontalAdvance(text) + icon + 6 > size:
                 cut.append(f"{key} {text!r} in {size}px")
     return cut
+
+
+def headers_elided(w: MainWindow) -> list[str]:
+    """Queue headers narrower than their text needs: the text in bold (Qt draws the
+    header of a selected row's sections bold), the style's margin on both sides and the
+    sort arrow with its margin."""
+    from PySide6.QtGui import QFont, QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
+    header = w.table.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    cut = []
+    for section in range(header.count()):
+        title = str(w.model.headerData(section, Qt.Orientation.Horizontal))
+        need = metrics.horizontalAdvance(title) + 2 * margin + arrow + 2 * margin
+        if header.sectionSize(section) < need:
+            cut.append(f"{title!r}: {header.sectionSize(section)} < {need} px")
+    return cut
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
+def test_no_queue_header_is_elided(qtbot, request, make_db, sqlite_url, clock, language, size):
+    if language == "en":
+        request.getfixturevalue("english")
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    overdue_fault(db, clock)
+    w = open_window(qtbot, db, *size)
+    w.table.selectRow(0)  # the headers of the selected row's sections are drawn bold
+    qtbot.waitUntil(lambda: w.panel.detail is not None, timeout=10_000)
+    save(w, f"test-headers-{language}-{size[0]}.png")
+    header = w.table.horizontalHeader()
+    assert w.model.headerData(KEYS.index("remaining"), Qt.Orientation.Horizontal) == (
+        "Time left" if language == "en" else "剩余时间")
+    assert headers_elided(w) == []
+    # as Qt measures a section itself
+    assert all(header.sectionSize(i) >= header.sectionSizeFromContents(i).width()
+               for i in range(header.count()))
+    assert texts_cut(w) == []
+
+
+def test_widths_saved_in_the_other_language_do_not_cut_the_headers(qtbot, request, make_db,
+                                                                   sqlite_url, clock):
+    # a person narrowed the columns in Chinese and closed the window (widths saved) ...
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    chinese = open_window(qtbot, db, 1024, 700)
+    header = chinese.table.horizontalHeader()
+    fitted = header.sectionSize(KEYS.index("number"))
+    for section in range(header.count()):
+        header.resizeSection(section, 40)
+    assert chinese.close()
+    # ... and starts it again in English: the saved widths are read back, widened where
+    # they would cut an English header
+    request.getfixturevalue("english")
+    w = open_window(qtbot, db, 1024, 700)
+    assert w.table.horizontalHeader().sectionSize(KEYS.index("number")) < fitted  # read back
+    assert w.model.headerData(KEYS.index("remaining"), Qt.Orientation.Horizontal) == "Time left"
+    assert headers_elided(w) == []
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
@@ -628,3 +702,54 @@ def test_a_change_of_the_system_scheme_repaints_the_queue(qtbot, make_db, sqlite
     with qtbot.waitSignal(w.model.dataChanged, timeout=5_000) as repainted:
         hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # what the platform sends
     assert Qt.ItemDataRole.ForegroundRole in repainted.args[2]
+
+
+def test_style_sheet_colours_follow_the_scheme(qtbot, make_db, sqlite_url, clock):
+    """The notes and messages coloured by a style sheet (an error, a success, the
+    calendar's banner) take the dark scheme's colours when the palette turns dark, and
+    the light ones back."""
+    from PySide6.QtGui import QPalette
+
+    db = make_db(sqlite_url)
+    faults_of_every_colour(db, clock)
+    w = open_window(qtbot, db, 1024, 700)
+    error, done = w.panel.message, w.panel.status_line
+    assert scheme.LIGHT.bad in error.styleSheet() and scheme.LIGHT.good in done.styleSheet()
+    qapp = QCoreApplication.instance()
+    before = qapp.palette()
+    try:
+        qapp.setPalette(dark_palette())
+        qtbot.waitUntil(lambda: scheme.DARK.bad in error.styleSheet(), timeout=5_000)
+        assert scheme.DARK.good in done.styleSheet()
+        assert scheme.LIGHT.bad not in error.styleSheet()
+        # and the text is painted in it
+        error.ensurePolished()
+        assert error.palette().color(QPalette.ColorRole.WindowText).name() == scheme.DARK.bad
+    finally:
+        qapp.setPalette(before)
+    qtbot.waitUntil(lambda: scheme.LIGHT.bad in error.styleSheet(), timeout=5_000)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_ticket_panel_needs_no_sideways_scrolling_at_1024(qtbot, request, make_db,
+                                                              sqlite_url, clock, language):
+    """The record table beside the queue at 1024×700: the long check box text wraps
+    beside its box, the attachment rows wrap, so every field's right edge is in view."""
+    from PySide6.QtWidgets import QCheckBox, QScrollArea
+
+    if language == "en":
+        request.getfixturevalue("english")
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    w = open_window(qtbot, db, 1024, 700)
+    w.select_ticket(w.model.rows[0].id)
+    qtbot.waitUntil(lambda: w.panel.detail is not None, timeout=10_000)
+    scroll = w.panel.findChild(QScrollArea, "recordScroll")
+    qtbot.waitUntil(lambda: scroll.widget().width() <= scroll.viewport().width(),
+                    timeout=5_000)
+    save(w, f"test-panel-{language}-1024.png")
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
+    check = w.panel.findChild(QCheckBox, "edit_business_interrupted")
+    assert check is not None and check.isVisible()
+    assert check.text() == ("Yes" if language == "en" else "是")

@@ -30,7 +30,7 @@ from desk.errors import DeskError
 from desk.process import actions
 from desk.process.people import PersonView
 from desk.read import actions as read_actions
-from ui import tasks
+from ui import scheme, tasks
 from ui.labels import label as tr_label
 from ui.rows_model import RowsModel
 
@@ -70,7 +70,7 @@ class ActionItemsDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("actionItemsError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(scheme.css("bad"))
         layout.addWidget(self.error)
         self.resize(720, 380)
         self.reload()

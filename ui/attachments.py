@@ -79,6 +79,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -90,6 +91,7 @@ from desk.process import attachments
 from desk.process.attachments import AttachmentView
 from desk.rules.timeutil import format_local
 from models import EvidenceKind
+from ui.flow_layout import FlowLayout
 from ui.labels import label as tr_label
 
 log = logging.getLogger(__name__)
@@ -274,6 +276,16 @@ def _png_bytes(image: QImage) -> bytes:
     return bytes(array.data())
 
 
+def _flowing(flow: FlowLayout, parent: QWidget) -> QWidget:
+    """A widget holding ``flow``, as tall as its lines need at the width it gets."""
+    host = QWidget(parent)
+    host.setLayout(flow)
+    policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    policy.setHeightForWidth(True)
+    host.setSizePolicy(policy)
+    return host
+
+
 class AttachmentPanel(QWidget):
     """The attachments of one fault, for the person signed in.
 
@@ -319,7 +331,8 @@ class AttachmentPanel(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
+        # the rows of inputs and buttons wrap in a narrow panel rather than widen it
+        top = FlowLayout()
         self.kind_box = QComboBox(self)
         self.kind_box.setObjectName("attachmentKind")
         self.kind_box.addItem(self.tr("自动识别"), "auto")
@@ -336,12 +349,11 @@ class AttachmentPanel(QWidget):
         kind_label.setBuddy(self.kind_box)
         self.kind_box.setAccessibleName(self.tr("附件类别"))
         self.note_edit.setAccessibleName(self.tr("附件说明"))
-        top.addWidget(kind_label)
-        top.addWidget(self.kind_box)
-        top.addWidget(self.note_edit, 1)
-        top.addWidget(self.add_button)
-        top.addWidget(self.paste_button)
-        layout.addLayout(top)
+        self.note_edit.setMinimumWidth(150)
+        for part in (kind_label, self.kind_box, self.note_edit, self.add_button,
+                     self.paste_button):
+            top.addWidget(part)
+        layout.addWidget(_flowing(top, self))
 
         self.table = QTableView(self)
         self.table.setObjectName("attachmentTable")
@@ -365,9 +377,10 @@ class AttachmentPanel(QWidget):
 
         hint = QLabel(self.tr("可将日志、截图等文件拖到此处，或按 Ctrl+V 粘贴截图。"), self)
         hint.setObjectName("attachmentDropHint")
+        hint.setWordWrap(True)  # a narrow panel wraps it rather than scrolling sideways
         layout.addWidget(hint)
 
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         self.preview_button = self._button("attachmentPreviewButton", self.tr("预览"),
                                            self.preview)
         self.save_button = self._button("attachmentSaveButton", self.tr("另存为…"),
@@ -378,8 +391,7 @@ class AttachmentPanel(QWidget):
                                           self.remove_selected)
         for b in (self.preview_button, self.save_button, self.open_button, self.remove_button):
             actions.addWidget(b)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        layout.addWidget(_flowing(actions, self))
 
         self.progress_box = QWidget(self)
         self.progress_box.setObjectName("attachmentProgressBox")

@@ -12,7 +12,7 @@ from desk.errors import LANGUAGE
 from desk.process.people import PersonView
 from desk.read.calendar import next_year_reminder
 from models import Role
-from ui import tasks
+from ui import scheme, tasks
 
 ROLES = frozenset({Role.ADMIN, Role.SUPPORT_LEAD, Role.DIRECTOR})
 
@@ -29,7 +29,7 @@ class CalendarBanner(QObject):
         self.label = QLabel()
         self.label.setObjectName("calendarBannerText")
         self.label.setWordWrap(True)
-        self.label.setStyleSheet("background: #fff3e0; color: #e65100; padding: 4px;")
+        self.label.setStyleSheet(scheme.banner_css(text="banner_warning") + " padding: 4px;")
         # the whole width of the window: a wrapped label in a tool bar is otherwise given
         # its narrowest width, and the reminder takes five lines at the top of the window
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)

@@ -68,12 +68,10 @@ from PySide6.QtWidgets import (
 from desk.db import Database
 from desk.errors import DeskError
 from desk.read import stats
-from ui import tasks
+from ui import scheme, tasks
 
 log = logging.getLogger(__name__)
 
-LEVEL_COLOURS = ["#c0392b", "#e67e22", "#2e86c1"]
-SERIES_COLOURS = ["#2e86c1", "#27ae60", "#8e44ad", "#7f8c8d"]
 PRESETS = ("week", "month", "last30", "custom")
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -460,6 +458,10 @@ class DashboardWindow(QWidget):
 
     def _chart(self, title: str) -> QChart:
         chart = QChart()
+        # the scheme's own theme (titles, labels, axes) on its chart background
+        chart.setTheme(QChart.ChartTheme.ChartThemeDark if scheme.is_dark()
+                       else QChart.ChartTheme.ChartThemeLight)
+        chart.setBackgroundBrush(QColor(scheme.colours().chart_ground))
         chart.setTitle(title)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -468,10 +470,11 @@ class DashboardWindow(QWidget):
     def _level_chart(self, board: stats.Dashboard) -> QChart:
         chart = self._chart(self.tr("按等级（故障数）"))
         series = QPieSeries()
+        levels = scheme.colours().chart_levels
         for i, row in enumerate(r for r in board.by_level.rows if r[0] != stats.ALL):
             piece = series.append(self.tr("{0}：{1}").format(label(str(row[0])), row[1]),
                                   float(row[1]))
-            piece.setColor(QColor(LEVEL_COLOURS[i % len(LEVEL_COLOURS)]))
+            piece.setColor(QColor(levels[i % len(levels)]))
             piece.setLabelVisible(row[1] > 0)
         chart.addSeries(series)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -513,20 +516,20 @@ class DashboardWindow(QWidget):
     def _type_chart(self, board: stats.Dashboard) -> QChart:
         rows = [r for r in board.by_type.rows if r[0] != stats.ALL]
         return self._bars(self.tr("按类型（故障数）"), [label(str(r[0])) for r in rows],
-                          [(self.tr("故障数"), [r[1] for r in rows], SERIES_COLOURS[0])])
+                          [(self.tr("故障数"), [r[1] for r in rows], scheme.colours().chart_series[0])])
 
     def _compliance_chart(self, board: stats.Dashboard) -> QChart:
         respond, restore = board.respond_compliance.rows, board.restore_compliance.rows
         return self._bars(
             self.tr("时限达成率（%）"), [label(str(r[0])) for r in respond],
-            [(self.tr("响应达标%"), [r[3] or 0.0 for r in respond], SERIES_COLOURS[0]),
-             (self.tr("恢复达标%"), [r[3] or 0.0 for r in restore], SERIES_COLOURS[1])],
+            [(self.tr("响应达标%"), [r[3] or 0.0 for r in respond], scheme.colours().chart_series[0]),
+             (self.tr("恢复达标%"), [r[3] or 0.0 for r in restore], scheme.colours().chart_series[1])],
             maximum=100.0)
 
     def _business_chart(self, board: stats.Dashboard) -> QChart:
         rows = list(reversed(board.top_businesses.rows))  # the largest on top
         return self._bars(self.tr("受影响业务（故障数）"), [str(r[0]) for r in rows],
-                          [(self.tr("故障数"), [r[1] for r in rows], SERIES_COLOURS[2])],
+                          [(self.tr("故障数"), [r[1] for r in rows], scheme.colours().chart_series[2])],
                           horizontal=True)
 
     def _trend_chart(self, board: stats.Dashboard) -> QChart:
@@ -540,7 +543,8 @@ class DashboardWindow(QWidget):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         headers = board.weekly_trend.headers
-        colours = [*LEVEL_COLOURS, "#555555"]
+        shown = scheme.colours()
+        colours = [*shown.chart_levels, shown.chart_series[3]]
         for column in range(2, 6):
             line = QLineSeries()
             line.setName(label(headers[column]))

@@ -18,7 +18,7 @@ from desk.db import Database
 from desk.errors import DeskError
 from desk.process.people import PersonView
 from desk.read import settings
-from ui import tasks
+from ui import scheme, tasks
 from ui.recompute import RecomputeProgress
 
 
@@ -45,10 +45,10 @@ class DutyHoursDialog(QDialog):
                               "按值班时间计时的时限只计算这些时段；“4 个工作日”即 4 个完整的值班日。"
                               "保存后所有未关闭故障的截止时间将重新计算。"))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(scheme.css("muted"))
         self.message = QLabel()
         self.message.setObjectName("dutyMessage")
-        self.message.setStyleSheet("color: #c62828;")
+        self.message.setStyleSheet(scheme.css("bad"))
         self.message.setWordWrap(True)
         self.message.hide()
         self.progress = RecomputeProgress(self)

@@ -35,7 +35,7 @@ from desk.process import incident
 from desk.process.attachments import local_zone
 from desk.process.people import PersonView
 from desk.read import incident as read_incident
-from ui import spans, tasks
+from ui import scheme, spans, tasks
 from ui.labels import label as tr_label
 from ui.rows_model import RowsModel
 
@@ -56,7 +56,7 @@ class IncidentWindow(QWidget):
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         self.heading.setObjectName("incidentHeading")
-        self.heading.setStyleSheet("font-size: 15px; font-weight: bold; color: #c62828;")
+        self.heading.setStyleSheet(scheme.css("overdue", "font-size: 15px; font-weight: bold;"))
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         self.deadline = QLabel()
@@ -84,7 +84,7 @@ class IncidentWindow(QWidget):
         self.team_empty = QLabel(self.tr("尚未组成应急小组：分级派单时指定总协调人与小组成员。"))
         self.team_empty.setObjectName("incidentTeamEmpty")
         self.team_empty.setWordWrap(True)
-        self.team_empty.setStyleSheet("color: #555;")
+        self.team_empty.setStyleSheet(scheme.css("muted"))
         self.team_empty.hide()
         left.addWidget(self.team_empty)
         right = QVBoxLayout()
@@ -112,7 +112,7 @@ class IncidentWindow(QWidget):
         self.error = QLabel()
         self.error.setObjectName("incidentError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(scheme.css("bad"))
         layout.addWidget(self.error)
         self.countdown = QTimer(self)
         self.countdown.setInterval(1000)
@@ -163,7 +163,7 @@ class IncidentWindow(QWidget):
         clock = view.next_deadline
         if clock is None:
             self.deadline.setText(self.tr("响应与恢复时限均已完成。"))
-            self.deadline.setStyleSheet("font-size: 14px; color: #2e7d32;")
+            self.deadline.setStyleSheet(scheme.css("good", "font-size: 14px;"))
             return
         name = self.tr("响应") if clock.name == "respond" else self.tr("恢复")
         remaining = clock.due_at - self.db.now()
@@ -173,8 +173,8 @@ class IncidentWindow(QWidget):
                 else self.tr("下一时限：{0} {1}（剩余 {2}）"))
         self.deadline.setText(text.replace("{0}", name).replace("{1}", due)
                               .replace("{2}", spans.span(remaining)))
-        self.deadline.setStyleSheet("font-size: 14px; color: %s;"
-                                    % ("#c62828" if late else "#1565c0"))
+        self.deadline.setStyleSheet(scheme.css("overdue" if late else "info",
+                                               "font-size: 14px;"))
 
     def _failed(self, exc: BaseException) -> None:
         self.error.setText(str(exc) if isinstance(exc, DeskError) else

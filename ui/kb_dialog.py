@@ -64,14 +64,12 @@ from desk.process.attachments import local_zone
 from desk.process.knowledge import EntryView, KBHit, SimilarFault
 from desk.process.people import PersonView
 from models import FaultType
-from ui import tasks
+from ui import scheme, tasks
 from ui.labels import label as tr_label
 from ui.list_models import HtmlRole, ItemListModel, ItemRole
 
 HitRole = ItemRole  # HtmlRole (UserRole + 2): the item as rich text
 SEARCH_DELAY_MS = 300
-SELECTED_BACKGROUND = "#d6e9fb"
-SELECTED_BORDER = "#5b9bd5"
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -100,10 +98,11 @@ class KBResultsModel(ItemListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{hit.ticket_number} · {tr_label(hit.fault_type.label_zh)}"
         if role == HtmlRole:
-            solution = (f"<div style='color:#2e7d32'>{_e(self.tr('方案'))}：{_e(hit.solution)}"
+            shown = scheme.colours()
+            solution = (f"<div style='color:{shown.good}'>{_e(self.tr('方案'))}：{_e(hit.solution)}"
                         "</div>") if hit.solution else ""
             return (f"<div style='font-weight:bold'>{_e(hit.title)}</div>"
-                    f"<div style='color:#666'>{_e(hit.ticket_number)} · "
+                    f"<div style='color:{shown.muted}'>{_e(hit.ticket_number)} · "
                     f"{_e(tr_label(hit.fault_type.label_zh))} · {_e(hit.affected_business)}"
                     f"</div><div>{hit.snippet}</div>{solution}")
         return None
@@ -115,7 +114,9 @@ class RichTextDelegate(QStyledItemDelegate):
     def _document(self, option: QStyleOptionViewItem, index: _Index) -> QTextDocument:
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
-        doc.setDefaultStyleSheet("b { color: #b71c1c; background-color: #fff3c4; }")
+        shown = scheme.colours()
+        doc.setDefaultStyleSheet(f"b {{ color: {shown.match}; "
+                                 f"background-color: {shown.match_ground}; }}")
         doc.setHtml(str(index.data(HtmlRole) or ""))
         doc.setTextWidth(max(120, option.rect.width() - 8))
         return doc
@@ -132,8 +133,8 @@ class RichTextDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         painter.save()
         if selected:
-            painter.fillRect(option.rect, QColor(SELECTED_BACKGROUND))
-            painter.setPen(QColor(SELECTED_BORDER))
+            painter.fillRect(option.rect, QColor(scheme.colours().selected))
+            painter.setPen(QColor(scheme.colours().selected_border))
             painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
         doc = self._document(option, index)
         painter.translate(option.rect.left() + 4, option.rect.top() + 3)
@@ -159,11 +160,12 @@ def entry_html(entry: EntryView, tr: Any, tz: ZoneInfo | None = None) -> str:
     def when(moment: datetime) -> str:
         return (moment.astimezone(tz) if tz else moment).strftime("%Y-%m-%d %H:%M")
 
+    muted = scheme.colours().muted
     rows = []
     for name in ("affected_business", "symptom", "root_cause", "temporary_solution",
                  "long_term_solution", "prevention"):
         zh = knowledge.FIELD_LABELS[name][0]
-        rows.append(f"<tr><td style='color:#555; white-space:nowrap; padding-right:8px'>"
+        rows.append(f"<tr><td style='color:{muted}; white-space:nowrap; padding-right:8px'>"
                     f"{_e(tr(zh))}</td><td>{_multiline(getattr(entry, name))}</td></tr>")
     attachments = "、".join(_e(a) for a in entry.attachments) or _e(tr("无"))
     history = "".join(
@@ -174,11 +176,11 @@ def entry_html(entry: EntryView, tr: Any, tz: ZoneInfo | None = None) -> str:
         + "</li>" for rev in entry.revisions)
     return (
         f"<h3>{_e(entry.title)}</h3>"
-        f"<p style='color:#555'>{_e(tr('故障编号'))} {_e(entry.ticket_number)} · "
+        f"<p style='color:{muted}'>{_e(tr('故障编号'))} {_e(entry.ticket_number)} · "
         f"{_e(tr_label(entry.fault_type.label_zh))} · {_e(tr('版本'))} {entry.version}</p>"
         f"<table cellspacing='4'>{''.join(rows)}"
-        f"<tr><td style='color:#555'>{_e(tr('附件'))}</td><td>{attachments}</td></tr></table>"
-        f"<p style='color:#777'>{_e(tr('建立'))} {_e(when(entry.created_at))} "
+        f"<tr><td style='color:{muted}'>{_e(tr('附件'))}</td><td>{attachments}</td></tr></table>"
+        f"<p style='color:{muted}'>{_e(tr('建立'))} {_e(when(entry.created_at))} "
         f"{_e(entry.created_by)}；{_e(tr('最后修改'))} {_e(when(entry.updated_at))} "
         f"{_e(entry.updated_by)}</p>"
         + (f"<p><b>{_e(tr('修改历史'))}</b></p><ul>{history}</ul>" if history else "")
@@ -222,7 +224,7 @@ class EntryEditDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("kbEditError")
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(scheme.css("bad"))
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(
@@ -333,7 +335,7 @@ class KnowledgeBaseDialog(QDialog):
         layout.addLayout(bar)
         self.status = QLabel(self.tr("输入关键词搜索已归档故障的经验（中文无需空格）。"))
         self.status.setObjectName("kbStatus")
-        self.status.setStyleSheet("color: #555;")
+        self.status.setStyleSheet(scheme.css("muted"))
         layout.addWidget(self.status)
 
         self.model = KBResultsModel(self)
@@ -488,7 +490,7 @@ class SimilarFaultDialog(QDialog):
         view.setObjectName("similarFaultView")
         state = self.tr("已知问题") if fault.problem_id is not None else self.tr("已解决，未归档")
         view.setHtml(
-            f"<h3>{_e(fault.title)}</h3><p style='color:#555'>{_e(fault.ticket_number)} · "
+            f"<h3>{_e(fault.title)}</h3><p style='color:{scheme.colours().muted}'>{_e(fault.ticket_number)} · "
             f"{_e(tr_label(fault.fault_type.label_zh))} · {_e(state)}</p>"
             f"<p><b>{_e(self.tr('受影响业务'))}</b>：{_e(fault.affected_business)}</p>"
             f"<p><b>{_e(self.tr('故障现象'))}</b>：{_multiline(fault.phenomenon)}</p>"

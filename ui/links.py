@@ -36,7 +36,7 @@ from desk.process.attachments import local_zone
 from desk.process.people import PersonView
 from desk.read import links as read_links
 from models import LinkKind
-from ui import tasks
+from ui import scheme, tasks
 from ui.labels import label as tr_label
 from ui.queue_model import TICKET_MIME
 from ui.rows_model import RowsModel
@@ -123,7 +123,7 @@ class LinksDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("linksError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(scheme.css("bad"))
         layout.addWidget(self.error)
         self.resize(640, 460)
         self.reload()

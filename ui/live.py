@@ -49,6 +49,7 @@ from desk.errors import DeskError
 from desk.notify import live
 from desk.process import presence
 from desk.read import tickets
+from ui import scheme
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -285,11 +286,11 @@ class LiveBinding(QObject):
 
         self.presence_label = QLabel()
         self.presence_label.setObjectName("presenceLabel")
-        self.presence_label.setStyleSheet("color: #1565c0;")
+        self.presence_label.setStyleSheet(scheme.css("info"))
         self.stale_bar = QWidget()
         self.stale_bar.setObjectName("staleBar")
         # its own text colour too: the system's dark scheme would put light text on it
-        self.stale_bar.setStyleSheet("background: #fff3e0; color: #4e342e;")
+        self.stale_bar.setStyleSheet(scheme.banner_css())
         bar = QHBoxLayout(self.stale_bar)
         bar.setContentsMargins(6, 2, 6, 2)
         self.stale_label = QLabel(self.tr("此故障已被他人更新"))
@@ -304,7 +305,7 @@ class LiveBinding(QObject):
 
         self.connection_label = QLabel()
         self.connection_label.setObjectName("connectionStatus")
-        self.connection_label.setStyleSheet("color: #c62828;")
+        self.connection_label.setStyleSheet(scheme.css("bad"))
         window.statusBar().addPermanentWidget(self.connection_label)
 
         self.live.ticket_changed.connect(self.on_ticket_changed)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -226,7 +227,7 @@ class MainWindow(QMainWindow):
         """Each column as wide as its header and its longest possible text, in the
         language shown (so English headers are not cut and Chinese is not padded)."""
         header = self.table.horizontalHeader()
-        cells, heads = self.table.fontMetrics(), header.fontMetrics()
+        cells = self.table.fontMetrics()
         icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
         for section, (key, _label) in enumerate(COLUMNS):
             if key == "affected_business":
@@ -236,9 +237,31 @@ class MainWindow(QMainWindow):
                 width = max(texts, default=0) + 14
                 if key in ("level", "status"):
                     width += icon + 6  # the coloured mark before the text
-            title = heads.horizontalAdvance(str(self.model.headerData(
-                section, Qt.Orientation.Horizontal))) + 32  # with the sort arrow
-            header.resizeSection(section, max(width, title))
+            header.resizeSection(section, max(width, self.header_width_needed(section)))
+
+    def header_width_needed(self, section: int) -> int:
+        """The width a queue column needs for its header text in the interface language,
+        not elided: as Qt measures a section (the bold font of a highlighted section, the
+        style's margins and the sort arrow), and at least the text in bold plus both
+        margins and the arrow."""
+        header = self.table.horizontalHeader()
+        text = str(self.model.headerData(section, Qt.Orientation.Horizontal))
+        bold = QFont(header.font())
+        bold.setBold(True)
+        style = header.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+        measured = QFontMetrics(bold).horizontalAdvance(text) + 4 * margin + arrow + 8
+        return max(measured, header.sectionSizeFromContents(section).width())
+
+    def _widen_cut_headers(self) -> None:
+        """Widths restored from a session in the other language (or narrowed then) are
+        widened where they would cut the header text shown now."""
+        header = self.table.horizontalHeader()
+        for section in range(header.count()):
+            need = self.header_width_needed(section)
+            if header.sectionSize(section) < need:
+                header.resizeSection(section, need)
 
     def queue_width_needed(self) -> int:
         """The width the left side needs to show the views and the queue up to its last
@@ -790,6 +813,7 @@ class MainWindow(QMainWindow):
         columns = settings.value(self.COLUMNS_KEY)
         if columns is not None:
             self.table.horizontalHeader().restoreState(columns)
+            self._widen_cut_headers()
 
     # -- live updates -------------------------------------------------------------------
 
@@ -824,7 +848,7 @@ class MainWindow(QMainWindow):
     def repaint_colours(self) -> None:
         """The palette or the system's scheme changed: the coloured cells and the SLA
         line again, and the widgets under a style sheet take the new palette (Qt does
-        not hand it on below a style sheet by itself)."""
+        not hand it on below a style sheet by itself) and the new scheme's colours."""
         if getattr(self, "_repainting", False) or not hasattr(self, "panel"):
             return  # a change while building, or caused by this repaint
         self._repainting = True
@@ -833,8 +857,8 @@ class MainWindow(QMainWindow):
             self.panel.sla.repaint_colours()
             for widget in self.findChildren(QWidget):
                 sheet = widget.styleSheet()
-                if sheet:
-                    widget.setStyleSheet(sheet)
+                if sheet:  # the scheme's colours in it swapped for the new scheme's
+                    widget.setStyleSheet(scheme.restyle(sheet))
         finally:
             self._repainting = False
 

@@ -62,7 +62,7 @@ from desk.notify import outbox as notify
 from desk.process.people import PersonView
 from desk.rules.timeutil import format_local
 from models import Role
-from ui import tasks
+from ui import scheme, tasks
 
 log = logging.getLogger(__name__)
 
@@ -440,7 +440,7 @@ class SmtpSettingsDialog(QDialog):
 
     def _show(self, ok: bool, text: str) -> None:
         self.result.setText(text)
-        self.result.setStyleSheet("color: #1b7f3b;" if ok else "color: #b00020;")
+        self.result.setStyleSheet(scheme.css("good" if ok else "bad"))
 
     def send_test(self) -> None:
         settings, to = self.settings(), self.test_to.text().strip()
@@ -539,7 +539,7 @@ class OutboxModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and key == "status" and e.status == "failed":
             from PySide6.QtGui import QColor
 
-            return QColor("#b00020")
+            return QColor(scheme.colours().bad)
         return None
 
     def set_entries(self, entries: list[notify.OutboxEntry]) -> None:

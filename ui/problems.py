@@ -43,7 +43,7 @@ from desk.process.people import PersonView
 from desk.read import problems as read_problems
 from desk.read.problems import ProblemView
 from models import ProblemState
-from ui import tasks
+from ui import scheme, tasks
 from ui.labels import label as tr_label
 from ui.rows_model import RowsModel
 
@@ -131,7 +131,7 @@ class ProblemsDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("problemError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(scheme.css("bad"))
         form.addRow(self.error)
         split.addWidget(detail)
         split.setSizes([320, 520])

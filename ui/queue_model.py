@@ -349,13 +349,7 @@ class TicketTableModel(QAbstractTableModel):
 
     def _running_due(self, r: TicketRow) -> datetime | None:
         """The deadline of the clock still running, if any."""
-        if r.status.is_closed:
-            return None
-        if r.responded_at is None and r.respond_due_at is not None:
-            return r.respond_due_at
-        if r.restore_met_at is None:
-            return r.restore_due_at
-        return None
+        return r.running_due()
 
     def _remaining_colour(self, r: TicketRow) -> QColor | None:
         due = self._running_due(r)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from desk.db import Database
 from desk.process import knowledge
 from desk.process.knowledge import SimilarFault
-from ui import tasks
+from ui import scheme, tasks
 from ui.kb_dialog import RichTextDelegate, show_similar_fault
 from ui.list_models import HtmlRole, ItemListModel, ItemRole
 
@@ -76,10 +76,11 @@ class SimilarFaultsModel(ItemListModel):
         if role == HtmlRole:
             state = self._state(fault)
             solution = _e(fault.solution) if fault.solution else _e(self.tr("（未记录方案）"))
+            shown = scheme.colours()
             return (f"<div style='font-weight:bold'>{_e(fault.title)}</div>"
-                    f"<div style='color:#666'>{_e(fault.ticket_number)} · {_e(state)} · "
+                    f"<div style='color:{shown.muted}'>{_e(fault.ticket_number)} · {_e(state)} · "
                     f"{_e(self.tr('相似度'))} {round(fault.score * 100)}%</div>"
-                    f"<div style='color:#2e7d32'>{_e(self.tr('方案'))}：{solution}</div>")
+                    f"<div style='color:{shown.good}'>{_e(self.tr('方案'))}：{solution}</div>")
         return None
 
 
@@ -107,7 +108,7 @@ class SimilarFaultsPanel(QWidget):
         self.status = QLabel(self.tr("填写受影响业务和故障现象后，这里会列出相似的历史故障及其解决方案。"))
         self.status.setObjectName("similarStatus")
         self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: #555;")
+        self.status.setStyleSheet(scheme.css("muted"))
         layout.addWidget(self.status)
         self.model = SimilarFaultsModel(self)
         self.view = QListView()

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,13 @@ from desk import __version__ as VERSION
 from desk.bootstrap import open_database
 from desk.cli.identity import acting
 from desk.cli.main import UsageError, launch_gui, log_bug
-from desk.cli.output import count, label, safe
+from desk.cli.output import columns, count, label, safe
 from desk.config import Config, load_config
 from desk.db import Database
 from desk.errors import DeskError, ValidationError, pick, set_language
 from desk.process import people, reporting, workflow
 from desk.read import queue, settings, tickets, timeline
-from desk.rules import sla, transitions
+from desk.rules import sla, spans, transitions
 from desk.rules.timeutil import format_local, parse_time
 from models import FaultLevel, FaultType, Status
 
@@ -364,10 +365,21 @@ def _cmd_list(db: Database, args: argparse.Namespace) -> int:
             for r in rows
         ])
         return 0
-    for r in rows:
-        print(f"{r.number:<22} {label(r.level):<6} {label(r.status):<6} "
-              f"{format_local(r.reported_at, tz)}  {safe(r.affected_business)}")
+    now, words = db.now(), spans.words(english())
+    for line in columns([[r.number, label(r.level), label(r.status),
+                          format_local(r.reported_at, tz), _time_left(r, now, words),
+                          safe(r.affected_business)] for r in rows]):
+        print(line)
     return 0
+
+
+def _time_left(r: tickets.TicketRow, now: datetime, words: spans.Words) -> str:
+    """The queue's 剩余时间: the running clock's time left (``剩余 4分``, ``已超时 15分``),
+    已暂停, or a dash once no clock runs."""
+    if r.paused and not r.status.is_closed:
+        return pick("已暂停", "Paused")
+    due = r.running_due()
+    return spans.left_or_over(due - now, words) if due is not None else "—"
 
 
 def _cmd_show(db: Database, args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +22,7 @@ from desk.db import Database
 from desk.errors import LANGUAGE, DeskError, ValidationError
 from desk.read import calendar as workcal
 from desk.read import clocks, settings
-from desk.rules import sla
+from desk.rules import sla, spans
 from desk.rules.limits import ClockKind, ClockLimit
 from desk.rules.timeutil import format_local, parse_time
 from models import DayKind, FaultLevel
@@ -127,19 +128,17 @@ def _tz(db: Database) -> ZoneInfo:
 
 
 def _periods(explained: sla.Explained, tz: ZoneInfo) -> list[str]:
+    words = spans.words(_en())
     lines = []
     for p in explained.periods:
         start, end = p.start.astimezone(tz), p.end.astimezone(tz)
         day = (f"{start:%Y-%m-%d} {start.strftime('%a')}" if _en()
                else f"{start:%Y-%m-%d} 周{WEEKDAYS[start.weekday()]}")
-        span = end - start
-        hours, rest = divmod(int(span.total_seconds()) // 60, 60)
         end_text = "24:00" if end.date() != start.date() else f"{end:%H:%M}"
-        lines.append(f"    {day} {start:%H:%M}–{end_text}  {hours}:{rest:02d}")
-    total = explained.counted_minutes
-    lines.append("    " + _say(f"合计 {total // 60}:{total % 60:02d}（{explained.clock.label_zh}）",
-                               f"total {total // 60}:{total % 60:02d} "
-                               f"({explained.clock.label_en})"))
+        lines.append(f"    {day} {start:%H:%M}–{end_text}  {spans.span(end - start, words)}")
+    total = spans.span(timedelta(minutes=explained.counted_minutes), words)
+    lines.append("    " + _say(f"合计 {total}（{explained.clock.label_zh}）",
+                               f"total {total} ({explained.clock.label_en})"))
     return lines
 
 
@@ -207,7 +206,7 @@ def _sla_of_ticket(db: Database, args: argparse.Namespace, tz: ZoneInfo) -> int:
             data["pauses"] = [p.to_json() for p in explained.pauses]
         _print_json(data)
         return 0
-    en = _en()
+    words = spans.words(_en())
     print(f"{args.number.strip().upper()}  {label(status.level)}")
     for name, c, e in ((_say("响应", "Respond"), status.respond,
                         explained.respond if explained else None),
@@ -217,14 +216,19 @@ def _sla_of_ticket(db: Database, args: argparse.Namespace, tz: ZoneInfo) -> int:
                    " (estimated: the calendar does not cover that year)") if c.estimated else ""
         if c.met_at is not None:
             # a stopped clock: when it stopped, and the margin (negative when late)
-            tail = (f"{_say('完成于', 'met at')} {format_local(c.met_at, tz)}  "
-                    f"{_say('余量', 'margin')} {sla.format_remaining(c.remaining, en)}")
+            margin = spans.margin_or_late(c.remaining, words)  # 1小时05分, 超时 15分
+            if c.remaining.total_seconds() >= 0:
+                margin = f"{_say('余量', 'margin')} {margin}"
+            tail = f"{_say('完成于', 'met at')} {format_local(c.met_at, tz)}  {margin}"
         elif c.state == sla.ClockState.CANCELLED:
             tail = _say("故障已撤销，计时停止", "the fault was cancelled; the clock stopped")
         else:
-            tail = f"{_say('剩余', 'left')} {sla.format_remaining(c.remaining, en)}"
-        print(f"{name}  {_say('截止', 'due')} {format_local(c.due_at, tz)}{est}  "
-              f"{label(c.state)}  {tail}")
+            tail = spans.left_or_over(c.remaining, words)  # 剩余 4分, 已超时 15分
+        # as the window's SLA line: a deadline passed says so once (已超时 15分)
+        overdue = c.met_at is None and c.remaining.total_seconds() < 0 \
+            and c.state == sla.ClockState.BREACHED
+        standing = tail if overdue else f"{label(c.state)}  {tail}"
+        print(f"{name}  {_say('截止', 'due')} {format_local(c.due_at, tz)}{est}  {standing}")
         if e is not None:
             print(f"  {_say(c.clock.label_zh + '，计入的时段：', c.clock.label_en + ', periods that counted:')}")
             for line in _periods(e, tz):
@@ -233,13 +237,13 @@ def _sla_of_ticket(db: Database, args: argparse.Namespace, tz: ZoneInfo) -> int:
         print(f"{_say('已暂停：', 'Paused: ')}{safe(status.pause_reason)}")
     paused = status.respond.paused
     if paused:
-        print(f"{_say('暂停合计', 'Paused in all')} {sla.format_remaining(paused, en)}")
+        print(f"{_say('暂停合计', 'Paused in all')} {spans.span(paused, words)}")
     if explained is not None:
         for p in explained.pauses:
             end = format_local(p.ended_at, tz) if p.ended_at else _say("（暂停中）", "(paused)")
             print(f"  {_say('暂停', 'paused')} {format_local(p.started_at, tz)} – {end}  "
                   f"{safe(p.reason)}  {safe(p.started_by)}")
-    resolve = (sla.format_remaining(status.time_to_resolve, en)
+    resolve = (spans.span(status.time_to_resolve, words)
                if status.time_to_resolve is not None else _say("未解决", "not resolved"))
     print(f"{_say('解决用时', 'Time to resolve')} {resolve}")
     return 0
@@ -251,10 +255,9 @@ def _cmd_duty_hours(db: Database, args: argparse.Namespace) -> int:
         team.set_duty_hours(db, actor, args.periods)
     with db.read() as session:
         duty = settings.duty_hours(session)
-    print(_say(f"值班时间（工作日）：{duty.describe()}，每天 {duty.minutes_per_day // 60}:"
-               f"{duty.minutes_per_day % 60:02d}",
-               f"duty hours (working days): {duty.describe()}, "
-               f"{duty.minutes_per_day // 60}:{duty.minutes_per_day % 60:02d} a day"))
+    day = spans.span(timedelta(minutes=duty.minutes_per_day), spans.words(_en()))
+    print(_say(f"值班时间（工作日）：{duty.describe()}，每天 {day}",
+               f"duty hours (working days): {duty.describe()}, {day} a day"))
     return 0
 
 

@@ -25,6 +25,7 @@ from desk.read import incident as read_incident
 from desk.read import links as read_links
 from desk.read import problems as read_problems
 from desk.read import settings
+from desk.rules import spans
 from desk.rules.timeutil import format_local
 from models import FaultType, ProblemState
 
@@ -176,7 +177,11 @@ def _cmd_incident(db: Database, args: argparse.Namespace) -> int:
         print("响应与恢复时限均已完成。")
     else:
         name = "响应" if clock.name == "respond" else "恢复"
-        print(f"下一时限：{name} {format_local(clock.due_at, tz)}（{clock.state.label_zh}）")
+        # the window's words: 剩余 4分 ahead, 已超时 15分 past it (said once)
+        standing = spans.left_or_over(clock.remaining)
+        if clock.remaining.total_seconds() >= 0:
+            standing = f"{clock.state.label_zh}，{standing}"
+        print(f"下一时限：{name} {format_local(clock.due_at, tz)}（{standing}）")
     for m in view.team:
         print(f"  {m.duty}：{m.name} {m.department} {m.contact}")
     for e in view.timeline:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import re
 import stat
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +35,18 @@ def safe(text: object, one_line: bool = True) -> str:
 def label(thing: object) -> str:
     """The label of a level, state, type or role in the chosen language."""
     return pick(str(getattr(thing, "label_zh", thing)), str(getattr(thing, "label_en", thing)))
+
+
+def columns(rows: list[list[str]], gap: str = "  ") -> list[str]:
+    """Rows of cells as lines, each column padded to its widest cell as a terminal
+    shows it (a Chinese character takes two columns); the last cell is not padded."""
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    widths = [max((width(r[i]) for r in rows if i < len(r)), default=0)
+              for i in range(max((len(r) for r in rows), default=0))]
+    return [gap.join(cell + " " * (widths[i] - width(cell)) if i < len(r) - 1 else cell
+                     for i, cell in enumerate(r)) for r in rows]
 
 
 def count(lowest: int, highest: int) -> Callable[[str], int]:

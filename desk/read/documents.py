@@ -25,8 +25,8 @@ from desk.errors import (
 )
 from desk.read import settings, tickets, timeline
 from desk.read.clocks import clocks_of
-from desk.rules import transitions
-from desk.rules.sla import ClockState, ClockStatus, format_remaining
+from desk.rules import spans, transitions
+from desk.rules.sla import ClockState, ClockStatus
 from desk.rules.timeutil import format_local
 from models import (
     Attachment,
@@ -124,19 +124,12 @@ def _paused_total(t: Ticket, now: datetime) -> str:
     if not t.pauses:
         return ""
     total = sum(((p.ended_at or now) - p.started_at for p in t.pauses), timedelta(0))
-    return format_remaining(total)
+    return spans.span(total)
 
 
 def _duration(delta: timedelta) -> str:
-    minutes = max(0, int(delta.total_seconds() // 60))
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days}天"] if days else []
-    if hours:
-        parts.append(f"{hours}小时")
-    if mins or not parts:
-        parts.append(f"{mins}分钟")
-    return "".join(parts)
+    """How long something took, the way the window writes it (``1小时05分``)."""
+    return spans.span(max(delta, timedelta(0)))
 
 
 def _restored(t: Ticket) -> datetime | None:
@@ -454,7 +447,7 @@ def _clock_line(r: _Reader, label: str, limit: str, clock: ClockStatus) -> \
     if clock.state == ClockState.MET:
         verdict = "按时完成"
     elif clock.state == ClockState.MET_LATE and clock.met_at is not None:
-        verdict = f"超时 {_duration(clock.met_at - clock.due_at)}"
+        verdict = spans.margin_or_late(clock.due_at - clock.met_at)  # 超时 1小时05分
     else:
         verdict = f"未完成（{clock.state.label_zh}）"
     due = r.at(clock.due_at) + ("（估算）" if clock.estimated else "")
@@ -579,7 +572,7 @@ def record_data(db: Database, key: str | int) -> record_table.RecordTable:
                                          s.state_after) for s in t.steps],
             pauses=[record_table.PauseLine(
                 r.at(p.started_at), r.at(p.ended_at) if p.ended_at else "（暂停中）",
-                format_remaining(p.ended_at - p.started_at) if p.ended_at else "",
+                spans.span(p.ended_at - p.started_at) if p.ended_at else "",
                 p.reason, r.name(p.started_by_id), r.name(p.ended_by_id)) for p in t.pauses],
             paused_total=_paused_total(t, r.now),
             verifier=r.name(t.verifier_id),

@@ -22,6 +22,7 @@ from desk.db import Database
 from desk.read import documents, settings, tickets, timeline
 from desk.read.clocks import clocks_of, restore_met
 from desk.read.documents import action_label, duration_text, image_bytes, note_of
+from desk.rules import spans
 from desk.rules.measures import measures_of
 from desk.rules.sla import ClockState, ClockStatus
 from desk.rules.timeutil import format_local
@@ -48,7 +49,7 @@ def _verdict(clock: ClockStatus) -> tuple[str, bool]:
     if clock.state == ClockState.MET:
         return "按时", False
     if clock.state == ClockState.MET_LATE and clock.met_at is not None:
-        return f"超时 {duration_text(clock.met_at - clock.due_at)}", True
+        return spans.margin_or_late(clock.due_at - clock.met_at), True
     return clock.state.label_zh, clock.state == ClockState.BREACHED
 
 

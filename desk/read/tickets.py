@@ -39,6 +39,17 @@ class TicketRow:
     restore_due_estimated: bool = False
     paused: bool = False
 
+    def running_due(self) -> datetime | None:
+        """The deadline of the clock still running, if any (the queue's 剩余时间 and
+        ``desk list`` count down to it)."""
+        if self.status.is_closed:
+            return None
+        if self.responded_at is None and self.respond_due_at is not None:
+            return self.respond_due_at
+        if self.restore_met_at is None:
+            return self.restore_due_at
+        return None
+
 
 @dataclass(frozen=True)
 class TicketDetail:

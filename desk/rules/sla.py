@@ -342,19 +342,6 @@ def warning_limit(limit: ClockLimit, fraction: float,
     return ClockLimit(max(1, int(limit.total_minutes(duty) * fraction)), limit.clock)
 
 
-def format_remaining(delta: timedelta, english: bool = False) -> str:
-    """``2天3小时`` / ``-0:15`` style text for the queue and the CLI (``2d 3h`` in English)."""
-    seconds = int(delta.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{sign}{days}d {hours}h" if english else f"{sign}{days}天{hours}小时"
-    return f"{sign}{hours}:{minutes:02d}"
-
-
 def working_elapsed(start: datetime, end: datetime, cal: WorkCalendar, tz: ZoneInfo,
                     working: dict[date, bool] | None = None) -> timedelta:
     """The time between ``start`` and ``end`` that falls on working days (local days of

@@ -324,8 +324,12 @@
         <translation>An unsaved draft was found ({0})</translation>
     </message>
     <message>
-        <source>是（已通知部门负责人与 IT 应急联系人）</source>
-        <translation>Yes (department head and IT emergency contact notified)</translation>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>（已通知部门负责人与 IT 应急联系人）</source>
+        <translation>(department head and IT emergency contact notified)</translation>
     </message>
     <message>
         <source>未确定</source>
@@ -618,6 +622,10 @@
     <message>
         <source>剩余 {0}</source>
         <translation>{0} left</translation>
+    </message>
+    <message>
+        <source>超时 {0}</source>
+        <translation>{0} late</translation>
     </message>
     <message>
         <source>报告人来信 {0}，自动恢复</source>
@@ -3632,7 +3640,7 @@
     </message>
     <message>
         <source>未恢复可不填，例如 2026-11-27 10:30</source>
-        <translation>Leave empty if not restored, e.g. 2026-11-27 10:30</translation>
+        <translation>If restored, e.g. 2026-11-27 10:30</translation>
     </message>
     <message>
         <source>例如：销售订单系统 – 下单</source>
@@ -4581,6 +4589,10 @@
         <source>已超时 {0}</source>
         <translation>Overdue {0}</translation>
     </message>
+    <message>
+        <source>超时 {0}</source>
+        <translation>{0} late</translation>
+    </message>
 </context>
 <context>
     <name>Startup</name>
@@ -4645,6 +4657,10 @@
     <message>
         <source>未保存的修改</source>
         <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <source>（已通知部门负责人与 IT 应急联系人）</source>
+        <translation>(department head and IT emergency contact notified)</translation>
     </message>
     <message>
         <source>此故障有尚未保存的修改。要保存吗？</source>
@@ -5025,10 +5041,6 @@
     <message>
         <source>处理时间线</source>
         <translation>Handling timeline</translation>
-    </message>
-    <message>
-        <source>是（已通知部门负责人与 IT 应急联系人）</source>
-        <translation>Yes (department head and IT emergency contact notified)</translation>
     </message>
     <message>
         <source>未确定</source>

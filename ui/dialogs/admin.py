@@ -81,12 +81,11 @@ from desk.process.people import PersonView
 from desk.rules import workdays
 from desk.rules.limits import DEFAULT_DUTY_HOURS, ClockKind, ClockLimit, LevelLimits
 from models import DayKind, FaultLevel, Role
-from ui import tasks
+from ui import scheme, tasks
 from ui.labels import label as tr_label
 
 Index = QModelIndex | QPersistentModelIndex
 ROLES: list[Role] = list(Role)
-ERROR_STYLE = "color: #b00020;"
 
 
 def tr(text: str) -> str:
@@ -103,7 +102,7 @@ def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(scheme.css("bad"))
     label.hide()
     return label
 
@@ -202,7 +201,7 @@ class PeopleTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and not record.active:
             from PySide6.QtGui import QBrush, QColor
 
-            return QBrush(QColor("#888888"))
+            return QBrush(QColor(scheme.colours().disabled))
         return None
 
     def setData(self, index: Index, value: Any,  # noqa: N802
@@ -267,7 +266,7 @@ class PeopleDialog(QDialog):
         self.message = error_label("peopleMessage")
         hint = QLabel(self.tr("勾选表格中的角色即可立即生效；双击一行可编辑详细信息。"))
         hint.setObjectName("peopleHint")
-        hint.setStyleSheet("color: #555;")
+        hint.setStyleSheet(scheme.css("muted"))
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)
@@ -589,7 +588,7 @@ class LimitsDialog(QDialog):
                               "一天按 24 小时计；“按值班时间计时”只计算工作日的值班时段，"
                               "一天即一个完整的值班日。修改后所有未关闭故障的截止时间将重新计算。"))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(scheme.css("muted"))
         self.message = error_label("limitsMessage")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel
@@ -702,7 +701,7 @@ class CalendarDayModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and kind == DayKind.HOLIDAY:
             from PySide6.QtGui import QBrush, QColor
 
-            return QBrush(QColor("#c62828"))
+            return QBrush(QColor(scheme.colours().overdue))
         return None
 
 
@@ -843,7 +842,7 @@ class CalendarDialog(QDialog):
         else:
             self.coverage.setText(self.tr("{0} 年：估算 — 日历未包含此年，按周一至周五上班计算，"
                                           "相关截止时间标为“估算”。").format(view.year))
-            self.coverage.setStyleSheet("color: #ef6c00;")
+            self.coverage.setStyleSheet(scheme.css("warning"))
         self.loaded.emit(view.year)
 
     def _failed(self, exc: BaseException) -> None:
@@ -970,7 +969,7 @@ class OrganisationDialog(QDialog):
         note = QLabel(self.tr("时区决定故障编号中的日期与显示的时间；更改后未关闭故障的截止时间"
                               "将重新计算，各工作站重新启动后按新时区显示。"))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(scheme.css("muted"))
         self.message = error_label("organisationMessage")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)

@@ -61,7 +61,7 @@ from desk.notify import channels
 from desk.notify.channels import ChannelView
 from desk.process import channels as channel_settings
 from desk.process.people import PersonView
-from ui import tasks
+from ui import scheme, tasks
 from ui.dialogs.admin import error_label, message_of
 
 Index = QModelIndex | QPersistentModelIndex
@@ -167,7 +167,7 @@ class ChannelTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and key == "failed" and view.failed:
             from PySide6.QtGui import QColor
 
-            return QColor("#c62828")
+            return QColor(scheme.colours().bad)
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("pending", "failed"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -206,7 +206,7 @@ class ChannelsDialog(QDialog):
                                     "一级故障上报与超时提醒会发到每个渠道。"))
         self.empty.setObjectName("channelsEmpty")
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #555; font-size: 11pt;")
+        self.empty.setStyleSheet(scheme.css("muted", "font-size: 11pt;"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setMargin(24)
         self.empty.hide()
@@ -289,7 +289,7 @@ class ChannelsDialog(QDialog):
                               "消息经发件箱按各平台的频率上限发送，超出上限的消息会等待，不会丢弃。"))
         hint.setObjectName("channelsHint")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #555;")
+        hint.setStyleSheet(scheme.css("muted"))
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)
@@ -549,7 +549,7 @@ class AddChannelDialog(QDialog):
         self.note = QLabel()
         self.note.setObjectName("channelKindNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
+        self.note.setStyleSheet(scheme.css("muted"))
         self.message = error_label("addChannelMessage")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)

@@ -168,7 +168,7 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(max(index, 0))
         language_note = QLabel(self.tr("更改语言将在重新启动 Desk 后生效。"))
         language_note.setObjectName("languageNote")
-        language_note.setStyleSheet(f"color: {scheme.colours().muted};")
+        language_note.setStyleSheet(scheme.css("muted"))
 
         self.kind = QComboBox()
         self.kind.setObjectName("databaseKind")
@@ -206,7 +206,7 @@ class SettingsDialog(QDialog):
         note = QLabel(self.tr("地址中的密码不会写入设置文件，而是保存在系统钥匙串中。"
                               "更改数据库将在重新启动 Desk 后生效。"))
         note.setWordWrap(True)
-        note.setStyleSheet(f"color: {scheme.colours().muted};")
+        note.setStyleSheet(scheme.css("muted"))
         db_form.addRow(note)
         db_form.addRow(test_row)
 
@@ -287,7 +287,7 @@ class SettingsDialog(QDialog):
             self._tested(False, self.tr("请先填写数据库文件或服务器地址。"))
             return
         self.test_button.setEnabled(False)
-        self.connection_message.setStyleSheet(f"color: {scheme.colours().muted};")
+        self.connection_message.setStyleSheet(scheme.css("muted"))
         self.connection_message.setText(self.tr("正在连接…"))
         target = self._with_stored_password(url)
         tasks.run(lambda: try_connection(target),
@@ -297,8 +297,7 @@ class SettingsDialog(QDialog):
 
     def _tested(self, ok: bool, text: str) -> None:
         self.test_button.setEnabled(True)
-        shown = scheme.colours()
-        self.connection_message.setStyleSheet(f"color: {shown.good if ok else shown.bad};")
+        self.connection_message.setStyleSheet(scheme.css("good" if ok else "bad"))
         self.connection_message.setText(text)
         self.tested.emit(ok, text)
 
@@ -321,7 +320,6 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def _show(self, text: str, error: bool) -> None:
-        shown = scheme.colours()
-        self.message.setStyleSheet(f"color: {shown.bad if error else shown.good};")
+        self.message.setStyleSheet(scheme.css("bad" if error else "good"))
         self.message.setText(text)
         self.message.show()

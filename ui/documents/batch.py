@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from desk.db import Database
 from desk.errors import DeskError
 from desk.read import documents
+from ui import scheme
 from ui.document_menu import MENU_ORDER, TicketRef, kind_label
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ class BatchExportDialog(QDialog):
             grid.addWidget(box, 1 + i // 2, i % 2)
             self.kind_boxes[kind] = box
         note = QLabel(tr("不适用于故障当前状态的文档会被跳过。"))
-        note.setStyleSheet("color: #616161;")
+        note.setStyleSheet(scheme.css("muted"))
         grid.addWidget(note, 4, 0, 1, 2)
         layout.addWidget(kinds_box)
 
@@ -330,7 +331,7 @@ class BatchExportDialog(QDialog):
         if report.skipped:
             text += tr("，{0} 份因状态不适用而跳过").format(len(report.skipped))
         self.summary.setText(text + tr("。"))
-        self.summary.setStyleSheet("color: #c62828;" if report.failures else "")
+        self.summary.setStyleSheet(scheme.css("bad") if report.failures else "")
         for number, message in report.failures:
             item = QListWidgetItem(f"{number}：{message}" if number else message)
             item.setToolTip(item.text())

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import scheme
 from ui.document_menu import kind_label
 
 
@@ -61,7 +62,7 @@ class IssueNoticeDialog(QDialog):
         self.summary_edit: QPlainTextEdit | None = None
         self.summary_error = QLabel()
         self.summary_error.setObjectName("summaryError")
-        self.summary_error.setStyleSheet("color: #c62828;")
+        self.summary_error.setStyleSheet(scheme.css("bad"))
         self.summary_error.hide()
         if ask_summary:
             layout.addWidget(QLabel(tr("处理总结（将写入完成通知）：")))

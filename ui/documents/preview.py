@@ -60,7 +60,7 @@ from desk.process import notices, people
 from desk.process.people import PersonView
 from desk.read import documents, review, tickets
 from models import Status
-from ui import tasks
+from ui import scheme, tasks
 from ui.document_menu import TicketRef, kind_label, label_zh
 from ui.documents.notice import IssueNoticeDialog
 from ui.documents.pdf import PdfPages, page_size_of, print_pdf
@@ -149,7 +149,7 @@ class ThumbnailModel(QAbstractListModel):
         self.thumbs = [None] * len(sizes)
         w, h = sizes[0] if sizes else (595.0, 842.0)
         self.placeholder = QPixmap(THUMB_WIDTH, max(1, round(THUMB_WIDTH * h / w)))
-        self.placeholder.fill(QColor("#eeeeee"))
+        self.placeholder.fill(QColor(scheme.colours().placeholder))
         self.endResetModel()
 
     def set_thumbnail(self, row: int, pixmap: QPixmap) -> None:
@@ -302,7 +302,7 @@ class PdfPreviewDialog(QDialog):
         self.pages_widget.setObjectName("pdfPages")
         self.pages_widget.setAutoFillBackground(True)
         palette = self.pages_widget.palette()
-        palette.setColor(self.pages_widget.backgroundRole(), QColor("#5f6368"))
+        palette.setColor(self.pages_widget.backgroundRole(), QColor(scheme.colours().backdrop))
         self.pages_widget.setPalette(palette)
         self.pages_layout = QVBoxLayout(self.pages_widget)
         self.pages_layout.setContentsMargins(16, 16, 16, 16)
@@ -312,7 +312,7 @@ class PdfPreviewDialog(QDialog):
         self.message.setObjectName("previewMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: white; font-size: 15px; padding: 40px;")
+        self.message.setStyleSheet(scheme.css("backdrop_text", "font-size: 15px; padding: 40px;"))
         self.pages_layout.addWidget(self.message)
         self.scroll = QScrollArea()
         self.scroll.setObjectName("pdfScroll")
@@ -424,7 +424,8 @@ class PdfPreviewDialog(QDialog):
             label = QLabel()
             label.setObjectName(f"page{len(self._labels) + 1}")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setStyleSheet("background: white; color: #9e9e9e;")
+            label.setStyleSheet(scheme.declare("background", "page") + " "
+                                + scheme.css("page_text"))
             self.pages_layout.addWidget(label)
             label.show()  # now, not when the layout gets round to it: its place is needed
             self._labels.append(label)

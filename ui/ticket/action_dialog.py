@@ -38,7 +38,7 @@ from desk.read import tickets
 from desk.rules import transitions
 from desk.rules.timeutil import format_local
 from models import FaultLevel, FaultType, Role, TeamDuty
-from ui import tasks
+from ui import scheme, tasks
 from ui.labels import label as tr_label
 from ui.record_form import from_qdatetime, to_qdatetime
 
@@ -258,7 +258,7 @@ class ActionDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(scheme.css("bad"))
         layout.addWidget(self.error)
         self.reload_button = QPushButton(self.tr("重新载入"))
         self.reload_button.setObjectName("dialogReload")
@@ -408,7 +408,7 @@ class ActionDialog(QDialog):
                       .format(reporter))
         note.setObjectName("ratingNote")
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(scheme.css("muted"))
         row = QWidget()
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)

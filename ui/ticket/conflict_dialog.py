@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from desk.errors import ConflictError
+from ui import scheme
 
 MINE = "mine"
 THEIRS = "theirs"
-UNDECIDED_STYLE = "background: #fff3e0;"
 
 
 class ConflictDialog(QDialog):
@@ -117,7 +117,7 @@ class ConflictDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("conflictMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828;")
+        self.message.setStyleSheet(scheme.css("bad"))
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         self.keep_all = self._button("keepAllMine", self.tr("全部保留我的"),
@@ -172,7 +172,7 @@ class ConflictDialog(QDialog):
             return  # rows being built: their defaults are set before the buttons exist
         waiting = self.undecided()
         for name, cells in self.row_widgets.items():
-            cells[0].setStyleSheet(UNDECIDED_STYLE if name in waiting else "")
+            cells[0].setStyleSheet(scheme.banner_css() if name in waiting else "")
         self.save_button.setEnabled(not waiting)
         if waiting:
             both = {name for name, base, theirs, mine in self.rows

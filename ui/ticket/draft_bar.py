@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ui import scheme
+
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("TicketPanel", text)
@@ -26,7 +28,7 @@ class DraftBar(QWidget):
         self.setObjectName("draftBar")
         # a subclass of QWidget paints a style sheet's background only when asked to
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet("#draftBar { background: #fff8e1; }")
+        self.setStyleSheet(scheme.banner_css("#draftBar"))
         bar = QHBoxLayout(self)
         bar.setContentsMargins(6, 3, 6, 3)
         self.label = QLabel()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -33,6 +34,7 @@ from desk.db import Database
 from desk.read import tickets
 from desk.rules.timeutil import format_local
 from models import FaultLevel, FaultType
+from ui import scheme
 from ui.labels import label as tr_label
 from ui.record_form import to_qdatetime
 
@@ -155,10 +157,11 @@ class RecordSection(QGroupBox):
         if row.kind == "sub":
             head = QLabel(f"<b>{tr(row.label)}</b>")
             head.setObjectName(f"sub{row.name}")
-            head.setStyleSheet("color: #1a237e; margin-top: 6px;")
+            head.setStyleSheet(scheme.css("heading", "margin-top: 6px;"))
             form.addRow(head)
             return
         widget: QWidget
+        shown: QWidget | None = None  # what the row holds, when more than the input
         if row.kind in ("line", "display") and row.name not in (
                 "team", "steps", "verification_history"):
             line = QLineEdit()
@@ -179,9 +182,21 @@ class RecordSection(QGroupBox):
             when.dateTimeChanged.connect(self._edited)
             widget = when
         elif row.kind == "bool":
-            check = QCheckBox(tr("是（已通知部门负责人与 IT 应急联系人）"))
+            check = QCheckBox(tr("是"))
             check.toggled.connect(self._edited)
             widget = check
+            # what a tick means, wrapped beside it: a check box's own text never wraps
+            # and would make the panel scroll sideways in a narrow window
+            note = QLabel(tr("（已通知部门负责人与 IT 应急联系人）"))
+            note.setObjectName(f"note_{row.name}")
+            note.setWordWrap(True)
+            note.setStyleSheet(scheme.css("muted"))
+            note.setBuddy(check)
+            shown = QWidget()
+            beside = QHBoxLayout(shown)
+            beside.setContentsMargins(0, 0, 0, 0)
+            beside.addWidget(check)
+            beside.addWidget(note, 1)
         elif row.kind == "tristate":
             box = QComboBox()
             box.addItem(tr("未确定"), None)
@@ -206,7 +221,11 @@ class RecordSection(QGroupBox):
         widget.setObjectName(f"edit_{row.name}")
         widget.setAccessibleName(tr(row.label))  # its form label is its buddy too
         self.inputs[row.name] = widget
-        form.addRow(tr(row.label), widget)
+        form.addRow(tr(row.label), shown or widget)
+        if shown is not None:  # the label points at the input, not its row
+            label = form.labelForField(shown)
+            if isinstance(label, QLabel):
+                label.setBuddy(widget)
 
     def _edited(self, *_args: Any) -> None:
         self.edited.emit()
