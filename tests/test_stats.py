@@ -445,3 +445,14 @@ def test_paused_time_counted_by_hand(db: Database, demo_people: dict[str, int],
                  "--to", "2026-12-01"]) == 0
     printed = capsys.readouterr().out
     assert "Paused clocks" in printed and "Mean paused time (minutes, per fault paused)" in printed
+
+
+def test_the_weekly_trend_shows_no_weeks_still_to_come(sqlite_url: str, make_db: Any,
+                                                       clock: Any) -> None:
+    """A period that runs past today (this month, on its 3rd) ends its trend at this week."""
+    db = make_db(sqlite_url)
+    clock.now = datetime(2026, 12, 3, 4, 0, tzinfo=UTC)  # Thursday, Dec 3 (local noon)
+    board = stats.compute(db, date(2026, 12, 1), date(2027, 1, 1))
+    assert [r[0] for r in board.weekly_trend.rows] == ["2026-W49"]
+    board = stats.compute(db, date(2026, 11, 1), date(2026, 12, 1))  # a past month: whole
+    assert [r[0] for r in board.weekly_trend.rows] == [f"2026-W{w}" for w in range(44, 50)]

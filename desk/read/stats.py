@@ -286,7 +286,7 @@ def compute(db: Database, start: date, end: date, top: int = TOP_BUSINESSES,
                                        grouped, "restore"),
         durations=_duration_table(grouped, p90),
         verification=_verification_table(grouped),
-        weekly_trend=_trend_table(weeks, start, end),
+        weekly_trend=_trend_table(weeks, start, end, now.astimezone(tz).date()),
         pauses=_pause_table(*paused),
     )
 
@@ -619,12 +619,18 @@ def _pause_table(faults: int, pauses: int, minutes: float) -> Table:
     return Table("pauses", "计时暂停", ["指标", "数值"], rows)
 
 
-def _trend_table(weeks: dict[tuple[date, int], int], start: date, end: date) -> Table:
-    rows: list[list[Any]] = []
+def _trend_table(weeks: dict[tuple[date, int], int], start: date, end: date,
+                 today: date) -> Table:
+    """One row per ISO week of the period, without the empty weeks still to come (this
+    month's trend ends at this week)."""
+    weekly: list[tuple[date, list[Any]]] = []
     for monday in week_starts(start, end):
         year, week, _ = monday.isocalendar()
         per = [weeks.get((monday, int(lv)), 0) for lv in LEVELS]
-        rows.append([f"{year}-W{week:02d}", f"{monday:%m-%d}", *per, sum(per)])
+        weekly.append((monday, [f"{year}-W{week:02d}", f"{monday:%m-%d}", *per, sum(per)]))
+    while weekly and weekly[-1][0] > today and weekly[-1][1][-1] == 0:
+        weekly.pop()
+    rows = [row for _monday, row in weekly]
     return Table("weekly_trend", "每周趋势（ISO 周）",
                  ["周", "周一", "一级", "二级", "三级", "合计"], rows)
 
