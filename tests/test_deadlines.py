@@ -20,7 +20,7 @@ from sqlalchemy import select
 from desk.admin import team as admin
 from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
-from desk.cli import main as cli
+from desk.cli import commands
 from desk.db import Database
 from desk.errors import InvalidTransitionError, PermissionDeniedError, ValidationError
 from desk.notify import outbox as notify
@@ -59,7 +59,7 @@ def cli_db(sqlite_url: str, make_db: Callable[[str], object], clock: Any,
            monkeypatch: pytest.MonkeyPatch) -> tuple[str, Database, dict[str, int]]:
     db = make_db(sqlite_url)
     assert isinstance(db, Database)
-    monkeypatch.setattr(cli, "open_database",
+    monkeypatch.setattr(commands, "open_database",
                         lambda url, **kw: open_database(url, clock=clock, **kw))
     return sqlite_url, db, ensure_people(db)
 

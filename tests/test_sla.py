@@ -17,7 +17,7 @@ from desk.admin import calendar as calendar_admin
 from desk.admin import team as admin
 from desk.admin.demo import ensure_people
 from desk.bootstrap import open_database
-from desk.cli import main as cli
+from desk.cli import commands
 from desk.db import Database
 from desk.errors import PermissionDeniedError, ValidationError
 from desk.process import workflow
@@ -366,7 +366,7 @@ def cli_db(sqlite_url: str, make_db: Callable[[str], object], clock: Any,
     """An SQLite file with the sample people; the CLI opens it with the fake clock."""
     db = make_db(sqlite_url)
     assert isinstance(db, Database)
-    monkeypatch.setattr(cli, "open_database",
+    monkeypatch.setattr(commands, "open_database",
                         lambda url, **kw: open_database(url, clock=clock, **kw))
     return sqlite_url, db
 
