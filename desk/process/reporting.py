@@ -313,6 +313,7 @@ def _insert_ticket(session: Session, ticket: Ticket) -> None:
     session.add(ticket)
 
 
+_TICKET_DEFAULTS_PLAIN = {k: plain(v) for k, v in _TICKET_DEFAULTS.items()}
 # what the event records of a new fault besides its number, which the database adds
 _RECORDED_FIELDS = tuple(f for f in REPORT_FIELDS if f != "number")
 _REPORT_CALL = text(
@@ -334,16 +335,16 @@ def _report_in_one_call(session: Session, ticket: Ticket, day: date) -> None:
     was stored and joins the session as loaded, as ``_insert_ticket`` leaves it.
     """
     given = {k: v for k, v in sa_inspect(ticket).dict.items() if k in _TICKETS.c}
-    row = {**_TICKET_DEFAULTS, **given}
     changes = audit.initial_changes(ticket, _RECORDED_FIELDS)
     found = session.execute(_REPORT_CALL, {
-        "ticket": _json({k: plain(v) for k, v in row.items()}), "changes": _json(changes),
-        "day": day, "actor": ticket.reported_by_id,
+        "ticket": _json({**_TICKET_DEFAULTS_PLAIN, **{k: plain(v) for k, v in given.items()}}),
+        "changes": _json(changes), "day": day, "actor": ticket.reported_by_id,
     }).one()
-    stored = {**row, "id": found.o_id, "number": found.o_number,
+    stored = {**_TICKET_DEFAULTS, **given, "id": found.o_id, "number": found.o_number,
               "reported_by_id": found.o_reported_by}
     for key, value in stored.items():
-        setattr(ticket, key, value)
+        if key not in given or given[key] != value:
+            setattr(ticket, key, value)
     make_transient_to_detached(ticket)
     session.add(ticket)
     if found.o_reported_by is not None:  # the login's person, even when no actor was named
