@@ -35,10 +35,12 @@ class DomainEvent:
 
 @dataclass(frozen=True)
 class FaultReported(DomainEvent):
-    """A new fault was stored with its number."""
+    """A new fault was stored with its number. ``announced``: the database already
+    queued its live notice in this transaction (PostgreSQL's ``desk_report``)."""
 
     ticket: Ticket
     at: datetime
+    announced: bool = False
 
 
 @dataclass(frozen=True)

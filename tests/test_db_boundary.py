@@ -13,14 +13,16 @@ its own.
 from __future__ import annotations
 
 import io
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import ColumnDefault, text
 
 from desk.admin import pg_setup
 from desk.admin.demo import add_demo_data
@@ -30,7 +32,8 @@ from desk.errors import PermissionDeniedError
 from desk.process import attachments, auth, editing, reporting, workflow
 from desk.process.reporting import FaultReport
 from desk.rules.transitions import TRANSITIONS
-from models import FaultType, Role, Status
+from desk.rules.values import plain
+from models import FaultType, Role, Status, Ticket
 from tests.conftest import PG_ADMIN_URL, require_pg
 
 pytestmark = pytest.mark.pg
@@ -185,6 +188,24 @@ EVENT = ("INSERT INTO events (ticket_id, actor_id, at, action, changes, details,
 
 def ev(ticket: str, action: str, person: str = "IT001") -> str:
     return EVENT.format(t="{t:" + ticket + "}", p="{p:" + person + "}", action=action)
+
+
+TODAY = "(now() AT TIME ZONE 'UTC')::date"
+
+
+def _new_fault() -> tuple[str, str]:
+    """A new fault as ``desk_report`` takes it (every column, the defaults of the model)
+    and the changes of its event, as SQL literals."""
+    now = datetime.now(UTC).isoformat()
+    row: dict[str, Any] = {c.key: plain(c.default.arg) if isinstance(c.default, ColumnDefault)
+                           else None for c in Ticket.__table__.columns if not c.primary_key}
+    row.update(fault_type="SYS", level=3, occurred_at=now, reported_at=now,
+               reporter_name="孙丽", affected_business="OA", phenomenon="页面 500")
+    changes = {f: {"before": None, "after": row[f]} for f in (
+        "status", "fault_type", "level", "occurred_at", "reported_at", "reporter_name",
+        "affected_business", "phenomenon")}
+    return (f"'{json.dumps(row, ensure_ascii=False)}'::jsonb",
+            f"'{json.dumps(changes, ensure_ascii=False)}'::jsonb")
 
 
 ATTACKS: list[tuple[str, str, list[str]]] = [
@@ -364,6 +385,23 @@ ATTACKS: list[tuple[str, str, list[str]]] = [
     ("tie an alert to a fault", "IT001",
      ["INSERT INTO alert_links (key, ticket_id, created_at, firings) VALUES "
       "('evil', {t:triage}, now(), 1)"]),
+    # reporting through desk_report (migration 0014): {r} a valid new fault, {c} its changes
+    ("report as another person through the function", "IT001",
+     [f"SELECT desk_report({{r}}, {{c}}, {TODAY}, {{p:CTO01}})"]),
+    ("report a fault that comes with an assignee", "LEAD01",
+     [f"SELECT desk_report(jsonb_set({{r}}, '{{assignee_id}}', '{{p:LEAD01}}'), {{c}}, {TODAY}, "
+      "NULL)"]),
+    ("report a fault already resolved", "SALES005",
+     [f"SELECT desk_report(jsonb_set({{r}}, '{{resolved_at}}', to_jsonb(now())), {{c}}, {TODAY}, "
+      "NULL)"]),
+    ("take a number of another day by reporting", "IT001",
+     ["SELECT desk_report({r}, {c}, '2099-01-01', NULL)"]),
+    ("report with an event that says something else", "IT001",
+     [f"SELECT desk_report({{r}}, jsonb_set({{c}}, '{{phenomenon,after}}', '\"别的\"'), {TODAY}, "
+      "NULL)"]),
+    ("report with a number of one's choosing", "IT001",
+     [f"SELECT desk_report({{r}}, {{c}} || jsonb_build_object('number', jsonb_build_object("
+      f"'before', NULL, 'after', 'SYS-20000101-001')), {TODAY}, NULL)"]),
     # the service account and the schema
     ("a service account triages", "MON01",
      ["UPDATE tickets SET status = 'triage', version = version + 1 WHERE id = {t:reported}",
@@ -387,6 +425,8 @@ REFUSALS = {"42501", "23001"}  # insufficient_privilege (and Desk's checks), res
 def _fill(team: Team, statement: str) -> str:
     import re
 
+    fault = _new_fault()
+
     def sub(match: re.Match[str]) -> str:
         kind, _, arg = match.group(1).partition(":")
         if kind == "t":
@@ -399,6 +439,8 @@ def _fill(team: Team, statement: str) -> str:
             return str(team.attachment_id)
         if kind == "g":
             return f'"{team.group}_r_{arg}"' if arg else f'"{team.group}"'
+        if kind in ("r", "c"):
+            return fault[0 if kind == "r" else 1]
         raise AssertionError(match.group(0))
 
     return re.sub(r"\{([a-z](?::[A-Za-z0-9_]+)?)\}", sub, statement).replace(
@@ -430,6 +472,23 @@ def test_attack_is_refused_and_nothing_changes(team: Team, name: str, who: str,
     after = fingerprint(team)
     assert after == before, (f"{name}: something changed",
                              sorted(k for k in after if after[k] != before.get(k)))
+
+
+def test_a_person_reports_through_the_function_as_themselves(team: Team) -> None:
+    """The attacks above are refused for what they try: the same call, as oneself, is
+    taken, and the database records the login's person and its own time."""
+    for actor in ("NULL", "{p:IT001}"):
+        with team.connect("IT001") as conn:
+            row = conn.execute(_fill(team, (
+                f"SELECT o_reported_by, o_number LIKE 'SYS-%' FROM desk_report({{r}}, {{c}}, "
+                f"{TODAY}, {actor})")).encode()).fetchone()
+            event = conn.execute(
+                "SELECT actor_id, at = now(), changes::jsonb -> 'number' ->> 'after' "
+                "FROM events WHERE action = 'report' ORDER BY id DESC LIMIT 1").fetchone()
+            conn.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred checks of 0013
+            conn.rollback()
+        assert row == (team.ids["IT001"], True)
+        assert event is not None and event[:2] == (team.ids["IT001"], True)
 
 
 def test_a_login_of_one_desk_database_cannot_connect_to_the_other(

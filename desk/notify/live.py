@@ -93,7 +93,10 @@ def notify(session: Session, ticket_id: int) -> None:
 
 def on_ticket_event(session: Session,
                     event: FaultReported | TransitionPerformed | TicketChanged) -> None:
-    """Subscriber: every change to a ticket is announced to the other desks."""
+    """Subscriber: every change to a ticket is announced to the other desks (once: a
+    report stored by ``desk_report`` on PostgreSQL was announced by the database)."""
+    if isinstance(event, FaultReported) and event.announced:
+        return
     notify(session, event.ticket_id if isinstance(event, TicketChanged) else event.ticket.id)
 
 

@@ -7,13 +7,14 @@ notices and the live notice in the same transaction), commit.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, ColumnDefault, Table, insert, select
+from sqlalchemy import Column, ColumnDefault, Table, insert, select, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -26,12 +27,13 @@ from desk.process import audit
 from desk.process.numbering import allocate_number
 from desk.read import calendar as calendar_mod
 from desk.read import settings
-from desk.read.tickets import TicketDetail, detail_of
+from desk.read.tickets import TicketDetail, detail_of, person_label
 from desk.rules import limits as limits_mod
 from desk.rules import sla, workdays
 from desk.rules.fields import ONE_LINE, implausible_moment, one_line_problem
 from desk.rules.limits import LevelLimits
 from desk.rules.transitions import MAX_SHORT, MAX_TEXT
+from desk.rules.values import plain
 from models import Event, FaultLevel, FaultType, Person, Status, Ticket
 
 log = logging.getLogger(__name__)
@@ -201,7 +203,11 @@ def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> Tic
         actor = session.get(Person, actor_id) if actor_id is not None else None
         if actor_id is not None and actor is None:
             raise NotFoundError(f"没有此人员（编号 {actor_id}）。", f"No such person ({actor_id}).")
-        return detail_of(session, insert_report(session, report, actor, now))
+        ticket = insert_report(session, report, actor, now)
+        known = session.info.pop(_REPORTER_LABEL, {})
+        if actor is not None:
+            known[actor.id] = person_label(actor.name, actor.employee_no)
+        return detail_of(session, ticket, known)
 
     try:
         return db.write(work)
@@ -251,11 +257,15 @@ def insert_report(session: Session, report: FaultReport, actor: Person | None,
         reported_by_id=actor.id if actor else None,
     )
     apply_deadlines(session, ticket, rules)
+    day = now.astimezone(rules.tz).date()
+    if session.get_bind().dialect.name == "postgresql":
+        # one round trip: number, ticket, event and live notice (migration 0014)
+        _report_in_one_call(session, ticket, day)
+        events.record(session, FaultReported(ticket, now, announced=True))
+        return ticket
     # Last of all: the counter row stays locked until COMMIT, and every desk reporting
     # this type today waits for it, so nothing but the inserts runs while it is held.
-    ticket.number = allocate_number(
-        session, report.fault_type, now.astimezone(rules.tz).date()
-    )
+    ticket.number = allocate_number(session, report.fault_type, day)
     _insert_ticket(session, ticket)
     # the event row audit.record would add, inserted at once: no unit of work to flush
     session.execute(_INSERT_EVENT, {
@@ -301,6 +311,49 @@ def _insert_ticket(session: Session, ticket: Ticket) -> None:
         setattr(ticket, key, value)
     make_transient_to_detached(ticket)
     session.add(ticket)
+
+
+_TICKET_DEFAULTS_PLAIN = {k: plain(v) for k, v in _TICKET_DEFAULTS.items()}
+# what the event records of a new fault besides its number, which the database adds
+_RECORDED_FIELDS = tuple(f for f in REPORT_FIELDS if f != "number")
+_REPORT_CALL = text(
+    "SELECT o_id, o_number, o_reported_by, o_reporter_name, o_reporter_no FROM desk_report("
+    "CAST(:ticket AS jsonb), CAST(:changes AS jsonb), CAST(:day AS date), "
+    "CAST(:actor AS integer))"
+)
+# Session.info: {person id: label} of who ``desk_report`` recorded as reporting
+_REPORTER_LABEL = "desk.process.reporting.reporter"
+
+
+def _report_in_one_call(session: Session, ticket: Ticket, day: date) -> None:
+    """PostgreSQL: store the new ``ticket`` through ``desk_report`` (migration 0014).
+
+    The values, the deadlines and the event's changes are the ones computed here, as on
+    SQLite; the function checks them and the caller, takes the number last, inserts the
+    ticket and its ``report`` event and queues the live notice, in one round trip, so the
+    counter row is held only for that call and the COMMIT. The object then holds what
+    was stored and joins the session as loaded, as ``_insert_ticket`` leaves it.
+    """
+    given = {k: v for k, v in sa_inspect(ticket).dict.items() if k in _TICKETS.c}
+    changes = audit.initial_changes(ticket, _RECORDED_FIELDS)
+    found = session.execute(_REPORT_CALL, {
+        "ticket": _json({**_TICKET_DEFAULTS_PLAIN, **{k: plain(v) for k, v in given.items()}}),
+        "changes": _json(changes), "day": day, "actor": ticket.reported_by_id,
+    }).one()
+    stored = {**_TICKET_DEFAULTS, **given, "id": found.o_id, "number": found.o_number,
+              "reported_by_id": found.o_reported_by}
+    for key, value in stored.items():
+        if key not in given or given[key] != value:
+            setattr(ticket, key, value)
+    make_transient_to_detached(ticket)
+    session.add(ticket)
+    if found.o_reported_by is not None:  # the login's person, even when no actor was named
+        session.info[_REPORTER_LABEL] = {
+            found.o_reported_by: person_label(found.o_reporter_name, found.o_reporter_no)}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _outcome_unknown(exc: DatabaseError) -> bool:

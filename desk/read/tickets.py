@@ -4,6 +4,7 @@ can hold them after the session is closed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -75,13 +76,24 @@ class TicketDetail:
         return out
 
 
-def detail_of(session: Session, ticket: Ticket) -> TicketDetail:
+def person_label(name: str, employee_no: str) -> str:
+    """How a ticket's view names a person: 刘洋（IT001）."""
+    return f"{name}（{employee_no}）"
+
+
+def detail_of(session: Session, ticket: Ticket, known: Mapping[int, str] | None = None
+              ) -> TicketDetail:
+    """The ticket as a plain view; the people it names are read in one query, unless
+    ``known`` already labels all of them (a new fault names only who reported it)."""
     values = {c.key: getattr(ticket, c.key) for c in Ticket.__table__.columns}
     person_ids = {v for k, v in values.items() if k.endswith("_id") and k != "id" and v}
-    people = {
-        p.id: f"{p.name}（{p.employee_no}）"
-        for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))
-    } if person_ids else {}
+    if known is not None and person_ids <= known.keys():
+        people = {i: known[i] for i in person_ids}
+    elif person_ids:
+        people = {p.id: person_label(p.name, p.employee_no)
+                  for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+    else:
+        people = {}
     return TicketDetail(id=ticket.id, values=values, people=people)
 
 
