@@ -385,7 +385,7 @@ ATTACKS: list[tuple[str, str, list[str]]] = [
     ("tie an alert to a fault", "IT001",
      ["INSERT INTO alert_links (key, ticket_id, created_at, firings) VALUES "
       "('evil', {t:triage}, now(), 1)"]),
-    # reporting through desk_report (migration 0014): {r} a valid new fault, {c} its changes
+    # reporting through desk_report (migration 0015): {r} a valid new fault, {c} its changes
     ("report as another person through the function", "IT001",
      [f"SELECT desk_report({{r}}, {{c}}, {TODAY}, {{p:CTO01}})"]),
     ("report a fault that comes with an assignee", "LEAD01",

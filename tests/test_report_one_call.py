@@ -1,4 +1,4 @@
-"""Reporting on PostgreSQL goes through ``desk_report`` (migration 0014) in one call; on
+"""Reporting on PostgreSQL goes through ``desk_report`` (migration 0015) in one call; on
 SQLite through the application's statements. Both store the same rows: the ticket, its
 ``report`` event (the same ``changes`` text), the outbox messages of its notices; the
 database formats numbers as ``desk.rules.numbering`` does, and the live notice is sent

@@ -5,7 +5,7 @@ reporting the same type on the same day waits for it. These tests hold the shape
 keeps that wait short: all reads (settings, calendar revision, person) come before the
 number, the settings are read in one query, and after the number nothing but the
 inserts: on SQLite the ticket INSERT and its event INSERT; on PostgreSQL the number, the
-inserts and the live notice are one call of ``desk_report`` (migration 0014), the last
+inserts and the live notice are one call of ``desk_report`` (migration 0015), the last
 statement before COMMIT. They also hold that the ticket stored reads back exactly as
 returned.
 """

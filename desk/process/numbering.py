@@ -12,7 +12,7 @@ the same type on the same day waits for this commit: call ``allocate_number`` as
 as possible in the unit of work (after the reads and computations, right before the
 ticket is inserted) to keep that wait short (see ``bench/bench_concurrency.py``).
 On PostgreSQL ``desk.process.reporting`` does not call it: ``desk_report`` (migration
-0014) runs the same upsert inside the server, formatting the number with
+0015) runs the same upsert inside the server, formatting the number with
 ``desk_number``, which a test compares with ``desk.rules.numbering``.
 """
 

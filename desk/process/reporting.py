@@ -259,7 +259,7 @@ def insert_report(session: Session, report: FaultReport, actor: Person | None,
     apply_deadlines(session, ticket, rules)
     day = now.astimezone(rules.tz).date()
     if session.get_bind().dialect.name == "postgresql":
-        # one round trip: number, ticket, event and live notice (migration 0014)
+        # one round trip: number, ticket, event and live notice (migration 0015)
         _report_in_one_call(session, ticket, day)
         events.record(session, FaultReported(ticket, now, announced=True))
         return ticket
@@ -326,7 +326,7 @@ _REPORTER_LABEL = "desk.process.reporting.reporter"
 
 
 def _report_in_one_call(session: Session, ticket: Ticket, day: date) -> None:
-    """PostgreSQL: store the new ``ticket`` through ``desk_report`` (migration 0014).
+    """PostgreSQL: store the new ``ticket`` through ``desk_report`` (migration 0015).
 
     The values, the deadlines and the event's changes are the ones computed here, as on
     SQLite; the function checks them and the caller, takes the number last, inserts the

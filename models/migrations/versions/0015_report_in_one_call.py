@@ -33,8 +33,8 @@ become plpgsql with the same queries, so that their plans are cached per session
 
 SQLite keeps the application's statements: nothing is created there.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03
 
 """
@@ -45,8 +45,8 @@ from alembic import op
 from models.vocabulary import FaultLevel, FaultType
 
 # revision identifiers, used by Alembic.
-revision: str = "0014"
-down_revision: str | Sequence[str] | None = "0013"
+revision: str = "0015"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -215,8 +215,11 @@ HELPERS = {
                     (SELECT relowner FROM pg_class WHERE oid = 'public.people'::regclass),
                     'MEMBER')
         OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)"""),
-    "desk_actor()": ("integer",
-                     "(SELECT id FROM people WHERE db_login = session_user AND active)"),
+    # as 0014 made it: the service's person is inactive (it cannot sign in to the window),
+    # yet its own login is recognised through the service group
+    "desk_actor()": ("integer", """
+        (SELECT id FROM people WHERE db_login = session_user
+           AND (active OR (employee_no = 'DESK-SVC' AND desk_service_member())))"""),
     "desk_has_role(p integer, r text)": ("boolean", """
         EXISTS (SELECT 1 FROM person_roles WHERE person_id = p AND role = r)"""),
     "desk_is_admin(p integer)": ("boolean", """
@@ -252,5 +255,5 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for function in PG_FUNCTION_NAMES:
             op.execute(f"DROP FUNCTION IF EXISTS {function}")
-        for signature in HELPERS:  # as 0013 made them
+        for signature in HELPERS:  # as 0013 and 0014 made them
             op.execute(_helper(signature, "sql"))
