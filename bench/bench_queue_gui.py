@@ -24,6 +24,7 @@ The target is no stall over 50 ms: the queries run on the thread pool.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -90,6 +91,10 @@ class GapMeter:
         self.longest_where: dict[str, int] = {}
         self.running = threading.Event()
         self.watchdog: threading.Thread | None = None
+        self.collections: list[tuple[float, float]] = []  # garbage collector's passes
+        self.gc_started = 0.0
+        self.longest_gc = 0.0  # of those, within the longest gap
+        self.longest_span = (0.0, 0.0)  # perf_counter() at its start and end
 
     def _tick(self) -> None:
         now, cpu = time.perf_counter(), time.thread_time()
@@ -98,8 +103,22 @@ class GapMeter:
             self.longest = gap
             self.longest_where = self.samples
             self.longest_cpu = cpu - self.last_cpu
+            self.longest_span = (self.last, now)
+            self.longest_gc = sum(min(end, now) - max(start, self.last)
+                                  for start, end in self.collections
+                                  if end > self.last and start < now)
         self.samples = {}
+        self.collections = [c for c in self.collections if c[1] > now]
         self.last, self.last_cpu = now, cpu
+
+    def _collected(self, phase: str, info: dict[str, int]) -> None:
+        """Python's garbage collector stops every thread while it runs (any thread's
+        allocation may start it): its passes are timed so a stall can be put down to it."""
+        if phase == "start":
+            self.gc_started = time.perf_counter()
+        elif self.gc_started:
+            self.collections.append((self.gc_started, time.perf_counter()))
+            self.gc_started = 0.0
 
     def _watch(self) -> None:
         while self.running.is_set():
@@ -115,6 +134,9 @@ class GapMeter:
         self.last, self.last_cpu = time.perf_counter(), time.thread_time()
         self.longest = self.longest_cpu = 0.0
         self.samples, self.longest_where = {}, {}
+        self.longest_gc = 0.0
+        self.collections = []
+        gc.callbacks.append(self._collected)
         self.running.set()
         self.watchdog = threading.Thread(target=self._watch, daemon=True)
         self.watchdog.start()
@@ -123,6 +145,8 @@ class GapMeter:
     def stop(self) -> float:
         self.timer.stop()
         self._tick()
+        if self._collected in gc.callbacks:
+            gc.callbacks.remove(self._collected)
         self.running.clear()
         if self.watchdog is not None:
             self.watchdog.join()
@@ -131,7 +155,8 @@ class GapMeter:
     def where(self) -> str:
         """Where the GUI thread was seen most during the longest gap."""
         top = sorted(self.longest_where.items(), key=lambda kv: -kv[1])[:2]
-        return (f"[GUI thread on a core {self.longest_cpu * 1000:.0f} ms of it] "
+        return (f"[GUI thread on a core {self.longest_cpu * 1000:.0f} ms of it; garbage "
+                f"collector {self.longest_gc * 1000:.0f} ms] "
                 + "; ".join(f"{w} ×{n}" for w, n in top))
 
 
