@@ -174,7 +174,7 @@ def measure(url: str, repeat: int = 3) -> dict[str, dict[str, Any]]:
     from ui.main_window import MainWindow
     from ui.queue_model import COLUMNS
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # kept alive while measured
     db = open_database(url)
     with db.read() as s:
         tz = timezone(s)
@@ -185,9 +185,29 @@ def measure(url: str, repeat: int = 3) -> dict[str, dict[str, Any]]:
     model = window.model
 
     def wait_idle(timeout_s: float = 120.0) -> None:
-        loop_until = time.perf_counter() + timeout_s
-        while model.busy and time.perf_counter() < loop_until:
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+        """Until the model's loads are answered, in an event loop of its own: the GUI
+        thread sleeps between events, as in the window's ``exec()``. (Polling with
+        ``processEvents`` kept the GUI thread busy on a core the whole time, competing
+        with the very workers it waited for.)"""
+        if not model.busy:
+            return
+        loop = QEventLoop()
+
+        def changed(busy: bool) -> None:
+            if not busy:
+                loop.quit()
+
+        guard = QTimer()
+        guard.setSingleShot(True)
+        guard.timeout.connect(loop.quit)
+        model.busy_changed.connect(changed)
+        guard.start(int(timeout_s * 1000))
+        try:
+            if model.busy:
+                loop.exec()
+        finally:
+            guard.stop()
+            model.busy_changed.disconnect(changed)
         if model.busy:
             raise RuntimeError("the queue did not answer")
 
