@@ -165,7 +165,7 @@ def measure(url: str, repeat: int = 3) -> dict[str, dict[str, Any]]:
     runs ("where": the GUI thread's place during the worst stall, when over 50 ms)."""
     import statistics
 
-    from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QThreadPool, QTimer
+    from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QComboBox
 
     from desk.bootstrap import open_database
@@ -275,8 +275,11 @@ def measure(url: str, repeat: int = 3) -> dict[str, dict[str, Any]]:
         results[name] = {"answer_ms": statistics.median(answers), "stall_ms": stalls[worst],
                          "where": wheres[worst], "undo_stall_ms": undo_stall,
                          "undo_where": undo_where}
+    from ui import tasks
+
+    tasks.wait_all(60_000)  # the view counts (their own pool), still running
     window.close()
-    QThreadPool.globalInstance().waitForDone(60_000)  # the view counts, still running
+    QCoreApplication.processEvents()  # their answers, while the window is there
     db.dispose()
     return results
 
