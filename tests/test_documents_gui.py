@@ -573,3 +573,46 @@ def test_write_new_adds_a_number_rather_than_overwrite(tmp_path):
     assert [p.name for p in (first, second, third)] == \
         ["record-X.pdf", "record-X (1).pdf", "record-X (2).pdf"]
     assert first.read_bytes() == b"%PDF-1" and third.read_bytes() == b"%PDF-3"
+
+
+def test_batch_export_writes_the_review_of_the_faults_it_is_offered_for(qtbot, window,
+                                                                        tmp_path, monkeypatch):
+    """The 故障复盘报告 is one of the batch export's kinds: written for a solved level-1 or
+    level-2 fault, skipped with the 文档 menu's reason for the others."""
+    import shutil
+    import subprocess
+
+    from desk.read import review
+
+    folder = tmp_path / "out"
+    window.table.selectAll()
+    refs = window.document_actions.selected_tickets()
+    offered = [r for r in refs if review.available(r.status, r.level)[0]]
+    assert offered and len(offered) < len(refs)  # the demo's archived level-1 fault
+    dialog = open_batch(qtbot, window, folder, monkeypatch)
+    box = dialog.kind_boxes[review.KIND]
+    assert box.text() == "故障复盘报告"
+    dialog.kind_boxes["record"].setChecked(False)
+    box.setChecked(True)
+    assert dialog.chosen_kinds() == [review.KIND]
+    with qtbot.waitSignal(dialog.finished_export, timeout=180_000) as done:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    report = done.args[0]
+    assert not report.failures and not report.cancelled
+    assert sorted(p.name for p in folder.iterdir()) == \
+        sorted(f"review-{r.number}.pdf" for r in offered)
+    assert sorted(n for n, _k, _w in report.skipped) == \
+        sorted(r.number for r in refs if r not in offered)
+    reasons = {why for _n, kind, why in report.skipped if kind == review.KIND}
+    assert reasons <= {review.available(r.status, r.level)[1] for r in refs} and reasons
+    assert f"{len(report.skipped)} 份因状态不适用而跳过" in dialog.summary.text()
+    pdftotext = shutil.which("pdftotext")
+    for ref in offered:
+        data = (folder / f"review-{ref.number}.pdf").read_bytes()
+        assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+        text = (subprocess.run([pdftotext, "-layout", str(folder / f"review-{ref.number}.pdf"),
+                                "-"], capture_output=True, text=True, check=True).stdout
+                if pdftotext else pdf_text(data))
+        assert "故障复盘" in text and ref.number in text
+        assert "时间线" in text and "复盘结论" in text
+    dialog.close()

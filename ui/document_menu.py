@@ -52,7 +52,8 @@ RELEVANT = {
 }
 MENU_ORDER = ("start-notice", "analysis-report", "verification-form-blank",
               "verification-form", "completion-notice", "record")
-# documents offered after those, apart (not in batch export): the post-incident review
+# documents offered after those, apart: the post-incident review (batch export offers it
+# too, for the faults it is offered for)
 EXTRA_LABELS_ZH = {documents.REVIEW_KIND: documents.REVIEW_LABEL_ZH}
 
 

@@ -239,7 +239,7 @@ TABLES = (
     QT_TRANSLATE_NOOP("Documents", "请先在列表中选择一个故障。"),
     QT_TRANSLATE_NOOP("Documents", "请先在列表中选择要导出的故障。"),
     QT_TRANSLATE_NOOP("Documents", "批量导出文档"),
-    QT_TRANSLATE_NOOP("Documents", "不适用于故障当前状态的文档会被跳过。"),
+    QT_TRANSLATE_NOOP("Documents", "不适用于故障当前状态或等级的文档会被跳过。"),
     QT_TRANSLATE_NOOP("Documents", "选择…"),
     QT_TRANSLATE_NOOP("Documents", "%v / %m 个故障"),
     QT_TRANSLATE_NOOP("Documents", "未能导出："),

@@ -8,6 +8,7 @@ Signals:
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self._selected_before_reset: int | None = None
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.loaded.connect(self._queue_loaded)
+        self.model.loaded.connect(self._freeze_start_up)
         self.model.failed.connect(self._queue_failed)
         # levels, states and time left in the colours of the system's light or dark scheme
         self.scheme_watcher = scheme.SchemeWatcher(self)
@@ -492,6 +494,20 @@ class MainWindow(QMainWindow):
             self.model.set_query(query)
         self._update_view_counts()
 
+    _frozen = False
+
+    def _freeze_start_up(self, _total: int) -> None:
+        """Once the first queue page is on screen: what start-up made (modules, widgets,
+        their wrappers) lives as long as the window, so it is moved out of the garbage
+        collector's way (``gc.freeze``). A full collection stops every thread while it
+        walks the objects, and walking all of these stalled the window some 90 ms now and
+        then, whichever thread's allocation set it off; now it walks what came since.
+        Closing the window gives them back (``gc.unfreeze``)."""
+        self.model.loaded.disconnect(self._freeze_start_up)
+        if not MainWindow._frozen:
+            MainWindow._frozen = True
+            gc.freeze()
+
     def _remember_selection(self) -> None:
         self._selected_before_reset = self.selected_ticket_id()
 
@@ -874,6 +890,9 @@ class MainWindow(QMainWindow):
             return
         self.panel.shutdown()
         self.stop_live()
+        if MainWindow._frozen:  # the window's objects may be collected again once closed
+            MainWindow._frozen = False
+            gc.unfreeze()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         if self._splitter_fitted:  # fitted to the window again at the next start

@@ -178,6 +178,11 @@ def _restored(backend: str) -> ColumnElement[Any]:
     return func.least(Ticket.workaround_at, Ticket.restored_at)
 
 
+# for the service report's sums in SQL (desk.read.service_report)
+minutes_between = _minutes
+restored_column = _restored
+
+
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.sum(case((condition, 1), else_=0))
 

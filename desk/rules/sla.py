@@ -401,6 +401,26 @@ class WorkingTime:
             total += (local - midnight).total_seconds()
         return total
 
+    def hour_total(self, hour: datetime, count: int, seconds: float) -> float | None:
+        """The sum of the running totals (seconds) at ``count`` moments inside the UTC hour
+        that starts at ``hour``, whose seconds past ``hour`` add up to ``seconds``.
+
+        Summing ``between`` over thousands of faults is then a sum over the hours their
+        moments fall in (grouped in SQL): inside one hour the local day and its offset do
+        not change, so each moment's total is the hour's plus its seconds past the hour
+        on a working day. None when the hour is not uniform (a local midnight or a change
+        of offset inside it, in a zone with offsets that are not whole hours) or lies
+        outside the prepared days: sum ``between`` of each fault then."""
+        first = self._at(hour)
+        if first is None:
+            return None
+        start = hour.astimezone(self.tz)
+        end = (hour + timedelta(hours=1) - timedelta(microseconds=1)).astimezone(self.tz)
+        if start.date() != end.date() or start.utcoffset() != end.utcoffset():
+            return None
+        working = self.working[(start.date() - self.first).days]
+        return count * first + (seconds if working else 0.0)
+
     def between(self, start: datetime, end: datetime) -> float:
         """Seconds of working-day time from ``start`` to ``end``."""
         if end <= start:

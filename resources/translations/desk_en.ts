@@ -220,8 +220,8 @@
         <translation>Documents to export:</translation>
     </message>
     <message>
-        <source>不适用于故障当前状态的文档会被跳过。</source>
-        <translation>Documents that do not apply to a fault&apos;s current state are skipped.</translation>
+        <source>不适用于故障当前状态或等级的文档会被跳过。</source>
+        <translation>Documents that do not apply to a fault&apos;s current state or level are skipped.</translation>
     </message>
     <message>
         <source>保存到：</source>
@@ -2111,10 +2111,6 @@
         <translation>Export documents in bulk</translation>
     </message>
     <message>
-        <source>不适用于故障当前状态的文档会被跳过。</source>
-        <translation>Documents that do not apply to a fault&apos;s current state are skipped.</translation>
-    </message>
-    <message>
         <source>选择…</source>
         <translation>Choose…</translation>
     </message>
@@ -2269,6 +2265,10 @@
     <message>
         <source>正在导出：{0}（{1}/{2}）</source>
         <translation>Exporting: {0} ({1}/{2})</translation>
+    </message>
+    <message>
+        <source>不适用于故障当前状态或等级的文档会被跳过。</source>
+        <translation>Documents that do not apply to a fault&apos;s current state or level are skipped.</translation>
     </message>
     <message>
         <source>已取消（处理了 {0}/{1} 个故障）。</source>

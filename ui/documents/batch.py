@@ -1,5 +1,9 @@
 """Batch export: chosen documents of the selected tickets into a folder.
 
+The kinds are the 文档 menu's (``ui.document_menu.MENU_ORDER``) and the 故障复盘报告,
+each written for the tickets it is offered for (``ui.document_menu.availability``: the
+review for a solved level-1 or level-2 fault) and skipped, with the reason, for the rest.
+
 One worker (``BatchExportJob``) loops over the tickets, with progress and Cancel
 between tickets; ``BatchExportDialog`` lists the failures at the end. Files are never
 written over: ``write_new`` picks ``stem (1).pdf``… when a name is taken.
@@ -46,9 +50,9 @@ from PySide6.QtWidgets import (
 
 from desk.db import Database
 from desk.errors import DeskError
-from desk.read import documents
+from desk.read import documents, review
 from ui import scheme
-from ui.document_menu import MENU_ORDER, TicketRef, kind_label
+from ui.document_menu import MENU_ORDER, TicketRef, availability, kind_label
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,8 @@ def tr(text: str) -> str:
 
 
 # -- batch export --------------------------------------------------------------------------
+
+BATCH_KINDS = (*MENU_ORDER, review.KIND)
 
 
 @dataclass
@@ -139,14 +145,15 @@ class BatchExportJob(QRunnable):
             self.signals.finished.emit(report)
 
     def _one(self, ticket: TicketRef, report: BatchReport) -> None:
-        allowed = {k: (ok, why) for k, ok, why in documents.available_documents(ticket.status)}
+        allowed = {k: (ok, why) for k, ok, why in availability(ticket)}
         for kind in self.kinds:
             ok, why = allowed.get(kind, (True, ""))
             if not ok:
                 report.skipped.append((ticket.number, kind, why))
                 continue
             try:
-                data = documents.render(self.db, kind, ticket.id)
+                data = (review.render(self.db, ticket.id) if kind == review.KIND
+                        else documents.render(self.db, kind, ticket.id))
                 report.written.append(write_new(self.folder, f"{kind}-{ticket.number}", data))
             except DeskError as exc:
                 report.failures.append((ticket.number, f"{kind_label(kind)}：{exc}"))
@@ -189,16 +196,16 @@ class BatchExportDialog(QDialog):
         grid = QGridLayout(kinds_box)
         grid.addWidget(QLabel(tr("导出哪些文档：")), 0, 0, 1, 2)
         self.kind_boxes: dict[str, QCheckBox] = {}
-        for i, kind in enumerate(MENU_ORDER):
+        for i, kind in enumerate(BATCH_KINDS):
             box = QCheckBox(kind_label(kind))
             box.setObjectName(f"batch_{kind}")
             box.setChecked(kind == "record")
             box.toggled.connect(lambda _on: self._update_buttons())
             grid.addWidget(box, 1 + i // 2, i % 2)
             self.kind_boxes[kind] = box
-        note = QLabel(tr("不适用于故障当前状态的文档会被跳过。"))
+        note = QLabel(tr("不适用于故障当前状态或等级的文档会被跳过。"))
         note.setStyleSheet(scheme.css("muted"))
-        grid.addWidget(note, 4, 0, 1, 2)
+        grid.addWidget(note, 2 + (len(BATCH_KINDS) - 1) // 2, 0, 1, 2)
         layout.addWidget(kinds_box)
 
         folder_row = QHBoxLayout()
