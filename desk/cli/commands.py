@@ -19,8 +19,8 @@ from typing import Any
 
 from desk import __version__ as VERSION
 from desk.bootstrap import open_database
+from desk.cli.base import UsageError, launch_gui, log_bug
 from desk.cli.identity import acting
-from desk.cli.main import UsageError, launch_gui, log_bug
 from desk.cli.output import columns, count, label, safe
 from desk.config import Config, load_config
 from desk.db import Database

@@ -152,7 +152,7 @@ def _cmd_sla(db: Database, args: argparse.Namespace) -> int:
     if args.number:
         return _sla_of_ticket(db, args, tz)
     if args.level is None:
-        from desk.cli.main import UsageError
+        from desk.cli.base import UsageError
 
         raise UsageError("请给出故障编号，或 --level。", "Give a fault number or --level.")
     at = parse_time(args.at, tz, "at") if args.at else db.now()

@@ -81,7 +81,7 @@ def _cmd_pdf(db: Database, args: argparse.Namespace) -> int:
 
 
 def _usage(zh: str, en: str) -> DeskError:
-    from desk.cli.main import UsageError
+    from desk.cli.base import UsageError
 
     return UsageError(zh, en)
 
@@ -111,7 +111,7 @@ def _batch(db: Database, kind: str, statuses: list[Status], folder: Path, blank:
             print(f"desk: {number}: {exc}", file=sys.stderr)
             continue
         except Exception as exc:  # one damaged fault must not stop the whole batch
-            from desk.cli.main import log_bug
+            from desk.cli.base import log_bug
 
             failed += 1
             path = log_bug()

@@ -131,7 +131,7 @@ def _print_entry(db: Database, entry: knowledge.EntryView) -> None:
 
 def _similar(db: Database, args: argparse.Namespace) -> int:
     if not args.phenomenon.strip() and not args.business.strip():
-        from desk.cli.main import UsageError
+        from desk.cli.base import UsageError
 
         raise UsageError("请给出 --phenomenon 或 --business。",
                          "Give --phenomenon or --business.")
@@ -161,7 +161,7 @@ def _edit(db: Database, args: argparse.Namespace) -> int:
     changes = {name: getattr(args, name) for name in knowledge.EDITABLE
                if getattr(args, name) is not None}
     if not changes:
-        from desk.cli.main import UsageError
+        from desk.cli.base import UsageError
 
         raise UsageError("没有要修改的字段。", "Nothing to change: give at least one field.")
     actor = acting(db, args)

@@ -13,21 +13,15 @@ and run by ``desk.cli.commands``, whose names this module also answers for.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from desk.config import Config, load_config
+from desk.cli.base import launch_gui, log_bug
+from desk.config import load_config
 from desk.errors import DeskError, set_language
 
 LANGUAGES = ("zh_CN", "en")
-
-
-class UsageError(DeskError):
-    pass
 
 
 def window_options(argv: Sequence[str]) -> tuple[str | None, str | None, bool] | None:
@@ -94,40 +88,10 @@ def guarded(work: Callable[[], int]) -> int:
         return 70
 
 
-def launch_gui(config: Config, demo: bool) -> int:
-    if sys.platform.startswith("linux") and not any(
-            os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
-        raise DeskError(
-            "没有图形显示，无法打开窗口。通过 SSH 请使用命令行（desk --help），或用 "
-            "xvfb-run desk 在虚拟显示中运行。",
-            "There is no display to open the window on. Over SSH use the command line "
-            "(desk --help), or run it on a virtual display with `xvfb-run desk`.")
-    from ui.app import run
-
-    return run(config, demo=demo)
-
-
 def window() -> int:
     """``desk-window``: the same as ``desk``, installed as a GUI script (no console on
     Windows) for the desktop entry and the start menu."""
     return main()
-
-
-def log_bug() -> Path:
-    import traceback
-
-    try:
-        config = load_config()
-        folder = config.data_dir
-    except DeskError:
-        folder = Path.cwd()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "desk-error.log"
-    # tracebacks may quote what was typed: the owner's eyes only
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as fh:
-        fh.write(f"--- {datetime.now().isoformat()}\n{traceback.format_exc()}\n")
-    return path
 
 
 def __getattr__(name: str) -> Any:
