@@ -64,6 +64,19 @@ def require_pg() -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_gc_freeze(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window freezes start-up's objects out of the collector's walk. In a suite of
+    windows that come and go this would also freeze earlier tests' garbage and hand it
+    back, to be collected (and its unclosed connections warned of) in an unrelated
+    later test; only tests marked ``gc_freeze`` keep it."""
+    if "gc_freeze" in request.keywords:
+        return
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "freeze_start_up", False)
+
+
+@pytest.fixture(autouse=True)
 def _language_restored(monkeypatch: pytest.MonkeyPatch) -> None:
     """``desk --lang en`` sets the process-wide language of messages: never for the next
     test."""

@@ -141,6 +141,7 @@ def test_view_counts_never_hold_up_the_queue_and_run_one_at_a_time(qtbot, window
     assert counted.args[0]["all"] == expected
 
 
+@pytest.mark.gc_freeze
 def test_start_up_objects_are_kept_out_of_the_collectors_way_while_the_window_is_open(
         qtbot, window, monkeypatch):
     """Once the first page is on screen, what start-up made is frozen out of the garbage
