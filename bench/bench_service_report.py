@@ -29,36 +29,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.run_all import _sent, times_ms  # noqa: E402
+
 TARGET_S = 5.0
 
 
-def _sent(db: Any, fn: Callable[[], Any]) -> list[tuple[str, Any]]:
-    """The statements ``fn`` sends through ``db``'s engine (no BEGIN/COMMIT)."""
-    from sqlalchemy import event
-
-    sent: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
-               executemany: bool) -> None:
-        if statement.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return sent
-
-
 def _times(fn: Callable[[], Any], repeat: int) -> list[float]:
-    fn()  # warm: connecting and the page cache
-    out = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - began)
-    return out
+    """Seconds of each of ``repeat`` calls after a warm one (``run_all``'s, in ms)."""
+    return [ms / 1000 for ms in times_ms(fn, repeat)]
 
 
 def _load() -> str:

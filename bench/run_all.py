@@ -150,7 +150,8 @@ def pg_reachable() -> str | None:
 # -- timing -------------------------------------------------------------------------------
 
 
-def _times(fn: Callable[[], Any], repeat: int) -> list[float]:
+def times_ms(fn: Callable[[], Any], repeat: int) -> list[float]:
+    """Milliseconds of each of ``repeat`` calls of ``fn``, after a warm one."""
     fn()  # warm: the first call pays for connecting and the page cache
     out = []
     for _ in range(repeat):
@@ -161,7 +162,7 @@ def _times(fn: Callable[[], Any], repeat: int) -> list[float]:
 
 
 def _median(fn: Callable[[], Any], repeat: int) -> float:
-    return statistics.median(_times(fn, repeat))
+    return statistics.median(times_ms(fn, repeat))
 
 
 def _p99(values: list[float]) -> float:
@@ -398,9 +399,9 @@ def _report_rows(db: Any, size: int, count: int) -> list[Row]:
                               "reason) VALUES (:i, :t, 'report', '{}', '{}', '')"),
                          {"i": tid, "t": now})
 
-    values = _times(service, count)
+    values = times_ms(service, count)
     try:
-        floor_values: list[float] | None = _times(floor, count)
+        floor_values: list[float] | None = times_ms(floor, count)
     except Exception as exc:  # noqa: BLE001 - the schema moved on; report without a floor
         print(f"  (raw insert floor skipped: {str(exc).splitlines()[0][:100]})",
               file=sys.stderr)
