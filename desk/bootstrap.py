@@ -46,8 +46,8 @@ log = logging.getLogger(__name__)
 def subscribers() -> Bus:
     """The handlers of every domain event, run inside the unit of work that recorded it."""
     bus = Bus()
-    bus.subscribe(FaultReported, notify.on_reported)
-    bus.subscribe(FaultReported, live.on_ticket_event)
+    bus.subscribe(FaultReported, notify.on_reported, writes=notify.reported_writes)
+    bus.subscribe(FaultReported, live.on_ticket_event, writes=live.writes_for)
     bus.subscribe(TransitionPerformed, notify.on_transition)
     bus.subscribe(TransitionPerformed, live.on_ticket_event)
     bus.subscribe(FaultArchived, knowledge.on_archived)

@@ -122,6 +122,8 @@ class IncidentBroadcast(DomainEvent):
 
 
 Handler = Callable[[Session, Any], None]
+# whether a handler may write anything for an event (None: it may, always)
+Writes = Callable[[Any], bool]
 
 
 def record(session: Session, event: DomainEvent) -> None:
@@ -135,9 +137,25 @@ class Bus:
 
     handlers: dict[type[DomainEvent], list[Handler]] = field(
         default_factory=lambda: defaultdict(list))
+    writes: dict[Handler, Writes] = field(default_factory=dict)
 
-    def subscribe(self, event_type: type[DomainEvent], handler: Handler) -> None:
+    def subscribe(self, event_type: type[DomainEvent], handler: Handler,
+                  writes: Writes | None = None) -> None:
+        """``writes(event)``, when given, says beforehand whether ``handler`` may write
+        anything for ``event``: a unit of work whose events no handler writes for may
+        commit with its last statement (``desk.db.execute_and_commit``)."""
         self.handlers[event_type].append(handler)
+        if writes is not None:
+            self.writes[handler] = writes
+
+    def may_write(self, event: DomainEvent) -> bool:
+        """True when a handler of ``event`` may write something for it (a handler that
+        did not say beforehand counts as one that may)."""
+        for handler in self.handlers.get(type(event), ()):
+            writes = self.writes.get(handler)
+            if writes is None or writes(event):
+                return True
+        return False
 
     def dispatch(self, session: Session) -> None:
         """Run the handlers of every event recorded on ``session``, oldest first.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 
@@ -37,6 +38,29 @@ def _report(clock, token: str | None = None) -> FaultReport:
     return FaultReport(fault_type=FaultType.APPLICATION, affected_business="销售订单系统 – 下单",
                        phenomenon="提交订单后页面显示错误 500。", reporter_name="孙丽",
                        occurred_at=clock.now - timedelta(minutes=5), client_token=token)
+
+
+@contextmanager
+def _before_commit(db, hook):
+    """Run ``hook`` just before a report's COMMIT goes out: on SQLite the session's
+    commit; on PostgreSQL the COMMIT goes with ``desk_report``'s call, so before it."""
+    if db.backend == "sqlite":
+        event.listen(db.write_sessions, "before_commit", hook)
+        try:
+            yield
+        finally:
+            event.remove(db.write_sessions, "before_commit", hook)
+        return
+
+    def before_call(_conn, _cursor, statement, *_args) -> None:
+        if "desk_report(" in statement:
+            hook(None)
+
+    event.listen(db.engine, "before_cursor_execute", before_call)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_call)
 
 
 def _count(db) -> int:
@@ -73,11 +97,8 @@ def test_commit_that_never_reached_the_server_is_written_once_more(db, demo_peop
         if len(attempts) == 1:
             raise _lost(db)
 
-    event.listen(db.write_sessions, "before_commit", break_before_commit)
-    try:
+    with _before_commit(db, break_before_commit):
         detail = report_fault(db, _report(clock), demo_people["SALES005"])
-    finally:
-        event.remove(db.write_sessions, "before_commit", break_before_commit)
     assert len(attempts) == 2
     assert _count(db) == 1
     assert detail.phenomenon == "提交订单后页面显示错误 500。"
@@ -87,12 +108,8 @@ def test_server_still_down_gives_the_connection_message(db, demo_people, clock):
     def always_lost(session) -> None:
         raise _lost(db)
 
-    event.listen(db.write_sessions, "before_commit", always_lost)
-    try:
-        with pytest.raises(DatabaseError) as caught:
-            report_fault(db, _report(clock), demo_people["SALES005"])
-    finally:
-        event.remove(db.write_sessions, "before_commit", always_lost)
+    with _before_commit(db, always_lost), pytest.raises(DatabaseError) as caught:
+        report_fault(db, _report(clock), demo_people["SALES005"])
     assert "数据库连接中断" in caught.value.zh
     assert _count(db) == 0
 

@@ -91,11 +91,17 @@ def notify(session: Session, ticket_id: int) -> None:
     )
 
 
+def writes_for(event: FaultReported | TransitionPerformed | TicketChanged) -> bool:
+    """Whether ``on_ticket_event`` writes for ``event``: not for a report the database
+    announced itself."""
+    return not (isinstance(event, FaultReported) and event.announced)
+
+
 def on_ticket_event(session: Session,
                     event: FaultReported | TransitionPerformed | TicketChanged) -> None:
     """Subscriber: every change to a ticket is announced to the other desks (once: a
     report stored by ``desk_report`` on PostgreSQL was announced by the database)."""
-    if isinstance(event, FaultReported) and event.announced:
+    if not writes_for(event):
         return
     notify(session, event.ticket_id if isinstance(event, TicketChanged) else event.ticket.id)
 

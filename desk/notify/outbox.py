@@ -343,6 +343,12 @@ def enqueue_for(session: Session, ticket: Ticket, action: str, now: datetime) ->
     return ids
 
 
+def reported_writes(event: FaultReported) -> bool:
+    """Whether ``on_reported`` queues anything for this report (decided by the ticket's
+    level and interruption alone, known before it is stored)."""
+    return bool(_triggers_for(event.ticket, "report"))
+
+
 def on_reported(session: Session, event: FaultReported) -> None:
     """Subscriber: the notices of a new fault are queued with the report."""
     enqueue_for(session, event.ticket, "report", event.at)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, ColumnDefault, Table, insert, select, text
@@ -20,7 +21,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from desk import events
-from desk.db import Database
+from desk.db import Database, execute_and_commit
 from desk.errors import DatabaseError, NotFoundError, ValidationError
 from desk.events import FaultReported
 from desk.process import audit
@@ -132,7 +133,30 @@ RULE_KEYS = ("timezone", "sla.limits", "sla.duty_hours", calendar_mod.REVISION_K
 
 def deadline_rules(session: Session) -> DeadlineRules:
     """The rules in force, read with one settings query (the calendar is cached)."""
-    values = settings.get_many(session, RULE_KEYS)
+    return _rules_from(session, settings.get_many(session, RULE_KEYS))
+
+
+@dataclass(frozen=True)
+class StampedRules:
+    """PostgreSQL: the rules a desk keeps between reports and the stamp of the settings
+    they were read from (``settings.get_many_stamped``), checked by ``desk_report``."""
+
+    rules: DeadlineRules
+    stamp: dict[str, str]
+
+
+_RULES_MEMO = "desk.process.reporting.rules"  # Database.memo key
+
+
+def _kept_rules(db: Database, session: Session) -> StampedRules:
+    kept = db.memo.get(_RULES_MEMO)
+    if not isinstance(kept, StampedRules):
+        values, stamp = settings.get_many_stamped(session, RULE_KEYS)
+        kept = db.memo[_RULES_MEMO] = StampedRules(_rules_from(session, values), stamp)
+    return kept
+
+
+def _rules_from(session: Session, values: dict[str, Any]) -> DeadlineRules:
     return DeadlineRules(
         limits=limits_mod.limits_from(values.get("sla.limits")),
         calendar=calendar_mod.load(session, str(values.get(calendar_mod.REVISION_KEY, ""))),
@@ -203,7 +227,9 @@ def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> Tic
         actor = session.get(Person, actor_id) if actor_id is not None else None
         if actor_id is not None and actor is None:
             raise NotFoundError(f"没有此人员（编号 {actor_id}）。", f"No such person ({actor_id}).")
-        ticket = insert_report(session, report, actor, now)
+        kept = _kept_rules(db, session) if db.backend == "postgresql" else None
+        ticket = insert_report(session, report, actor, now,
+                               last=lambda event: not db.bus.may_write(event), kept=kept)
         known = session.info.pop(_REPORTER_LABEL, {})
         if actor is not None:
             known[actor.id] = person_label(actor.name, actor.employee_no)
@@ -226,10 +252,17 @@ def report_fault(db: Database, report: FaultReport, actor_id: int | None) -> Tic
 
 
 def insert_report(session: Session, report: FaultReport, actor: Person | None,
-                  now: datetime) -> Ticket:
+                  now: datetime, last: Callable[[FaultReported], bool] | None = None,
+                  kept: StampedRules | None = None) -> Ticket:
     """Store a new fault inside the caller's unit of work (``report_fault``, and the
     service's intake of mails and alerts, which file more in the same transaction):
-    validate, number, deadlines, the event, ``FaultReported``."""
+    validate, number, deadlines, the event, ``FaultReported``.
+
+    ``last(event)``, from ``report_fault``: True when the report is all the unit of work
+    writes (no subscriber writes for its ``FaultReported``); on PostgreSQL it then
+    commits with the call that stores it. ``kept``: the rules ``report_fault`` keeps
+    on PostgreSQL, checked against the settings by the database; without them the rules
+    are read in this unit of work."""
     if actor is not None and not report.reporter_name.strip():
         report.reporter_name = actor.name
         report.reporter_employee_no = report.reporter_employee_no or actor.employee_no
@@ -237,7 +270,7 @@ def insert_report(session: Session, report: FaultReport, actor: Person | None,
     errors = validate_report(report, now)
     if errors:
         raise ValidationError(errors)
-    rules = deadline_rules(session)
+    rules = kept.rules if kept is not None else deadline_rules(session)
     ticket = Ticket(
         version=1,
         status=Status.REPORTED,
@@ -260,8 +293,10 @@ def insert_report(session: Session, report: FaultReport, actor: Person | None,
     day = now.astimezone(rules.tz).date()
     if session.get_bind().dialect.name == "postgresql":
         # one round trip: number, ticket, event and live notice (migration 0015)
-        _report_in_one_call(session, ticket, day)
-        events.record(session, FaultReported(ticket, now, announced=True))
+        reported = FaultReported(ticket, now, announced=True)
+        _report_in_one_call(session, ticket, day, commit=last is not None and last(reported),
+                            stamp=kept.stamp if kept is not None else None)
+        events.record(session, reported)
         return ticket
     # Last of all: the counter row stays locked until COMMIT, and every desk reporting
     # this type today waits for it, so nothing but the inserts runs while it is held.
@@ -319,13 +354,28 @@ _RECORDED_FIELDS = tuple(f for f in REPORT_FIELDS if f != "number")
 _REPORT_CALL = text(
     "SELECT o_id, o_number, o_reported_by, o_reporter_name, o_reporter_no FROM desk_report("
     "CAST(:ticket AS jsonb), CAST(:changes AS jsonb), CAST(:day AS date), "
-    "CAST(:actor AS integer))"
+    "CAST(:actor AS integer), CAST(:rule_keys AS text[]), CAST(:rule_stamp AS jsonb))"
+)
+# the same call in psycopg's own parameters, for ``execute_and_commit``
+_REPORT_CALL_PSYCOPG = (
+    "SELECT o_id, o_number, o_reported_by, o_reporter_name, o_reporter_no FROM desk_report("
+    "%(ticket)s::jsonb, %(changes)s::jsonb, %(day)s::date, %(actor)s::integer, "
+    "%(rule_keys)s::text[], %(rule_stamp)s::jsonb)"
 )
 # Session.info: {person id: label} of who ``desk_report`` recorded as reporting
 _REPORTER_LABEL = "desk.process.reporting.reporter"
 
 
-def _report_in_one_call(session: Session, ticket: Ticket, day: date) -> None:
+class _Reported(NamedTuple):
+    o_id: int
+    o_number: str
+    o_reported_by: int | None
+    o_reporter_name: str
+    o_reporter_no: str
+
+
+def _report_in_one_call(session: Session, ticket: Ticket, day: date, commit: bool,
+                        stamp: dict[str, str] | None) -> None:
     """PostgreSQL: store the new ``ticket`` through ``desk_report`` (migration 0015).
 
     The values, the deadlines and the event's changes are the ones computed here, as on
@@ -333,13 +383,26 @@ def _report_in_one_call(session: Session, ticket: Ticket, day: date) -> None:
     ticket and its ``report`` event and queues the live notice, in one round trip, so the
     counter row is held only for that call and the COMMIT. The object then holds what
     was stored and joins the session as loaded, as ``_insert_ticket`` leaves it.
+    ``commit``: nothing else is written in this unit of work, so the COMMIT goes with
+    the call (``desk.db.execute_and_commit``) and the counter row is free as soon as
+    the function returns. ``stamp``: of the settings the deadlines were computed from
+    (``StampedRules``); the function refuses the report if they have changed since.
     """
     given = {k: v for k, v in sa_inspect(ticket).dict.items() if k in _TICKETS.c}
     changes = audit.initial_changes(ticket, _RECORDED_FIELDS)
-    found = session.execute(_REPORT_CALL, {
+    params = {
         "ticket": _json({**_TICKET_DEFAULTS_PLAIN, **{k: plain(v) for k, v in given.items()}}),
         "changes": _json(changes), "day": day, "actor": ticket.reported_by_id,
-    }).one()
+        "rule_keys": list(RULE_KEYS) if stamp is not None else None,
+        "rule_stamp": _json(stamp) if stamp is not None else None,
+    }
+    if commit:
+        row = execute_and_commit(session, _REPORT_CALL_PSYCOPG, params)
+        if row is None:  # pragma: no cover - the function always returns its row
+            raise AssertionError("desk_report returned nothing")
+        found = _Reported(*row)
+    else:
+        found = _Reported(*session.execute(_REPORT_CALL, params).one())
     stored = {**_TICKET_DEFAULTS, **given, "id": found.o_id, "number": found.o_number,
               "reported_by_id": found.o_reported_by}
     for key, value in stored.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy.orm import Session
 
 from desk.read.glance import DEFAULT_ORGANISATION
@@ -64,6 +64,26 @@ def get_many(session: Session, keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 _MANY = select(Setting.key, Setting.value).where(
+    Setting.key.in_(bindparam("keys", expanding=True)))
+
+
+def get_many_stamped(session: Session, keys: tuple[str, ...]
+                     ) -> tuple[dict[str, Any], dict[str, str]]:
+    """PostgreSQL: ``get_many`` and the stamp of what was read, ``{key: xmin}`` of the
+    rows found: it changes when any of them is changed, added or removed, so a database
+    function can tell whether a value read earlier is still the one in force
+    (``desk_report``, migration 0017)."""
+    found: dict[str, Any] = {}
+    stamp: dict[str, str] = {}
+    for key, value, xmin in session.connection().execute(_MANY_STAMPED, {"keys": keys}):
+        found[key] = value
+        stamp[key] = xmin
+    values = {k: found[k] if k in found else DEFAULTS[k]
+              for k in keys if k in found or k in DEFAULTS}
+    return values, stamp
+
+
+_MANY_STAMPED = select(Setting.key, Setting.value, literal_column("xmin::text")).where(
     Setting.key.in_(bindparam("keys", expanding=True)))
 
 
