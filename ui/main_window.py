@@ -49,7 +49,7 @@ from desk.rules import transitions
 from models import FaultLevel, FaultType, Role, Status
 from ui import scheme, tasks
 from ui.labels import label as tr_label
-from ui.queue_model import COLUMNS, DEADLINES, TicketTableModel
+from ui.queue_model import COLUMNS, DEADLINES, KEYS, TicketTableModel
 from ui.record_form import NewFaultForm
 from ui.ticket.panel import TicketPanel
 
@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
     # -- sizes ----------------------------------------------------------------------------
 
     PANEL_MIN = 440  # the ticket panel and the record form are never narrower
+    PANEL_ROOM = 640  # ... and get this much before the queue gets all its columns
     FORM_WIDTH = 720  # what the new-fault form gets when the window has it
 
     def _fit_columns(self) -> None:
@@ -265,27 +266,44 @@ class MainWindow(QMainWindow):
             if header.sectionSize(section) < need:
                 header.resizeSection(section, need)
 
-    def queue_width_needed(self) -> int:
-        """The width the left side needs to show the views and the queue up to its last
-        deadline column without scrolling sideways."""
+    def queue_width_needed(self, through: str | None = None) -> int:
+        """The width the left side needs to show the views and the queue up to column
+        ``through`` (by default its last deadline column; "" for every column) without
+        scrolling sideways."""
         header = self.table.horizontalHeader()
-        last = max(COLUMNS.index(c) for c in COLUMNS if c[0] in DEADLINES)
+        if through is None:
+            last = max(KEYS.index(key) for key in DEADLINES)
+        elif through:
+            last = KEYS.index(through)
+        else:
+            last = len(KEYS) - 1
         columns = sum(header.sectionSize(i) for i in range(last + 1))
         table = (columns + 2 * self.table.frameWidth()
                  + self.table.verticalScrollBar().sizeHint().width())
         return self.view_list_width + self.left_splitter.handleWidth() + table
 
+    def fitted_queue_width(self, total: int) -> int:
+        """The queue's share of ``total`` pixels (both sides of the divider).
+
+        The ticket panel never gets less than PANEL_MIN. Within that the queue gets its
+        deadline columns, then every column up to what leaves the panel PANEL_ROOM, so
+        on a wide screen it does not scroll sideways beside a mostly empty panel. The
+        split is the same with and without a fault selected: choosing one does not move
+        the divider. At 1024 px the columns up to 剩余时间 (ESSENTIAL) fit beside the
+        panel's minimum in either language."""
+        if self.form is not None and self.stack.currentWidget() is self.form:
+            # a new fault is typed: the form and its similar faults get the room
+            form = max(self.FORM_WIDTH, total // 2)
+            return max(total - form, self.left_splitter.minimumWidth())
+        wanted = max(self.queue_width_needed(),
+                     min(self.queue_width_needed(""), total - self.PANEL_ROOM))
+        return max(min(wanted, total - self.PANEL_MIN), self.left_splitter.minimumWidth())
+
     def _fit_splitter(self) -> None:
         total = self.splitter.width() - self.splitter.handleWidth()
         if total <= 0:
             return
-        if self.form is not None and self.stack.currentWidget() is self.form:
-            # a new fault is typed: the form and its similar faults get the room
-            form = max(self.FORM_WIDTH, total // 2)
-            queue = max(total - form, self.left_splitter.minimumWidth())
-        else:
-            queue = max(self.queue_width_needed(), total // 2)
-        queue = min(queue, total - self.PANEL_MIN)
+        queue = self.fitted_queue_width(total)
         self.splitter.setSizes([queue, total - queue])
         self.left_splitter.setSizes([self.view_list_width, queue - self.view_list_width])
 
@@ -815,9 +833,10 @@ class MainWindow(QMainWindow):
         box.setObjectName("errorBox")
         box.open()
 
-    # the queue's columns were reordered (deadlines first): widths and order saved under
-    # the old key belong to other columns and are not read back
-    COLUMNS_KEY = "window/queue-columns"
+    # the queue's columns were reordered (剩余时间 before the state): widths saved under
+    # an old key belong to other columns and are not read back
+    COLUMNS_KEY = "window/queue-columns-2"
+    OLD_COLUMNS_KEYS = ("window/queue-columns",)
 
     def _restore_geometry(self) -> None:
         settings = QSettings()
@@ -901,6 +920,8 @@ class MainWindow(QMainWindow):
         else:
             settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue(self.COLUMNS_KEY, self.table.horizontalHeader().saveState())
+        for key in self.OLD_COLUMNS_KEYS:
+            settings.remove(key)
         super().closeEvent(event)  # type: ignore[arg-type]
 
 
