@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QComboBox
 
 from desk.admin.demo import add_demo_data
 from tests.test_window_layout_gui import (  # noqa: F401  (fixtures)
@@ -110,3 +111,47 @@ def test_a_restored_divider_is_kept_when_a_fault_is_chosen(qtbot, make_db, sqlit
     assert w2.splitter.sizes() == moved  # the remembered layout, not the fitted one
     choose_first(qtbot, w2)
     assert w2.splitter.sizes() == moved
+
+
+# -- the filters -----------------------------------------------------------------------
+
+
+def filters(w: MainWindow) -> list[QComboBox]:
+    return [w.filter_status, w.filter_level, w.filter_type, w.filter_assignee]
+
+
+def filters_cut(w: MainWindow) -> list[str]:
+    """Filters narrower than their own size hint or their longest entry, or not wholly
+    inside the filter bar."""
+    bar = w.findChild(type(w.filter_status.parentWidget()), "filterBar")
+    cut = []
+    for box in filters(w):
+        metrics = box.fontMetrics()
+        longest = max(metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count()))
+        if box.width() < box.sizeHint().width() or box.width() < longest + 20:
+            cut.append(f"{box.objectName()} {box.width()} px")
+        if not bar.rect().contains(box.geometry()):
+            cut.append(f"{box.objectName()} outside the bar")
+    return cut
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768), (1920, 1080)])
+def test_the_filters_are_as_wide_as_their_texts(qtbot, request, make_db, sqlite_url,
+                                                language, size):
+    if language == "en":
+        request.getfixturevalue("english")
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    w = open_window(qtbot, db, *size)
+    choose_first(qtbot, w)
+    assignee = w.filter_assignee
+    assert assignee.itemText(0) == ("All assignees" if language == "en" else "全部处理人")
+    text = assignee.fontMetrics().horizontalAdvance(assignee.itemText(0))
+    assert assignee.width() >= text + 20  # the text and the arrow
+    assert filters_cut(w) == []
+    # narrowed by hand, the filters wrap onto another line rather than being cut
+    w.splitter.moveSplitter(w.view_list_width + 300, 1)
+    qtbot.waitUntil(lambda: w.table.width() < 300, timeout=5000)
+    assert filters_cut(w) == []
+    assert len({box.y() for box in filters(w)}) > 1

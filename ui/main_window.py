@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -48,6 +47,7 @@ from desk.read.tickets import TicketDetail
 from desk.rules import transitions
 from models import FaultLevel, FaultType, Role, Status
 from ui import scheme, tasks
+from ui.flow_layout import FlowLayout, fixed_width
 from ui.labels import label as tr_label
 from ui.queue_model import COLUMNS, DEADLINES, KEYS, TicketTableModel
 from ui.record_form import NewFaultForm
@@ -435,16 +435,19 @@ class MainWindow(QMainWindow):
         return TicketQuery(**{**query.as_dict(), **changes}) if changes else query
 
     def _build_filter_bar(self) -> QWidget:
+        # each filter as wide as its longest entry in the language shown ("All assignees"
+        # is not cut in English); when the queue is narrower they wrap onto a second line
         bar = QWidget()
         bar.setObjectName("filterBar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = FlowLayout(bar)
 
         def combo(name: str, everything: str, items: list[tuple[str, object]],
                   spoken: str) -> QComboBox:
             box = QComboBox()
             box.setObjectName(name)
             box.setAccessibleName(spoken)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            fixed_width(box)
             box.addItem(everything, None)
             for text, value in items:
                 box.addItem(text, value)
@@ -466,7 +469,6 @@ class MainWindow(QMainWindow):
         self.filter_assignee = combo("filterAssignee", self.tr("全部处理人"),
                                      [(p.display, p.id) for p in engineers],
                                      self.tr("按处理人筛选"))
-        row.addStretch(1)
         return bar
 
     def _view_query(self, view: str | None = None) -> TicketQuery:
