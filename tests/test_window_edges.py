@@ -7,16 +7,19 @@ offscreen, measured as they are laid out."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox
 
 from desk.admin.demo import add_demo_data
 from tests.test_window_layout_gui import (  # noqa: F401  (fixtures)
     chinese_font,
+    dark_palette,
     english,
     open_window,
     save,
 )
+from ui import scheme
 from ui.main_window import MainWindow
 from ui.queue_model import DEADLINES, ESSENTIAL, KEYS
 
@@ -155,3 +158,45 @@ def test_the_filters_are_as_wide_as_their_texts(qtbot, request, make_db, sqlite_
     qtbot.waitUntil(lambda: w.table.width() < 300, timeout=5000)
     assert filters_cut(w) == []
     assert len({box.y() for box in filters(w)}) > 1
+
+
+# -- the colour scheme reaches windows without a parent -----------------------------------
+
+
+def test_a_dialog_without_a_parent_follows_the_scheme(qtbot, make_db, sqlite_url):
+    """A dialog opened on its own (the sign-in dialog the desk shows before or beside
+    the window) takes the dark scheme's colours when the palette turns dark, and the
+    light ones back; one owned by the window does too."""
+    from ui.dialogs.sign_in import SignInDialog
+
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    w = open_window(qtbot, db, 1024, 700)
+    alone = SignInDialog(db)
+    qtbot.addWidget(alone)
+    alone.show()
+    qtbot.waitExposed(alone)
+    owned = w.switch_user()
+    assert alone.parent() is None and owned.parent() is w
+    alone.message.setStyleSheet(scheme.css("bad"))  # as when signing in failed
+    owned.message.setStyleSheet(scheme.css("bad"))
+    assert scheme.LIGHT.muted in alone.hint.styleSheet()
+
+    def painted(label) -> str:
+        label.ensurePolished()
+        return label.palette().color(QPalette.ColorRole.WindowText).name()
+
+    assert painted(alone.message) == scheme.LIGHT.bad
+    qapp = QCoreApplication.instance()
+    before = qapp.palette()
+    try:
+        qapp.setPalette(dark_palette())
+        qtbot.waitUntil(lambda: scheme.DARK.bad in alone.message.styleSheet(), timeout=5000)
+        assert scheme.DARK.muted in alone.hint.styleSheet()
+        assert scheme.DARK.bad in owned.message.styleSheet()
+        assert painted(alone.message) == scheme.DARK.bad
+        assert painted(owned.message) == scheme.DARK.bad
+    finally:
+        qapp.setPalette(before)
+    qtbot.waitUntil(lambda: scheme.LIGHT.bad in alone.message.styleSheet(), timeout=5000)
+    assert painted(alone.message) == scheme.LIGHT.bad

@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
     QHeaderView,
@@ -886,17 +887,20 @@ class MainWindow(QMainWindow):
     def repaint_colours(self) -> None:
         """The palette or the system's scheme changed: the coloured cells and the SLA
         line again, and the widgets under a style sheet take the new palette (Qt does
-        not hand it on below a style sheet by itself) and the new scheme's colours."""
+        not hand it on below a style sheet by itself) and the new scheme's colours: this
+        window's, its dialogs', and those of the other open windows and dialogs that
+        have no parent (a major-incident view, a dialog opened before this window)."""
         if getattr(self, "_repainting", False) or not hasattr(self, "panel"):
             return  # a change while building, or caused by this repaint
         self._repainting = True
         try:
             self.model.repaint_colours()
             self.panel.sla.repaint_colours()
-            for widget in self.findChildren(QWidget):
-                sheet = widget.styleSheet()
-                if sheet:  # the scheme's colours in it swapped for the new scheme's
-                    widget.setStyleSheet(scheme.restyle(sheet))
+            scheme.restyle_tree(self)
+            for top in QApplication.topLevelWidgets():
+                if top.parent() is None and top is not self \
+                        and not isinstance(top, MainWindow):  # another window does its own
+                    scheme.restyle_tree(top)
         finally:
             self._repainting = False
 
