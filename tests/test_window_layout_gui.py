@@ -233,9 +233,12 @@ def test_deadlines_in_view_beside_the_ticket_at_1366(qtbot, request, make_db, sq
     assert w.table.horizontalScrollBar().value() == 0
     assert w.stack.width() >= w.PANEL_MIN
     assert texts_cut(w) == []
-    # the deadline columns come right after what the fault is and how it stands
-    assert KEYS[3:6] == ["remaining", "respond_due_at", "restore_due_at"]
-    # at 1024 the panel keeps its width; the queue may scroll sideways there
+    # 剩余时间 comes right after what the fault is and how urgent, the two deadlines
+    # after how it stands
+    assert KEYS[:6] == ["number", "level", "remaining", "status", "respond_due_at",
+                        "restore_due_at"]
+    # at 1024 the panel keeps its width; the queue shows up to 剩余时间 (and may scroll
+    # sideways for the rest: tests/test_window_edges.py)
     w.resize(1024, 700)
     qtbot.waitUntil(lambda: w.width() == 1024, timeout=5000)
     assert w.stack.width() >= w.PANEL_MIN

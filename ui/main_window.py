@@ -19,9 +19,9 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -48,8 +48,9 @@ from desk.read.tickets import TicketDetail
 from desk.rules import transitions
 from models import FaultLevel, FaultType, Role, Status
 from ui import scheme, tasks
+from ui.flow_layout import FlowLayout, fixed_width
 from ui.labels import label as tr_label
-from ui.queue_model import COLUMNS, DEADLINES, TicketTableModel
+from ui.queue_model import COLUMNS, DEADLINES, KEYS, TicketTableModel
 from ui.record_form import NewFaultForm
 from ui.ticket.panel import TicketPanel
 
@@ -223,6 +224,7 @@ class MainWindow(QMainWindow):
     # -- sizes ----------------------------------------------------------------------------
 
     PANEL_MIN = 440  # the ticket panel and the record form are never narrower
+    PANEL_ROOM = 640  # ... and get this much before the queue gets all its columns
     FORM_WIDTH = 720  # what the new-fault form gets when the window has it
 
     def _fit_columns(self) -> None:
@@ -265,27 +267,44 @@ class MainWindow(QMainWindow):
             if header.sectionSize(section) < need:
                 header.resizeSection(section, need)
 
-    def queue_width_needed(self) -> int:
-        """The width the left side needs to show the views and the queue up to its last
-        deadline column without scrolling sideways."""
+    def queue_width_needed(self, through: str | None = None) -> int:
+        """The width the left side needs to show the views and the queue up to column
+        ``through`` (by default its last deadline column; "" for every column) without
+        scrolling sideways."""
         header = self.table.horizontalHeader()
-        last = max(COLUMNS.index(c) for c in COLUMNS if c[0] in DEADLINES)
+        if through is None:
+            last = max(KEYS.index(key) for key in DEADLINES)
+        elif through:
+            last = KEYS.index(through)
+        else:
+            last = len(KEYS) - 1
         columns = sum(header.sectionSize(i) for i in range(last + 1))
         table = (columns + 2 * self.table.frameWidth()
                  + self.table.verticalScrollBar().sizeHint().width())
         return self.view_list_width + self.left_splitter.handleWidth() + table
 
+    def fitted_queue_width(self, total: int) -> int:
+        """The queue's share of ``total`` pixels (both sides of the divider).
+
+        The ticket panel never gets less than PANEL_MIN. Within that the queue gets its
+        deadline columns, then every column up to what leaves the panel PANEL_ROOM, so
+        on a wide screen it does not scroll sideways beside a mostly empty panel. The
+        split is the same with and without a fault selected: choosing one does not move
+        the divider. At 1024 px the columns up to 剩余时间 (ESSENTIAL) fit beside the
+        panel's minimum in either language."""
+        if self.form is not None and self.stack.currentWidget() is self.form:
+            # a new fault is typed: the form and its similar faults get the room
+            form = max(self.FORM_WIDTH, total // 2)
+            return max(total - form, self.left_splitter.minimumWidth())
+        wanted = max(self.queue_width_needed(),
+                     min(self.queue_width_needed(""), total - self.PANEL_ROOM))
+        return max(min(wanted, total - self.PANEL_MIN), self.left_splitter.minimumWidth())
+
     def _fit_splitter(self) -> None:
         total = self.splitter.width() - self.splitter.handleWidth()
         if total <= 0:
             return
-        if self.form is not None and self.stack.currentWidget() is self.form:
-            # a new fault is typed: the form and its similar faults get the room
-            form = max(self.FORM_WIDTH, total // 2)
-            queue = max(total - form, self.left_splitter.minimumWidth())
-        else:
-            queue = max(self.queue_width_needed(), total // 2)
-        queue = min(queue, total - self.PANEL_MIN)
+        queue = self.fitted_queue_width(total)
         self.splitter.setSizes([queue, total - queue])
         self.left_splitter.setSizes([self.view_list_width, queue - self.view_list_width])
 
@@ -417,16 +436,19 @@ class MainWindow(QMainWindow):
         return TicketQuery(**{**query.as_dict(), **changes}) if changes else query
 
     def _build_filter_bar(self) -> QWidget:
+        # each filter as wide as its longest entry in the language shown ("All assignees"
+        # is not cut in English); when the queue is narrower they wrap onto a second line
         bar = QWidget()
         bar.setObjectName("filterBar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = FlowLayout(bar)
 
         def combo(name: str, everything: str, items: list[tuple[str, object]],
                   spoken: str) -> QComboBox:
             box = QComboBox()
             box.setObjectName(name)
             box.setAccessibleName(spoken)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            fixed_width(box)
             box.addItem(everything, None)
             for text, value in items:
                 box.addItem(text, value)
@@ -448,7 +470,6 @@ class MainWindow(QMainWindow):
         self.filter_assignee = combo("filterAssignee", self.tr("全部处理人"),
                                      [(p.display, p.id) for p in engineers],
                                      self.tr("按处理人筛选"))
-        row.addStretch(1)
         return bar
 
     def _view_query(self, view: str | None = None) -> TicketQuery:
@@ -815,9 +836,10 @@ class MainWindow(QMainWindow):
         box.setObjectName("errorBox")
         box.open()
 
-    # the queue's columns were reordered (deadlines first): widths and order saved under
-    # the old key belong to other columns and are not read back
-    COLUMNS_KEY = "window/queue-columns"
+    # the queue's columns were reordered (剩余时间 before the state): widths saved under
+    # an old key belong to other columns and are not read back
+    COLUMNS_KEY = "window/queue-columns-2"
+    OLD_COLUMNS_KEYS = ("window/queue-columns",)
 
     def _restore_geometry(self) -> None:
         settings = QSettings()
@@ -865,17 +887,20 @@ class MainWindow(QMainWindow):
     def repaint_colours(self) -> None:
         """The palette or the system's scheme changed: the coloured cells and the SLA
         line again, and the widgets under a style sheet take the new palette (Qt does
-        not hand it on below a style sheet by itself) and the new scheme's colours."""
+        not hand it on below a style sheet by itself) and the new scheme's colours: this
+        window's, its dialogs', and those of the other open windows and dialogs that
+        have no parent (a major-incident view, a dialog opened before this window)."""
         if getattr(self, "_repainting", False) or not hasattr(self, "panel"):
             return  # a change while building, or caused by this repaint
         self._repainting = True
         try:
             self.model.repaint_colours()
             self.panel.sla.repaint_colours()
-            for widget in self.findChildren(QWidget):
-                sheet = widget.styleSheet()
-                if sheet:  # the scheme's colours in it swapped for the new scheme's
-                    widget.setStyleSheet(scheme.restyle(sheet))
+            scheme.restyle_tree(self)
+            for top in QApplication.topLevelWidgets():
+                if top.parent() is None and top is not self \
+                        and not isinstance(top, MainWindow):  # another window does its own
+                    scheme.restyle_tree(top)
         finally:
             self._repainting = False
 
@@ -901,6 +926,8 @@ class MainWindow(QMainWindow):
         else:
             settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue(self.COLUMNS_KEY, self.table.horizontalHeader().saveState())
+        for key in self.OLD_COLUMNS_KEYS:
+            settings.remove(key)
         super().closeEvent(event)  # type: ignore[arg-type]
 
 

@@ -54,13 +54,14 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("QueueModel", text)
 
 
-# the deadlines come right after what a fault is and how it stands, 剩余时间 first: on a
-# 1366 px screen they are in view beside the ticket panel without scrolling sideways
+# what a fault is and how urgent, then 剩余时间 (time left, coloured by urgency): at
+# 1024 px these are in view beside the ticket panel in either language; then how it
+# stands and the two deadlines, in view without scrolling sideways from 1366 px on
 COLUMNS: list[tuple[str, str]] = [
     ("number", "故障编号"),
     ("level", "等级"),
-    ("status", "状态"),
     ("remaining", "剩余时间"),
+    ("status", "状态"),
     ("respond_due_at", "响应截止"),
     ("restore_due_at", "恢复截止"),
     ("affected_business", "受影响业务"),
@@ -72,6 +73,7 @@ COLUMNS: list[tuple[str, str]] = [
 KEYS = [key for key, _label in COLUMNS]
 REMAINING = KEYS.index("remaining")
 DEADLINES = ("remaining", "respond_due_at", "restore_due_at")
+ESSENTIAL = ("number", "level", "remaining")  # in view at 1024 px beside the ticket panel
 
 _ICONS: dict[tuple[str, bool], QIcon] = {}
 

@@ -13,7 +13,8 @@ the banner), every mark (the level's dot, the state's square) and chart series a
 3 (``Colours.pairs``; ``tests/test_colours.py`` and ``tests/test_window_layout_gui.py``
 check them). Style sheets take the colours of the scheme shown when they are set,
 marked with their role (``declare``); ``restyle`` swaps them when the scheme changes
-(the main window does it for its widgets).
+(the main window does it, ``restyle_tree``, for its widgets and for the other open
+windows and dialogs that have no parent).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from models import Status
 
@@ -193,6 +195,18 @@ def restyle(sheet: str) -> str:
         return f"/*{match.group(1)}*/ {value}" if isinstance(value, str) else match.group(0)
 
     return _MARKED.sub(swap, sheet)
+
+
+def restyle_tree(root: QWidget) -> None:
+    """``restyle`` the style sheets of ``root`` and of every widget under it, the
+    dialogs it owns included, and repaint its item views (their coloured cells are
+    asked for again)."""
+    for widget in (root, *root.findChildren(QWidget)):
+        sheet = widget.styleSheet()
+        if sheet:  # set again even when no colour is marked: it takes the new palette
+            widget.setStyleSheet(restyle(sheet))
+        if isinstance(widget, QAbstractItemView):
+            widget.viewport().update()
 
 
 def luminance(colour: QColor) -> float:
