@@ -99,6 +99,15 @@ def dot_icon(colour: str, square: bool = False) -> QIcon:
     return icon
 
 
+# the roles ``TicketTableModel.data`` answers
+_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole, Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole))
+# (what QAbstractTableModel gives a valid cell, and dragging)
+_CELL_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+               | Qt.ItemFlag.ItemNeverHasChildren | Qt.ItemFlag.ItemIsDragEnabled)
+
+
 class TicketTableModel(QAbstractTableModel):
     """Rows of the queue, fetched lazily in pages."""
 
@@ -234,8 +243,8 @@ class TicketTableModel(QAbstractTableModel):
 
     # a row dragged out carries its fault number (dropped on the links form, ui.links)
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+        # the view asks for every cell it paints: one constant, not three calls into Qt
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [TICKET_MIME, "text/plain"]
@@ -259,10 +268,16 @@ class TicketTableModel(QAbstractTableModel):
         return -1
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(COLUMNS):
+        # The view asks some eight roles of every cell it paints, most of which this
+        # model never sets (font, alignment, check state, background...): those are
+        # answered first, before the index is even looked at.
+        if role not in _ROLES:
             return None
-        r = self.rows[index.row()]
-        key = COLUMNS[index.column()][0]
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self.rows) or not 0 <= column < len(COLUMNS):
+            return None  # (an invalid index has row -1)
+        r = self.rows[row]
+        key = COLUMNS[column][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(r, key)
         if role == Qt.ItemDataRole.UserRole:
