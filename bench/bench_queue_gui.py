@@ -178,7 +178,10 @@ def measure(url: str, repeat: int = 3) -> dict[str, dict[str, Any]]:
     db = open_database(url)
     with db.read() as s:
         tz = timezone(s)
-    person = people.get_person(db, people.person_id(db, "IT001"))
+    from desk.admin.demo import ensure_people
+
+    ids = ensure_people(db)  # a generated data set has faults but nobody to sign in
+    person = people.get_person(db, ids["IT001"])
     window = MainWindow(db, tz, "bench", person)
     window.resize(1360, 820)
     window.show()
