@@ -200,3 +200,34 @@ def test_a_dialog_without_a_parent_follows_the_scheme(qtbot, make_db, sqlite_url
         qapp.setPalette(before)
     qtbot.waitUntil(lambda: scheme.LIGHT.bad in alone.message.styleSheet(), timeout=5000)
     assert painted(alone.message) == scheme.LIGHT.bad
+
+
+# -- widths saved in one language, the window opened in the other ------------------------
+
+
+def test_widths_saved_in_chinese_are_fitted_again_in_english(qtbot, request, make_db,
+                                                             sqlite_url):
+    db = make_db(sqlite_url)
+    add_demo_data(db)
+    w = open_window(qtbot, db, 1366, 768)
+    header = w.table.horizontalHeader()
+    level, status = KEYS.index("level"), KEYS.index("status")
+    header.moveSection(header.visualIndex(status), 0)  # the person's own order is kept
+    zh_width = header.sectionSize(level)
+    w.close()  # saves the layout
+    assert QSettings().value(w.COLUMNS_KEY) is not None
+    request.getfixturevalue("english")
+    again = open_window(qtbot, db, 1366, 768)
+    header = again.table.horizontalHeader()
+    assert header.visualIndex(status) == 0
+    cells = again.table.fontMetrics()
+    widest = max(cells.horizontalAdvance(t) for t in again.model.widest_texts("level"))
+    # "2 Important" with its mark: wider than the Chinese "二级 重要" was
+    assert header.sectionSize(level) >= widest + again.table.iconSize().width()
+    assert header.sectionSize(level) > zh_width
+    # the same language next time: the widths as left, not fitted again
+    header.resizeSection(level, header.sectionSize(level) + 40)
+    chosen = header.sectionSize(level)
+    again.close()
+    third = open_window(qtbot, db, 1366, 768)
+    assert third.table.horizontalHeader().sectionSize(level) == chosen

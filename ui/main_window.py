@@ -258,6 +258,10 @@ class MainWindow(QMainWindow):
         measured = QFontMetrics(bold).horizontalAdvance(text) + 4 * margin + arrow + 8
         return max(measured, header.sectionSizeFromContents(section).width())
 
+    def _header_texts(self) -> str:
+        return "|".join(str(self.model.headerData(i, Qt.Orientation.Horizontal))
+                        for i in range(len(COLUMNS)))
+
     def _widen_cut_headers(self) -> None:
         """Widths restored from a session in the other language (or narrowed then) are
         widened where they would cut the header text shown now."""
@@ -839,6 +843,8 @@ class MainWindow(QMainWindow):
     # the queue's columns were reordered (剩余时间 before the state): widths saved under
     # an old key belong to other columns and are not read back
     COLUMNS_KEY = "window/queue-columns-2"
+    # the header texts the widths were set for: another language's need other widths
+    COLUMNS_TEXTS_KEY = "window/queue-columns-texts"
     OLD_COLUMNS_KEYS = ("window/queue-columns",)
 
     def _restore_geometry(self) -> None:
@@ -852,6 +858,10 @@ class MainWindow(QMainWindow):
         columns = settings.value(self.COLUMNS_KEY)
         if columns is not None:
             self.table.horizontalHeader().restoreState(columns)
+            if settings.value(self.COLUMNS_TEXTS_KEY) != self._header_texts():
+                # widths from a session in the other language cut cells ("2 Impor…"):
+                # the order and the sort are kept, the widths fitted to this language
+                self._fit_columns()
             self._widen_cut_headers()
 
     # -- live updates -------------------------------------------------------------------
@@ -926,6 +936,7 @@ class MainWindow(QMainWindow):
         else:
             settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue(self.COLUMNS_KEY, self.table.horizontalHeader().saveState())
+        settings.setValue(self.COLUMNS_TEXTS_KEY, self._header_texts())
         for key in self.OLD_COLUMNS_KEYS:
             settings.remove(key)
         super().closeEvent(event)  # type: ignore[arg-type]
