@@ -292,7 +292,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("url", help="the database (sqlite:///… or postgresql://…)")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--background-nice", type=int, default=None, metavar="N",
+                   help="run the window's background threads at nice N instead of "
+                   "ui.tasks.BACKGROUND_NICE (0: as the GUI thread), to compare")
     args = p.parse_args(argv)
+    if args.background_nice is not None:
+        from ui import tasks
+
+        tasks.BACKGROUND_NICE = args.background_nice
     results = measure(args.url, args.repeat)
     if args.json:
         print(json.dumps(results, ensure_ascii=False))

@@ -231,3 +231,22 @@ def test_widths_saved_in_chinese_are_fitted_again_in_english(qtbot, request, mak
     again.close()
     third = open_window(qtbot, db, 1366, 768)
     assert third.table.horizontalHeader().sectionSize(level) == chosen
+
+
+# -- background work yields the cores to the GUI thread -------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getpriority"), reason="no thread niceness")
+def test_background_operations_run_below_the_gui_thread(qtbot):
+    import os
+    import threading
+
+    from ui import tasks
+
+    gui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: list[int] = []
+    with qtbot.waitCallback(timeout=10_000) as answered:
+        tasks.run(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+                  on_done=lambda value: (seen.append(value), answered(value)))
+    assert seen == [min(19, gui + tasks.BACKGROUND_NICE)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == gui  # GUI unchanged

@@ -9,6 +9,8 @@ callback; anything else is logged with its traceback and reported as a bug.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +20,28 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 log = logging.getLogger(__name__)
 
 _alive: set[Operation] = set()  # keep operations alive until their signal is delivered
+
+# Background threads run at a lower priority than the GUI thread (nice +BACKGROUND_NICE,
+# per thread): on a machine whose cores are busy (the database server on the same
+# computer, another program) the scheduler gives the GUI thread a core first, so a
+# page being fetched and built never keeps the window from painting and answering.
+# Qt's own thread priorities do nothing on Linux for ordinary threads (and IdlePriority
+# would starve the loads on a busy machine).
+BACKGROUND_NICE = 5
+_niced = threading.local()
+
+
+def _lower_this_thread() -> None:
+    if getattr(_niced, "done", False):
+        return
+    _niced.done = True
+    if hasattr(os, "setpriority"):
+        thread = threading.get_native_id()
+        try:  # relative to what the window runs at (a person may have niced it)
+            now = os.getpriority(os.PRIO_PROCESS, thread)
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, now + BACKGROUND_NICE))
+        except OSError:  # not allowed here: the thread keeps its priority
+            pass
 
 
 class _Relay(QObject):
@@ -44,6 +68,7 @@ class Operation(QRunnable):
         self.on_error = on_error
 
     def run(self) -> None:
+        _lower_this_thread()
         try:
             result = self.fn()
         except BaseException as exc:  # handed to the GUI thread, never swallowed
