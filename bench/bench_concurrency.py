@@ -47,6 +47,29 @@ class DeskResult:
     errors: list[str] = field(default_factory=list)
     started: float = 0.0
     finished: float = 0.0
+    cpu: float = 0.0  # this desk's process CPU over its reports (s)
+    server_cpu: float | None = None  # its server backend's, when the server runs here
+
+
+def backend_cpu(pid: int | None) -> float | None:
+    """CPU seconds of a server backend on this machine (None when it is elsewhere)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _desk_backend(db: Any) -> int | None:
+    """The pid of the backend the desk's next unit of work will use (its pool holds one)."""
+    from sqlalchemy import text
+
+    if db.backend != "postgresql":
+        return None
+    with db.engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
 
 def desk(url: str, count: int, worker: int, barrier: Any, results: Any, notify: bool) -> None:
@@ -66,8 +89,10 @@ def desk(url: str, count: int, worker: int, barrier: Any, results: Any, notify: 
     db = None
     try:
         db = open_database(url, upgrade=False)
+        backend = _desk_backend(db)
         barrier.wait(timeout=300)
         out.started = time.time()
+        cpu0, server0 = time.process_time(), backend_cpu(backend)
         for i in range(count):
             report = FaultReport(
                 fault_type=types[(worker + i) % len(types)],
@@ -84,6 +109,9 @@ def desk(url: str, count: int, worker: int, barrier: Any, results: Any, notify: 
                 continue
             out.latencies.append(time.perf_counter() - t0)
         out.finished = time.time()
+        out.cpu = time.process_time() - cpu0
+        server1 = backend_cpu(backend)
+        out.server_cpu = None if server0 is None or server1 is None else server1 - server0
     except Exception as exc:
         barrier.abort()
         out.errors.append(f"{type(exc).__name__}: {exc}")
@@ -122,8 +150,11 @@ def raw_desk(url: str, count: int, worker: int, barrier: Any, results: Any,
                           f"({', '.join(f'%({c})s' for c in required)}) RETURNING id")
             blank = {"integer": 0, "boolean": False}
             empty: dict[str, Any] = {c: blank.get(t, "") for c, t in required.items()}
+            backend = int(conn.execute("SELECT pg_backend_pid()").fetchone()[0])  # type: ignore[index]
+            conn.commit()
             barrier.wait(timeout=300)
             out.started = time.time()
+            cpu0, server0 = time.process_time(), backend_cpu(backend)
             for i in range(count):
                 t0 = time.perf_counter()
                 now = datetime.now(UTC)
@@ -153,6 +184,9 @@ def raw_desk(url: str, count: int, worker: int, barrier: Any, results: Any,
                 out.numbers.append(number)
                 out.latencies.append(time.perf_counter() - t0)
             out.finished = time.time()
+            out.cpu = time.process_time() - cpu0
+            server1 = backend_cpu(backend)
+            out.server_cpu = None if server0 is None or server1 is None else server1 - server0
     except Exception as exc:
         barrier.abort()
         out.errors.append(f"{type(exc).__name__}: {exc}")
@@ -273,6 +307,13 @@ def report(label: str, url: str, processes: int, each: int, notify: bool = True,
           f"({len(numbers) / wall / processes:.0f}/s per desk)")
     print(f"latency          p50 {q[49] * 1000:.1f} ms   p90 {q[89] * 1000:.1f} ms   "
           f"p99 {q[98] * 1000:.1f} ms   max {latencies[-1] * 1000:.1f} ms")
+    if numbers:
+        client_ms = sum(r.cpu for r in results) / len(numbers) * 1000
+        servers = [r.server_cpu for r in results]
+        server = (f", its server backend {sum(servers) / len(numbers) * 1000:.2f} ms"  # type: ignore[arg-type]
+                  if all(x is not None for x in servers) else "")
+        print(f"cpu per report   desk process {client_ms:.2f} ms{server} (the cores are shared: "
+              "the desks and the server compete for them here)")
     print(f"duplicates       {dupes_seen} among returned numbers, {dupes_stored} in the database")
     print(f"gaps             {gaps(numbers)}")
     for e in errors[:5]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,6 +65,8 @@ class Database:
     def connect(cls, url: str, clock: Callable[[], datetime] = utc_now,
                 bus: Bus | None = None) -> Database:
         engine = make_engine(url)
+        if engine.url.get_backend_name() == "postgresql":
+            event.listen(engine, "after_cursor_execute", _past_begin)
         read, write = session_factories(engine)
         return cls(engine=engine, read_sessions=read, write_sessions=write, clock=clock,
                    bus=bus or Bus())
@@ -123,22 +125,22 @@ class Database:
         self.engine.dispose()
 
 
-def execute_and_commit(session: Session, statement: str, params: dict[str, Any]
-                       ) -> tuple[Any, ...] | None:
+def execute_and_commit(session: Session, statement: str, params: dict[str, Any],
+                       then: str | None = None) -> tuple[Any, ...] | None:
     """PostgreSQL: run ``statement`` (psycopg's ``%(name)s`` parameters) as the last
     statement of the unit of work and COMMIT with it, in one message to the server:
-    return its first row.
+    return its first row. ``then``: a statement without parameters the server runs
+    right after the COMMIT, in the same message, as a transaction of its own.
 
     For an action whose locks are the bottleneck (the number counter of a report):
     the server commits as soon as the statement is done, without waiting for this
     desk to be scheduled again and send COMMIT, which on a busy machine held the lock
-    for several milliseconds while every other desk reporting waited. When nothing
-    else was sent in this unit of work the statement runs on its own in an implicit
-    transaction (prepared, and no BEGIN round trip); otherwise the statement and a
-    COMMIT go in one simple query. The caller must know that nothing else will be
-    written in the unit of work (``Bus.may_write``): until ``Database.write`` ends,
-    the connection is read-only, so a stray write is refused by the database instead
-    of landing in a transaction of its own.
+    for several milliseconds while every other desk reporting waited. The parameters
+    are bound here (one simple query, no BEGIN round trip: the server's implicit
+    transaction when nothing else was sent in this unit of work). The caller must know
+    that nothing else will be written in the unit of work (``Bus.may_write``): until
+    ``Database.write`` ends the connection is read-only, so a stray write is refused by
+    the database instead of landing in a transaction of its own.
     """
     connection = session.connection()
     raw = connection.connection.driver_connection
@@ -147,24 +149,39 @@ def execute_and_commit(session: Session, statement: str, params: dict[str, Any]
 
     assert isinstance(raw, psycopg.Connection)
     session.info[_COMMIT_SENT] = True
-    # through SQLAlchemy's connection all the same: its statement events, its errors
-    if raw.info.transaction_status == TransactionStatus.IDLE:
-        raw.autocommit = True
-        try:
-            row = connection.exec_driver_sql(statement, params).first()
-        finally:
-            if not (raw.closed or raw.broken):
-                raw.autocommit = False
-    else:
-        factory = raw.cursor_factory
-        raw.cursor_factory = psycopg.ClientCursor  # parameters bound here: one simple query
-        try:
-            row = connection.exec_driver_sql(statement + "; COMMIT", params).first()
-        finally:
+    idle = raw.info.transaction_status == TransactionStatus.IDLE
+    factory = raw.cursor_factory
+    raw.cursor_factory = psycopg.ClientCursor  # parameters bound here: one simple query
+    if idle:
+        raw.autocommit = True  # no BEGIN of psycopg's: the message is the transaction
+    try:
+        # through SQLAlchemy's connection all the same: its statement events, its errors
+        # (BEGIN spelled out when idle: a COMMIT ending the message's implicit
+        # transaction is answered with a warning, in the server's log too)
+        row = connection.exec_driver_sql(
+            ("BEGIN; " if idle else "") + f"{statement}; COMMIT" + (f"; {then}" if then else ""),
+            params, execution_options={_BEGUN: idle}).first()
+    finally:
+        if not (raw.closed or raw.broken):
             raw.cursor_factory = factory
+            if idle:
+                if raw.info.transaction_status != TransactionStatus.IDLE:
+                    raw.rollback()  # the message's own BEGIN, failed: nothing was kept
+                raw.autocommit = False
     raw.read_only = True
     session.info[_COMMITTED] = raw
     return None if row is None else tuple(row)
+
+
+_BEGUN = "desk_begun"  # execution option: the statement's first result is its BEGIN's
+
+
+def _past_begin(_conn: Any, cursor: Any, _statement: str, _params: Any, context: Any,
+                _many: bool) -> None:
+    """Before SQLAlchemy reads the result of ``execute_and_commit``'s message: past the
+    result of its BEGIN, to the statement's rows."""
+    if context is not None and context.execution_options.get(_BEGUN):
+        cursor.nextset()
 
 
 def _end_committed(session: Session) -> bool:

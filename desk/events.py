@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from models import ActionItem, Person, Problem, Ticket
 
 PENDING = "desk.events.pending"  # the key of ``Session.info`` holding recorded events
+# PostgreSQL's channel on which committed ticket changes are announced to the other
+# desks (``desk.notify.live``; a report announces itself, ``desk.process.reporting``)
+LIVE_CHANNEL = "desk_tickets"
 
 
 @dataclass(frozen=True)

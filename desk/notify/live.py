@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from desk.errors import DatabaseError
-from desk.events import FaultReported, TicketChanged, TransitionPerformed
+from desk.events import LIVE_CHANNEL, FaultReported, TicketChanged, TransitionPerformed
 from models import Ticket
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHANNEL: Final = "desk_tickets"
+CHANNEL: Final = LIVE_CHANNEL
 RECONNECT_DELAY = 0.5  # seconds between attempts while the server is unreachable
 # Notice a dead peer (a pulled cable, a crashed router) within about a minute instead
 # of the operating system's default of two hours.

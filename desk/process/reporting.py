@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from desk import events
 from desk.db import Database, execute_and_commit
 from desk.errors import DatabaseError, NotFoundError, ValidationError
-from desk.events import FaultReported
+from desk.events import LIVE_CHANNEL, FaultReported
 from desk.process import audit
 from desk.process.numbering import allocate_number
 from desk.read import calendar as calendar_mod
@@ -360,7 +360,13 @@ _REPORT_CALL = text(
 _REPORT_CALL_PSYCOPG = (
     "SELECT o_id, o_number, o_reported_by, o_reporter_name, o_reporter_no FROM desk_report("
     "%(ticket)s::jsonb, %(changes)s::jsonb, %(day)s::date, %(actor)s::integer, "
-    "%(rule_keys)s::text[], %(rule_stamp)s::jsonb)"
+    "%(rule_keys)s::text[], %(rule_stamp)s::jsonb, %(announce)s::boolean)"
+)
+# the live notice of the report just committed, as desk_report queues it itself
+# (desk.notify.live reads {"id", "version"}); the ticket's id is this session's last
+_ANNOUNCE = (
+    f"SELECT pg_notify('{LIVE_CHANNEL}', json_build_object('id', "
+    "currval(pg_get_serial_sequence('public.tickets', 'id')), 'version', 1)::text)"
 )
 # Session.info: {person id: label} of who ``desk_report`` recorded as reporting
 _REPORTER_LABEL = "desk.process.reporting.reporter"
@@ -397,7 +403,9 @@ def _report_in_one_call(session: Session, ticket: Ticket, day: date, commit: boo
         "rule_stamp": _json(stamp) if stamp is not None else None,
     }
     if commit:
-        row = execute_and_commit(session, _REPORT_CALL_PSYCOPG, params)
+        # the live notice after the COMMIT, in the same message (migration 0017)
+        row = execute_and_commit(session, _REPORT_CALL_PSYCOPG, {**params, "announce": False},
+                                 then=_ANNOUNCE)
         if row is None:  # pragma: no cover - the function always returns its row
             raise AssertionError("desk_report returned nothing")
         found = _Reported(*row)

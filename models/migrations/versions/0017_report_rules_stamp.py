@@ -13,6 +13,15 @@ the keys (the owner, scripts, the tests of 0015) is not checked: the stamp prote
 desk from its own stale cache, not the database from a person (the deadlines were
 never the database's to check).
 
+``p_announce`` (default true): false leaves the live notice to the caller, which sends
+it in the same message right after the COMMIT, as a transaction of its own
+(``desk.process.reporting``). A transaction that notifies takes PostgreSQL's one
+notification lock from its commit to its end, WAL flush included: every report's
+commit waited for every other's, and the counter rows with them (the notification-only
+transaction writes no WAL and holds that lock only for a moment). The notice is a
+convenience for the other desks, not a record: a caller that leaves it out only makes
+them see the fault at their next refresh.
+
 The function's body is otherwise the one of 0015 (its text is taken from there).
 ``desk_number`` and ``desk_changes_text``, which it calls for every report, become
 plpgsql with the same expressions: as LANGUAGE sql with a SET clause they were planned
@@ -36,12 +45,14 @@ depends_on: str | Sequence[str] | None = None
 _0015 = importlib.import_module("models.migrations.versions.0015_report_in_one_call")
 
 OLD = "desk_report(jsonb, jsonb, date, integer)"
-NEW = "desk_report(jsonb, jsonb, date, integer, text[], jsonb)"
+NEW = "desk_report(jsonb, jsonb, date, integer, text[], jsonb, boolean)"
 RULES_CHANGED = "DKR01"
 
 _PARAMS = "p_actor integer DEFAULT NULL,\n"
 _CHECKED = ("            PERFORM desk_refuse('a report is a ticket and its changes');\n"
             "        END IF;\n")
+_NOTIFY = ("        PERFORM pg_notify('desk_tickets', format('{\"id\": %s, \"version\": %s}', "
+           "t.id, t.version));\n")
 _STAMP = f"""
         -- the rules the deadlines were computed with are the rules in force
         IF p_rule_keys IS NOT NULL AND p_rule_stamp IS DISTINCT FROM (
@@ -55,10 +66,12 @@ _STAMP = f"""
 
 def _function() -> str:
     body: str = _0015.PG_FUNCTIONS[2]
-    assert body.count(_PARAMS) == 1 and body.count(_CHECKED) == 1, "0015 is not as expected"
+    assert body.count(_PARAMS) == 1 and body.count(_CHECKED) == 1 \
+        and body.count(_NOTIFY) == 1, "0015 is not as expected"
     return (body.replace(_PARAMS, _PARAMS + "        p_rule_keys text[] DEFAULT NULL, "
-                         "p_rule_stamp jsonb DEFAULT NULL,\n")
-            .replace(_CHECKED, _CHECKED + _STAMP))
+                         "p_rule_stamp jsonb DEFAULT NULL, p_announce boolean DEFAULT true,\n")
+            .replace(_CHECKED, _CHECKED + _STAMP)
+            .replace(_NOTIFY, "        IF p_announce THEN\n    " + _NOTIFY + "        END IF;\n"))
 
 
 # the helpers of 0015, as plpgsql (planned once per session); the same expressions
