@@ -321,6 +321,8 @@ class _SqliteTemplate:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path: Path | None = None
+        # the demo data added at a clock reading: a file and the fault numbers it holds
+        self.demos: dict[datetime, tuple[Path, list[str]]] = {}
 
     def copy_to(self, path: Path) -> None:
         if self.path is None:
@@ -333,6 +335,30 @@ class _SqliteTemplate:
             self.path = template
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.path, path)
+
+    def copy_demo_to(self, path: Path, now: datetime) -> list[str]:
+        """A new file with the demo data added at ``now``, as ``add_demo_data`` with a
+        clock reading ``now`` leaves it; returns its fault numbers. The data is added
+        once per run and clock reading; each test gets a copy of its own."""
+        if now not in self.demos:
+            from desk.admin.demo import add_demo_data
+            from desk.bootstrap import open_database
+
+            folder = self.folder / f"demo-{len(self.demos)}"
+            demo = folder / "desk.sqlite3"
+            self.copy_to(demo)  # makes the template first, then this folder
+            db = open_database(f"sqlite:///{demo}", clock=FakeClock(now))
+            try:
+                numbers = add_demo_data(db)
+            finally:
+                db.dispose()
+            leftovers = [p for p in folder.iterdir() if p != demo]
+            assert not leftovers, f"the demo file is not one closed file: {leftovers}"
+            self.demos[now] = (demo, numbers)
+        demo, numbers = self.demos[now]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(demo, path)
+        return list(numbers)
 
 
 @pytest.fixture(scope="session")
@@ -414,6 +440,29 @@ def make_db(clock: FakeClock,
 
 
 @pytest.fixture
+def make_demo_db(clock: FakeClock, make_db: Callable[[str], object],
+                 _sqlite_template: _SqliteTemplate
+                 ) -> Callable[[str], tuple[object, list[str]]]:
+    """``make_db`` with the demo data added at the clock's present: (database, the demo
+    fault numbers), as ``add_demo_data(make_db(url))`` leaves them. A new SQLite file
+    starts as a copy of one that had the data added once per run; any other database
+    has it added now."""
+    from desk.admin.backup import sqlite_path
+    from desk.admin.demo import add_demo_data
+
+    def factory(url: str) -> tuple[object, list[str]]:
+        path = sqlite_path(url) if url.startswith("sqlite:///") and "?" not in url else None
+        if path is not None and not any(
+                p.exists() for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal"))):
+            numbers = _sqlite_template.copy_demo_to(path, clock.now)
+            return make_db(url), numbers
+        db = make_db(url)
+        return db, add_demo_data(db)  # type: ignore[arg-type]
+
+    return factory
+
+
+@pytest.fixture
 def db(db_url: str, make_db: Callable[[str], object]) -> object:
     """A migrated Database on each backend, with the fake clock."""
     return make_db(db_url)
@@ -464,17 +513,16 @@ def settle(qtbot: object, window: object) -> None:
 
 
 @pytest.fixture
-def demo_window(qtbot: object, sqlite_url: str, make_db: Callable[[str], object]) -> object:
+def demo_window(qtbot: object, sqlite_url: str,
+                make_demo_db: Callable[[str], tuple[object, list[str]]]) -> object:
     """The main window on a SQLite database with the demo faults, signed in as IT001,
     shown, with its queue loaded."""
     from zoneinfo import ZoneInfo
 
-    from desk.admin.demo import add_demo_data
     from desk.process import people
     from ui.main_window import MainWindow
 
-    db = make_db(sqlite_url)
-    add_demo_data(db)  # type: ignore[arg-type]
+    db, _ = make_demo_db(sqlite_url)
     person = people.get_person(db, people.person_id(db, "IT001"))  # type: ignore[arg-type]
     w = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite (test)", person)  # type: ignore[arg-type]
     qtbot.addWidget(w)  # type: ignore[attr-defined]
