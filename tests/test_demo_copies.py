@@ -1,5 +1,6 @@
-"""The demo database a test gets as a copy (``make_demo_db``) is the one
-``add_demo_data`` makes for it: the same rows in every table, the same fault numbers."""
+"""The databases a test gets as copies are the ones it would have made itself: the
+demo faults (``make_demo_db``) as ``add_demo_data`` writes them, the sample people
+(``demo_people``) as ``ensure_people`` writes them, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desk.admin.demo import add_demo_data
+import pytest
+from sqlalchemy import select
+
+from desk.admin.demo import add_demo_data, ensure_people, shared_passwords
+from models.base import Base
+from tests.conftest import TEST_PASSWORD
 
 
 def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -34,3 +40,32 @@ def test_a_demo_copy_holds_what_add_demo_data_writes(
     assert sum(map(len, made_rows.values())) > 100
     assert {t: r for t, r in copied_rows.items() if r != made_rows.get(t)} == {}
     assert made_rows.keys() == copied_rows.keys()
+
+
+def _all_rows(db: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, but the calendar's revision (a new one for every database,
+    so that the calendar cache never mixes two databases)."""
+    with db.read() as session:
+        rows = {t.name: sorted((tuple(r) for r in session.execute(select(t))), key=repr)
+                for t in Base.metadata.sorted_tables}
+    rows["settings"] = [r for r in rows["settings"] if "calendar.revision" not in r]
+    return rows
+
+
+@pytest.fixture
+def fresh_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A database of the same kind as ``db_url`` that nobody has migrated."""
+    if db_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path}/fresh.sqlite3"
+    return str(request.getfixturevalue("pg_url"))
+
+
+def test_the_people_a_test_starts_with_are_what_ensure_people_writes(
+        db: Any, demo_people: dict[str, int], fresh_url: str,
+        make_db: Callable[[str], Any]) -> None:
+    fresh = make_db(fresh_url)
+    assert _all_rows(fresh)["people"] == []
+    assert ensure_people(fresh, shared_passwords(TEST_PASSWORD)) == demo_people
+    made, given = _all_rows(fresh), _all_rows(db)
+    assert len(made["people"]) == len(demo_people) == 10
+    assert {t: r for t, r in given.items() if r != made[t]} == {}
