@@ -312,6 +312,7 @@ class _PgPool:
         import psycopg
 
         self.made.pop(name, None)
+        self.with_people.pop(name, None)
         with psycopg.connect(_libpq(PG_ADMIN_URL), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
