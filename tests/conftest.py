@@ -181,17 +181,27 @@ class _PgPool:
     def __init__(self) -> None:
         self.idle: list[str] = []
         self.made: dict[str, _Pristine | None] = {}
+        # a database as a test that asks for ``demo_people`` starts with it: pristine,
+        # then the sample people added by ``ensure_people`` (made the first time a test
+        # asks for them on that database, and copied back in from then on)
+        self.with_people: dict[str, tuple[list[tuple[str, bytes]],
+                                          list[tuple[str, int | None, int]]]] = {}
 
     def url(self, name: str) -> str:
         return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
 
-    def take(self) -> str:
+    def take(self, *, people: bool = False) -> str:
+        """A database as it was right after its migration, or with ``people`` as
+        ``ensure_people(db, shared_passwords(TEST_PASSWORD))`` leaves such a one."""
         while self.idle:
             name = self.idle.pop()
-            if self._reset(name):
+            if self._reset(name, people=people):
                 return name
             self._drop(name)
-        return self._create()
+        name = self._create()
+        if people and not self._reset(name, people=True):
+            raise AssertionError(f"a new database could not be given its people: {name}")
+        return name
 
     def give_back(self, name: str) -> None:
         """Checked and reset when it is taken again: by then every fixture of the test
@@ -219,22 +229,31 @@ class _PgPool:
             any_rows = "SELECT array_remove(ARRAY[" + ", ".join(
                 f"CASE WHEN EXISTS (SELECT FROM \"{t}\") THEN '{t}' END" for t in tables
             ) + "], NULL)"
-            rows = []
-            for table in conn.execute(any_rows).fetchone()[0]:
-                data = bytearray()
-                with conn.cursor().copy(f'COPY "{table}" TO STDOUT (FORMAT BINARY)') as copy:
-                    for chunk in copy:
-                        data += chunk
-                rows.append((table, bytes(data)))
-            sequences = conn.execute(
-                "SELECT format('%I.%I', schemaname, sequencename), last_value, start_value "
-                "FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1").fetchall()
+            rows, sequences = _dump(conn, any_rows)
             self.made[name] = _Pristine(_fingerprint(conn), rows, sequences, any_rows)
         return name
 
-    def _reset(self, name: str) -> bool:
-        """Empty the database and put back what its migration wrote; False when it
-        cannot be reused as it is."""
+    def _add_people(self, name: str) -> None:
+        """The sample people added to a database just reset, and kept as its
+        ``with_people`` rows."""
+        import psycopg
+
+        from desk.admin.demo import ensure_people, shared_passwords
+        from desk.bootstrap import open_database
+
+        pristine = self.made[name]
+        assert pristine is not None
+        db = open_database(self.url(name))
+        try:
+            ensure_people(db, shared_passwords(TEST_PASSWORD))
+        finally:
+            db.dispose()
+        with psycopg.connect(_libpq(self.url(name))) as conn:
+            self.with_people[name] = _dump(conn, pristine.any_rows)
+
+    def _reset(self, name: str, *, people: bool = False) -> bool:
+        """Empty the database and put back what its migration wrote (and the sample
+        people with ``people``); False when it cannot be reused as it is."""
         import time
 
         import psycopg
@@ -266,10 +285,12 @@ class _PgPool:
                 conn.execute("SET LOCAL session_replication_role = replica")
                 for table in conn.execute(pristine.any_rows).fetchone()[0]:
                     conn.execute(f'DELETE FROM "{table}"')
-                for table, data in pristine.rows:
+                rows, sequences = (self.with_people[name] if people and name in self.with_people
+                                   else (pristine.rows, pristine.sequences))
+                for table, data in rows:
                     with conn.cursor().copy(f'COPY "{table}" FROM STDIN (FORMAT BINARY)') as copy:
                         copy.write(data)
-                for sequence, last_value, start in pristine.sequences:  # ids from 1 again
+                for sequence, last_value, start in sequences:  # ids from 1 again
                     conn.execute("SELECT setval(%s, %s, %s)",
                                  (sequence, start if last_value is None else last_value,
                                   last_value is not None))
@@ -281,6 +302,8 @@ class _PgPool:
                 conn.execute("DELETE FROM pg_statistic WHERE starelid IN (SELECT c.oid FROM "
                              "pg_class c WHERE c.relnamespace = 'public'::regnamespace)")
                 conn.commit()
+            if people and name not in self.with_people:
+                self._add_people(name)
             return True
         except psycopg.Error:
             return False
@@ -289,8 +312,27 @@ class _PgPool:
         import psycopg
 
         self.made.pop(name, None)
+        self.with_people.pop(name, None)
         with psycopg.connect(_libpq(PG_ADMIN_URL), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _dump(conn: object, any_rows: str) -> tuple[list[tuple[str, bytes]],
+                                               list[tuple[str, int | None, int]]]:
+    """(table, COPY BINARY data) of every table with rows, and (sequence, last_value,
+    start_value) of every sequence."""
+    rows = []
+    for table in conn.execute(any_rows).fetchone()[0]:  # type: ignore[attr-defined]
+        data = bytearray()
+        with conn.cursor().copy(  # type: ignore[attr-defined]
+                f'COPY "{table}" TO STDOUT (FORMAT BINARY)') as copy:
+            for chunk in copy:
+                data += chunk
+        rows.append((table, bytes(data)))
+    sequences = conn.execute(  # type: ignore[attr-defined]
+        "SELECT format('%I.%I', schemaname, sequencename), last_value, start_value "
+        "FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1").fetchall()
+    return rows, sequences
 
 
 def _fingerprint(conn: object) -> str:
@@ -306,11 +348,13 @@ def _pg_pool() -> Iterator[_PgPool]:
 
 
 @pytest.fixture
-def pg_db_url(_pg_pool: _PgPool) -> Iterator[str]:
+def pg_db_url(request: pytest.FixtureRequest, _pg_pool: _PgPool) -> Iterator[str]:
     """A migrated PostgreSQL database, as ``open_database`` leaves a new one (calendar,
-    default rules, settings; every id starts at 1), for this test alone."""
+    default rules, settings; every id starts at 1), for this test alone. For a test
+    that asks for ``demo_people`` it holds them already, as ``ensure_people`` writes
+    them (``demo_people`` then finds them all)."""
     require_pg()
-    name = _pg_pool.take()
+    name = _pg_pool.take(people="demo_people" in request.fixturenames)
     yield _pg_pool.url(name)
     _pg_pool.give_back(name)
 
@@ -321,8 +365,31 @@ class _SqliteTemplate:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path: Path | None = None
+        self.with_people: Path | None = None  # the template and the sample people
+        # the demo data added at a clock reading: a file and the fault numbers it holds
+        self.demos: dict[datetime, tuple[Path, list[str]]] = {}
 
-    def copy_to(self, path: Path) -> None:
+    def copy_to(self, path: Path, *, people: bool = False) -> None:
+        """A copy of the template; with ``people``, of the template after
+        ``ensure_people(db, shared_passwords(TEST_PASSWORD))``."""
+        if people:
+            if self.with_people is None:
+                from desk.admin.demo import ensure_people, shared_passwords
+                from desk.bootstrap import open_database
+
+                made = self.folder / "people" / "desk.sqlite3"
+                self.copy_to(made)
+                db = open_database(f"sqlite:///{made}")
+                try:
+                    ensure_people(db, shared_passwords(TEST_PASSWORD))
+                finally:
+                    db.dispose()
+                leftovers = [p for p in made.parent.iterdir() if p != made]
+                assert not leftovers, f"the people file is not one closed file: {leftovers}"
+                self.with_people = made
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.with_people, path)
+            return
         if self.path is None:
             from desk.bootstrap import open_database
 
@@ -333,6 +400,30 @@ class _SqliteTemplate:
             self.path = template
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.path, path)
+
+    def copy_demo_to(self, path: Path, now: datetime) -> list[str]:
+        """A new file with the demo data added at ``now``, as ``add_demo_data`` with a
+        clock reading ``now`` leaves it; returns its fault numbers. The data is added
+        once per run and clock reading; each test gets a copy of its own."""
+        if now not in self.demos:
+            from desk.admin.demo import add_demo_data
+            from desk.bootstrap import open_database
+
+            folder = self.folder / f"demo-{len(self.demos)}"
+            demo = folder / "desk.sqlite3"
+            self.copy_to(demo)  # makes the template first, then this folder
+            db = open_database(f"sqlite:///{demo}", clock=FakeClock(now))
+            try:
+                numbers = add_demo_data(db)
+            finally:
+                db.dispose()
+            leftovers = [p for p in folder.iterdir() if p != demo]
+            assert not leftovers, f"the demo file is not one closed file: {leftovers}"
+            self.demos[now] = (demo, numbers)
+        demo, numbers = self.demos[now]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(demo, path)
+        return list(numbers)
 
 
 @pytest.fixture(scope="session")
@@ -399,11 +490,13 @@ def make_db(clock: FakeClock,
 
     opened = []
 
-    def factory(url: str) -> object:
+    def factory(url: str, *, people: bool = False) -> object:
+        """``people``: a new SQLite file holds the sample people already, as
+        ``ensure_people(db, shared_passwords(TEST_PASSWORD))`` leaves it."""
         path = sqlite_path(url) if url.startswith("sqlite:///") and "?" not in url else None
         if path is not None and not any(
                 p.exists() for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal"))):
-            _sqlite_template.copy_to(path)
+            _sqlite_template.copy_to(path, people=people)
         db = open_database(url, clock=clock)
         opened.append(db)
         return db
@@ -414,9 +507,34 @@ def make_db(clock: FakeClock,
 
 
 @pytest.fixture
-def db(db_url: str, make_db: Callable[[str], object]) -> object:
-    """A migrated Database on each backend, with the fake clock."""
-    return make_db(db_url)
+def make_demo_db(clock: FakeClock, make_db: Callable[[str], object],
+                 _sqlite_template: _SqliteTemplate
+                 ) -> Callable[[str], tuple[object, list[str]]]:
+    """``make_db`` with the demo data added at the clock's present: (database, the demo
+    fault numbers), as ``add_demo_data(make_db(url))`` leaves them. A new SQLite file
+    starts as a copy of one that had the data added once per run; any other database
+    has it added now."""
+    from desk.admin.backup import sqlite_path
+    from desk.admin.demo import add_demo_data
+
+    def factory(url: str) -> tuple[object, list[str]]:
+        path = sqlite_path(url) if url.startswith("sqlite:///") and "?" not in url else None
+        if path is not None and not any(
+                p.exists() for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal"))):
+            numbers = _sqlite_template.copy_demo_to(path, clock.now)
+            return make_db(url), numbers
+        db = make_db(url)
+        return db, add_demo_data(db)  # type: ignore[arg-type]
+
+    return factory
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest, db_url: str, make_db: Callable[..., object]) -> object:
+    """A migrated Database on each backend, with the fake clock. For a test that asks
+    for ``demo_people`` a new SQLite file holds them already (as on PostgreSQL, see
+    ``pg_db_url``)."""
+    return make_db(db_url, people="demo_people" in request.fixturenames)
 
 
 @pytest.fixture
@@ -464,17 +582,16 @@ def settle(qtbot: object, window: object) -> None:
 
 
 @pytest.fixture
-def demo_window(qtbot: object, sqlite_url: str, make_db: Callable[[str], object]) -> object:
+def demo_window(qtbot: object, sqlite_url: str,
+                make_demo_db: Callable[[str], tuple[object, list[str]]]) -> object:
     """The main window on a SQLite database with the demo faults, signed in as IT001,
     shown, with its queue loaded."""
     from zoneinfo import ZoneInfo
 
-    from desk.admin.demo import add_demo_data
     from desk.process import people
     from ui.main_window import MainWindow
 
-    db = make_db(sqlite_url)
-    add_demo_data(db)  # type: ignore[arg-type]
+    db, _ = make_demo_db(sqlite_url)
     person = people.get_person(db, people.person_id(db, "IT001"))  # type: ignore[arg-type]
     w = MainWindow(db, ZoneInfo("Asia/Shanghai"), "SQLite (test)", person)  # type: ignore[arg-type]
     qtbot.addWidget(w)  # type: ignore[attr-defined]

@@ -4,10 +4,13 @@ databases, terminal-safe output, translated output, complete help (issue 19)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import io
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -58,12 +61,33 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return f"sqlite:///{tmp_path}/careful.sqlite3"
 
 
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The careful user's database, made once for this module by the commands
+    themselves (``desk db upgrade``, ``desk demo``); every test works on a copy of its
+    own, so what one test writes never reaches another."""
+    folder = tmp_path_factory.mktemp("careful-demo")
+    path = folder / "careful.sqlite3"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DESK_HOME", str(folder / "home"))
+        mp.delenv("DESK_DB_URL", raising=False)
+        mp.setitem(errors.LANGUAGE, "current", errors.LANGUAGE["current"])
+        for argv in (("db", "upgrade"), ("demo",)):
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = cli.main(["--db", f"sqlite:///{path}", *argv])
+            assert (code, err.getvalue()) == (0, ""), (argv, code, err.getvalue())
+    leftovers = [p.name for p in folder.iterdir() if p.name not in (path.name, "home")]
+    assert not leftovers, f"the demo database is not one closed file: {leftovers}"
+    return path
+
+
 @pytest.fixture
-def desk(url: str, capsys: pytest.CaptureFixture[str]) -> Desk:
-    d = Desk(url, capsys)
-    d.ok("db", "upgrade")
-    d.ok("demo")
-    return d
+def desk(url: str, demo_file: Path, capsys: pytest.CaptureFixture[str]) -> Desk:
+    """``desk`` on a database after ``desk db upgrade`` and ``desk demo``: a copy of
+    this module's, for this test alone."""
+    shutil.copyfile(demo_file, url.removeprefix("sqlite:///"))
+    return Desk(url, capsys)
 
 
 def report(desk: Desk, *extra: str) -> str:
@@ -234,11 +258,13 @@ def test_people_and_person_list_name_roles_alike(desk: Desk) -> None:
 
 
 @pytest.fixture
-def both(db_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Desk]:
+def both(db_url: str, demo_file: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Desk]:
     d = Desk(db_url, capsys)
-    d.ok("db", "upgrade")
-    # a team database only with --force, and only while it has nobody
-    d.ok("demo", "--force") if db_url.startswith("postgresql") else d.ok("demo")
+    if db_url.startswith("postgresql"):
+        d.ok("db", "upgrade")
+        d.ok("demo", "--force")  # a team database only with --force, while it has nobody
+    else:
+        shutil.copyfile(demo_file, db_url.removeprefix("sqlite:///"))
     yield d
 
 

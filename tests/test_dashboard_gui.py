@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from sqlalchemy import select
 
-from desk.admin.demo import add_demo_data
 from desk.process import people
 from desk.read import stats
 from models import Ticket
@@ -25,9 +24,8 @@ from ui.main_window import MainWindow
 
 
 @pytest.fixture
-def demo_db(sqlite_url, make_db):
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+def demo_db(sqlite_url, make_demo_db):
+    db, _ = make_demo_db(sqlite_url)
     return db
 
 

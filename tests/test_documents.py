@@ -234,10 +234,10 @@ def test_removed_and_non_image_attachments_are_listed_not_drawn(
 
 
 @pytest.mark.parametrize("index", [REPORTED, CANCELLED, DISPATCHED, VERIFYING])
-def test_missing_data_prints_blank_lines_never_none(sqlite_url: str, make_db: Any,
+def test_missing_data_prints_blank_lines_never_none(sqlite_url: str, make_demo_db: Any,
                                                     index: int) -> None:
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[index]
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[index]
     for kind in KINDS:
         text = pdf_text(documents.render(db, kind, number))
         assert "None" not in text, kind
@@ -248,9 +248,9 @@ def test_missing_data_prints_blank_lines_never_none(sqlite_url: str, make_db: An
 
 
 def test_blank_verification_form_leaves_the_verifier_part_empty(
-        sqlite_url: str, make_db: Any) -> None:
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[ARCHIVED]
+        sqlite_url: str, make_demo_db: Any) -> None:
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[ARCHIVED]
     filled = pdf_text(documents.render(db, "verification-form", number))
     blank = pdf_text(documents.render(db, "verification-form", number, blank=True))
     assert "重新下单5笔均成功" in filled and "■通过□不通过" in filled
@@ -261,9 +261,9 @@ def test_blank_verification_form_leaves_the_verifier_part_empty(
     assert "业务部门负责人（签字）" in blank and "验证人（签字）" in blank
 
 
-def test_document_data_is_plain(sqlite_url: str, make_db: Any) -> None:
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[ARCHIVED]
+def test_document_data_is_plain(sqlite_url: str, make_demo_db: Any) -> None:
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[ARCHIVED]
     attach_png(db, number, "DEV002")
     plain = (str, int, bool, bytes, datetime, type(None))
 
@@ -301,9 +301,9 @@ def _many_steps(db: Database, number: str, count: int) -> None:
     db.write(work)
 
 
-def test_a_long_implementation_log_makes_numbered_pages(sqlite_url: str, make_db: Any) -> None:
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[IMPLEMENTING]
+def test_a_long_implementation_log_makes_numbered_pages(sqlite_url: str, make_demo_db: Any) -> None:
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[IMPLEMENTING]
     _many_steps(db, number, 300)
     pdf = documents.render(db, "record", number)
     pages = [_squash(p) for p in pdf_pages(pdf)]
@@ -333,9 +333,9 @@ def _ink(png: Path, top: float = 0.1, bottom: float = 0.9) -> float:
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm is not installed")
-def test_rendered_pages_are_not_blank(sqlite_url: str, make_db: Any, tmp_path: Path) -> None:
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[ARCHIVED]
+def test_rendered_pages_are_not_blank(sqlite_url: str, make_demo_db: Any, tmp_path: Path) -> None:
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[ARCHIVED]
     attach_png(db, number, "DEV002")
     for kind in (*KINDS, "verification-form-blank"):
         pdf = tmp_path / f"{kind}.pdf"
@@ -373,12 +373,12 @@ def _font_names(data: bytes) -> set[str]:
     return names
 
 
-def test_rare_characters_print_in_the_fallback_font(sqlite_url: str, make_db: Any,
+def test_rare_characters_print_in_the_fallback_font(sqlite_url: str, make_demo_db: Any,
                                                      caplog: pytest.LogCaptureFixture) -> None:
     from reports import fonts
 
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[ARCHIVED]
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[ARCHIVED]
     _rare_names(db, number)
     with fonts.missing_glyphs() as missing:
         for kind in KINDS:
@@ -412,11 +412,11 @@ def test_rare_characters_are_drawn(tmp_path: Path) -> None:
 
 
 def test_a_character_no_font_has_prints_a_placeholder_and_is_reported(
-        sqlite_url: str, make_db: Any, caplog: pytest.LogCaptureFixture) -> None:
+        sqlite_url: str, make_demo_db: Any, caplog: pytest.LogCaptureFixture) -> None:
     from reports import fonts
 
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[ARCHIVED]
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[ARCHIVED]
     _rare_names(db, number, extra="😀")
     with fonts.missing_glyphs() as missing:
         pdf = documents.render(db, "record", number)
@@ -584,10 +584,10 @@ def test_available_documents_follow_the_state() -> None:
 # -- the CLI ----------------------------------------------------------------------------------
 
 
-def test_cli_writes_each_document(sqlite_url: str, make_db: Any, tmp_path: Path,
+def test_cli_writes_each_document(sqlite_url: str, make_demo_db: Any, tmp_path: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[ARCHIVED]
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[ARCHIVED]
     for kind in KINDS:
         out = tmp_path / f"{kind}.pdf"
         assert main(["--db", sqlite_url, "pdf", kind, number, "-o", str(out)]) == 0
@@ -612,10 +612,9 @@ def test_cli_writes_each_document(sqlite_url: str, make_db: Any, tmp_path: Path,
 
 
 def test_cli_batch_reports_a_broken_ticket_and_goes_on(
-        sqlite_url: str, make_db: Any, tmp_path: Path,
+        sqlite_url: str, make_demo_db: Any, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    db = make_db(sqlite_url)
-    numbers = add_demo_data(db)
+    db, numbers = make_demo_db(sqlite_url)
     broken = numbers[RESOLVED]
 
     def work(session: Any) -> None:  # a damaged row: a level no version of Desk writes
@@ -650,9 +649,9 @@ def test_pdf_command_lives_in_its_own_module() -> None:
     assert exc.value.code == 0
 
 
-def test_ticket_model_unchanged_by_rendering(sqlite_url: str, make_db: Any) -> None:
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[ARCHIVED]
+def test_ticket_model_unchanged_by_rendering(sqlite_url: str, make_demo_db: Any) -> None:
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[ARCHIVED]
     before = tickets.get_ticket(db, number).version
     for kind in KINDS:
         documents.render(db, kind, number)
@@ -661,10 +660,10 @@ def test_ticket_model_unchanged_by_rendering(sqlite_url: str, make_db: Any) -> N
         assert session.get(Ticket, tickets.get_ticket(db, number).id) is not None
 
 
-def test_very_long_texts_flow_over_pages(sqlite_url: str, make_db: Any) -> None:
+def test_very_long_texts_flow_over_pages(sqlite_url: str, make_demo_db: Any) -> None:
     """A field far longer than a page (the services allow 20,000 characters) still prints."""
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[ARCHIVED]
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[ARCHIVED]
     phenomenon = "".join(f"第{i}段：订单提交后页面报错，日志显示连接池等待超时。" for i in range(700))
     phenomenon = phenomenon[:transitions.MAX_TEXT]
     action = "回滚配置 " + "并逐台重启应用服务器 " * 400
@@ -701,10 +700,10 @@ def test_layout_works_in_a_fresh_process(tmp_path: Path) -> None:
     assert "SYS-20261127-001" in pdf_text((tmp_path / "n.pdf").read_bytes())
 
 
-def test_notices_and_the_form_fit_on_one_page(sqlite_url: str, make_db: Any) -> None:
+def test_notices_and_the_form_fit_on_one_page(sqlite_url: str, make_demo_db: Any) -> None:
     """A notice is one sheet of paper for an ordinary fault (the demo's level 1 one)."""
-    db = make_db(sqlite_url)
-    number = add_demo_data(db)[ARCHIVED]
+    db, numbers = make_demo_db(sqlite_url)
+    number = numbers[ARCHIVED]
     notices.issue_notice(db, "completion-notice", number, person_id(db, "IT001"),
                            ["销售部", "财务部", "信息技术部"])
     for kind in ("start-notice", "completion-notice", "verification-form"):

@@ -16,7 +16,7 @@ from PySide6.QtGui import QPixmap, QWheelEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from desk.admin.demo import add_demo_data, ensure_people
+from desk.admin.demo import ensure_people
 from desk.process import notices, people, reporting, workflow
 from desk.read import documents, tickets, timeline
 from models import FaultType, Status, Ticket
@@ -48,9 +48,8 @@ def pool():
 
 
 @pytest.fixture
-def demo_db(sqlite_url, make_db):
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+def demo_db(sqlite_url, make_demo_db):
+    db, _ = make_demo_db(sqlite_url)
     return db
 
 

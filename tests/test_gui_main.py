@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QPushButton
 from sqlalchemy import func, select
 
-from desk.admin.demo import add_demo_data, ensure_people
+from desk.admin.demo import ensure_people
 from desk.process import people, reporting, workflow
 from desk.read import tickets
 from desk.rules import transitions
@@ -100,11 +100,10 @@ def test_missing_required_fields_are_named(qtbot, window):
     assert ticket_count(window.db) == before
 
 
-def test_queue_model_passes_modeltester(qtbot, qtmodeltester, sqlite_url, make_db):
+def test_queue_model_passes_modeltester(qtbot, qtmodeltester, sqlite_url, make_demo_db):
     from zoneinfo import ZoneInfo
 
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     model = TicketTableModel(db, ZoneInfo("Asia/Shanghai"))
     assert model.rowCount() == 0  # nothing is read until asked
     model.reload()

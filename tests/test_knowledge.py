@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from desk.admin.demo import FAULTS, add_demo_data
+from desk.admin.demo import FAULTS
 from desk.db import Database
 from desk.errors import ConflictError, PermissionDeniedError, ValidationError
 from desk.process import attachments, knowledge, reporting, workflow
@@ -38,8 +39,8 @@ def _number(numbers: list[str], stage: str) -> str:
 
 
 @pytest.fixture
-def demo(db: Database) -> Demo:
-    numbers = add_demo_data(db)
+def demo(db_url: str, make_demo_db: Callable[[str], tuple[Database, list[str]]]) -> Demo:
+    db, numbers = make_demo_db(db_url)
     from desk.admin.demo import ensure_people
 
     ids = ensure_people(db)

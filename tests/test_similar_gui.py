@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from sqlalchemy import select
 
-from desk.admin.demo import FAULTS, add_demo_data
+from desk.admin.demo import FAULTS
 from desk.db import Database
 from desk.process import knowledge, people
 from models import KnowledgeRevision
@@ -26,9 +26,8 @@ ARCHIVED = next(f for f in FAULTS if f.stage == "archived")
 
 
 @pytest.fixture
-def demo_db(sqlite_url: str, make_db) -> Iterator[tuple[Database, list[str]]]:  # type: ignore[no-untyped-def]
-    db = make_db(sqlite_url)
-    numbers = add_demo_data(db)
+def demo_db(sqlite_url: str, make_demo_db) -> Iterator[tuple[Database, list[str]]]:  # type: ignore[no-untyped-def]
+    db, numbers = make_demo_db(sqlite_url)
     yield db, numbers
     QThreadPool.globalInstance().waitForDone()  # no look-up outlives the database
 

@@ -11,7 +11,6 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox
 
-from desk.admin.demo import add_demo_data
 from tests.test_window_layout_gui import (  # noqa: F401  (fixtures)
     chinese_font,
     dark_palette,
@@ -48,12 +47,11 @@ def choose_first(qtbot, w: MainWindow) -> None:
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_time_left_in_view_beside_the_ticket_at_1024(qtbot, request, make_db, sqlite_url,
+def test_time_left_in_view_beside_the_ticket_at_1024(qtbot, request, make_demo_db, sqlite_url,
                                                      language):
     if language == "en":
         request.getfixturevalue("english")
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1024, 700)
     assert columns_cut(w, ESSENTIAL) == []  # nothing chosen yet
     choose_first(qtbot, w)
@@ -75,12 +73,11 @@ def test_time_left_in_view_beside_the_ticket_at_1024(qtbot, request, make_db, sq
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_the_queue_gets_the_room_on_a_wide_screen(qtbot, request, make_db, sqlite_url,
+def test_the_queue_gets_the_room_on_a_wide_screen(qtbot, request, make_demo_db, sqlite_url,
                                                   language):
     if language == "en":
         request.getfixturevalue("english")
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1920, 1080)
     assert w.panel.detail is None
     empty = w.splitter.sizes()
@@ -101,9 +98,8 @@ def test_the_queue_gets_the_room_on_a_wide_screen(qtbot, request, make_db, sqlit
     assert w.stack.width() >= w.PANEL_MIN
 
 
-def test_a_restored_divider_is_kept_when_a_fault_is_chosen(qtbot, make_db, sqlite_url):
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+def test_a_restored_divider_is_kept_when_a_fault_is_chosen(qtbot, make_demo_db, sqlite_url):
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1920, 1080)
     w.splitter.moveSplitter(700, 1)
     moved = w.splitter.sizes()
@@ -140,12 +136,11 @@ def filters_cut(w: MainWindow) -> list[str]:
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 @pytest.mark.parametrize("size", [(1024, 700), (1366, 768), (1920, 1080)])
-def test_the_filters_are_as_wide_as_their_texts(qtbot, request, make_db, sqlite_url,
+def test_the_filters_are_as_wide_as_their_texts(qtbot, request, make_demo_db, sqlite_url,
                                                 language, size):
     if language == "en":
         request.getfixturevalue("english")
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, *size)
     choose_first(qtbot, w)
     assignee = w.filter_assignee
@@ -163,14 +158,13 @@ def test_the_filters_are_as_wide_as_their_texts(qtbot, request, make_db, sqlite_
 # -- the colour scheme reaches windows without a parent -----------------------------------
 
 
-def test_a_dialog_without_a_parent_follows_the_scheme(qtbot, make_db, sqlite_url):
+def test_a_dialog_without_a_parent_follows_the_scheme(qtbot, make_demo_db, sqlite_url):
     """A dialog opened on its own (the sign-in dialog the desk shows before or beside
     the window) takes the dark scheme's colours when the palette turns dark, and the
     light ones back; one owned by the window does too."""
     from ui.dialogs.sign_in import SignInDialog
 
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1024, 700)
     alone = SignInDialog(db)
     qtbot.addWidget(alone)
@@ -205,10 +199,9 @@ def test_a_dialog_without_a_parent_follows_the_scheme(qtbot, make_db, sqlite_url
 # -- widths saved in one language, the window opened in the other ------------------------
 
 
-def test_widths_saved_in_chinese_are_fitted_again_in_english(qtbot, request, make_db,
+def test_widths_saved_in_chinese_are_fitted_again_in_english(qtbot, request, make_demo_db,
                                                              sqlite_url):
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1366, 768)
     header = w.table.horizontalHeader()
     level, status = KEYS.index("level"), KEYS.index("status")

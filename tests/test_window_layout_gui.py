@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtGui import QTextDocument
 
-from desk.admin.demo import add_demo_data, ensure_people
+from desk.admin.demo import ensure_people
 from desk.process import people
 from desk.process.reporting import FaultReport, report_fault
 from desk.read import clocks
@@ -177,11 +177,10 @@ def headers_elided(w: MainWindow) -> list[str]:
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 @pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
-def test_no_queue_header_is_elided(qtbot, request, make_db, sqlite_url, clock, language, size):
+def test_no_queue_header_is_elided(qtbot, request, make_demo_db, sqlite_url, clock, language, size):
     if language == "en":
         request.getfixturevalue("english")
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     overdue_fault(db, clock)
     w = open_window(qtbot, db, *size)
     w.table.selectRow(0)  # the headers of the selected row's sections are drawn bold
@@ -197,11 +196,10 @@ def test_no_queue_header_is_elided(qtbot, request, make_db, sqlite_url, clock, l
     assert texts_cut(w) == []
 
 
-def test_widths_saved_in_the_other_language_do_not_cut_the_headers(qtbot, request, make_db,
+def test_widths_saved_in_the_other_language_do_not_cut_the_headers(qtbot, request, make_demo_db,
                                                                    sqlite_url, clock):
     # a person narrowed the columns in Chinese and closed the window (widths saved) ...
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     chinese = open_window(qtbot, db, 1024, 700)
     header = chinese.table.horizontalHeader()
     fitted = header.sectionSize(KEYS.index("number"))
@@ -218,12 +216,11 @@ def test_widths_saved_in_the_other_language_do_not_cut_the_headers(qtbot, reques
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_deadlines_in_view_beside_the_ticket_at_1366(qtbot, request, make_db, sqlite_url,
+def test_deadlines_in_view_beside_the_ticket_at_1366(qtbot, request, make_demo_db, sqlite_url,
                                                     clock, language):
     if language == "en":
         request.getfixturevalue("english")
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     overdue_fault(db, clock)
     w = open_window(qtbot, db, 1366, 768)
     w.table.selectRow(0)
@@ -245,11 +242,10 @@ def test_deadlines_in_view_beside_the_ticket_at_1366(qtbot, request, make_db, sq
     assert texts_cut(w) == []
 
 
-def test_a_moved_divider_stays_and_the_fitted_one_is_not_saved(qtbot, make_db, sqlite_url):
+def test_a_moved_divider_stays_and_the_fitted_one_is_not_saved(qtbot, make_demo_db, sqlite_url):
     from PySide6.QtCore import QSettings
 
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1366, 768)
     w.close()
     assert QSettings().value("window/splitter") is None  # fitted again next time
@@ -318,12 +314,11 @@ def line_ends(label) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_sla_line_breaks_only_between_its_pieces_at_1024(qtbot, request, make_db, sqlite_url,
+def test_sla_line_breaks_only_between_its_pieces_at_1024(qtbot, request, make_demo_db, sqlite_url,
                                                         clock, language):
     if language == "en":
         request.getfixturevalue("english")
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1024, 700)
     wrapped = 0
     for row in range(w.model.rowCount()):
@@ -367,7 +362,7 @@ def sideways(form) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_new_fault_form_needs_no_sideways_scrolling_at_1024(qtbot, request, make_db,
+def test_new_fault_form_needs_no_sideways_scrolling_at_1024(qtbot, request, make_demo_db,
                                                             sqlite_url, monkeypatch, language):
     from sqlalchemy import select
 
@@ -377,8 +372,7 @@ def test_new_fault_form_needs_no_sideways_scrolling_at_1024(qtbot, request, make
     if language == "en":
         request.getfixturevalue("english")
     monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent, text: True))
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1024, 700)
     w.new_action.trigger()
     form = w.form
@@ -419,7 +413,7 @@ def describe(widgets) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_every_input_and_button_has_a_name_for_screen_readers(qtbot, request, make_db,
+def test_every_input_and_button_has_a_name_for_screen_readers(qtbot, request, make_demo_db,
                                                              sqlite_url, monkeypatch,
                                                              language):
     from PySide6.QtWidgets import QLabel, QPushButton, QWidget
@@ -429,8 +423,7 @@ def test_every_input_and_button_has_a_name_for_screen_readers(qtbot, request, ma
     if language == "en":
         request.getfixturevalue("english")
     monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent, text: True))
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1366, 768)
     # a ticket the person can act on: its record table, attachments and action buttons
     row = next(r for r in range(w.model.rowCount())
@@ -518,12 +511,11 @@ def clipped_cells(d) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_dashboard_tables_whole_and_charts_take_the_room(qtbot, request, make_db, sqlite_url,
+def test_dashboard_tables_whole_and_charts_take_the_room(qtbot, request, make_demo_db, sqlite_url,
                                                          language):
     if language == "en":
         request.getfixturevalue("english")
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     d = open_dashboard(qtbot, db, 1024, 700)
     heights = {}
     for index in range(d.tabs.count()):
@@ -550,9 +542,8 @@ def test_dashboard_tables_whole_and_charts_take_the_room(qtbot, request, make_db
 
 
 def test_dashboard_in_english_translates_titles_headers_and_the_period(qtbot, english,
-                                                                       make_db, sqlite_url):
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+                                                                       make_demo_db, sqlite_url):
+    db, _ = make_demo_db(sqlite_url)
     d = open_dashboard(qtbot, db, 1024, 700)
     assert d.summary.text().startswith("Period 2026-11-01 to 2026-11-30")
     assert "至" not in d.summary.text()
@@ -734,7 +725,7 @@ def test_style_sheet_colours_follow_the_scheme(qtbot, make_db, sqlite_url, clock
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_the_ticket_panel_needs_no_sideways_scrolling_at_1024(qtbot, request, make_db,
+def test_the_ticket_panel_needs_no_sideways_scrolling_at_1024(qtbot, request, make_demo_db,
                                                               sqlite_url, clock, language):
     """The record table beside the queue at 1024×700: the long check box text wraps
     beside its box, the attachment rows wrap, so every field's right edge is in view."""
@@ -742,8 +733,7 @@ def test_the_ticket_panel_needs_no_sideways_scrolling_at_1024(qtbot, request, ma
 
     if language == "en":
         request.getfixturevalue("english")
-    db = make_db(sqlite_url)
-    add_demo_data(db)
+    db, _ = make_demo_db(sqlite_url)
     w = open_window(qtbot, db, 1024, 700)
     w.select_ticket(w.model.rows[0].id)
     qtbot.waitUntil(lambda: w.panel.detail is not None, timeout=10_000)
