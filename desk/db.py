@@ -136,8 +136,8 @@ def execute_and_commit(session: Session, statement: str, params: dict[str, Any],
     the server commits as soon as the statement is done, without waiting for this
     desk to be scheduled again and send COMMIT, which on a busy machine held the lock
     for several milliseconds while every other desk reporting waited. The parameters
-    are bound here (one simple query, no BEGIN round trip: the server's implicit
-    transaction when nothing else was sent in this unit of work). The caller must know
+    are bound here, into one simple query (which starts with its own BEGIN when nothing
+    else was sent in this unit of work: no round trip for psycopg's). The caller must know
     that nothing else will be written in the unit of work (``Bus.may_write``): until
     ``Database.write`` ends the connection is read-only, so a stray write is refused by
     the database instead of landing in a transaction of its own.

@@ -48,6 +48,17 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
+def terminate_backends(url: str) -> int:
+    """Cut every connection to ``url``'s database (what a server restart does to them):
+    how many were cut."""
+    import psycopg
+
+    with psycopg.connect(_libpq(PG_ADMIN_URL), autocommit=True) as conn:
+        return len(conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+            "AND pid <> pg_backend_pid()", (url.rsplit("/", 1)[1],)).fetchall())
+
+
 _PG_PROBLEM: list[str | None] = []
 
 

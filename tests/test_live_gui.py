@@ -30,7 +30,7 @@ from desk.process import people, presence
 from desk.read import tickets
 from desk.rules import transitions
 from models import FaultType, Status, Ticket
-from tests.conftest import PG_ADMIN_URL, _libpq, settle, type_into
+from tests.conftest import PG_ADMIN_URL, _libpq, settle, terminate_backends, type_into
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,11 +134,6 @@ def _database_name(url: str) -> str:
 def _admin(sql: str, *params: Any) -> None:
     with psycopg.connect(_libpq(PG_ADMIN_URL), autocommit=True) as conn:
         conn.execute(sql, params)  # type: ignore[arg-type]
-
-
-def _terminate(url: str) -> None:
-    _admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-           "WHERE datname = %s AND pid <> pg_backend_pid()", _database_name(url))
 
 
 def _fill_form(qtbot: Any, window: MainWindow, phenomenon: str) -> Any:
@@ -269,7 +264,7 @@ def test_terminated_connections_show_the_message_and_the_next_save_succeeds(
     with qtbot.waitSignals([window.live.live.connection_lost,
                             window.live.live.connection_restored], timeout=10_000,
                            order="strict"):
-        _terminate(pg_db_url)
+        terminate_backends(pg_db_url)
     assert shown == [LOST]
     qtbot.waitUntil(lambda: status.text() == "", timeout=15_000)
     assert form.phenomenon.toPlainText() == phenomenon
@@ -289,7 +284,7 @@ def test_server_down_refuses_the_save_keeps_the_form_and_recovers(
     name = _database_name(pg_db_url)
     try:
         _admin(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-        _terminate(pg_db_url)
+        terminate_backends(pg_db_url)
         qtbot.waitUntil(lambda: status.text() == LOST, timeout=15_000)
         with qtbot.waitSignal(form.failed, timeout=20_000):
             qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)

@@ -28,6 +28,7 @@ from desk.events import Bus, FaultReported
 from desk.process.reporting import FaultReport, report_fault
 from desk.read.tickets import get_ticket
 from models import FaultLevel, FaultType, OutboxMessage, Ticket
+from tests.conftest import _libpq, terminate_backends
 
 
 def _report(**changes: Any) -> FaultReport:
@@ -71,8 +72,7 @@ def test_a_stale_stamp_is_refused_by_the_database(
     db = make_db(pg_db_url)
     assert isinstance(db, Database)
     report_fault(db, _report(), None)
-    url = pg_db_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(_libpq(pg_db_url)) as conn:
         row, changes = conn.execute(
             "SELECT to_jsonb(t) - 'id' - 'number', (SELECT changes::jsonb - 'number' "
             "FROM events WHERE ticket_id = t.id) FROM tickets t").fetchone()  # type: ignore[misc]
@@ -147,14 +147,6 @@ def test_an_urgent_report_waits_for_its_notices(
     assert report_fault(db, _report(), None).number.endswith("-001")  # no number lost
 
 
-def _terminate_others(url: str) -> int:
-    admin_url = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
-    with psycopg.connect(f"{admin_url[0]}/postgres", autocommit=True) as conn:
-        return len(conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-            "AND pid <> pg_backend_pid()", (admin_url[1],)).fetchall())
-
-
 @pytest.mark.pg
 def test_a_connection_lost_before_the_work_is_replaced(
     pg_db_url: str, make_db: Callable[[str], object], monkeypatch: pytest.MonkeyPatch
@@ -164,10 +156,10 @@ def test_a_connection_lost_before_the_work_is_replaced(
     report_fault(db, _report(), None)
     # used a moment ago, so not pinged: the work meets the dead connection and runs again
     monkeypatch.setattr(models.database, "PING_AFTER_IDLE_S", 3600.0)
-    assert _terminate_others(pg_db_url) >= 1
+    assert terminate_backends(pg_db_url) >= 1
     assert report_fault(db, _report(phenomenon="重启之后"), None).number.endswith("-002")
     assert _count(db, Ticket) == 2
     # idle long enough (here: always): pinged at checkout and replaced before a read
     monkeypatch.setattr(models.database, "PING_AFTER_IDLE_S", 0.0)
-    assert _terminate_others(pg_db_url) >= 1
+    assert terminate_backends(pg_db_url) >= 1
     assert _count(db, Ticket) == 2

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, ColumnDefault, Table, insert, select, text
+from sqlalchemy import Column, ColumnDefault, Table, insert, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -351,13 +351,8 @@ def _insert_ticket(session: Session, ticket: Ticket) -> None:
 _TICKET_DEFAULTS_PLAIN = {k: plain(v) for k, v in _TICKET_DEFAULTS.items()}
 # what the event records of a new fault besides its number, which the database adds
 _RECORDED_FIELDS = tuple(f for f in REPORT_FIELDS if f != "number")
-_REPORT_CALL = text(
-    "SELECT o_id, o_number, o_reported_by, o_reporter_name, o_reporter_no FROM desk_report("
-    "CAST(:ticket AS jsonb), CAST(:changes AS jsonb), CAST(:day AS date), "
-    "CAST(:actor AS integer), CAST(:rule_keys AS text[]), CAST(:rule_stamp AS jsonb))"
-)
-# the same call in psycopg's own parameters, for ``execute_and_commit``
-_REPORT_CALL_PSYCOPG = (
+# the call, in psycopg's own parameters (``execute_and_commit`` sends it as it is)
+_REPORT_CALL = (
     "SELECT o_id, o_number, o_reported_by, o_reporter_name, o_reporter_no FROM desk_report("
     "%(ticket)s::jsonb, %(changes)s::jsonb, %(day)s::date, %(actor)s::integer, "
     "%(rule_keys)s::text[], %(rule_stamp)s::jsonb, %(announce)s::boolean)"
@@ -404,13 +399,14 @@ def _report_in_one_call(session: Session, ticket: Ticket, day: date, commit: boo
     }
     if commit:
         # the live notice after the COMMIT, in the same message (migration 0017)
-        row = execute_and_commit(session, _REPORT_CALL_PSYCOPG, {**params, "announce": False},
+        row = execute_and_commit(session, _REPORT_CALL, {**params, "announce": False},
                                  then=_ANNOUNCE)
-        if row is None:  # pragma: no cover - the function always returns its row
-            raise AssertionError("desk_report returned nothing")
-        found = _Reported(*row)
     else:
-        found = _Reported(*session.execute(_REPORT_CALL, params).one())
+        row = tuple(session.connection().exec_driver_sql(
+            _REPORT_CALL, {**params, "announce": True}).one())
+    if row is None:  # pragma: no cover - the function always returns its row
+        raise AssertionError("desk_report returned nothing")
+    found = _Reported(*row)
     stored = {**_TICKET_DEFAULTS, **given, "id": found.o_id, "number": found.o_number,
               "reported_by_id": found.o_reported_by}
     for key, value in stored.items():
